@@ -1,0 +1,3 @@
+from ntm_eval.cli import main
+
+main()
