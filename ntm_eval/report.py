@@ -1,0 +1,119 @@
+"""The result of a check: frozen, typed, and free of any presentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ntm_eval.diagnostics import Problem
+from ntm_eval.rules import RuleSet, Text
+
+MET = "met"
+NOT_MET = "not_met"
+NOT_EVALUABLE = "not_evaluable"
+STATUSES = (MET, NOT_MET, NOT_EVALUABLE)
+
+
+def combine(statuses: Any) -> str:
+    """Not met if any part is not met; else not evaluable if any part is; else met."""
+    seen = set(statuses)
+    if NOT_MET in seen:
+        return NOT_MET
+    if NOT_EVALUABLE in seen:
+        return NOT_EVALUABLE
+    return MET
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """One measure of one indicator for one commune (17.1 yields two)."""
+
+    id: str
+    column: str
+    kind: str
+    value: Any  # float, int or bool; None when missing or unreadable
+    op: str
+    threshold: Any  # None when no threshold applies to the commune's region and year
+    threshold_from: int | None  # the year a year-keyed threshold applies from
+    unit: str | None
+    status: str
+    gap: float | None  # value − threshold, signed so that < 0 is the shortfall
+    verified: bool | None  # whether the threshold is confirmed by a published source
+    reason: str | None  # why the indicator is not evaluable
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    name: Text
+    sector: str
+    status: str
+    indicators: tuple[IndicatorResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneResult:
+    code: str
+    name: str
+    district: str
+    province: str
+    region: str | None
+    year: int | None
+    line: int
+    status: str
+    criteria_met: int
+    criteria_total: int
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def not_met(self) -> list[str]:
+        return [c.id for c in self.criteria if c.status == NOT_MET]
+
+    @property
+    def not_evaluable(self) -> list[str]:
+        return [c.id for c in self.criteria if c.status == NOT_EVALUABLE]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionCount:
+    id: str
+    name: Text
+    met: int
+    not_met: int
+    not_evaluable: int
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    label: str
+    low: int
+    high: int
+    communes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    communes: int
+    met: int
+    not_met: int
+    not_evaluable: int
+    by_criterion: tuple[CriterionCount, ...]
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    ruleset: RuleSet
+    input_path: str
+    input_rows: int
+    summary: Summary
+    communes: tuple[CommuneResult, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]

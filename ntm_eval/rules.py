@@ -1,0 +1,342 @@
+"""Rule sets: the typed, frozen model of a rule file, its loader and its lookups.
+
+A rule file is YAML (see ``rules/national-2016-2020.yaml``). Loading it checks the
+structure with pydantic (unknown keys are errors) and then the meaning (ids, references,
+kinds, ranges); every problem comes back at once with its line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.yaml_source import PathKey, Positions, load_yaml
+
+Kind = Literal["pct", "bool", "count", "money"]
+Op = Literal[">=", "<=", "=="]
+Confirmation = Literal["C2", "C1", "unverified"]
+Scalar = Union[bool, float]
+
+#: Keys of a thresholds mapping that are not regions.
+NATIONAL = "national"  # the national target, kept for information
+DEFAULT = "default"  # applies to every region without its own key
+
+IDENTITY_COLUMNS = ("commune_code", "commune_name", "district", "province", "region", "year")
+
+DEFAULT_UNITS = {"pct": "%", "bool": None, "count": None, "money": "million VND/person/year"}
+
+_KEY = r"^[a-z][a-z0-9_]*$"
+
+
+def _threshold(value: Any) -> Any:
+    """A threshold is a number, true/false, or ``{YEAR: value}`` (applies from YEAR on)."""
+    def scalar(v: Any) -> bool:
+        return isinstance(v, (bool, int, float))
+
+    if scalar(value):
+        return value
+    if isinstance(value, dict) and value:
+        bad_years = [y for y in value if isinstance(y, bool) or not isinstance(y, int)
+                     or not 1900 <= y <= 2100]
+        if bad_years:
+            raise PydanticCustomError(
+                "ntm_year", "year key {year!r} is not a year between 1900 and 2100",
+                {"year": bad_years[0]})
+        if all(scalar(v) for v in value.values()):
+            return value
+    raise PydanticCustomError(
+        "ntm_threshold",
+        "a threshold must be a number, true/false, or a mapping {YEAR: value} "
+        "(the value applies from that year on)")
+
+
+Threshold = Annotated[Any, AfterValidator(_threshold)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Text(_Strict):
+    """A name in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Period(_Strict):
+    from_: int = Field(alias="from", ge=1900, le=2100)
+    to: int = Field(ge=1900, le=2100)
+
+
+class Measure(_Strict):
+    """One measured value (one data column) and its thresholds."""
+
+    column: str = Field(pattern=_KEY)
+    name: Text | None = None
+    kind: Kind
+    op: Op
+    unit: str | None = None
+    thresholds: dict[str, Threshold]
+    confirmation: dict[str, Confirmation] = {}
+    note: str | None = None
+
+    @property
+    def unit_label(self) -> str | None:
+        return self.unit if self.unit is not None else DEFAULT_UNITS[self.kind]
+
+    def threshold_entry(self, region: str) -> tuple[str, Any] | None:
+        """The thresholds key that applies to ``region`` and its raw value."""
+        if region in self.thresholds:
+            return region, self.thresholds[region]
+        if DEFAULT in self.thresholds:
+            return DEFAULT, self.thresholds[DEFAULT]
+        return None
+
+    def verified(self, key: str) -> bool:
+        """Whether the threshold value under ``key`` is confirmed by a published source."""
+        status = self.confirmation.get(key, self.confirmation.get(DEFAULT, "unverified"))
+        return status != "unverified"
+
+    def confirmation_of(self, key: str) -> str:
+        return self.confirmation.get(key, self.confirmation.get(DEFAULT, "unverified"))
+
+
+class Indicator(_Strict):
+    id: str = Field(pattern=r"^\d+(\.\d+)?$")
+    name: Text
+    sector: str | None = None  # overrides the criterion's sector
+    legal_basis: str | None = None
+    note: str | None = None
+    measures: list[Measure] = Field(min_length=1)
+
+
+class Criterion(_Strict):
+    id: str = Field(pattern=r"^\d+$")
+    group: str
+    name: Text
+    sector: str
+    legal_basis: str | None = None
+    note: str | None = None
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class Group(_Strict):
+    id: str
+    name: Text
+
+
+class RuleSet(_Strict):
+    """A complete criteria set: what a commune must reach, region by region."""
+
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    title: Text
+    legal_basis: str
+    period: Period | None = None
+    regions: dict[str, Text] = Field(min_length=1)
+    sectors: dict[str, Text] = Field(min_length=1)
+    groups: list[Group] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+
+    def measures(self) -> typing.Iterator[tuple[Criterion, Indicator, Measure]]:
+        for criterion in self.criteria:
+            for indicator in criterion.indicators:
+                for measure in indicator.measures:
+                    yield criterion, indicator, measure
+
+    @property
+    def columns(self) -> list[str]:
+        """Data columns the rule set reads, in rule-file order."""
+        return [m.column for _, _, m in self.measures()]
+
+    def kinds(self) -> dict[str, str]:
+        return {m.column: m.kind for _, _, m in self.measures()}
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def shipped_rules_dir() -> Path:
+    """Folder of the rule sets shipped with ntm-eval (inside a wheel, or the repo's rules/)."""
+    packaged = Path(__file__).parent / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def default_rules_path() -> Path:
+    return shipped_rules_dir() / "national-2016-2020.yaml"
+
+
+def load_rules(path: Path, display: str | None = None) -> RuleSet:
+    """Load and check a rule file; raise ``InputError`` listing every problem."""
+    shown = display or str(path)
+    data, positions = load_yaml(path, shown)
+    if not isinstance(data, dict):
+        line, col = positions.find(()) or (1, 1)
+        raise InputError([Problem("R012", "the top level of a rule file must be a mapping "
+                                  "(schema_version, id, title, …)", shown, line, col)])
+    try:
+        ruleset = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        problems = [_pydantic_problem(err, positions, shown) for err in exc.errors()]
+        raise InputError(sorted(problems, key=_order)) from None
+    problems = check_meaning(ruleset, positions, shown)
+    if problems:
+        raise InputError(sorted(problems, key=_order))
+    return ruleset
+
+
+def _order(p: Problem) -> tuple:
+    return (p.line or 0, p.col or 0, p.code)
+
+
+def _dotted(loc: PathKey) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _model_at(loc: PathKey) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``loc``, if any."""
+    tp: Any = RuleSet
+    for part in loc:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = next((f for n, f in tp.model_fields.items() if part in (n, f.alias)), None)
+            if field is None:
+                return None
+            tp = field.annotation
+        else:
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[-1] if args else None
+        while typing.get_origin(tp) in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else None
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _pydantic_problem(err: dict, positions: Positions, path: str) -> Problem:
+    # Custom validators report at the field; drop pydantic's internal loc parts.
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        model = _model_at(loc[:-1])
+        allowed = _keys_of(model) if model else []
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        where = _dotted(loc[:-1])
+        msg = f"unknown key '{key}' in {where}"
+        msg += f"; did you mean '{hint[0]}'?" if hint else (
+            f"; expected one of: {', '.join(allowed)}" if allowed else "")
+        line, col = positions.find(loc, prefer_key=True) or (None, None)
+        return Problem("R010", msg, path, line, col)
+    if kind == "missing":
+        line, col = positions.find(loc[:-1]) or (None, None)
+        return Problem("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1])}",
+                       path, line, col)
+    line, col = positions.find(loc) or (None, None)
+    shown = err.get("input")
+    value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
+    return Problem("R012", f"{_dotted(loc)}: {err['msg']}{value}", path, line, col)
+
+
+def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
+    """Checks that types cannot express: ids, references, kinds, ranges, coverage."""
+    problems: list[Problem] = []
+
+    def add(code: str, loc: PathKey, message: str, key: bool = False) -> None:
+        line, col = positions.find(loc, prefer_key=key) or (None, None)
+        problems.append(Problem(code, message, path, line, col))
+
+    group_ids = {g.id for g in rs.groups}
+    seen_criteria: dict[str, int] = {}
+    seen_indicators: dict[str, tuple] = {}
+    seen_columns: dict[str, str] = {c: "an identity column" for c in IDENTITY_COLUMNS}
+    for ci, crit in enumerate(rs.criteria):
+        cloc: PathKey = ("criteria", ci)
+        if crit.id in seen_criteria:
+            add("R020", cloc + ("id",), f"criterion id '{crit.id}' is used twice")
+        seen_criteria[crit.id] = ci
+        if crit.group not in group_ids:
+            add("R021", cloc + ("group",), f"criterion {crit.id}: group '{crit.group}' is not "
+                f"declared under 'groups' (declared: {', '.join(sorted(group_ids))})")
+        if crit.sector not in rs.sectors:
+            add("R021", cloc + ("sector",), f"criterion {crit.id}: sector '{crit.sector}' is "
+                "not declared under 'sectors'")
+        for ii, ind in enumerate(crit.indicators):
+            iloc = cloc + ("indicators", ii)
+            if ind.id != crit.id and not ind.id.startswith(crit.id + "."):
+                add("R025", iloc + ("id",), f"indicator '{ind.id}' does not belong to criterion "
+                    f"{crit.id} (its id must be '{crit.id}' or start with '{crit.id}.')")
+            if ind.id in seen_indicators:
+                add("R020", iloc + ("id",), f"indicator id '{ind.id}' is used twice")
+            seen_indicators[ind.id] = iloc
+            if ind.sector is not None and ind.sector not in rs.sectors:
+                add("R021", iloc + ("sector",), f"indicator {ind.id}: sector '{ind.sector}' is "
+                    "not declared under 'sectors'")
+            for mi, m in enumerate(ind.measures):
+                mloc = iloc + ("measures", mi)
+                if m.column in seen_columns:
+                    add("R020", mloc + ("column",), f"column '{m.column}' is already used by "
+                        f"{seen_columns[m.column]}")
+                else:
+                    seen_columns[m.column] = f"indicator {ind.id}"
+                _check_measure(rs, ind.id, m, mloc, add)
+    return problems
+
+
+def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any) -> None:
+    what = f"indicator {ind_id} ({m.column})"
+    if m.kind == "bool" and m.op != "==":
+        add("R023", mloc + ("op",), f"{what}: a yes/no judgement can only be compared with "
+            f"'==' (got '{m.op}')")
+    if m.kind != "bool" and m.op == "==":
+        add("R023", mloc + ("op",), f"{what}: a {m.kind} measure needs '>=' or '<=' "
+            "(an exact match on a measured number is never what a criterion means)")
+    known = set(rs.regions) | {NATIONAL, DEFAULT}
+    for key, raw in m.thresholds.items():
+        tloc = mloc + ("thresholds", key)
+        if key not in known:
+            add("R021", tloc, f"{what}: threshold key '{key}' is not a declared region, "
+                f"'{NATIONAL}' or '{DEFAULT}'", key=True)
+        values = raw.items() if isinstance(raw, dict) else [(None, raw)]
+        for year, value in values:
+            vloc = tloc + ((year,) if year is not None else ())
+            if m.kind == "bool":
+                if not isinstance(value, bool):
+                    add("R023", vloc, f"{what}: a yes/no threshold must be true or false "
+                        f"(got {value!r})")
+                continue
+            if isinstance(value, bool):
+                add("R023", vloc, f"{what}: a {m.kind} threshold must be a number (got {value!r})")
+            elif m.kind == "pct" and not 0 <= value <= 100:
+                add("R024", vloc, f"{what}: percentage threshold {value:g} is outside 0–100")
+            elif m.kind == "count" and (value < 0 or value != int(value)):
+                add("R024", vloc, f"{what}: count threshold {value:g} must be a whole number ≥ 0")
+            elif m.kind == "money" and value < 0:
+                add("R024", vloc, f"{what}: money threshold {value:g} must be ≥ 0")
+    if DEFAULT not in m.thresholds:
+        missing = [r for r in rs.regions if r not in m.thresholds]
+        if missing:
+            add("R022", mloc + ("thresholds",), f"{what}: no threshold for region(s) "
+                f"{', '.join(missing)} and no '{DEFAULT}'")
+    for key in m.confirmation:
+        if key not in known:
+            add("R021", mloc + ("confirmation", key), f"{what}: confirmation key '{key}' is "
+                f"not a declared region, '{NATIONAL}' or '{DEFAULT}'", key=True)

@@ -1,0 +1,153 @@
+"""Read plain YAML into Python values while remembering where each value came from.
+
+PyYAML's loaders drop source positions, accept duplicate keys silently (the last one
+wins) and, outside ``safe_load``, build arbitrary objects. Rule files need none of that:
+we compose the node tree with the safe parser and build plain values ourselves, keeping
+the line and column of every key and value so that any later check can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ntm_eval.diagnostics import InputError, Problem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
+
+#: Bounds that keep a crafted file from exhausting memory (aliases can make a small
+#: file expand into a huge tree).
+MAX_BYTES = 5_000_000
+MAX_NODES = 200_000
+
+Pos = tuple[int, int]  # 1-based line and column
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) sits in the source file."""
+
+    values: dict[PathKey, Pos] = field(default_factory=dict)
+    keys: dict[PathKey, Pos] = field(default_factory=dict)
+
+    def find(self, path: PathKey, prefer_key: bool = False) -> Pos | None:
+        """Position of ``path``, or of its nearest enclosing value that has one."""
+        path = tuple(path)
+        if prefer_key and path in self.keys:
+            return self.keys[path]
+        while True:
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def _pos(mark: Any) -> Pos:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions = Positions()
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, code: str, node: Any, message: str) -> None:
+        line, col = _pos(node.start_mark)
+        self.problems.append(Problem(code, message, self.path, line, col))
+
+    def build(self, node: Any, path: PathKey) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InputError(
+                [Problem("R004", f"more than {MAX_NODES:,} YAML nodes (aliases expanded); "
+                         "rule files are small", self.path, *_pos(node.start_mark))]
+            )
+        self.positions.values[path] = _pos(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed: "
+                             "rule files hold plain strings, numbers, booleans and null only")
+                return None
+            return self.constructor.construct_object(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _T + "seq":
+                self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed")
+                return None
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        if node.tag != _T + "map":
+            self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed")
+            return None
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, Pos] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _T + "merge":
+                self.problem("R004", key_node, "merge keys ('<<') are not allowed: "
+                             "write the values out, or use 'extends'")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                self.problem("R012", key_node, "a mapping key must be a plain string or number")
+                continue
+            key = self.constructor.construct_object(key_node)
+            if key in first_seen:
+                line, col = first_seen[key]
+                self.problem("R003", key_node,
+                             f"key '{key}' appears twice in this mapping (first at line {line}, "
+                             f"column {col}); YAML would silently keep only the last one")
+                continue
+            first_seen[key] = _pos(key_node.start_mark)
+            self.positions.keys[path + (key,)] = first_seen[key]
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
+    """Read ``path`` as plain YAML.
+
+    Returns the document and the positions of its parts. Raises ``InputError`` with
+    every problem found when the file cannot be read or is not plain YAML.
+    """
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem("R001", f"cannot read the file: {exc.strerror}", shown)]) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError([Problem("R001", f"file is {len(raw):,} bytes; rule files are "
+                                  f"limited to {MAX_BYTES:,}", shown)])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError([Problem("R001", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+                                  f"offset {exc.start}); save the file as UTF-8", shown, line)])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (None, None)
+        what = exc.problem or exc.context or "syntax error"
+        raise InputError([Problem("R002", f"YAML syntax error: {what}", shown, line, col)]) from None
+    except yaml.YAMLError as exc:  # e.g. a second document in the file
+        raise InputError([Problem("R002", f"YAML error: {exc}", shown)]) from None
+    if node is None:
+        raise InputError([Problem("R002", "the file is empty; a rule file is a YAML mapping", shown)])
+    builder = _Builder(shown)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise InputError(builder.problems)
+    return data, builder.positions
