@@ -107,8 +107,12 @@ def check(
         200, "--max-rows", metavar="N",
         help="List at most N communes in the text table (0 = all). Summaries always count all."),
 ) -> None:
-    """Judge every commune in DATA against the criteria: which are met, what is missing,
-    and whether each commune meets the standard — then a summary across the province."""
+    """Judge every commune in DATA against the criteria, then summarise the province.
+
+    For each commune: how many of the 19 criteria are met, which are missing, and whether
+    it meets the new-rural standard. With --format json the same results go to stdout as
+    one JSON document for other tools.
+    """
     from ntm_eval.data import load_csv
     from ntm_eval.diagnostics import InputError
     from ntm_eval.evaluate import evaluate

@@ -1,0 +1,67 @@
+"""Parts of the README generated from the code, so they cannot drift from it.
+
+    python -m ntm_eval.docs README.md      # rewrite the generated sections in place
+
+A test fails when the committed README differs from what this module generates.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from ntm_eval.rules import IDENTITY_COLUMNS, RuleSet, default_rules_path, load_rules
+
+IDENTITY_HELP = {
+    "commune_code": "official commune code, kept as text (leading zeros stay)",
+    "commune_name": "commune name, without the “Xã” prefix",
+    "district": "district-level unit",
+    "province": "province",
+    "region": "region key (`" + "`, `".join(
+        ["tdmnpb", "dbsh", "btb", "dhntb", "tn", "dnb", "dbscl"]) + "`, any case) or its Vietnamese name",
+    "year": "assessment year, e.g. 2020",
+}
+KIND_HELP = {
+    "pct": "percentage 0–100 (`85.5`, `85,5`, `85.5%`)",
+    "bool": "yes/no (`Đạt`; `Chưa đạt`, `Không đạt`, `Cơ bản đạt`)",
+    "count": "whole number ≥ 0",
+    "money": "million VND per person per year, ≥ 0",
+}
+
+
+def columns_markdown(rs: RuleSet) -> str:
+    lines = ["| column | what it holds |", "|---|---|"]
+    lines += [f"| `{c}` | {IDENTITY_HELP[c]} |" for c in IDENTITY_COLUMNS]
+    lines += ["", "| column | indicator | kind | sector |", "|---|---|---|---|"]
+    for crit, ind, m in rs.measures():
+        name = m.name.en if m.name else ind.name.en
+        lines.append(f"| `{m.column}` | {ind.id} {name} | {KIND_HELP[m.kind]} | "
+                     f"`{ind.sector or crit.sector}` |")
+    return "\n".join(lines)
+
+
+def codes_markdown() -> str:
+    from ntm_eval.diagnostics import CODES
+
+    lines = ["| code | problem |", "|---|---|"]
+    lines += [f"| `{code}` | {title} |" for code, title in CODES.items()]
+    return "\n".join(lines)
+
+
+def sections() -> dict[str, str]:
+    rs = load_rules(default_rules_path())
+    return {"columns": columns_markdown(rs), "codes": codes_markdown()}
+
+
+def fill(text: str, generated: dict[str, str]) -> str:
+    """Replace each ``<!-- NAME:start -->…<!-- NAME:end -->`` block with its content."""
+    for name, body in generated.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    return text
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    path.write_text(fill(path.read_text(encoding="utf-8"), sections()), encoding="utf-8")
