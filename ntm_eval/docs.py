@@ -18,8 +18,7 @@ IDENTITY_HELP = {
     "commune_name": "commune name, without the “Xã” prefix",
     "district": "district-level unit",
     "province": "province",
-    "region": "region key (`" + "`, `".join(
-        ["tdmnpb", "dbsh", "btb", "dhntb", "tn", "dnb", "dbscl"]) + "`, any case) or its Vietnamese name",
+    "region": "region key ({regions}, any case) or its Vietnamese name",
     "year": "assessment year, e.g. 2020",
 }
 KIND_HELP = {
@@ -32,7 +31,8 @@ KIND_HELP = {
 
 def columns_markdown(rs: RuleSet) -> str:
     lines = ["| column | what it holds |", "|---|---|"]
-    lines += [f"| `{c}` | {IDENTITY_HELP[c]} |" for c in IDENTITY_COLUMNS]
+    regions = ", ".join(f"`{r}`" for r in rs.regions)
+    lines += [f"| `{c}` | {IDENTITY_HELP[c].format(regions=regions)} |" for c in IDENTITY_COLUMNS]
     lines += ["", "| column | indicator | kind | sector |", "|---|---|---|---|"]
     for crit, ind, m in rs.measures():
         name = m.name.en if m.name else ind.name.en
