@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import subprocess
@@ -42,10 +43,15 @@ def cli():
     return run_cli
 
 
-def national_columns() -> list[str]:
+@functools.cache
+def national_rules():
     from ntm_eval.rules import load_rules
 
-    return load_rules(NATIONAL).columns
+    return load_rules(NATIONAL)
+
+
+def national_columns() -> list[str]:
+    return national_rules().columns
 
 
 IDENTITY = ["commune_code", "commune_name", "district", "province", "region", "year"]
@@ -53,10 +59,8 @@ IDENTITY = ["commune_code", "commune_name", "district", "province", "region", "y
 
 def passing_values() -> dict[str, str]:
     """A value for every measure of the national set that meets every region's threshold."""
-    from ntm_eval.rules import load_rules
-
     values = {}
-    for _, _, m in load_rules(NATIONAL).measures():
+    for _, _, m in national_rules().measures():
         if m.kind == "bool":
             values[m.column] = "Đạt"
         elif m.op == "<=":
