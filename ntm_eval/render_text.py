@@ -133,12 +133,13 @@ def _detail(console: Any, c: CommuneResult) -> None:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   show_edge=False)
     table.add_column("ID", no_wrap=True)
-    table.add_column("Measure")
+    table.add_column("Measure", overflow="fold")
     table.add_column("Value", justify="right", no_wrap=True)
     table.add_column("Threshold", no_wrap=True)
     table.add_column("Gap", justify="right", no_wrap=True)
     table.add_column("Status")
     unverified = False
+    reasons = []
     for k in c.criteria:
         for r in k.indicators:
             if r.threshold is None:
@@ -146,11 +147,15 @@ def _detail(console: Any, c: CommuneResult) -> None:
             else:
                 mark = UNVERIFIED_MARK if r.verified is False else ""
                 unverified |= r.verified is False
-                since = f" (from {r.threshold_from})" if r.threshold_from else ""
+                since = f" ({r.threshold_from}+)" if r.threshold_from else ""
                 threshold = f"{OP_SIGNS[r.op]} {fmt_value(r.threshold, r.kind)}{mark}{since}"
-            status = _status(r.status) + (f": {escape(r.reason)}" if r.reason else "")
-            table.add_row(r.id, r.column, fmt_value(r.value, r.kind), threshold, fmt_gap(r), status)
+            if r.reason:
+                reasons.append(f"{r.id} {r.column}: {escape(r.reason)}")
+            table.add_row(r.id, r.column, fmt_value(r.value, r.kind), threshold, fmt_gap(r),
+                          _status(r.status))
     console.print(table)
+    for reason in reasons:
+        console.print(f"[yellow]not evaluable[/] {reason}")
     if unverified:
         console.print(f"{UNVERIFIED_MARK} threshold not confirmed from a published source "
                       "(marked unverified in the rule file).")
