@@ -58,53 +58,87 @@ def _gap(value: Any, op: str, threshold: Any) -> float | None:
     return int(gap) if gap == int(gap) and isinstance(value, int) else gap
 
 
+class _CompiledMeasure:
+    """A measure with its threshold lookup cached per (region, year): a file holds a few
+    regions and years but thousands of communes, so each lookup is done once."""
+
+    __slots__ = ("measure", "indicator_id", "column", "kind", "op", "unit", "_lookups")
+
+    def __init__(self, measure: Measure, indicator_id: str) -> None:
+        self.measure = measure
+        self.indicator_id = indicator_id
+        self.column = measure.column
+        self.kind = measure.kind
+        self.op = measure.op
+        self.unit = measure.unit_label
+        self._lookups: dict[tuple[str | None, int | None], tuple] = {}
+
+    def lookup(self, region: str | None, year: int | None) -> tuple:
+        """``(threshold, from_year, reason, verified)`` for a commune of region and year."""
+        found = self._lookups.get((region, year))
+        if found is None:
+            threshold, from_year, key, reason = lookup_threshold(self.measure, region, year)
+            verified = self.measure.verified(key) if key is not None else None
+            found = self._lookups[(region, year)] = (threshold, from_year, reason, verified)
+        return found
+
+    def evaluate(self, row: CommuneRow) -> IndicatorResult:
+        """Judge the row's value against the threshold for its region and year."""
+        column = self.column
+        value = row.values.get(column)
+        threshold, from_year, reason, verified = self.lookup(row.region, row.year)
+        gap = None if value is None or threshold is None else _gap(value, self.op, threshold)
+        if column in row.invalid:
+            status, reason = NOT_EVALUABLE, "value invalid or column missing"
+        elif value is None:
+            status, reason = NOT_EVALUABLE, "value missing"
+        elif reason is not None:
+            status = NOT_EVALUABLE
+        else:  # compare the values themselves, never the rounded gap; boundaries meet
+            op = self.op
+            if op == ">=":
+                status = MET if value >= threshold else NOT_MET
+            elif op == "<=":
+                status = MET if value <= threshold else NOT_MET
+            else:
+                status = MET if value == threshold else NOT_MET
+        return IndicatorResult(self.indicator_id, column, self.kind, value, self.op, threshold,
+                               from_year, self.unit, status, gap, verified,
+                               reason if status == NOT_EVALUABLE else None)
+
+
 def evaluate_measure(measure: Measure, indicator_id: str, row: CommuneRow) -> IndicatorResult:
     """Judge one measured value against the threshold for the row's region and year."""
-    value = row.values.get(measure.column)
-    threshold, from_year, key, reason = lookup_threshold(measure, row.region, row.year)
-    verified = measure.verified(key) if key is not None else None
-    if measure.column in row.invalid:
-        status, reason = NOT_EVALUABLE, "value invalid or column missing"
-    elif value is None:
-        status, reason = NOT_EVALUABLE, "value missing"
-    elif reason is not None:
-        status = NOT_EVALUABLE
-    elif measure.op == ">=":
-        status = MET if value >= threshold else NOT_MET
-    elif measure.op == "<=":
-        status = MET if value <= threshold else NOT_MET
-    else:
-        status = MET if value == threshold else NOT_MET
-    gap = _gap(value, measure.op, threshold) if value is not None and threshold is not None else None
-    return IndicatorResult(
-        id=indicator_id,
-        column=measure.column,
-        kind=measure.kind,
-        value=value,
-        op=measure.op,
-        threshold=threshold,
-        threshold_from=from_year,
-        unit=measure.unit_label,
-        status=status,
-        gap=gap,
-        verified=verified,
-        reason=reason if status == NOT_EVALUABLE else None,
-    )
+    return _CompiledMeasure(measure, indicator_id).evaluate(row)
 
 
-def evaluate_row(ruleset: RuleSet, row: CommuneRow) -> CommuneResult:
+class _Compiled:
+    """A rule set prepared for evaluating many rows."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.criteria = [
+            (criterion, [_CompiledMeasure(m, i.id) for i in criterion.indicators for m in i.measures])
+            for criterion in ruleset.criteria
+        ]
+
+
+def _compiled(ruleset: RuleSet) -> _Compiled:
+    return _Compiled(ruleset)
+
+
+def evaluate_row(ruleset: RuleSet, row: CommuneRow, compiled: _Compiled | None = None) -> CommuneResult:
+    compiled = compiled or _compiled(ruleset)
     criteria = []
-    for criterion in ruleset.criteria:
-        results = tuple(
-            evaluate_measure(measure, indicator.id, row)
-            for indicator in criterion.indicators
-            for measure in indicator.measures
-        )
+    met = 0
+    for criterion, measures in compiled.criteria:
+        results = tuple([m.evaluate(row) for m in measures])
+        status = combine([r.status for r in results])
+        met += status == MET
         criteria.append(CriterionResult(
             id=criterion.id,
             name=criterion.name,
             sector=criterion.sector,
-            status=combine(r.status for r in results),
+            status=status,
             indicators=results,
         ))
     return CommuneResult(
@@ -115,8 +149,8 @@ def evaluate_row(ruleset: RuleSet, row: CommuneRow) -> CommuneResult:
         region=row.region,
         year=row.year,
         line=row.line,
-        status=combine(c.status for c in criteria),
-        criteria_met=sum(c.status == MET for c in criteria),
+        status=combine([c.status for c in criteria]),
+        criteria_met=met,
         criteria_total=len(criteria),
         criteria=tuple(criteria),
     )
@@ -154,8 +188,9 @@ def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
 
 def evaluate(ruleset: RuleSet, data: DataSet) -> Report:
     """Judge every row of ``data`` against ``ruleset``."""
+    compiled = _compiled(ruleset)
     communes = tuple(sorted(
-        (evaluate_row(ruleset, row) for row in data.rows),
+        (evaluate_row(ruleset, row, compiled) for row in data.rows),
         key=lambda c: (c.code, c.year or 0, c.line),
     ))
     return Report(

@@ -183,3 +183,9 @@ def test_report_summary_counts_and_bands():
     poor = next(k for k in s.by_criterion if k.id == "11")
     assert (poor.met, poor.not_met, poor.not_evaluable) == (3, 1, 0)
     assert [c.code for c in report.communes] == ["0", "1", "2", "3"]
+
+
+@pytest.mark.parametrize("value, expected", [(79.9999999, NOT_MET), (80.0000001, MET), (80.0, MET)])
+def test_verdict_compares_values_not_the_rounded_gap(value, expected):
+    ind = indicator(evaluate_row(RS, row(standard_schools_pct=value)), "standard_schools_pct")
+    assert ind.status == expected
