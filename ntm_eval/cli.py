@@ -134,11 +134,15 @@ def check(
     import shutil
 
     renderer = importlib.import_module(RENDERERS[fmt.value])
-    text = renderer.render(report, width=shutil.get_terminal_size((80, 24)).columns,
-                           color=_use_color(sys.stdout), communes=tuple(commune),
-                           max_rows=max_rows)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    options = dict(width=shutil.get_terminal_size((80, 24)).columns, color=_use_color(sys.stdout),
+                   communes=tuple(commune), max_rows=max_rows)
+    if hasattr(renderer, "write"):  # streams: big reports never sit in memory as one string
+        sys.stdout.flush()
+        renderer.write(report, sys.stdout.buffer, **options)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(renderer.render(report, **options))
+        sys.stdout.flush()
     _print_problems(report.problems)
     raise typer.Exit(_exit_code(report, fail_on))
 

@@ -58,11 +58,18 @@ def _gap(value: Any, op: str, threshold: Any) -> float | None:
     return int(gap) if gap == int(gap) and isinstance(value, int) else gap
 
 
-class _CompiledMeasure:
-    """A measure with its threshold lookup cached per (region, year): a file holds a few
-    regions and years but thousands of communes, so each lookup is done once."""
+#: Cache bounds. Results are immutable values, so communes with the same value in the same
+#: region and year share one result object; the bound keeps memory flat on huge files
+#: whose numeric columns hold many distinct values.
+_CACHE_LIMIT = 4096
+_INVALID = object()  # cache key of a cell that could not be read
 
-    __slots__ = ("measure", "indicator_id", "column", "kind", "op", "unit", "_lookups")
+
+class _CompiledMeasure:
+    """A measure prepared for many rows: its threshold lookup is done once per (region,
+    year), and its result once per distinct value within that group."""
+
+    __slots__ = ("measure", "indicator_id", "column", "kind", "op", "unit")
 
     def __init__(self, measure: Measure, indicator_id: str) -> None:
         self.measure = measure
@@ -71,24 +78,12 @@ class _CompiledMeasure:
         self.kind = measure.kind
         self.op = measure.op
         self.unit = measure.unit_label
-        self._lookups: dict[tuple[str | None, int | None], tuple] = {}
 
-    def lookup(self, region: str | None, year: int | None) -> tuple:
-        """``(threshold, from_year, reason, verified)`` for a commune of region and year."""
-        found = self._lookups.get((region, year))
-        if found is None:
-            threshold, from_year, key, reason = lookup_threshold(self.measure, region, year)
-            verified = self.measure.verified(key) if key is not None else None
-            found = self._lookups[(region, year)] = (threshold, from_year, reason, verified)
-        return found
-
-    def evaluate(self, row: CommuneRow) -> IndicatorResult:
-        """Judge the row's value against the threshold for its region and year."""
-        column = self.column
-        value = row.values.get(column)
-        threshold, from_year, reason, verified = self.lookup(row.region, row.year)
+    def judge(self, value: Any, invalid: bool, lookup: tuple) -> IndicatorResult:
+        """Judge ``value`` against ``lookup`` = (threshold, from_year, reason, verified)."""
+        threshold, from_year, reason, verified = lookup
         gap = None if value is None or threshold is None else _gap(value, self.op, threshold)
-        if column in row.invalid:
+        if invalid:
             status, reason = NOT_EVALUABLE, "value invalid or column missing"
         elif value is None:
             status, reason = NOT_EVALUABLE, "value missing"
@@ -102,58 +97,101 @@ class _CompiledMeasure:
                 status = MET if value <= threshold else NOT_MET
             else:
                 status = MET if value == threshold else NOT_MET
-        return IndicatorResult(self.indicator_id, column, self.kind, value, self.op, threshold,
-                               from_year, self.unit, status, gap, verified,
+        return IndicatorResult(self.indicator_id, self.column, self.kind, value, self.op,
+                               threshold, from_year, self.unit, status, gap, verified,
                                reason if status == NOT_EVALUABLE else None)
+
+    def lookup(self, region: str | None, year: int | None) -> tuple:
+        threshold, from_year, key, reason = lookup_threshold(self.measure, region, year)
+        verified = self.measure.verified(key) if key is not None else None
+        return threshold, from_year, reason, verified
 
 
 def evaluate_measure(measure: Measure, indicator_id: str, row: CommuneRow) -> IndicatorResult:
     """Judge one measured value against the threshold for the row's region and year."""
-    return _CompiledMeasure(measure, indicator_id).evaluate(row)
+    m = _CompiledMeasure(measure, indicator_id)
+    return m.judge(row.values.get(m.column), m.column in row.invalid, m.lookup(row.region, row.year))
 
 
-class _Compiled:
-    """A rule set prepared for evaluating many rows."""
+class _Group:
+    """Everything that depends only on (region, year): thresholds and result caches."""
+
+    __slots__ = ("lookups", "results", "criteria")
+
+    def __init__(self, measures: list[_CompiledMeasure], region: str | None, year: int | None) -> None:
+        self.lookups = [m.lookup(region, year) for m in measures]
+        self.results: list[dict] = [{} for _ in measures]
+        self.criteria: dict[tuple, CriterionResult] = {}
+
+
+class Evaluator:
+    """A rule set compiled for evaluating many rows (see ``evaluate`` for one call)."""
 
     def __init__(self, ruleset: RuleSet) -> None:
-        self.criteria = [
-            (criterion, [_CompiledMeasure(m, i.id) for i in criterion.indicators for m in i.measures])
-            for criterion in ruleset.criteria
-        ]
+        self.ruleset = ruleset
+        self.measures: list[_CompiledMeasure] = []
+        self.criteria: list[tuple[Any, range]] = []
+        for criterion in ruleset.criteria:
+            first = len(self.measures)
+            self.measures += [_CompiledMeasure(m, i.id) for i in criterion.indicators
+                              for m in i.measures]
+            self.criteria.append((criterion, range(first, len(self.measures))))
+        self._groups: dict[tuple, _Group] = {}
+
+    def row(self, row: CommuneRow) -> CommuneResult:
+        """Judge one commune row on every criterion."""
+        group = self._groups.get((row.region, row.year))
+        if group is None:
+            group = self._groups[(row.region, row.year)] = _Group(self.measures, row.region, row.year)
+        values, invalid = row.values, row.invalid
+        measures, lookups, caches = self.measures, group.lookups, group.results
+        results = []
+        for i, m in enumerate(measures):
+            bad = m.column in invalid
+            value = None if bad else values.get(m.column)
+            key = _INVALID if bad else value
+            cache = caches[i]
+            result = cache.get(key)
+            if result is None or type(result.value) is not type(value):  # 1 == True == 1.0
+                result = m.judge(value, bad, lookups[i])
+                if len(cache) < _CACHE_LIMIT:
+                    cache[key] = result
+            results.append(result)
+        criteria = []
+        met = 0
+        any_not_met = any_not_evaluable = False
+        for criterion, span in self.criteria:
+            parts = tuple(results[span.start:span.stop])
+            ckey = (criterion.id,) + tuple(map(id, parts))
+            result = group.criteria.get(ckey)
+            if result is None:
+                result = CriterionResult(criterion.id, criterion.name, criterion.sector,
+                                         combine([r.status for r in parts]), parts)
+                if len(group.criteria) < _CACHE_LIMIT:
+                    group.criteria[ckey] = result  # keeps parts alive, so their ids stay unique
+            status = result.status
+            met += status == MET
+            any_not_met |= status == NOT_MET
+            any_not_evaluable |= status == NOT_EVALUABLE
+            criteria.append(result)
+        return CommuneResult(
+            code=row.code,
+            name=row.name,
+            district=row.district,
+            province=row.province,
+            region=row.region,
+            year=row.year,
+            line=row.line,
+            status=NOT_MET if any_not_met else NOT_EVALUABLE if any_not_evaluable else MET,
+            criteria_met=met,
+            criteria_total=len(criteria),
+            criteria=tuple(criteria),
+        )
 
 
-def _compiled(ruleset: RuleSet) -> _Compiled:
-    return _Compiled(ruleset)
-
-
-def evaluate_row(ruleset: RuleSet, row: CommuneRow, compiled: _Compiled | None = None) -> CommuneResult:
-    compiled = compiled or _compiled(ruleset)
-    criteria = []
-    met = 0
-    for criterion, measures in compiled.criteria:
-        results = tuple([m.evaluate(row) for m in measures])
-        status = combine([r.status for r in results])
-        met += status == MET
-        criteria.append(CriterionResult(
-            id=criterion.id,
-            name=criterion.name,
-            sector=criterion.sector,
-            status=status,
-            indicators=results,
-        ))
-    return CommuneResult(
-        code=row.code,
-        name=row.name,
-        district=row.district,
-        province=row.province,
-        region=row.region,
-        year=row.year,
-        line=row.line,
-        status=combine([c.status for c in criteria]),
-        criteria_met=met,
-        criteria_total=len(criteria),
-        criteria=tuple(criteria),
-    )
+def evaluate_row(ruleset: RuleSet, row: CommuneRow) -> CommuneResult:
+    """Judge one commune row on every criterion of ``ruleset``."""
+    return Evaluator(ruleset).row(row)
 
 
 def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
@@ -188,9 +226,9 @@ def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
 
 def evaluate(ruleset: RuleSet, data: DataSet) -> Report:
     """Judge every row of ``data`` against ``ruleset``."""
-    compiled = _compiled(ruleset)
+    evaluator = Evaluator(ruleset)
     communes = tuple(sorted(
-        (evaluate_row(ruleset, row, compiled) for row in data.rows),
+        (evaluator.row(row) for row in data.rows),
         key=lambda c: (c.code, c.year or 0, c.line),
     ))
     return Report(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, BinaryIO
 
 from ntm_eval.report import CommuneResult, IndicatorResult, Report
 
@@ -27,8 +28,19 @@ def _indicator(r: IndicatorResult) -> dict[str, Any]:
     }
 
 
-def commune_dict(c: CommuneResult) -> dict[str, Any]:
+def criterion_dict(k: Any) -> dict[str, Any]:
     return {
+        "id": k.id,
+        "name": k.name.en,
+        "name_vi": k.name.vi,
+        "sector": k.sector,
+        "status": k.status,
+        "indicators": [_indicator(i) for i in k.indicators],
+    }
+
+
+def commune_dict(c: CommuneResult, with_criteria: bool = True) -> dict[str, Any]:
+    doc = {
         "code": c.code,
         "name": c.name,
         "district": c.district,
@@ -41,21 +53,20 @@ def commune_dict(c: CommuneResult) -> dict[str, Any]:
         "criteria_total": c.criteria_total,
         "not_met": c.not_met,
         "not_evaluable": c.not_evaluable,
-        "criteria": [
-            {
-                "id": k.id,
-                "name": k.name.en,
-                "name_vi": k.name.vi,
-                "sector": k.sector,
-                "status": k.status,
-                "indicators": [_indicator(i) for i in k.indicators],
-            }
-            for k in c.criteria
-        ],
     }
+    if with_criteria:
+        doc["criteria"] = [criterion_dict(k) for k in c.criteria]
+    return doc
 
 
 def report_dict(report: Report) -> dict[str, Any]:
+    """The whole report as plain JSON-ready data."""
+    doc = report_dict_without_communes(report)
+    doc["communes"] = [commune_dict(c) for c in report.communes]
+    return doc
+
+
+def report_dict_without_communes(report: Report) -> dict[str, Any]:
     rs, s = report.ruleset, report.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -75,15 +86,55 @@ def report_dict(report: Report) -> dict[str, Any]:
             "bands": [{"label": b.label, "min": b.low, "max": b.high, "communes": b.communes}
                       for b in s.bands],
         },
-        "communes": [commune_dict(c) for c in report.communes],
+        "communes": [],
         "errors": [p.to_dict() for p in report.errors],
         "warnings": [p.to_dict() for p in report.warnings],
     }
 
 
-def render(report: Report, **_: Any) -> str:
+def _dumps(obj: Any) -> str:
     # Compact on purpose: a national file is tens of megabytes; pipe to `jq` to read it.
-    return json.dumps(report_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+class CommuneEncoder:
+    """Encodes communes one by one, as UTF-8. The evaluator shares identical criterion
+    results between communes, so each distinct one is encoded once and its bytes reused."""
+
+    def __init__(self) -> None:
+        self._criteria: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # keeps encoded objects alive, so their ids stay unique
+
+    def encode(self, c: CommuneResult) -> bytes:
+        texts = []
+        for k in c.criteria:
+            text = self._criteria.get(id(k))
+            if text is None:
+                text = self._criteria[id(k)] = _dumps(criterion_dict(k)).encode()
+                self._keep.append(k)
+            texts.append(text)
+        head = _dumps(commune_dict(c, with_criteria=False)).encode()
+        return b"".join((head[:-1], b',"criteria":[', b",".join(texts), b"]}"))
+
+
+def write(report: Report, out: BinaryIO, **_: Any) -> None:
+    """Write the report to a binary stream as one JSON document, commune by commune."""
+    head, tail = _dumps({**report_dict_without_communes(report), "communes": []}).split(
+        '"communes":[]', 1)
+    out.write(f'{head}"communes":['.encode())
+    encoder = CommuneEncoder()
+    for i, commune in enumerate(report.communes):
+        if i:
+            out.write(b",")
+        out.write(encoder.encode(commune))
+    out.write(f"]{tail}\n".encode())
+
+
+def render(report: Report, **options: Any) -> str:
+    """The report as one JSON document (the same text as ``json.dumps(report_dict(report))``)."""
+    buffer = io.BytesIO()
+    write(report, buffer, **options)
+    return buffer.getvalue().decode()
 
 
 def failure_document(path: str, problems: Any) -> str:
@@ -98,4 +149,4 @@ def failure_document(path: str, problems: Any) -> str:
         "errors": [p.to_dict() for p in problems if p.is_error],
         "warnings": [p.to_dict() for p in problems if not p.is_error],
     }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dumps(doc) + "\n"
