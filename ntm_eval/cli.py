@@ -24,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -82,10 +83,10 @@ def _print_problems(problems, stream=sys.stderr) -> None:
 
 @app.command(
     epilog=(
-        "Examples:\n\n"
-        "  ntm-eval check data/2020.csv\n\n"
-        "  ntm-eval check data/2020.csv --commune 22984 --commune 23185\n\n"
-        "  ntm-eval check data/2020.csv --format json | python -m json.tool\n\n"
+        "\b\nExamples:\n"
+        "  ntm-eval check data/2020.csv\n"
+        "  ntm-eval check data/2020.csv --commune 22984 --commune 23185\n"
+        "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
         "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met"
     )
 )
