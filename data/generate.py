@@ -1,4 +1,5 @@
-"""Generate the synthetic sample data/2020.csv (see data/README.md).
+"""Generate the synthetic samples data/2020.csv and data/2020-self-assessment.csv
+(see data/README.md).
 
 Run from the repository root:  python data/generate.py [UNITS_CSV]
 
@@ -102,6 +103,7 @@ def main(units_path: Path) -> None:
     header = ["commune_code", "commune_name", "district", "province", "region", "year"]
     header += [m["column"] for _, _, m in measures]
     rows = []
+    failing_columns: dict[str, list[str]] = {}
     for unit in units:
         code = unit["commune_code"]
         # One failing indicator per failing criterion, chosen at random.
@@ -109,6 +111,7 @@ def main(units_path: Path) -> None:
         for crit in fails[code]:
             options = [m["column"] for c, _, m in measures if c == crit]
             failing_measure[rng.choice(options)] = fails[code][crit]
+        failing_columns[code] = list(failing_measure)
         row = [code, unit["commune_name"], district(unit["district_name"]), "Bình Thuận", REGION, str(YEAR)]
         for _, _, m in measures:
             t = threshold(m)
@@ -126,7 +129,51 @@ def main(units_path: Path) -> None:
     still_met = next(r for r in rows if r[0] in previously and not fails[r[0]])
     still_met[header.index("cultural_villages_pct")] = ""
 
-    out = ROOT / "data" / "2020.csv"
+    write(ROOT / "data" / "2020.csv", header, rows)
+    claimed = self_assessment(header, rows, failing_columns, measures, threshold,
+                              slipping=previously[-len(SLIPPING):], still_met=still_met[0])
+    write(ROOT / "data" / "2020-self-assessment.csv", header, claimed)
+
+
+# The self-assessment the communes sent before the province's appraisal (data/2020.csv):
+# a little more optimistic. Drawn from its own random stream, after 2020.csv is complete,
+# so that file stays the same byte for byte.
+CLAIMED = {"22984": {"poverty_rate_pct": "4.9"}}  # Vĩnh Tân believed it had made it
+CLAIM_SHARE = 0.15  # share of the other failing values that the communes reported as met
+NUDGED = 8  # communes that reported a slightly better value that passes either way
+CLAIMED_CULTURE = "72.4"  # the value the appraisal could not confirm (left empty)
+
+
+def self_assessment(header: list[str], rows: list[list[str]], failing: dict[str, list[str]],
+                    measures: list, threshold, slipping: list[str], still_met: str
+                    ) -> list[list[str]]:
+    rng = random.Random(f"{YEAR}-self-assessment")
+    by_column = {m["column"]: m for _, _, m in measures}
+    claimed = [list(r) for r in rows]
+    slipping_claimed = set(slipping[:2])  # two of the three that slip claimed to hold on
+    for row in claimed:
+        code = row[0]
+        for column, value in CLAIMED.get(code, {}).items():
+            row[header.index(column)] = value
+        for column in failing[code]:
+            if column in CLAIMED.get(code, {}):
+                continue
+            if code in slipping_claimed or rng.random() < CLAIM_SHARE:
+                m = by_column[column]
+                row[header.index(column)] = passing(m, threshold(m), rng)
+        if code == still_met:
+            row[header.index("cultural_villages_pct")] = CLAIMED_CULTURE
+    clean = [r for r in claimed if not failing[r[0]] and r[0] != still_met]
+    for row in rng.sample(clean, NUDGED):
+        options = [c for c, m in by_column.items() if m["kind"] == "pct" and m["op"] == ">="
+                   and row[header.index(c)] and float(row[header.index(c)]) < 97]
+        column = rng.choice(options)
+        value = float(row[header.index(column)])
+        row[header.index(column)] = fmt(min(100.0, value + rng.uniform(0.5, 3.0)))
+    return claimed
+
+
+def write(out: Path, header: list[str], rows: list[list[str]]) -> None:
     with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(header)

@@ -134,8 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.gained": ("gained", "mới đạt"),
     "change.lost": ("lost", "không còn đạt"),
     "change.changed": ("changed", "thay đổi"),
-    "change.gained_standard": ("gained the standard", "mới đạt chuẩn"),
-    "change.lost_standard": ("lost the standard", "không còn đạt chuẩn"),
+    "change.gained_standard": ("the commune gained the standard", "xã mới đạt chuẩn"),
+    "change.lost_standard": ("the commune lost the standard", "xã không còn đạt chuẩn"),
     # report
     "report.summary": ("Province summary", "Tổng hợp toàn tỉnh"),
     "report.matrix": ("Communes × criteria", "Kết quả từng xã theo tiêu chí"),

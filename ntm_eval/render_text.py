@@ -350,12 +350,12 @@ def render_compare(cmp: Any, *, width: int = 80, color: bool = False, lang: str 
                 head = tr(lang, "change." + k.change)
                 detail = (f"{escape(v.column)} {escape(change_text(v, lang))}" if v is not None
                           else status_change(k.old_status, k.new_status, lang))
-                standard = f" · {tr(lang, 'change.' + c.standard + '_standard')}" if (
+                standard = f" — {tr(lang, 'change.' + c.standard + '_standard')}" if (
                     n == 0 and c.standard) else ""
                 table.add_row(escape(c.code), escape(c.name) if n == 0 else "",
                               f"{c.old_met}→{c.new_met}" if n == 0 else "",
                               v.indicator if v is not None else k.id,
-                              f"{head}{standard}: {detail}")
+                              f"{head}: {detail}{standard}")
         console.print(table)
     else:
         console.print(escape(tr(lang, "compare.nochange")))
