@@ -1,7 +1,7 @@
 """Generate the synthetic samples data/2020.csv and data/2020-self-assessment.csv
 (see data/README.md).
 
-Run from the repository root:  python data/generate.py [UNITS_CSV]
+Run from the repository root:  python data/generate.py [UNITS_CSV [OUT_DIR]]
 
 Deterministic: the same units file gives the same output, byte for byte. The communes
 and their codes are real (Bình Thuận, 2020); every indicator value is invented.
@@ -66,7 +66,7 @@ def failing(m: dict, t, rng: random.Random) -> str:
     return fmt(max(0.0, t - rng.uniform(0.5, 0.25 * t)))
 
 
-def main(units_path: Path) -> None:
+def main(units_path: Path, out_dir: Path) -> None:
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     criteria = rules["criteria"]
     measures = [(c["id"], i["id"], m) for c in criteria for i in c["indicators"] for m in i["measures"]]
@@ -129,10 +129,10 @@ def main(units_path: Path) -> None:
     still_met = next(r for r in rows if r[0] in previously and not fails[r[0]])
     still_met[header.index("cultural_villages_pct")] = ""
 
-    write(ROOT / "data" / "2020.csv", header, rows)
+    write(out_dir / "2020.csv", header, rows)
     claimed = self_assessment(header, rows, failing_columns, measures, threshold,
                               slipping=previously[-len(SLIPPING):], still_met=still_met[0])
-    write(ROOT / "data" / "2020-self-assessment.csv", header, claimed)
+    write(out_dir / "2020-self-assessment.csv", header, claimed)
 
 
 # The self-assessment the communes sent before the province's appraisal (data/2020.csv):
@@ -178,8 +178,9 @@ def write(out: Path, header: list[str], rows: list[list[str]]) -> None:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
-    print(f"wrote {out.relative_to(ROOT)}: {len(rows)} communes", file=sys.stderr)
+    print(f"wrote {out}: {len(rows)} communes", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else UNITS)
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else UNITS,
+         Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data")
