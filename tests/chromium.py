@@ -172,7 +172,9 @@ class Page:
                 out.append("console: " + " ".join(str(a.get("value", a.get("description")))
                                                   for a in params.get("args", [])))
             elif method == "Runtime.exceptionThrown":
-                out.append("exception: " + json.dumps(params.get("exceptionDetails", {}))[:500])
+                details = params.get("exceptionDetails", {})
+                out.append("exception: " + details.get("exception", {}).get(
+                    "description", details.get("text", "")))
             elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
                 out.append("log: " + params["entry"].get("text", ""))
         return out
