@@ -23,14 +23,19 @@ _RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(x: Any) -> str:
     """One CSV cell: None → '', booleans → true/false, risky text neutralised."""
+    if x.__class__ is str:  # the common case first: this runs for every cell
+        return "'" + x if x[:1] in _RISKY_FIRST else x
     if x is None:
         return ""
-    if isinstance(x, bool):
+    if x is True or x is False:
         return "true" if x else "false"
-    if isinstance(x, float) and x == int(x):
+    if x.__class__ is float and x == int(x):
         x = int(x)
     text = str(x)
     return "'" + text if text.startswith(_RISKY) else text
+
+
+_RISKY_FIRST = frozenset(_RISKY)
 
 
 def _writer(stream: IO[str]) -> Any:
@@ -50,20 +55,27 @@ CHECK_HEADER = ["code", "name", "district", "province", "region", "year", "commu
 
 
 def _values(k: Any) -> str:
-    return "; ".join(f"{r.column}={cell(r.value)}" for r in k.indicators)
+    # Starts with a column key (a lower-case letter), so it never needs neutralising.
+    return "; ".join([f"{r.column}={cell(r.value)}" for r in k.indicators])
 
 
 def write(report: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
-    def rows() -> Iterable[list[Any]]:
-        for c in report.communes:
-            for k in c.criteria:
-                yield [c.code, c.name, c.district, c.province, c.region, c.year, c.status,
-                       c.criteria_met, c.criteria_total, k.id, k.part_of, k.name.get(lang),
-                       k.sector, k.status,
-                       " ".join(r.id for r in k.indicators if r.status == NOT_MET),
-                       " ".join(r.id for r in k.indicators if r.status == NOT_EVALUABLE),
-                       _values(k)]
-    _rows(stream, CHECK_HEADER, rows())
+    w = _writer(stream)
+    w.writerow(CHECK_HEADER)
+    names: dict[str, str] = {}
+    for c in report.communes:
+        head = [cell(x) for x in (c.code, c.name, c.district, c.province, c.region, c.year,
+                                  c.status, c.criteria_met, c.criteria_total)]
+        for k in c.criteria:
+            name = names.get(k.id)
+            if name is None:
+                name = names[k.id] = cell(k.name.get(lang))
+            # ids, sector keys and status words come from the rule file's strict patterns
+            w.writerow(head + [
+                k.id, k.part_of or "", name, k.sector, k.status,
+                " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
+                " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
+                _values(k)])
 
 
 GAPS_HEADER = ["rank", "code", "name", "district", "criteria_met", "criteria_total",
