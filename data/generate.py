@@ -1,6 +1,7 @@
-"""Generate the synthetic sample data/2020.csv (see data/README.md).
+"""Generate the synthetic samples data/2020.csv and data/2020-self-assessment.csv
+(see data/README.md).
 
-Run from the repository root:  python data/generate.py [UNITS_CSV]
+Run from the repository root:  python data/generate.py [UNITS_CSV [OUT_DIR]]
 
 Deterministic: the same units file gives the same output, byte for byte. The communes
 and their codes are real (Bình Thuận, 2020); every indicator value is invented.
@@ -65,7 +66,7 @@ def failing(m: dict, t, rng: random.Random) -> str:
     return fmt(max(0.0, t - rng.uniform(0.5, 0.25 * t)))
 
 
-def main(units_path: Path) -> None:
+def main(units_path: Path, out_dir: Path) -> None:
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     criteria = rules["criteria"]
     measures = [(c["id"], i["id"], m) for c in criteria for i in c["indicators"] for m in i["measures"]]
@@ -102,6 +103,7 @@ def main(units_path: Path) -> None:
     header = ["commune_code", "commune_name", "district", "province", "region", "year"]
     header += [m["column"] for _, _, m in measures]
     rows = []
+    failing_columns: dict[str, list[str]] = {}
     for unit in units:
         code = unit["commune_code"]
         # One failing indicator per failing criterion, chosen at random.
@@ -109,6 +111,7 @@ def main(units_path: Path) -> None:
         for crit in fails[code]:
             options = [m["column"] for c, _, m in measures if c == crit]
             failing_measure[rng.choice(options)] = fails[code][crit]
+        failing_columns[code] = list(failing_measure)
         row = [code, unit["commune_name"], district(unit["district_name"]), "Bình Thuận", REGION, str(YEAR)]
         for _, _, m in measures:
             t = threshold(m)
@@ -126,13 +129,58 @@ def main(units_path: Path) -> None:
     still_met = next(r for r in rows if r[0] in previously and not fails[r[0]])
     still_met[header.index("cultural_villages_pct")] = ""
 
-    out = ROOT / "data" / "2020.csv"
+    write(out_dir / "2020.csv", header, rows)
+    claimed = self_assessment(header, rows, failing_columns, measures, threshold,
+                              slipping=previously[-len(SLIPPING):], still_met=still_met[0])
+    write(out_dir / "2020-self-assessment.csv", header, claimed)
+
+
+# The self-assessment the communes sent before the province's appraisal (data/2020.csv):
+# a little more optimistic. Drawn from its own random stream, after 2020.csv is complete,
+# so that file stays the same byte for byte.
+CLAIMED = {"22984": {"poverty_rate_pct": "4.9"}}  # Vĩnh Tân believed it had made it
+CLAIM_SHARE = 0.15  # share of the other failing values that the communes reported as met
+NUDGED = 8  # communes that reported a slightly better value that passes either way
+CLAIMED_CULTURE = "72.4"  # the value the appraisal could not confirm (left empty)
+
+
+def self_assessment(header: list[str], rows: list[list[str]], failing: dict[str, list[str]],
+                    measures: list, threshold, slipping: list[str], still_met: str
+                    ) -> list[list[str]]:
+    rng = random.Random(f"{YEAR}-self-assessment")
+    by_column = {m["column"]: m for _, _, m in measures}
+    claimed = [list(r) for r in rows]
+    slipping_claimed = set(slipping[:2])  # two of the three that slip claimed to hold on
+    for row in claimed:
+        code = row[0]
+        for column, value in CLAIMED.get(code, {}).items():
+            row[header.index(column)] = value
+        for column in failing[code]:
+            if column in CLAIMED.get(code, {}):
+                continue
+            if code in slipping_claimed or rng.random() < CLAIM_SHARE:
+                m = by_column[column]
+                row[header.index(column)] = passing(m, threshold(m), rng)
+        if code == still_met:
+            row[header.index("cultural_villages_pct")] = CLAIMED_CULTURE
+    clean = [r for r in claimed if not failing[r[0]] and r[0] != still_met]
+    for row in rng.sample(clean, NUDGED):
+        options = [c for c, m in by_column.items() if m["kind"] == "pct" and m["op"] == ">="
+                   and row[header.index(c)] and float(row[header.index(c)]) < 97]
+        column = rng.choice(options)
+        value = float(row[header.index(column)])
+        row[header.index(column)] = fmt(min(100.0, value + rng.uniform(0.5, 3.0)))
+    return claimed
+
+
+def write(out: Path, header: list[str], rows: list[list[str]]) -> None:
     with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
-    print(f"wrote {out.relative_to(ROOT)}: {len(rows)} communes", file=sys.stderr)
+    print(f"wrote {out}: {len(rows)} communes", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else UNITS)
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else UNITS,
+         Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data")

@@ -24,7 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    rich_markup_mode=None,  # plain help: rich's help pulls in markdown-it, +90 ms per start
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -32,6 +32,20 @@ app = typer.Typer(
 class Format(str, enum.Enum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Lang(str, enum.Enum):
+    en = "en"
+    vi = "vi"
+
+
+class Status(str, enum.Enum):
+    met = "met"
+    not_met = "not_met"
+    not_evaluable = "not_evaluable"
 
 
 class FailOn(str, enum.Enum):
@@ -40,8 +54,20 @@ class FailOn(str, enum.Enum):
     not_evaluable = "not-evaluable"
 
 
-#: Output formats: name → module whose ``render(report, **options) -> str`` draws it.
-RENDERERS = {"text": "ntm_eval.render_text", "json": "ntm_eval.render_json"}
+#: Output formats: name → module whose ``render(report, **options) -> str`` draws it (and
+#: ``render_gaps``, ``render_compare`` for those commands; ``write*`` variants stream).
+RENDERERS = {
+    "text": "ntm_eval.render_text",
+    "json": "ntm_eval.render_json",
+    "jsonl": "ntm_eval.render_jsonl",
+    "csv": "ntm_eval.render_csv",
+    "markdown": "ntm_eval.render_markdown",
+}
+
+_LANG_HELP = "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and " \
+             "status words do not change."
+_OUTPUT_HELP = "Write the output to FILE (atomically: a temporary file, then a rename) " \
+               "instead of stdout."
 
 
 def _version(value: bool) -> None:
@@ -86,7 +112,11 @@ def _print_problems(problems, stream=sys.stderr) -> None:
         "\b\nExamples:\n"
         "  ntm-eval check data/2020.csv\n"
         "  ntm-eval check data/2020.csv --commune 22984 --commune 23185\n"
+        "  ntm-eval check data/2020.csv --sector lao_dong --status not_met\n"
+        "  ntm-eval check data/2020.csv --criterion 11 --criterion 14.3 --district 'Tuy Phong'\n"
         "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
+        "  ntm-eval check data/2020.csv --format csv --output results.csv\n"
+        "  ntm-eval check data/2020.csv --lang vi\n"
         "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met"
     )
 )
@@ -97,9 +127,24 @@ def check(
         None, "--rules", "-r", metavar="FILE",
         help="Rule file to use instead of the national 2016–2020 set."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    sector: List[str] = typer.Option(
+        [], "--sector", "-s", metavar="KEY",
+        help="Keep only the criteria and indicators this sector answers for (repeatable), "
+             "e.g. lao_dong. A commune's count becomes e.g. 3/4."),
+    criterion: List[str] = typer.Option(
+        [], "--criterion", metavar="ID",
+        help="Keep only this criterion (11) or indicator (14.3) (repeatable)."),
+    district: List[str] = typer.Option(
+        [], "--district", "-d", metavar="NAME",
+        help="Keep only communes of this district (repeatable; any case and accents)."),
+    status: List[Status] = typer.Option(
+        [], "--status", metavar="STATUS",
+        help="Keep only communes with this status over the kept criteria: met, not_met or "
+             "not_evaluable (repeatable)."),
     commune: List[str] = typer.Option(
         [], "--commune", "-c", metavar="CODE",
-        help="Also show every indicator of this commune (repeatable). Text format only."),
+        help="Keep only this commune (repeatable); the text format adds its detailed table of "
+             "every indicator."),
     fail_on: FailOn = typer.Option(
         FailOn.none, "--fail-on",
         help="Exit 1 when a commune is not met or not evaluable (not-met), or when one is not "
@@ -107,45 +152,190 @@ def check(
     max_rows: int = typer.Option(
         200, "--max-rows", metavar="N",
         help="List at most N communes in the text table (0 = all). Summaries always count all."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help=_OUTPUT_HELP),
+    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
 ) -> None:
     """Judge every commune in DATA against the criteria, then summarise the province.
 
     For each commune: how many of the 19 criteria are met, which are missing, and whether
-    it meets the new-rural standard. With --format json the same results go to stdout as
-    one JSON document for other tools.
+    it meets the new-rural standard. Filters keep some criteria or communes; counts and
+    bands follow them. With --format json the same results go to stdout as one JSON
+    document for other tools (jsonl: one line per commune; csv: one row per commune and
+    criterion; markdown: tables for reports).
     """
-    from ntm_eval.data import load_csv
-    from ntm_eval.diagnostics import InputError
-    from ntm_eval.evaluate import evaluate
-    from ntm_eval.rules import default_rules_path, load_rules
+    from ntm_eval.report import Filters
+    from ntm_eval.views import filter_report
 
-    try:
-        ruleset = load_rules(rules or default_rules_path(),
-                             display=str(rules) if rules else None)
-        dataset = load_csv(data, ruleset, display=str(data))
-    except InputError as exc:
-        _print_problems(exc.problems)
-        if fmt is Format.json:
-            from ntm_eval.render_json import failure_document
-            sys.stdout.write(failure_document(str(data), exc.problems))
-        raise typer.Exit(EXIT_ERROR)
-
-    report = evaluate(ruleset, dataset)
-    import importlib
-    import shutil
-
-    renderer = importlib.import_module(RENDERERS[fmt.value])
-    options = dict(width=shutil.get_terminal_size((80, 24)).columns, color=_use_color(sys.stdout),
-                   communes=tuple(commune), max_rows=max_rows)
-    if hasattr(renderer, "write"):  # streams: big reports never sit in memory as one string
-        sys.stdout.flush()
-        renderer.write(report, sys.stdout.buffer, **options)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(renderer.render(report, **options))
-        sys.stdout.flush()
+    filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
+                      districts=tuple(district), statuses=tuple(s.value for s in status),
+                      communes=tuple(commune))
+    report = _judge(data, rules, fmt)
+    report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
+    _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
+          max_rows=max_rows, lang=lang.value)
     _print_problems(report.problems)
     raise typer.Exit(_exit_code(report, fail_on))
+
+
+def _or_fail(work, path: str, fmt: Format | None):
+    """Run ``work``; on an ``InputError`` print its problems (and, for JSON formats, a
+    failure document on stdout) and exit 2."""
+    from ntm_eval.diagnostics import InputError
+
+    try:
+        return work()
+    except InputError as exc:
+        _print_problems(exc.problems)
+        if fmt in (Format.json, Format.jsonl):
+            from ntm_eval.render_json import failure_document
+            sys.stdout.write(failure_document(str(path), exc.problems))
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _load_rules(rules: Optional[Path]):
+    from ntm_eval.rules import default_rules_path, load_rules
+
+    return load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
+
+
+def _judge(data: Path, rules: Optional[Path], fmt: Format | None):
+    """Load the rules and DATA and judge every row; exit 2 when either cannot be used."""
+    def work():
+        from ntm_eval.data import load_csv
+        from ntm_eval.evaluate import evaluate
+
+        ruleset = _load_rules(rules)
+        return evaluate(ruleset, load_csv(data, ruleset, display=str(data)))
+    return _or_fail(work, str(data), fmt)
+
+
+def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | None,
+          **options) -> None:
+    import shutil
+
+    from ntm_eval.output import emit
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    color = output is None and _use_color(sys.stdout)
+    _or_fail(lambda: emit(module, view, obj, output, width=width, color=color, **options),
+             str(output), None)
+    if output is not None:
+        print(f"wrote {output}", file=sys.stderr)
+
+
+@app.command(
+    epilog=(
+        "\b\nExamples:\n"
+        "  ntm-eval gaps data/2020.csv\n"
+        "  ntm-eval gaps data/2020.csv --top 10\n"
+        "  ntm-eval gaps data/2020.csv --by-sector --format markdown --output gaps.md\n"
+        "  ntm-eval gaps data/2020.csv --lang vi"
+    )
+)
+def gaps(
+    data: Path = typer.Argument(..., metavar="DATA", help="Commune data file (CSV, UTF-8).",
+                                show_default=False),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", "-r", metavar="FILE",
+        help="Rule file to use instead of the national 2016–2020 set."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    top: int = typer.Option(0, "--top", "-n", metavar="N", min=0,
+                            help="Show only the N communes closest to the standard (0 = all)."),
+    by_sector: bool = typer.Option(False, "--by-sector",
+                                   help="Group what is left by the sector that answers for it."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help=_OUTPUT_HELP),
+    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+) -> None:
+    """Rank the communes that do not meet the standard yet, closest first, each with what
+    is left in the indicator's unit ("11 Poor households: 6.2% → must be ≤ 5%: 1.2 points
+    to go").
+
+    Order: fewest criteria missing (a criterion that cannot be evaluated counts as missing),
+    then fewest indicators short, then the smallest shortfall relative to the thresholds.
+    """
+    from ntm_eval.views import gaps as rank
+
+    report = _judge(data, rules, fmt)
+    view = rank(report, top=top, by_sector=by_sector)
+    _emit(RENDERERS[fmt.value], "gaps", view, output, fmt, lang=lang.value)
+    _print_problems(report.problems)
+    raise typer.Exit(EXIT_ERROR if report.errors else EXIT_OK)
+
+
+@app.command(
+    epilog=(
+        "\b\nExamples:\n"
+        "  ntm-eval compare data/2020-self-assessment.csv data/2020.csv\n"
+        "  ntm-eval check old.csv -f json -o 2019.json && ntm-eval compare 2019.json new.csv\n"
+        "  ntm-eval compare data/2020-self-assessment.csv data/2020.csv --format csv -o changes.csv"
+    )
+)
+def compare(
+    old: Path = typer.Argument(..., metavar="OLD", show_default=False,
+                               help="Earlier (or self-assessed) commune data, or a JSON result "
+                                    "of 'check --format json'."),
+    new: Path = typer.Argument(..., metavar="NEW", show_default=False,
+                               help="Later (or appraised) data or JSON result."),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", "-r", metavar="FILE",
+        help="Rule file for data files (JSON results keep their own judgement)."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help=_OUTPUT_HELP),
+    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+) -> None:
+    """Compare two judgements of the same communes (matched on commune code): who gained
+    or lost the standard or a criterion, indicator by indicator, and the communes that met
+    the standard in OLD but now fail something (maintaining the standard).
+    """
+    from ntm_eval.compare import compare as diff, load_side
+
+    def work():
+        ruleset = _load_rules(rules)
+        return load_side(old, ruleset, str(old)), load_side(new, ruleset, str(new))
+
+    old_side, new_side = _or_fail(work, str(old), fmt)
+    comparison, notes = diff(old_side, new_side)
+    problems = [*old_side.problems, *new_side.problems, *notes]
+    _emit(RENDERERS[fmt.value], "compare", comparison, output, fmt, lang=lang.value,
+          problems=problems)
+    _print_problems(problems)
+    raise typer.Exit(EXIT_ERROR if any(p.is_error for p in problems) else EXIT_OK)
+
+
+@app.command(
+    epilog=(
+        "\b\nExamples:\n"
+        "  ntm-eval report data/2020.csv -o report.html\n"
+        "  ntm-eval report data/2020.csv --lang vi --top 15 -o bao-cao.html"
+    )
+)
+def report(
+    data: Path = typer.Argument(..., metavar="DATA", help="Commune data file (CSV, UTF-8).",
+                                show_default=False),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", "-r", metavar="FILE",
+        help="Rule file to use instead of the national 2016–2020 set."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help=_OUTPUT_HELP),
+    top: int = typer.Option(10, "--top", "-n", metavar="N", min=0,
+                            help="List the N communes closest to the standard (0 = all)."),
+    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+) -> None:
+    """Write one self-contained HTML page (no network needed): the province summary, a
+    commune × criterion matrix coloured by status (hover or click a cell for values and
+    thresholds), a bar chart of communes meeting each criterion, the bands and the
+    candidates closest to the standard. Prints well.
+    """
+    from ntm_eval.views import gaps as rank
+
+    judged = _judge(data, rules, None)
+    _emit("ntm_eval.render_html", "", judged, output, None,
+          candidates=rank(judged, top=top), lang=lang.value)
+    _print_problems(judged.problems)
+    raise typer.Exit(EXIT_ERROR if judged.errors else EXIT_OK)
 
 
 def _exit_code(report, fail_on: FailOn) -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Every code the tool can emit, with a one-line title. Codes are permanent: a code may
-#: be retired but never reused for something else. R = rule file, D = data file.
+#: be retired but never reused for something else. R = rule file, D = data file,
+#: W = warning about a file, U = usage (an option value, an output file, a compared file).
 CODES: dict[str, str] = {
     "R001": "rule file cannot be read",
     "R002": "rule file is not valid YAML",
@@ -40,6 +41,15 @@ CODES: dict[str, str] = {
     "D023": "commune code repeated for the same year",
     "W101": "unknown column (not used by the rule set)",
     "W102": "year outside the rule set's period",
+    "U001": "unknown sector",
+    "U002": "unknown criterion or indicator id",
+    "U003": "filter value matches no commune in the data",
+    "U004": "filters keep no criterion",
+    "U005": "unknown status",
+    "U010": "output file cannot be written",
+    "U020": "compared file is neither commune data nor a check JSON result",
+    "U021": "compared file has several rows for one commune; the latest year is compared",
+    "U022": "compared files were judged with different rule sets",
 }
 
 

@@ -1,10 +1,12 @@
-"""``--format json``: the whole report as one JSON document (schema: schemas/check-output)."""
+"""``--format json``: the whole report as one JSON document (schema: schemas/check-output);
+also the gaps and compare documents (schemas/gaps-output, schemas/compare-output)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from ntm_eval.report import CommuneResult, IndicatorResult, Report
 
@@ -28,8 +30,8 @@ def _indicator(r: IndicatorResult) -> dict[str, Any]:
     }
 
 
-def criterion_dict(k: Any) -> dict[str, Any]:
-    return {
+def _criterion(k: Any) -> dict[str, Any]:
+    out = {
         "id": k.id,
         "name": k.name.en,
         "name_vi": k.name.vi,
@@ -37,6 +39,9 @@ def criterion_dict(k: Any) -> dict[str, Any]:
         "status": k.status,
         "indicators": [_indicator(i) for i in k.indicators],
     }
+    if k.part_of is not None:
+        out["part_of"] = k.part_of
+    return out
 
 
 def commune_dict(c: CommuneResult, with_criteria: bool = True) -> dict[str, Any]:
@@ -55,25 +60,19 @@ def commune_dict(c: CommuneResult, with_criteria: bool = True) -> dict[str, Any]
         "not_evaluable": c.not_evaluable,
     }
     if with_criteria:
-        doc["criteria"] = [criterion_dict(k) for k in c.criteria]
+        doc["criteria"] = [_criterion(k) for k in c.criteria]
     return doc
 
 
-def report_dict(report: Report) -> dict[str, Any]:
-    """The whole report as plain JSON-ready data."""
-    doc = report_dict_without_communes(report)
-    doc["communes"] = [commune_dict(c) for c in report.communes]
-    return doc
+def ruleset_dict(report: Report) -> dict[str, Any]:
+    rs = report.ruleset
+    return {"id": rs.id, "title": rs.title.en, "title_vi": rs.title.vi,
+            "legal_basis": rs.legal_basis}
 
 
-def report_dict_without_communes(report: Report) -> dict[str, Any]:
-    rs, s = report.ruleset, report.summary
+def summary_dict(report: Report) -> dict[str, Any]:
+    s = report.summary
     return {
-        "schema_version": SCHEMA_VERSION,
-        "ruleset": {"id": rs.id, "title": rs.title.en, "title_vi": rs.title.vi,
-                    "legal_basis": rs.legal_basis},
-        "input": {"path": report.input_path, "rows": report.input_rows},
-        "summary": {
             "communes": s.communes,
             "met": s.met,
             "not_met": s.not_met,
@@ -85,56 +84,203 @@ def report_dict_without_communes(report: Report) -> dict[str, Any]:
             ],
             "bands": [{"label": b.label, "min": b.low, "max": b.high, "communes": b.communes}
                       for b in s.bands],
-        },
-        "communes": [],
+        }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": ruleset_dict(report),
+        "input": {"path": report.input_path, "rows": report.input_rows},
+        "filters": report.filters.to_dict(),
+        "summary": summary_dict(report),
+        "communes": [commune_dict(c) for c in report.communes],
         "errors": [p.to_dict() for p in report.errors],
         "warnings": [p.to_dict() for p in report.warnings],
     }
 
 
-def _dumps(obj: Any) -> str:
+def dumps(doc: Any) -> str:
     # Compact on purpose: a national file is tens of megabytes; pipe to `jq` to read it.
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 class CommuneEncoder:
-    """Encodes communes one by one, as UTF-8. The evaluator shares identical criterion
-    results between communes, so each distinct one is encoded once and its bytes reused."""
+    """Encodes communes one by one. The evaluator shares identical criterion results
+    between communes, so each distinct one is encoded once and its text reused."""
 
     def __init__(self) -> None:
-        self._criteria: dict[int, bytes] = {}
+        self._criteria: dict[int, str] = {}
         self._keep: list[Any] = []  # keeps encoded objects alive, so their ids stay unique
 
-    def encode(self, c: CommuneResult) -> bytes:
+    def encode(self, c: CommuneResult) -> str:
+        """``dumps(commune_dict(c))``, built from cached pieces."""
         texts = []
         for k in c.criteria:
             text = self._criteria.get(id(k))
             if text is None:
-                text = self._criteria[id(k)] = _dumps(criterion_dict(k)).encode()
+                text = self._criteria[id(k)] = dumps(_criterion(k))
                 self._keep.append(k)
             texts.append(text)
-        head = _dumps(commune_dict(c, with_criteria=False)).encode()
-        return b"".join((head[:-1], b',"criteria":[', b",".join(texts), b"]}"))
+        head = dumps(commune_dict(c, with_criteria=False))
+        return "".join((head[:-1], ',"criteria":[', ",".join(texts), "]}"))
 
 
-def write(report: Report, out: BinaryIO, **_: Any) -> None:
-    """Write the report to a binary stream as one JSON document, commune by commune."""
-    head, tail = _dumps({**report_dict_without_communes(report), "communes": []}).split(
+def write(report: Report, stream: IO[str], **_: Any) -> None:
+    """Write the report as one JSON document, commune by commune: a national file is
+    never held in memory as one string. The text equals ``dumps(report_dict(report))``."""
+    head, tail = dumps(report_dict(dataclasses.replace(report, communes=()))).split(
         '"communes":[]', 1)
-    out.write(f'{head}"communes":['.encode())
+    stream.write(head + '"communes":[')
     encoder = CommuneEncoder()
     for i, commune in enumerate(report.communes):
         if i:
-            out.write(b",")
-        out.write(encoder.encode(commune))
-    out.write(f"]{tail}\n".encode())
+            stream.write(",")
+        stream.write(encoder.encode(commune))
+    stream.write("]" + tail + "\n")
 
 
 def render(report: Report, **options: Any) -> str:
-    """The report as one JSON document (the same text as ``json.dumps(report_dict(report))``)."""
-    buffer = io.BytesIO()
-    write(report, buffer, **options)
-    return buffer.getvalue().decode()
+    out = io.StringIO()
+    write(report, out, **options)
+    return out.getvalue()
+
+
+# --- gaps ---------------------------------------------------------------------------------
+
+
+def gap_item_dict(i: Any) -> dict[str, Any]:
+    return {
+        "criterion": i.criterion,
+        "indicator": i.indicator,
+        "column": i.column,
+        "name": i.name.en,
+        "name_vi": i.name.vi,
+        "sector": i.sector,
+        "status": i.status,
+        "value": i.value,
+        "op": i.op,
+        "threshold": i.threshold,
+        "unit": i.unit,
+        "to_go": i.to_go,
+        "shortfall": i.shortfall,
+        "reason": i.reason,
+    }
+
+
+def candidate_dict(c: Any) -> dict[str, Any]:
+    k = c.commune
+    return {
+        "rank": c.rank,
+        "code": k.code,
+        "name": k.name,
+        "district": k.district,
+        "province": k.province,
+        "year": k.year,
+        "status": k.status,
+        "criteria_met": k.criteria_met,
+        "criteria_total": k.criteria_total,
+        "missing": list(c.missing),
+        "shortfall": c.shortfall,
+        "items": [gap_item_dict(i) for i in c.items],
+    }
+
+
+def gaps_dict(g: Any) -> dict[str, Any]:
+    r = g.report
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": ruleset_dict(r),
+        "input": {"path": r.input_path, "rows": r.input_rows},
+        "summary": {"communes": r.summary.communes, "met": r.summary.met, "short": g.short,
+                    "shown": len(g.candidates)},
+        "candidates": [candidate_dict(c) for c in g.candidates],
+        "by_sector": None if g.by_sector is None else [
+            {"sector": s.sector, "name": s.name.en, "name_vi": s.name.vi,
+             "candidates": [{"rank": c.rank, "code": c.commune.code,
+                             "items": [gap_item_dict(i) for i in c.items]}
+                            for c in s.candidates]}
+            for s in g.by_sector],
+        "errors": [p.to_dict() for p in r.errors],
+        "warnings": [p.to_dict() for p in r.warnings],
+    }
+
+
+def render_gaps(g: Any, **_: Any) -> str:
+    return dumps(gaps_dict(g)) + "\n"
+
+
+# --- compare --------------------------------------------------------------------------------
+
+
+def change_dict(v: Any) -> dict[str, Any]:
+    return {
+        "criterion": v.criterion,
+        "indicator": v.indicator,
+        "column": v.column,
+        "unit": v.unit,
+        "op": v.op,
+        "old_value": v.old_value,
+        "new_value": v.new_value,
+        "old_threshold": v.old_threshold,
+        "new_threshold": v.new_threshold,
+        "old_status": v.old_status,
+        "new_status": v.new_status,
+        "status_changed": v.status_changed,
+    }
+
+
+def commune_change_dict(c: Any) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "name": c.name,
+        "district": c.district,
+        "old_year": c.old_year,
+        "new_year": c.new_year,
+        "old_status": c.old_status,
+        "new_status": c.new_status,
+        "old_criteria_met": c.old_met,
+        "new_criteria_met": c.new_met,
+        "criteria_total": c.total,
+        "standard": c.standard,
+        "criteria": [{"id": k.id, "name": k.name.en, "name_vi": k.name.vi,
+                      "old_status": k.old_status, "new_status": k.new_status,
+                      "change": k.change, "indicators": [change_dict(v) for v in k.indicators]}
+                     for k in c.criteria],
+        "values": [change_dict(v) for v in c.values],
+    }
+
+
+def comparison_summary(cmp: Any) -> dict[str, Any]:
+    return {
+        "both": cmp.both,
+        "old_met": cmp.old_met,
+        "new_met": cmp.new_met,
+        "gained": [c.code for c in cmp.gained],
+        "lost": [c.code for c in cmp.lost],
+        "maintaining": [c.code for c in cmp.maintaining],
+        "changed": len(cmp.changed),
+        "value_only_changes": cmp.value_only,
+        "only_old": list(cmp.only_old),
+        "only_new": list(cmp.only_new),
+    }
+
+
+def compare_dict(cmp: Any, problems: Any = ()) -> dict[str, Any]:
+    problems = list(problems)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "old": {"path": cmp.old.path, "ruleset": cmp.old.ruleset_id},
+        "new": {"path": cmp.new.path, "ruleset": cmp.new.ruleset_id},
+        "summary": comparison_summary(cmp),
+        "communes": [commune_change_dict(c) for c in cmp.communes],
+        "errors": [p.to_dict() for p in problems if p.is_error],
+        "warnings": [p.to_dict() for p in problems if not p.is_error],
+    }
+
+
+def render_compare(cmp: Any, problems: Any = (), **_: Any) -> str:
+    return dumps(compare_dict(cmp, problems)) + "\n"
 
 
 def failure_document(path: str, problems: Any) -> str:
@@ -149,4 +295,4 @@ def failure_document(path: str, problems: Any) -> str:
         "errors": [p.to_dict() for p in problems if p.is_error],
         "warnings": [p.to_dict() for p in problems if not p.is_error],
     }
-    return _dumps(doc) + "\n"
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"

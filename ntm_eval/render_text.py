@@ -1,10 +1,13 @@
-"""Default terminal output: one line per commune, then the province summary."""
+"""Default terminal output: one line per commune, then the province summary; also the
+text views of ``gaps`` and ``compare``. Words come from ``i18n`` in the chosen language."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+from ntm_eval import i18n
+from ntm_eval.i18n import tr
 from ntm_eval.report import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, IndicatorResult, Report
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
@@ -13,149 +16,352 @@ OP_SIGNS = {">=": "≥", "<=": "≤", "==": "="}
 UNVERIFIED_MARK = "*"
 
 
-def fmt_number(x: Any) -> str:
+def fmt_number(x: Any, lang: str = "en") -> str:
     """Fixed, lossless formatting: 80 → '80', 85.5 → '85.5', 79.999 → '79.999'."""
-    if isinstance(x, bool):
-        return "Đạt" if x else "Chưa đạt"
-    if x == int(x):
-        return str(int(x))
-    return repr(float(x))
+    return i18n.number(x, lang)
 
 
-def fmt_value(x: Any, kind: str) -> str:
+def fmt_value(x: Any, kind: str, lang: str = "en") -> str:
     if x is None:
         return "—"
-    return fmt_number(x) + ("%" if kind == "pct" else "")
+    return fmt_number(x, lang) + ("%" if kind == "pct" else "")
 
 
-def fmt_gap(r: IndicatorResult) -> str:
+def fmt_gap(r: IndicatorResult, lang: str = "en") -> str:
     if r.gap is None:
         return ""
     sign = "+" if r.gap > 0 else ""
-    return sign + fmt_number(r.gap)
+    return sign + fmt_number(r.gap, lang)
 
 
-def _status(status: str) -> str:
-    return f"[{STATUS_STYLE[status]}]{STATUS_WORDS[status]}[/]"
+def _status(status: str, lang: str = "en") -> str:
+    return f"[{STATUS_STYLE[status]}]{i18n.status(lang, status)}[/]"
 
 
 def _missing(c: CommuneResult) -> str:
     return " ".join(c.not_met + ["?" + i for i in c.not_evaluable])
 
 
-def render(report: Report, *, width: int = 80, color: bool = False, communes: tuple[str, ...] = (),
-           max_rows: int = 200, **_: Any) -> str:
-    """The human-readable report as text (ANSI colours only when ``color``)."""
+def _console(out: io.StringIO, width: int, color: bool) -> Any:
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+
+    return Console(file=out, width=width, force_terminal=color, no_color=not color,
+                   color_system="standard" if color else None, highlight=False,
+                   emoji=False, legacy_windows=False)
+
+
+def _table(**kwargs: Any) -> Any:
     from rich import box
+    from rich.table import Table
+
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left",
+                 **kwargs)
+
+
+def _finish(out: io.StringIO) -> str:
+    # Rich pads every table line to the full width; trailing blanks only get in the way.
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+
+
+def filters_line(report: Report, lang: str) -> str | None:
+    """'Filters: sector lao_dong · status not_met' — or None when nothing is filtered."""
+    parts = []
+    for key, values in report.filters.to_dict().items():
+        if values:
+            parts.append(f"{tr(lang, 'filter.' + key)} {', '.join(values)}")
+    return f"{tr(lang, 'filters')}: " + " · ".join(parts) if parts else None
+
+
+def band_label(label: str, lang: str) -> str:
+    if label.startswith("under "):
+        return tr(lang, "band.under", n=label[len("under "):])
+    return label
+
+
+def render(report: Report, *, width: int = 80, color: bool = False, communes: tuple[str, ...] = (),
+           max_rows: int = 200, lang: str = "en", **_: Any) -> str:
+    """The human-readable report as text (ANSI colours only when ``color``)."""
+    from rich.markup import escape
 
     out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=color, no_color=not color,
-                      color_system="standard" if color else None, highlight=False,
-                      emoji=False, legacy_windows=False)
+    console = _console(out, width, color)
     rs, s = report.ruleset, report.summary
-    total = len(rs.criteria)
-    console.print(f"[bold]{escape(rs.title.en)}[/] ({escape(rs.id)})")
-    console.print(f"{escape(report.input_path)}: {report.input_rows} row(s)")
+    total = len(s.by_criterion)
+    console.print(f"[bold]{escape(rs.title.get(lang))}[/] ({escape(rs.id)})")
+    console.print(escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows)))
+    filters = filters_line(report, lang)
+    if filters:
+        console.print(escape(filters))
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Code", no_wrap=True)
-    table.add_column("Commune")
-    table.add_column("District")
+    table = _table()
+    table.add_column(tr(lang, "col.code"), no_wrap=True)
+    table.add_column(tr(lang, "col.commune"))
+    table.add_column(tr(lang, "col.district"))
     several_years = len({c.year for c in report.communes}) > 1
     if several_years:
-        table.add_column("Year", no_wrap=True)
-    table.add_column("Met", justify="right", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Missing")
+        table.add_column(tr(lang, "col.year"), no_wrap=True)
+    table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "col.status"), no_wrap=True)
+    table.add_column(tr(lang, "col.missing"))
     shown = report.communes if max_rows <= 0 else report.communes[:max_rows]
     for c in shown:
         cells = [escape(c.code), escape(c.name), escape(c.district)]
         if several_years:
             cells.append(str(c.year or "—"))
-        cells += [f"{c.criteria_met}/{c.criteria_total}", _status(c.status), _missing(c)]
+        cells += [f"{c.criteria_met}/{c.criteria_total}", _status(c.status, lang), _missing(c)]
         table.add_row(*cells)
     console.print(table)
-    console.print(f"Missing: criteria not met; ?N: criterion N could not be evaluated "
-                  f"(see --commune CODE).")
+    console.print(escape(tr(lang, "missing.legend")))
     hidden = len(report.communes) - len(shown)
     if hidden > 0:
-        console.print(f"[yellow]… {hidden:,} more commune(s) not shown.[/] Use --max-rows 0 to "
-                      "list every commune, or --format json for the full results.")
+        console.print(f"[yellow]{escape(tr(lang, 'more.hidden', hidden=i18n.count(hidden, lang)))}[/] "
+                      + escape(tr(lang, "more.how")))
 
     for code in communes:
         console.print()
         matches = [c for c in report.communes if c.code == code]
         if not matches:
-            console.print(f"[yellow]No commune with code {escape(code)} in the data.[/]")
+            console.print(f"[yellow]{escape(tr(lang, 'no.commune', code=code))}[/]")
         for c in matches:
-            _detail(console, c)
+            _detail(console, c, lang)
 
-    counts = Table(title=f"Communes meeting each criterion (of {s.communes})", title_justify="left",
-                   box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    counts.add_column("ID", no_wrap=True)
-    counts.add_column("Criterion")
-    counts.add_column("Met", justify="right")
-    counts.add_column("Not met", justify="right")
-    counts.add_column("Not evaluable", justify="right")
+    counts = _table(title=tr(lang, "counts.title", n=s.communes))
+    counts.add_column(tr(lang, "col.id"), no_wrap=True)
+    counts.add_column(tr(lang, "col.criterion"))
+    counts.add_column(tr(lang, "col.met"), justify="right")
+    counts.add_column(tr(lang, "col.not_met"), justify="right")
+    counts.add_column(tr(lang, "col.not_evaluable"), justify="right")
     for k in s.by_criterion:
-        counts.add_row(k.id, escape(k.name.en), str(k.met), str(k.not_met), str(k.not_evaluable))
+        counts.add_row(k.id, escape(k.name.get(lang)), str(k.met), str(k.not_met),
+                       str(k.not_evaluable))
     console.print()
     console.print(counts)
 
-    bands = Table(title="Communes by criteria met", title_justify="left", box=box.SIMPLE_HEAD,
-                  pad_edge=False, show_edge=False)
-    bands.add_column("Band")
-    bands.add_column("Communes", justify="right")
+    bands = _table(title=tr(lang, "bands.title"))
+    bands.add_column(tr(lang, "col.band"))
+    bands.add_column(tr(lang, "col.communes"), justify="right")
     for b in s.bands:
-        bands.add_row(b.label, str(b.communes))
+        bands.add_row(band_label(b.label, lang), str(b.communes))
     console.print()
     console.print(bands)
     console.print()
-    console.print(
-        f"[bold]{s.communes} commune(s): {s.met} meet the standard ({total}/{total}), "
-        f"{s.not_met} do not, {s.not_evaluable} could not be evaluated.[/]"
-    )
-    # Rich pads every table line to the full width; trailing blanks only get in the way.
-    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+    key = "summary.items" if report.filters.selects_items else "summary.all"
+    console.print("[bold]" + escape(tr(lang, key, n=s.communes, met=s.met, total=total,
+                                       not_met=s.not_met, not_evaluable=s.not_evaluable)) + "[/]")
+    return _finish(out)
 
 
-def _detail(console: Any, c: CommuneResult) -> None:
+def threshold_text(r: IndicatorResult, lang: str = "en", mark_unverified: bool = True) -> str:
+    """'≥ 80%*' or '≥ 41 (from 2020)'; '—' when no threshold applies."""
+    if r.threshold is None:
+        return "—"
+    mark = UNVERIFIED_MARK if mark_unverified and r.verified is False else ""
+    since = f" ({tr(lang, 'detail.from', year=r.threshold_from)})" if r.threshold_from else ""
+    return f"{OP_SIGNS[r.op]} {fmt_value(r.threshold, r.kind, lang)}{mark}{since}"
+
+
+def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
     from rich.markup import escape
-    from rich.table import Table
-    from rich import box
 
     where = ", ".join(x for x in (c.district, c.province) if x)
-    title = (f"{escape(c.code)} {escape(c.name)} — {escape(where)} · region {c.region or '?'} · "
-             f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status)}")
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  show_edge=False)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Measure", overflow="fold")
-    table.add_column("Value", justify="right", no_wrap=True)
-    table.add_column("Threshold", no_wrap=True)
-    table.add_column("Gap", justify="right", no_wrap=True)
-    table.add_column("Status")
+    title = (f"{escape(c.code)} {escape(c.name)} — {escape(where)} · "
+             f"{tr(lang, 'detail.region')} {c.region or '?'} · "
+             f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}")
+    table = _table(title=title)
+    table.add_column(tr(lang, "col.id"), no_wrap=True)
+    table.add_column(tr(lang, "col.measure"), overflow="fold")
+    table.add_column(tr(lang, "col.value"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "col.threshold"), no_wrap=True)
+    table.add_column(tr(lang, "col.gap"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "col.status"))
     unverified = False
-    reasons = []
+    reasons = []  # listed under the table: a long reason in a cell would squeeze the table
     for k in c.criteria:
         for r in k.indicators:
-            if r.threshold is None:
-                threshold = "—"
-            else:
-                mark = UNVERIFIED_MARK if r.verified is False else ""
-                unverified |= r.verified is False
-                since = f" ({r.threshold_from}+)" if r.threshold_from else ""
-                threshold = f"{OP_SIGNS[r.op]} {fmt_value(r.threshold, r.kind)}{mark}{since}"
+            unverified |= r.threshold is not None and r.verified is False
             if r.reason:
-                reasons.append(f"{r.id} {r.column}: {escape(r.reason)}")
-            table.add_row(r.id, r.column, fmt_value(r.value, r.kind), threshold, fmt_gap(r),
-                          _status(r.status))
+                reasons.append(f"{r.id} {r.column}: {escape(i18n.reason(lang, r.reason))}")
+            table.add_row(r.id, r.column, fmt_value(r.value, r.kind, lang), threshold_text(r, lang),
+                          fmt_gap(r, lang), _status(r.status, lang))
     console.print(table)
     for reason in reasons:
-        console.print(f"[yellow]not evaluable[/] {reason}")
+        console.print(f"{_status(NOT_EVALUABLE, lang)} {reason}")
     if unverified:
-        console.print(f"{UNVERIFIED_MARK} threshold not confirmed from a published source "
-                      "(marked unverified in the rule file).")
+        console.print(f"{UNVERIFIED_MARK} {escape(tr(lang, 'unverified'))}")
+
+
+# --- wording shared by every format that shows gaps or changes -------------------------------
+
+
+def amount(x: Any, kind: str, unit_label: str | None, lang: str) -> str:
+    """A distance in the indicator's unit: '1.2 points', '2.5 million VND/person/year', '3'."""
+    if kind == "pct":
+        if lang == "vi":
+            return f"{fmt_number(x, lang)} điểm %"
+        return f"{fmt_number(x, lang)} point" + ("" if x == 1 else "s")
+    if unit_label:
+        return f"{fmt_number(x, lang)} {i18n.unit(unit_label, lang)}"
+    return fmt_number(x, lang)
+
+
+def item_label(item: Any, lang: str) -> str:
+    """'11 Poor households' — the indicator id and the name of what is measured."""
+    return f"{item.indicator} {item.name.get(lang)}"
+
+
+def left_text(item: Any, lang: str) -> str:
+    """What is left for one gap item: '6.2% → must be ≤ 5%: 1.2 points to go'."""
+    if item.status == NOT_EVALUABLE:
+        return tr(lang, "left.unknown", reason=i18n.reason(lang, item.reason))
+    if item.kind == "bool":
+        return tr(lang, "left.bool", value=fmt_number(item.value, lang),
+                  threshold=fmt_number(item.threshold, lang))
+    return tr(lang, "left.numeric", value=i18n.value(item.value, item.kind, None, lang),
+              op=OP_SIGNS[item.op],
+              threshold=i18n.value(item.threshold, item.kind, item.unit, lang),
+              to_go=amount(item.to_go, item.kind, item.unit, lang))
+
+
+def change_text(v: Any, lang: str) -> str:
+    """One indicator's change: '4.9% → 6.2% (≤ 5%)'."""
+    old = i18n.value(v.old_value, v.kind, None, lang)
+    new = i18n.value(v.new_value, v.kind, None, lang)
+    text = f"{old} → {new}"
+    if v.new_threshold is not None and v.kind != "bool":
+        text += f" ({OP_SIGNS[v.op]} {i18n.value(v.new_threshold, v.kind, v.unit, lang)})"
+    return text
+
+
+def status_change(old: str, new: str, lang: str) -> str:
+    return f"{i18n.status(lang, old)} → {i18n.status(lang, new)}"
+
+
+# --- gaps ----------------------------------------------------------------------------------
+
+
+def _gaps_table(console: Any, candidates: Any, lang: str) -> None:
+    from rich.markup import escape
+
+    table = _table()
+    table.add_column(tr(lang, "col.rank"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "col.code"), no_wrap=True)
+    table.add_column(tr(lang, "col.commune"))
+    table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
+    table.add_column(tr(lang, "col.id"), no_wrap=True)
+    table.add_column(tr(lang, "col.left"))
+    for c in candidates:
+        k = c.commune
+        for n, item in enumerate(c.items):
+            first = n == 0
+            table.add_row(str(c.rank), escape(k.code), escape(k.name) if first else "",
+                          f"{k.criteria_met}/{k.criteria_total}" if first else "",
+                          item.indicator,
+                          escape(f"{item.name.get(lang)}: {left_text(item, lang)}"))
+    console.print(table)
+
+
+def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en",
+                **_: Any) -> str:
+    """Communes ranked by closeness to the standard, with what is left for each."""
+    from rich.markup import escape
+
+    out = io.StringIO()
+    console = _console(out, width, color)
+    r = g.report
+    console.print(f"[bold]{escape(tr(lang, 'gaps.title'))}[/] — {escape(r.ruleset.title.get(lang))} "
+                  f"({escape(r.ruleset.id)})")
+    console.print(escape(f"{r.input_path}: " + tr(lang, "gaps.count", short=g.short,
+                                                  n=r.summary.communes,
+                                                  shown=len(g.candidates))))
+    if not g.short:
+        console.print(escape(tr(lang, "gaps.none")))
+        return _finish(out)
+    if g.by_sector is None:
+        _gaps_table(console, g.candidates, lang)
+    else:
+        for share in g.by_sector:
+            console.print()
+            console.print("[bold]" + escape(tr(
+                lang, "gaps.sector", sector=share.name.get(lang), key=share.sector,
+                communes=len(share.candidates), items=share.items)) + "[/]")
+            _gaps_table(console, share.candidates, lang)
+    hidden = g.short - len(g.candidates)
+    if hidden > 0:
+        console.print(f"[yellow]{escape(tr(lang, 'gaps.more', hidden=hidden))}[/]")
+    console.print(escape(tr(lang, "gaps.order")))
+    return _finish(out)
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def render_compare(cmp: Any, *, width: int = 80, color: bool = False, lang: str = "en",
+                   **_: Any) -> str:
+    """Who gained or lost the standard or a criterion, indicator by indicator."""
+    from rich.markup import escape
+
+    out = io.StringIO()
+    console = _console(out, width, color)
+    console.print("[bold]" + escape(tr(lang, "compare.title", old=cmp.old.path,
+                                       new=cmp.new.path)) + "[/]")
+    console.print(escape(tr(lang, "compare.summary", both=cmp.both, old_met=cmp.old_met,
+                            new_met=cmp.new_met, gained=len(cmp.gained), lost=len(cmp.lost),
+                            changed=len(cmp.changed))))
+    if cmp.only_old:
+        console.print(escape(tr(lang, "compare.only_old", path=cmp.old.path,
+                                codes=", ".join(cmp.only_old))))
+    if cmp.only_new:
+        console.print(escape(tr(lang, "compare.only_new", path=cmp.new.path,
+                                codes=", ".join(cmp.only_new))))
+
+    console.print()
+    keep = cmp.maintaining
+    if keep:
+        table = _table(title=tr(lang, "compare.maintain", n=len(keep), old=cmp.old.path))
+        table.add_column(tr(lang, "col.code"), no_wrap=True)
+        table.add_column(tr(lang, "col.commune"))
+        table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
+        table.add_column(tr(lang, "col.id"), no_wrap=True)
+        table.add_column(tr(lang, "col.change"))
+        for c in keep:
+            rows = [(k, v) for k in c.criteria if k.new_status != MET
+                    for v in (k.indicators or (None,))]
+            for n, (k, v) in enumerate(rows):
+                what = escape(k.name.get(lang)) + ": " + status_change(k.old_status, k.new_status,
+                                                                         lang)
+                if v is not None:
+                    what = f"{escape(v.column)} {escape(change_text(v, lang))}"
+                table.add_row(escape(c.code), escape(c.name) if n == 0 else "",
+                              f"{c.old_met}→{c.new_met}/{c.total}" if n == 0 else "",
+                              v.indicator if v is not None else k.id, what)
+        console.print(table)
+    else:
+        console.print(escape(tr(lang, "compare.maintain.none", old=cmp.old.path)))
+
+    console.print()
+    changed = cmp.changed
+    if changed:
+        table = _table(title=tr(lang, "compare.changes"))
+        table.add_column(tr(lang, "col.code"), no_wrap=True)
+        table.add_column(tr(lang, "col.commune"))
+        table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
+        table.add_column(tr(lang, "col.id"), no_wrap=True)
+        table.add_column(tr(lang, "col.change"))
+        for c in changed:
+            rows = [(k, v) for k in c.criteria for v in (k.indicators or (None,))]
+            for n, (k, v) in enumerate(rows):
+                head = tr(lang, "change." + k.change)
+                detail = (f"{escape(v.column)} {escape(change_text(v, lang))}" if v is not None
+                          else status_change(k.old_status, k.new_status, lang))
+                standard = f" — {tr(lang, 'change.' + c.standard + '_standard')}" if (
+                    n == 0 and c.standard) else ""
+                table.add_row(escape(c.code), escape(c.name) if n == 0 else "",
+                              f"{c.old_met}→{c.new_met}" if n == 0 else "",
+                              v.indicator if v is not None else k.id,
+                              f"{head}: {detail}{standard}")
+        console.print(table)
+    else:
+        console.print(escape(tr(lang, "compare.nochange")))
+    if cmp.value_only:
+        console.print(escape(tr(lang, "compare.values", n=cmp.value_only)))
+    return _finish(out)

@@ -52,6 +52,9 @@ class CriterionResult:
     sector: str
     status: str
     indicators: tuple[IndicatorResult, ...]
+    #: Set when a filter kept only some indicators of a criterion: this result is then one
+    #: indicator (``id`` "14.3") of criterion ``part_of`` ("14").
+    part_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,31 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Filters:
+    """Which criteria and communes a view keeps. Empty tuples keep everything; several
+    values of one filter are alternatives (or), different filters all apply (and)."""
+
+    sectors: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()  # criterion or indicator ids
+    districts: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    communes: tuple[str, ...] = ()  # commune codes
+
+    @property
+    def selects_items(self) -> bool:
+        """Whether the filters keep only some criteria or indicators."""
+        return bool(self.sectors or self.criteria)
+
+    def __bool__(self) -> bool:
+        return any((self.sectors, self.criteria, self.districts, self.statuses, self.communes))
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"sector": list(self.sectors), "criterion": list(self.criteria),
+                "district": list(self.districts), "status": list(self.statuses),
+                "commune": list(self.communes)}
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     ruleset: RuleSet
     input_path: str
@@ -112,6 +140,7 @@ class Report:
     summary: Summary
     communes: tuple[CommuneResult, ...]
     problems: tuple[Problem, ...]
+    filters: Filters = Filters()
 
     @property
     def errors(self) -> list[Problem]:

@@ -1,0 +1,219 @@
+"""Words and numbers for people, in English or Vietnamese (``--lang en|vi``).
+
+Only human-readable output goes through here. JSON keys, CSV headers, status words in
+machine formats and problem codes never change with the language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("en", "vi")
+DEFAULT_LANG = "en"
+ENV_VAR = "NTM_EVAL_LANG"
+
+#: key → (English, Vietnamese). ``str.format`` fields are filled by ``tr``.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # statuses
+    "status.met": ("met", "Đạt"),
+    "status.not_met": ("not met", "Chưa đạt"),
+    "status.not_evaluable": ("not evaluable", "Chưa đánh giá được"),
+    "value.true": ("Đạt", "Đạt"),
+    "value.false": ("Chưa đạt", "Chưa đạt"),
+    # check, text
+    "rows": ("{path}: {rows} row(s)", "{path}: {rows} dòng"),
+    "col.code": ("Code", "Mã"),
+    "col.commune": ("Commune", "Xã"),
+    "col.district": ("District", "Huyện"),
+    "col.year": ("Year", "Năm"),
+    "col.met": ("Met", "Đạt"),
+    "col.status": ("Status", "Kết quả"),
+    "col.missing": ("Missing", "Còn thiếu"),
+    "col.id": ("ID", "Mã TC"),
+    "col.criterion": ("Criterion", "Tiêu chí"),
+    "col.not_met": ("Not met", "Chưa đạt"),
+    "col.not_evaluable": ("Not evaluable", "Chưa đánh giá được"),
+    "col.band": ("Band", "Nhóm"),
+    "col.communes": ("Communes", "Số xã"),
+    "col.measure": ("Measure", "Chỉ số đo"),
+    "col.value": ("Value", "Giá trị"),
+    "col.threshold": ("Threshold", "Ngưỡng"),
+    "col.gap": ("Gap", "Chênh lệch"),
+    "col.rank": ("#", "#"),
+    "col.left": ("What is left", "Còn phải làm"),
+    "col.sector": ("Sector", "Ngành"),
+    "col.change": ("Change", "Thay đổi"),
+    "col.old": ("Old", "Trước"),
+    "col.new": ("New", "Sau"),
+    "missing.legend": (
+        "Missing: criteria not met; ?N: criterion N could not be evaluated (see --commune CODE).",
+        "Còn thiếu: tiêu chí chưa đạt; ?N: tiêu chí N chưa đánh giá được (xem --commune MÃ)."),
+    "more.hidden": (
+        "… {hidden} more commune(s) not shown.",
+        "… còn {hidden} xã không hiển thị."),
+    "more.how": (
+        "Use --max-rows 0 to list every commune, or --format json for the full results.",
+        "Dùng --max-rows 0 để liệt kê mọi xã, hoặc --format json để có toàn bộ kết quả."),
+    "no.commune": ("No commune with code {code} in the data.", "Không có xã mã {code} trong dữ liệu."),
+    "counts.title": ("Communes meeting each criterion (of {n})",
+                     "Số xã đạt từng tiêu chí (trên {n} xã)"),
+    "bands.title": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
+    "band.under": ("under {n}", "dưới {n}"),
+    "summary.all": (
+        "{n} commune(s): {met} meet the standard ({total}/{total}), {not_met} do not, "
+        "{not_evaluable} could not be evaluated.",
+        "{n} xã: {met} xã đạt chuẩn ({total}/{total}), {not_met} xã chưa đạt, "
+        "{not_evaluable} xã chưa đánh giá được."),
+    "summary.items": (
+        "{n} commune(s): {met} meet all {total} selected criteria ({total}/{total}), "
+        "{not_met} do not, {not_evaluable} could not be evaluated.",
+        "{n} xã: {met} xã đạt cả {total} tiêu chí được chọn ({total}/{total}), "
+        "{not_met} xã chưa đạt, {not_evaluable} xã chưa đánh giá được."),
+    "detail.region": ("region", "vùng"),
+    "detail.from": ("{year}+", "từ {year}"),
+    "unverified": ("threshold not confirmed from a published source (marked unverified in the "
+                   "rule file).",
+                   "ngưỡng chưa được xác nhận từ nguồn công bố (đánh dấu unverified trong tệp "
+                   "tiêu chí)."),
+    "filters": ("Filters", "Bộ lọc"),
+    "filter.sector": ("sector", "ngành"),
+    "filter.criterion": ("criterion", "tiêu chí"),
+    "filter.district": ("district", "huyện"),
+    "filter.status": ("status", "kết quả"),
+    "filter.commune": ("commune", "xã"),
+    "problems": ("{errors} error(s), {warnings} warning(s)", "{errors} lỗi, {warnings} cảnh báo"),
+    "wrote": ("wrote {path}", "đã ghi {path}"),
+    # reasons an indicator is not evaluable
+    "reason.value missing": ("value missing", "thiếu giá trị"),
+    "reason.value invalid or column missing": ("value invalid or column missing",
+                                               "giá trị không hợp lệ hoặc thiếu cột"),
+    "reason.region unknown": ("region unknown", "chưa rõ vùng"),
+    # gaps
+    "gaps.title": ("Communes closest to the standard", "Các xã gần đạt chuẩn nhất"),
+    "gaps.count": (
+        "{short} of {n} commune(s) do not meet the standard yet; {shown} shown, closest first.",
+        "{short}/{n} xã chưa đạt chuẩn; hiển thị {shown} xã, gần đạt nhất trước."),
+    "gaps.order": (
+        "Order: fewest criteria missing, then fewest indicators short, then smallest shortfall "
+        "relative to the threshold.",
+        "Thứ tự: ít tiêu chí còn thiếu nhất, rồi ít chỉ tiêu chưa đạt nhất, rồi mức thiếu hụt "
+        "so với ngưỡng nhỏ nhất."),
+    "gaps.none": ("Every commune meets the standard.", "Tất cả các xã đều đạt chuẩn."),
+    "gaps.more": ("… {hidden} more commune(s) not shown; use --top 0 to list them all.",
+                  "… còn {hidden} xã không hiển thị; dùng --top 0 để liệt kê tất cả."),
+    "gaps.sector": ("{sector} ({key}): {communes} commune(s), {items} item(s) left",
+                    "{sector} ({key}): {communes} xã, còn {items} chỉ tiêu"),
+    "gaps.missing": ("missing {n}", "thiếu {n}"),
+    "left.numeric": ("{value} → must be {op} {threshold}: {to_go} to go",
+                     "{value} → phải {op} {threshold}: còn {to_go}"),
+    "left.bool": ("{value} → must be {threshold}", "{value} → phải {threshold}"),
+    "left.unknown": ("cannot be judged: {reason}", "chưa đánh giá được: {reason}"),
+    "unit.points": ("{n} point(s)", "{n} điểm %"),
+    # compare
+    "compare.title": ("Changes from {old} to {new}", "Thay đổi từ {old} sang {new}"),
+    "compare.summary": (
+        "{both} commune(s) in both files: {old_met} met the standard before, {new_met} now; "
+        "{gained} gained it, {lost} lost it; {changed} changed at least one criterion.",
+        "{both} xã có trong cả hai tệp: trước {old_met} xã đạt chuẩn, nay {new_met} xã; "
+        "{gained} xã mới đạt, {lost} xã không còn đạt; {changed} xã thay đổi ít nhất một "
+        "tiêu chí."),
+    "compare.only_old": ("Only in {path}: {codes}", "Chỉ có trong {path}: {codes}"),
+    "compare.only_new": ("Only in {path}: {codes}", "Chỉ có trong {path}: {codes}"),
+    "compare.maintain": (
+        "Maintaining the standard: {n} commune(s) met it in {old} and now fail something",
+        "Duy trì chuẩn: {n} xã đạt chuẩn trong {old} nay không còn đạt"),
+    "compare.maintain.none": (
+        "Maintaining the standard: every commune that met it in {old} still meets it.",
+        "Duy trì chuẩn: mọi xã đạt chuẩn trong {old} vẫn đạt."),
+    "compare.changes": ("Criteria gained and lost, indicator by indicator",
+                        "Tiêu chí mới đạt và không còn đạt, theo từng chỉ tiêu"),
+    "compare.nochange": ("No criterion changed status.", "Không tiêu chí nào thay đổi kết quả."),
+    "compare.values": (
+        "{n} other value(s) changed without changing a status (see --format json or csv).",
+        "{n} giá trị khác thay đổi nhưng không đổi kết quả (xem --format json hoặc csv)."),
+    "change.gained": ("gained", "mới đạt"),
+    "change.lost": ("lost", "không còn đạt"),
+    "change.changed": ("changed", "thay đổi"),
+    "change.gained_standard": ("the commune gained the standard", "xã mới đạt chuẩn"),
+    "change.lost_standard": ("the commune lost the standard", "xã không còn đạt chuẩn"),
+    # report
+    "report.summary": ("Province summary", "Tổng hợp toàn tỉnh"),
+    "report.matrix": ("Communes × criteria", "Kết quả từng xã theo tiêu chí"),
+    "report.chart": ("Communes meeting each criterion", "Số xã đạt từng tiêu chí"),
+    "report.bands": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
+    "report.candidates": ("Candidates: communes closest to the standard",
+                          "Xã gần đạt chuẩn nhất"),
+    "report.click": ("Hover over or click a cell to see its values and thresholds.",
+                     "Di chuột hoặc bấm vào một ô để xem giá trị và ngưỡng."),
+    "report.generated": ("Generated by ntm-eval {version} from {path} with rule set {ruleset}.",
+                         "Tạo bởi ntm-eval {version} từ {path} với bộ tiêu chí {ruleset}."),
+    "report.legend": ("Legend", "Chú giải"),
+    "report.communes": ("communes", "xã"),
+    "report.met_share": ("{pct} meet the standard", "{pct} đạt chuẩn"),
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    return lang
+
+
+def tr(lang: str, key: str, /, **fields: Any) -> str:
+    """The message ``key`` in ``lang``, with ``fields`` filled in."""
+    en, vi = MESSAGES[key]
+    return (vi if lang == "vi" else en).format(**fields)
+
+
+def status(lang: str, status_key: str) -> str:
+    return tr(lang, "status." + status_key)
+
+
+def reason(lang: str, text: str | None) -> str:
+    """A not-evaluable reason in ``lang`` (reasons built with details stay as written)."""
+    if text is None:
+        return ""
+    key = "reason." + text
+    return tr(lang, key) if key in MESSAGES else text
+
+
+def number(x: Any, lang: str = DEFAULT_LANG) -> str:
+    """Fixed, lossless formatting: 80 → '80', 85.5 → '85.5' (vi: '85,5'), 79.999 → '79.999'."""
+    if isinstance(x, bool):
+        return tr(lang, "value.true" if x else "value.false")
+    text = str(int(x)) if x == int(x) else repr(float(x))
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def count(n: int, lang: str = DEFAULT_LANG) -> str:
+    """A whole count with thousands separators: 10,000 (vi: 10.000)."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def percent(share: float, lang: str = DEFAULT_LANG) -> str:
+    """A share 0–1 as a percentage with one decimal: 0.6559 → '65.6%' (vi: '65,6%')."""
+    text = f"{share * 100:.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+#: Unit labels of the rule files, in Vietnamese.
+UNITS_VI = {"million VND/person/year": "triệu đồng/người/năm"}
+
+
+def unit(label: str | None, lang: str) -> str | None:
+    if label is None or lang != "vi":
+        return label
+    return UNITS_VI.get(label, label)
+
+
+def value(x: Any, kind: str, unit_label: str | None, lang: str) -> str:
+    """A measured value with its unit: '6.2%', '38.5 million VND/person/year', 'Đạt'."""
+    if x is None:
+        return "—"
+    text = number(x, lang)
+    if kind == "pct":
+        return text + "%"
+    if kind == "money" and unit_label:
+        return f"{text} {unit(unit_label, lang)}"
+    return text

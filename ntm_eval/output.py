@@ -1,0 +1,70 @@
+"""Where a product goes: stdout, or a file written atomically (``--output FILE``).
+
+A file is written to a temporary file in the same folder and renamed over the target only
+once complete, so a reader never sees half a file and a failed run leaves the old file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from ntm_eval.diagnostics import InputError, Problem
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, shown: str | None = None) -> Iterator[IO[str]]:
+    """Open ``path`` for writing text; it appears (or is replaced) only when the block ends
+    without an exception. ``OSError``s become an ``InputError`` with code U010."""
+    shown = shown or str(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError([Problem("U010", f"cannot write the output file: {exc.strerror}",
+                                  shown)]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise InputError([Problem("U010", f"cannot write the output file: {exc.strerror}",
+                                      shown)]) from None
+        raise
+
+
+def emit(module_name: str, view: str, obj: Any, output: Path | None, **options: Any) -> None:
+    """Draw ``obj`` with the renderer module ``module_name`` and send it to ``output`` (or
+    stdout). ``view`` is '' for a check report, 'gaps' or 'compare'. A module that has
+    ``write[_view](obj, stream, **options)`` streams; otherwise ``render[_view]`` returns
+    the whole text."""
+    module = importlib.import_module(module_name)
+    suffix = f"_{view}" if view else ""
+    writer = getattr(module, "write" + suffix, None)
+
+    def send(stream: IO[str]) -> None:
+        if writer is not None:
+            writer(obj, stream, **options)
+        else:
+            stream.write(getattr(module, "render" + suffix)(obj, **options))
+
+    if output is None:
+        send(sys.stdout)
+        sys.stdout.flush()
+        return
+    with atomic_open(output) as f:
+        if getattr(module, "BOM", False):  # spreadsheets detect UTF-8 by it
+            f.write("\ufeff")
+        send(f)

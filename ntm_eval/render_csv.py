@@ -1,0 +1,139 @@
+"""``--format csv``: flat rows for spreadsheets.
+
+check: one row per commune × criterion. gaps: one row per commune × measure left.
+compare: one row per commune × changed indicator. Headers and status words are fixed keys
+(the same in every language); names follow ``--lang``. A cell that starts with ``=``,
+``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading ``'`` so a spreadsheet
+shows it as text instead of running it as a formula. Streams row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO, Any, Iterable
+
+from ntm_eval.report import NOT_EVALUABLE, NOT_MET
+
+#: Written first when the output is a file: spreadsheet programs detect UTF-8 by it.
+BOM = True
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(x: Any) -> str:
+    """One CSV cell: None → '', booleans → true/false, risky text neutralised."""
+    if x.__class__ is str:  # the common case first: this runs for every cell
+        return "'" + x if x[:1] in _RISKY_FIRST else x
+    if x is None:
+        return ""
+    if x is True or x is False:
+        return "true" if x else "false"
+    if x.__class__ is float and x == int(x):
+        x = int(x)
+    text = str(x)
+    return "'" + text if text.startswith(_RISKY) else text
+
+
+_RISKY_FIRST = frozenset(_RISKY)
+
+
+def _writer(stream: IO[str]) -> Any:
+    return csv.writer(stream, lineterminator="\n")
+
+
+def _rows(stream: IO[str], header: list[str], rows: Iterable[list[Any]]) -> None:
+    w = _writer(stream)
+    w.writerow(header)
+    for row in rows:
+        w.writerow([cell(x) for x in row])
+
+
+CHECK_HEADER = ["code", "name", "district", "province", "region", "year", "commune_status",
+                "criteria_met", "criteria_total", "criterion", "part_of", "criterion_name",
+                "sector", "status", "indicators_not_met", "indicators_not_evaluable", "values"]
+
+
+def _values(k: Any) -> str:
+    # Starts with a column key (a lower-case letter), so it never needs neutralising.
+    return "; ".join([f"{r.column}={cell(r.value)}" for r in k.indicators])
+
+
+def write(report: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
+    w = _writer(stream)
+    w.writerow(CHECK_HEADER)
+    names: dict[str, str] = {}
+    for c in report.communes:
+        head = [cell(x) for x in (c.code, c.name, c.district, c.province, c.region, c.year,
+                                  c.status, c.criteria_met, c.criteria_total)]
+        for k in c.criteria:
+            name = names.get(k.id)
+            if name is None:
+                name = names[k.id] = cell(k.name.get(lang))
+            # ids, sector keys and status words come from the rule file's strict patterns
+            w.writerow(head + [
+                k.id, k.part_of or "", name, k.sector, k.status,
+                " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
+                " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
+                _values(k)])
+
+
+GAPS_HEADER = ["rank", "code", "name", "district", "criteria_met", "criteria_total",
+               "missing", "criterion", "indicator", "column", "item_name", "sector", "status",
+               "value", "op", "threshold", "unit", "to_go", "left"]
+
+
+def write_gaps(g: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
+    from ntm_eval.render_text import left_text
+
+    groups = [c for s in g.by_sector for c in s.candidates] if g.by_sector is not None \
+        else g.candidates
+
+    def rows() -> Iterable[list[Any]]:
+        for c in groups:
+            k = c.commune
+            for i in c.items:
+                yield [c.rank, k.code, k.name, k.district, k.criteria_met, k.criteria_total,
+                       len(c.missing), i.criterion, i.indicator, i.column, i.name.get(lang),
+                       i.sector, i.status, i.value, i.op, i.threshold, i.unit, i.to_go,
+                       left_text(i, lang)]
+    _rows(stream, GAPS_HEADER, rows())
+
+
+COMPARE_HEADER = ["code", "name", "district", "old_status", "new_status", "old_criteria_met",
+                  "new_criteria_met", "standard", "criterion", "criterion_old_status",
+                  "criterion_new_status", "indicator", "column", "old_value", "new_value",
+                  "indicator_old_status", "indicator_new_status", "threshold"]
+
+
+def write_compare(cmp: Any, stream: IO[str], **_: Any) -> None:
+    def rows() -> Iterable[list[Any]]:
+        for c in cmp.communes:
+            crit = {k.id: k for k in c.criteria}
+            for v in c.values:
+                k = crit.get(v.criterion)
+                yield [c.code, c.name, c.district, c.old_status, c.new_status, c.old_met,
+                       c.new_met, c.standard, v.criterion,
+                       k.old_status if k else None, k.new_status if k else None,
+                       v.indicator, v.column, v.old_value, v.new_value, v.old_status,
+                       v.new_status, v.new_threshold]
+    _rows(stream, COMPARE_HEADER, rows())
+
+
+def _render(fn: Any, obj: Any, **options: Any) -> str:
+    out = io.StringIO()
+    fn(obj, out, **options)
+    return out.getvalue()
+
+
+def render(report: Any, **options: Any) -> str:
+    return _render(write, report, **options)
+
+
+def render_gaps(g: Any, **options: Any) -> str:
+    return _render(write_gaps, g, **options)
+
+
+def render_compare(cmp: Any, **options: Any) -> str:
+    return _render(write_compare, cmp, **options)
+

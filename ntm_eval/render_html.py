@@ -1,0 +1,244 @@
+"""``ntm-eval report``: one self-contained HTML page for a province.
+
+Everything is inline — styles, a few lines of script, the bar chart (CSS) — so the file
+opens anywhere without a network, and prints. Status is shown by colour *and* a symbol
+(✓ ✗ ?), so it survives black-and-white printing. Hovering a matrix cell shows its values
+and thresholds (the cell's title); clicking or pressing Enter pins them in a panel.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ntm_eval import __version__, i18n
+from ntm_eval.i18n import tr
+from ntm_eval.render_text import band_label, item_label, left_text, threshold_text
+from ntm_eval.report import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult, Report
+
+SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
+
+CSS = """
+:root { --met: #1b7a34; --met-bg: #cdebd3; --not: #a61b1b; --not-bg: #f7c9c9;
+        --unk: #7a5a00; --unk-bg: #fbe7a6; --line: #d0d4da; --ink: #1d2430; --muted: #5b6472; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1200px; padding: 24px; color: var(--ink);
+       font: 14px/1.45 system-ui, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+.meta, .note { color: var(--muted); margin: 4px 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 150px; }
+.card b { display: block; font-size: 24px; }
+.card.s-met b { color: var(--met); } .card.s-not_met b { color: var(--not); }
+.card.s-not_evaluable b { color: var(--unk); }
+table { border-collapse: collapse; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #f1f3f6; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.bars { display: grid; grid-template-columns: minmax(180px, 320px) 1fr 70px; gap: 3px 10px;
+        align-items: center; }
+.bar { background: #eef0f3; height: 16px; border-radius: 3px; overflow: hidden; }
+.fill { display: block; height: 100%; background: var(--met); }
+.bar-n { font-variant-numeric: tabular-nums; text-align: right; }
+.c { text-align: center; cursor: pointer; min-width: 26px; font-weight: bold; }
+.s-met.c { background: var(--met-bg); color: var(--met); }
+.s-not_met.c { background: var(--not-bg); color: var(--not); }
+.s-not_evaluable.c { background: var(--unk-bg); color: var(--unk); }
+.c:focus, .c.sel { outline: 2px solid var(--ink); outline-offset: -2px; }
+.st-met { color: var(--met); } .st-not_met { color: var(--not); } .st-not_evaluable { color: var(--unk); }
+#matrix { font-size: 12.5px; }
+#matrix thead th { position: sticky; top: 0; z-index: 1; }
+#matrix th.c { cursor: default; }
+.legend span { display: inline-block; padding: 1px 8px; margin-right: 8px; border-radius: 3px; }
+#detail { position: fixed; right: 16px; bottom: 16px; max-width: 460px; background: #fff;
+          border: 1px solid var(--ink); border-radius: 6px; padding: 10px 12px;
+          box-shadow: 0 4px 16px rgba(0,0,0,.2); z-index: 2; }
+#detail pre { white-space: pre-wrap; margin: 6px 0 0; font-size: 13px; line-height: 1.4; font-family: inherit; }
+#detail button { float: right; }
+ul.left { margin: 0; padding-left: 18px; }
+footer { margin-top: 28px; color: var(--muted); font-size: 12px; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { padding: 0; max-width: none; font-size: 11px; }
+  #detail, .hint { display: none !important; }
+  #matrix { font-size: 9px; }
+  #matrix thead th { position: static; }
+  tr, .card, .bars > * { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"""
+
+SCRIPT = """
+(function () {
+  var panel = document.getElementById("detail");
+  var text = document.getElementById("detail-text");
+  var selected = null;
+  function show(cell) {
+    if (selected) selected.classList.remove("sel");
+    selected = cell;
+    cell.classList.add("sel");
+    text.textContent = cell.getAttribute("data-detail");
+    panel.hidden = false;
+  }
+  var matrix = document.getElementById("matrix");
+  matrix.addEventListener("click", function (e) {
+    var cell = e.target.closest("td.c");
+    if (cell) show(cell);
+  });
+  matrix.addEventListener("keydown", function (e) {
+    var cell = e.target.closest("td.c");
+    if (cell && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); show(cell); }
+  });
+  document.getElementById("detail-close").addEventListener("click", function () {
+    panel.hidden = true;
+    if (selected) selected.classList.remove("sel");
+  });
+})();
+"""
+
+
+def _cell_detail(c: CommuneResult, k: CriterionResult, lang: str) -> str:
+    lines = [f"{c.code} {c.name} — {k.id} {k.name.get(lang)}: {i18n.status(lang, k.status)}"]
+    for r in k.indicators:
+        value = i18n.value(r.value, r.kind, None, lang)
+        line = (f"{r.id} {r.column}: {value} ({threshold_text(r, lang)}) — "
+                f"{i18n.status(lang, r.status)}")
+        if r.reason:
+            line += f": {i18n.reason(lang, r.reason)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _summary(report: Report, lang: str) -> list[str]:
+    s = report.summary
+    share = i18n.percent(s.met / s.communes, lang) if s.communes else "—"
+    total = len(s.by_criterion)
+    cards = [("", s.communes, tr(lang, "report.communes")),
+             (MET, s.met, f"{i18n.status(lang, MET)} ({total}/{total}) · "
+              + tr(lang, "report.met_share", pct=share)),
+             (NOT_MET, s.not_met, i18n.status(lang, NOT_MET)),
+             (NOT_EVALUABLE, s.not_evaluable, i18n.status(lang, NOT_EVALUABLE))]
+    out = [f'<section id="summary"><h2>{escape(tr(lang, "report.summary"))}</h2>',
+           '<div class="cards">']
+    out += [f'<div class="card s-{key}" data-status="{key}"><b>{n}</b>{escape(label)}</div>'
+            for key, n, label in cards]
+    out.append("</div>")
+    out.append(f'<p class="meta">{escape(tr(lang, "summary.all", n=s.communes, met=s.met, total=total, not_met=s.not_met, not_evaluable=s.not_evaluable))}</p>')
+    out.append("</section>")
+    return out
+
+
+def _chart(report: Report, lang: str) -> list[str]:
+    s = report.summary
+    out = [f'<section id="chart"><h2>{escape(tr(lang, "report.chart"))}</h2>',
+           '<div class="bars" role="list">']
+    for k in s.by_criterion:
+        width = 100 * k.met / s.communes if s.communes else 0
+        label = f"{k.id} {k.name.get(lang)}"
+        out.append(
+            f'<span class="bar-label" role="listitem">{escape(label)}</span>'
+            f'<span class="bar" data-id="{escape(k.id)}" title="{escape(label)}: {k.met}/{s.communes}">'
+            f'<span class="fill" style="width:{width:.1f}%"></span></span>'
+            f'<span class="bar-n">{k.met}/{s.communes}</span>')
+    out.append("</div></section>")
+    return out
+
+
+def _bands(report: Report, lang: str) -> list[str]:
+    out = [f'<section id="bands"><h2>{escape(tr(lang, "report.bands"))}</h2><table>',
+           f'<thead><tr><th>{escape(tr(lang, "col.band"))}</th>'
+           f'<th class="n">{escape(tr(lang, "col.communes"))}</th></tr></thead><tbody>']
+    out += [f'<tr><td>{escape(band_label(b.label, lang))}</td><td class="n">{b.communes}</td></tr>'
+            for b in report.summary.bands]
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _candidates(g: Any, lang: str) -> list[str]:
+    out = [f'<section id="candidates"><h2>{escape(tr(lang, "report.candidates"))}</h2>']
+    if not g.candidates:
+        out.append(f"<p>{escape(tr(lang, 'gaps.none'))}</p></section>")
+        return out
+    out.append(f'<p class="note">{escape(tr(lang, "gaps.count", short=g.short, n=g.report.summary.communes, shown=len(g.candidates)))} '
+               f'{escape(tr(lang, "gaps.order"))}</p>')
+    out.append("<table><thead><tr>" + "".join(
+        f"<th>{escape(tr(lang, k))}</th>" for k in
+        ("col.rank", "col.code", "col.commune", "col.district", "col.met", "col.left"))
+        + "</tr></thead><tbody>")
+    for c in g.candidates:
+        k = c.commune
+        items = "".join(f"<li>{escape(item_label(i, lang))}: {escape(left_text(i, lang))}</li>"
+                        for i in c.items)
+        out.append(f'<tr data-code="{escape(k.code)}"><td class="n">{c.rank}</td>'
+                   f"<td>{escape(k.code)}</td><td>{escape(k.name)}</td>"
+                   f"<td>{escape(k.district)}</td>"
+                   f'<td class="n">{k.criteria_met}/{k.criteria_total}</td>'
+                   f'<td><ul class="left">{items}</ul></td></tr>')
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _matrix(report: Report, lang: str) -> list[str]:
+    s = report.summary
+    legend = "".join(f'<span class="c s-{key}">{SYMBOLS[key]} {escape(i18n.status(lang, key))}</span>'
+                     for key in (MET, NOT_MET, NOT_EVALUABLE))
+    out = [f'<section id="matrix-section"><h2>{escape(tr(lang, "report.matrix"))}</h2>',
+           f'<p class="legend">{escape(tr(lang, "report.legend"))}: {legend}</p>',
+           f'<p class="note hint">{escape(tr(lang, "report.click"))}</p>',
+           '<table id="matrix"><thead><tr>'
+           f'<th>{escape(tr(lang, "col.code"))}</th><th>{escape(tr(lang, "col.commune"))}</th>'
+           f'<th>{escape(tr(lang, "col.district"))}</th><th class="n">{escape(tr(lang, "col.met"))}</th>']
+    out += [f'<th class="c" title="{escape(k.name.get(lang))}">{escape(k.id)}</th>'
+            for k in s.by_criterion]
+    out.append("</tr></thead><tbody>")
+    for c in report.communes:
+        cells = "".join(
+            f'<td class="c s-{k.status}" tabindex="0" data-id="{escape(k.id)}" '
+            f'data-detail="{escape(detail)}" title="{escape(detail)}" '
+            f'aria-label="{escape(k.id)}: {escape(i18n.status(lang, k.status))}">{SYMBOLS[k.status]}</td>'
+            for k in c.criteria for detail in (_cell_detail(c, k, lang),))
+        out.append(f'<tr data-code="{escape(c.code)}" data-status="{c.status}">'
+                   f"<td>{escape(c.code)}</td><td>{escape(c.name)}</td><td>{escape(c.district)}</td>"
+                   f'<td class="n st-{c.status}">{c.criteria_met}/{c.criteria_total}</td>{cells}</tr>')
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _problems(report: Report, lang: str) -> list[str]:
+    if not report.problems:
+        return []
+    out = ['<section id="problems"><h2>'
+           + escape(tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings)))
+           + "</h2><ul>"]
+    out += [f"<li><code>{escape(p.format())}</code></li>" for p in report.problems]
+    out.append("</ul></section>")
+    return out
+
+
+def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any) -> str:
+    """The whole page. ``candidates`` is the ``views.gaps`` ranking to list."""
+    from ntm_eval.views import gaps
+
+    g = candidates if candidates is not None else gaps(report, top=10)
+    rs = report.ruleset
+    title = f"{rs.title.get(lang)} — {report.input_path}"
+    parts = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+             f"<header><h1>{escape(rs.title.get(lang))}</h1>",
+             f'<p class="meta">{escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
+             f"{escape(rs.id)} · {escape(rs.legal_basis)}</p></header>"]
+    parts += _summary(report, lang)
+    parts += _chart(report, lang)
+    parts += _bands(report, lang)
+    parts += _candidates(g, lang)
+    parts += _matrix(report, lang)
+    parts += _problems(report, lang)
+    parts += ['<div id="detail" role="dialog" aria-live="polite" hidden>'
+              '<button type="button" id="detail-close" aria-label="close">×</button>'
+              '<pre id="detail-text"></pre></div>',
+              f"<footer>{escape(tr(lang, 'report.generated', version=__version__, path=report.input_path, ruleset=rs.id))}</footer>",
+              f"<script>{SCRIPT}</script>", "</body>", "</html>", ""]
+    return "\n".join(parts)

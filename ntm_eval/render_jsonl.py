@@ -1,0 +1,71 @@
+"""``--format jsonl``: one JSON object per line — one per commune, then one summary line.
+
+Every line has a ``type`` ("commune", "candidate", "change" or "summary"), so a reader can
+process a national file line by line without holding it in memory. Streams: ``write*``
+sends each line as soon as it is ready; ``render*`` returns the same text.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, Any
+
+from ntm_eval import render_json as rj
+
+
+def _line(stream: IO[str], kind: str, doc: dict[str, Any]) -> None:
+    stream.write(rj.dumps({"type": kind, **doc}))
+    stream.write("\n")
+
+
+def write(report: Any, stream: IO[str], **_: Any) -> None:
+    encoder = rj.CommuneEncoder()
+    for c in report.communes:
+        stream.write('{"type":"commune",' + encoder.encode(c)[1:] + "\n")
+    _line(stream, "summary", {
+        "schema_version": rj.SCHEMA_VERSION,
+        "ruleset": rj.ruleset_dict(report),
+        "input": {"path": report.input_path, "rows": report.input_rows},
+        "filters": report.filters.to_dict(),
+        "summary": rj.summary_dict(report),
+        "errors": [p.to_dict() for p in report.errors],
+        "warnings": [p.to_dict() for p in report.warnings],
+    })
+
+
+def write_gaps(g: Any, stream: IO[str], **_: Any) -> None:
+    if g.by_sector is None:
+        for c in g.candidates:
+            _line(stream, "candidate", rj.candidate_dict(c))
+    else:  # one line per commune and sector: each department reads its own lines
+        for share in g.by_sector:
+            for c in share.candidates:
+                _line(stream, "candidate", {"sector": share.sector, **rj.candidate_dict(c)})
+    doc = rj.gaps_dict(g)
+    _line(stream, "summary", {k: doc[k] for k in ("schema_version", "ruleset", "input",
+                                                  "summary", "errors", "warnings")})
+
+
+def write_compare(cmp: Any, stream: IO[str], problems: Any = (), **_: Any) -> None:
+    for c in cmp.communes:
+        _line(stream, "change", rj.commune_change_dict(c))
+    doc = rj.compare_dict(cmp, problems)
+    _line(stream, "summary", {k: v for k, v in doc.items() if k != "communes"})
+
+
+def _render(fn: Any, obj: Any, **options: Any) -> str:
+    out = io.StringIO()
+    fn(obj, out, **options)
+    return out.getvalue()
+
+
+def render(report: Any, **options: Any) -> str:
+    return _render(write, report, **options)
+
+
+def render_gaps(g: Any, **options: Any) -> str:
+    return _render(write_gaps, g, **options)
+
+
+def render_compare(cmp: Any, **options: Any) -> str:
+    return _render(write_compare, cmp, **options)
