@@ -86,11 +86,16 @@ def _print_problems(problems, stream=sys.stderr) -> None:
         "  ntm-eval check data/2020.csv\n\n"
         "  ntm-eval check data/2020.csv --commune 22984 --commune 23185\n\n"
         "  ntm-eval check data/2020.csv --format json | python -m json.tool\n\n"
-        "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met"
+        "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met\n\n"
+        "  ntm-eval check tong-hop-2020.xlsx --sheet 'Năm 2020'\n\n"
+        "  ntm-eval check export.csv --encoding cp1258\n\n"
+        "  ntm-eval check national-2020.csv --units units-2020.csv"
     )
 )
 def check(
-    data: Path = typer.Argument(..., metavar="DATA", help="Commune data file (CSV, UTF-8).",
+    data: Path = typer.Argument(..., metavar="DATA",
+                                help="Commune data file: CSV (comma, semicolon or tab; UTF-8 or "
+                                     "UTF-16) or Excel workbook (.xlsx).",
                                 show_default=False),
     rules: Optional[Path] = typer.Option(
         None, "--rules", "-r", metavar="FILE",
@@ -106,6 +111,11 @@ def check(
     max_rows: int = typer.Option(
         200, "--max-rows", metavar="N",
         help="List at most N communes in the text table (0 = all). Summaries always count all."),
+    sheet: Optional[str] = typer.Option(
+        None, "--sheet", metavar="NAME", help="Worksheet to read in an .xlsx file (default: the first)."),
+    encoding: Optional[str] = typer.Option(
+        None, "--encoding", metavar="NAME",
+        help="Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258)."),
 ) -> None:
     """Judge every commune in DATA against the criteria, then summarise the province.
 
@@ -113,7 +123,7 @@ def check(
     it meets the new-rural standard. With --format json the same results go to stdout as
     one JSON document for other tools.
     """
-    from ntm_eval.data import load_csv
+    from ntm_eval.data import load_data
     from ntm_eval.diagnostics import InputError
     from ntm_eval.evaluate import evaluate
     from ntm_eval.rules import default_rules_path, load_rules
@@ -121,7 +131,7 @@ def check(
     try:
         ruleset = load_rules(rules or default_rules_path(),
                              display=str(rules) if rules else None)
-        dataset = load_csv(data, ruleset, display=str(data))
+        dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt is Format.json:
