@@ -116,6 +116,11 @@ def check(
     encoding: Optional[str] = typer.Option(
         None, "--encoding", metavar="NAME",
         help="Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258)."),
+    units: Optional[str] = typer.Option(
+        None, "--units", metavar="FILE",
+        help="Official unit list to check codes and names against (CSV), or the name of a "
+             "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are "
+             "not checked."),
 ) -> None:
     """Judge every commune in DATA against the criteria, then summarise the province.
 
@@ -127,11 +132,14 @@ def check(
     from ntm_eval.diagnostics import InputError
     from ntm_eval.evaluate import evaluate
     from ntm_eval.rules import default_rules_path, load_rules
+    from ntm_eval.units import check_units, load_units
 
     try:
         ruleset = load_rules(rules or default_rules_path(),
                              display=str(rules) if rules else None)
+        unit_list = load_units(units)
         dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
+        dataset = check_units(dataset, unit_list)
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt is Format.json:
