@@ -161,6 +161,102 @@ def check(
     raise typer.Exit(_exit_code(report, fail_on))
 
 
+class TemplateFormat(str, enum.Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Lang(str, enum.Enum):
+    vi = "vi"
+    en = "en"
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval template --format xlsx -o nhap-lieu-2020.xlsx\n\n"
+        "  ntm-eval template --format xlsx --units binh-thuan-2020 --region dhntb --year 2020 "
+        "-o binh-thuan-2020.xlsx\n\n"
+        "  ntm-eval template --lang en > template.csv\n\n"
+        "  ntm-eval template --rules my-province.yaml --format csv -o my-province.csv"
+    )
+)
+def template(
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", "-r", metavar="FILE",
+        help="Rule file whose columns to use instead of the national 2016–2020 set."),
+    fmt: Optional[TemplateFormat] = typer.Option(
+        None, "--format", "-f",
+        help="csv, or xlsx (with drop-downs, bounds and an instructions sheet). Default: from "
+             "the -o file's extension, else csv."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of headers and instructions."),
+    units: Optional[str] = typer.Option(
+        None, "--units", metavar="FILE",
+        help="Pre-fill one row per rural commune (xã) of this unit list (CSV, or the name of a "
+             "shipped one such as binh-thuan-2020)."),
+    region: Optional[str] = typer.Option(
+        None, "--region", metavar="KEY", help="Pre-fill the region of every row (e.g. dhntb)."),
+    year: Optional[int] = typer.Option(
+        None, "--year", metavar="YEAR", help="Pre-fill the assessment year of every row."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+) -> None:
+    """Write a data-entry file with the columns the rule set reads, ready to fill in.
+
+    Headers read "Vietnamese label (unit) [column_key]", so a filled file loads with
+    `ntm-eval check` without edits. The file goes to -o FILE (a workbook needs -o unless
+    stdout is redirected); a one-line summary goes to stderr.
+    """
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.rules import default_rules_path, load_rules
+    from ntm_eval import template as tpl
+
+    chosen = fmt or (TemplateFormat.xlsx if output and output.suffix.lower() == ".xlsx"
+                     else TemplateFormat.csv)
+    if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
+        print("error: a workbook cannot be shown on the terminal; give -o FILE.xlsx", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
+        unit_list = None
+        if units is not None:
+            from ntm_eval.units import load_units
+
+            unit_list = load_units(units)
+    except InputError as exc:
+        _print_problems(exc.problems)
+        raise typer.Exit(EXIT_ERROR)
+    if region is not None and region not in ruleset.regions:
+        print(f"error: --region '{region}' is not a region of rule set '{ruleset.id}' "
+              f"({', '.join(ruleset.regions)})", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    cols = tpl.columns(ruleset, lang.value)
+    rows = tpl.prefill(ruleset, unit_list, region, year, lang.value)
+    try:
+        if chosen is TemplateFormat.csv:
+            text = tpl.render_csv(cols, rows)
+            if output is None:
+                sys.stdout.write(text)
+            else:  # with a BOM, so that Excel shows the Vietnamese letters
+                output.write_text(text, encoding="utf-8-sig", newline="")
+        else:
+            import io
+
+            buffer = io.BytesIO()
+            tpl.write_xlsx(buffer, ruleset, cols, rows, lang.value)
+            if output is None:
+                sys.stdout.buffer.write(buffer.getvalue())
+                sys.stdout.flush()
+            else:
+                output.write_bytes(buffer.getvalue())
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    where = str(output) if output else "stdout"
+    print(f"{where}: {chosen.value} template, {len(cols)} columns, {len(rows)} commune row(s) "
+          f"pre-filled (rule set {ruleset.id})", file=sys.stderr)
+
+
 def _exit_code(report, fail_on: FailOn) -> int:
     from ntm_eval.report import MET, NOT_EVALUABLE
 
