@@ -300,7 +300,7 @@ def _header_keys(header: list[str], line: int, ruleset: RuleSet, matcher: Header
             folded = fold_letters(cell)
             if folded.replaced or folded.foreign:
                 _report_letters(folded, cell, line, i + 1, "", {}, shown, problems,
-                                what=f"header '{cell}'")
+                                what="header")
         key = matcher.match(cell)
         if key is None:
             if not cell:
