@@ -201,9 +201,9 @@ def template(
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
 ) -> None:
-    """Write a data-entry file with the columns the rule set reads, ready to fill in.
+    r"""Write a data-entry file with the columns the rule set reads, ready to fill in.
 
-    Headers read "Vietnamese label (unit) [column_key]", so a filled file loads with
+    Headers read "Vietnamese label (unit) \[column_key]", so a filled file loads with
     `ntm-eval check` without edits. The file goes to -o FILE (a workbook needs -o unless
     stdout is redirected); a one-line summary goes to stderr.
     """

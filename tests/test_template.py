@@ -130,3 +130,12 @@ def test_template_usage_errors(cli, tmp_path):
     assert result.code == 2 and "[D030]" in result.stderr
     result = cli("template", "-o", str(tmp_path / "no-such-dir" / "t.csv"))
     assert result.code == 2 and "cannot write" in result.stderr
+
+
+def test_help_has_examples(cli):
+    result = cli("template", "--help")
+    assert result.code == 0
+    assert "Examples:" in result.stdout and "[column_key]" in result.stdout
+    assert "--units binh-thuan-2020" in result.stdout
+    check = cli("check", "--help").stdout
+    assert all(option in check for option in ("--sheet", "--encoding", "--units", ".xlsx"))
