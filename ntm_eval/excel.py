@@ -80,6 +80,8 @@ def read_sheet(path: Path, shown: str, sheet: str | None) -> tuple[str, list[tup
             ws.reset_dimensions()  # some writers record wrong dimensions; read every row
         rows: list[tuple[int, list[Any]]] = []
         for number, row in enumerate(ws.iter_rows(), start=1):
+            # Trust a cell's own row number over counting (gaps are filled, but be sure).
+            number = next((c.row for c in row if getattr(c, "row", None)), number)
             cells = [_cell_value(c) for c in row]
             while cells and (cells[-1] is None or (cells[-1].__class__ is str and not cells[-1].strip())):
                 cells.pop()

@@ -36,22 +36,26 @@ _DISTRICT_PREFIXES = ("thành phố", "thị xã", "huyện", "quận", "tp.", "
 _PROVINCE_PREFIXES = ("tỉnh", "thành phố", "tp.", "tp")
 
 
-def _bare(text: str, prefixes: tuple[str, ...]) -> str:
-    """``'Huyện Tuy Phong'`` → the name_key of ``'Tuy Phong'``."""
-    key = name_key(text)
+def _bare(text: str, prefixes: tuple[str, ...], loose: bool = False) -> str:
+    """``'Huyện Tuy Phong'`` → the name_key of ``'Tuy Phong'``; ``loose``: without accents."""
+    key = fold(name_key(text)) if loose else name_key(text)
     for prefix in prefixes:
-        pk = name_key(prefix)
+        pk = fold(prefix) if loose else name_key(prefix)
         if key.startswith(pk) and len(key) > len(pk) and key[len(pk)] in " .":
             return key[len(pk):].lstrip(" .")
     return key
 
 
+def _same(written: str, official: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a name as written in the data is the official name. A name typed without any
+    accent (``Tan Ha``) is compared without accents; one with accents must have the right
+    ones (``Tân Hạ`` is not ``Tân Hà``)."""
+    loose = written.isascii()
+    return _bare(written, prefixes, loose) == _bare(official, prefixes, loose)
+
+
 def commune_key(name: str) -> str:
     return _bare(name, _COMMUNE_PREFIXES)
-
-
-def district_key(name: str) -> str:
-    return _bare(name, _DISTRICT_PREFIXES)
 
 
 def province_key(name: str) -> str:
@@ -90,15 +94,20 @@ class UnitList:
         by_name: dict[str, list[Unit]] = {}
         for unit in self.units.values():
             by_name.setdefault(commune_key(unit.name), []).append(unit)
+            loose = _bare(unit.name, _COMMUNE_PREFIXES, loose=True)
+            by_name.setdefault("~" + loose, []).append(unit)
         object.__setattr__(self, "_by_name", by_name)
 
     def find(self, name: str, district: str = "") -> list[Unit]:
         """Units called ``name`` — in ``district`` when it is given."""
-        found: list[Unit] = self._by_name.get(commune_key(name), [])  # type: ignore[attr-defined]
+        key = "~" + _bare(name, _COMMUNE_PREFIXES, True) if name.isascii() else commune_key(name)
+        found: list[Unit] = self._by_name.get(key, [])  # type: ignore[attr-defined]
         if district:
-            dk = district_key(district)
-            found = [u for u in found if district_key(u.district) == dk]
+            found = [u for u in found if _same(district, u.district, _DISTRICT_PREFIXES)]
         return found
+
+    def covers_province(self, name: str) -> bool:
+        return any(_same(name, p, _PROVINCE_PREFIXES) for p in self.provinces.values())
 
     @property
     def covers(self) -> str:
@@ -186,7 +195,7 @@ def check_units(data: DataSet, units: UnitList) -> DataSet:
     for row in data.rows:
         unit = units.units.get(row.code)
         if row.province:
-            in_scope = province_key(row.province) in units.provinces
+            in_scope = units.covers_province(row.province)
         else:
             in_scope = unit is not None or bool(row.name and units.find(row.name, row.district))
         if not in_scope:
@@ -260,14 +269,14 @@ def _compare(data: DataSet, row: CommuneRow, unit: Unit, units: UnitList,
              problems: list[Problem]) -> None:
     """Name, district and province of the row against the unit its code names."""
     said = f"code {unit.code} is {unit.name} ({unit.district}, {unit.province}) in the unit list"
-    if row.name and commune_key(row.name) != commune_key(unit.name):
+    if row.name and not _same(row.name, unit.name, _COMMUNE_PREFIXES):
         other = [u for u in units.find(row.name, row.district) if u.code != unit.code]
         hint = f"; the list gives {other[0].code} for {other[0].name}" if len(other) == 1 else ""
         problems.append(data.cell_problem("D032", row.line, "commune_name",
                                           f"'{row.name}' — {said}{hint}", value=row.name))
-    if row.district and district_key(row.district) != district_key(unit.district):
+    if row.district and not _same(row.district, unit.district, _DISTRICT_PREFIXES):
         problems.append(data.cell_problem("D032", row.line, "district",
                                           f"'{row.district}' — {said}", value=row.district))
-    if row.province and province_key(row.province) != province_key(unit.province):
+    if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
         problems.append(data.cell_problem("D032", row.line, "province",
                                           f"'{row.province}' — {said}", value=row.province))

@@ -51,6 +51,17 @@ def test_old_and_new_tone_placement_and_prefixes_match(tmp_path):
     assert data.problems == ()
 
 
+def test_names_typed_without_accents_match_but_wrong_accents_do_not(tmp_path):
+    data = checked(tmp_path, [
+        {"commune_code": "23221", "commune_name": "Tan Ha", "district": "Huyen Duc Linh",
+         "province": "Binh Thuan"},
+        {"commune_code": "", "commune_name": "Tan Ha", "district": "Ham Tan", "province": "Binh Thuan"},
+        bt("23257", "Tân Hạ", "Hàm Tân"),
+    ])
+    assert [(p.code, p.line) for p in data.problems] == [("D020", 3), ("D032", 4)]
+    assert "gives 23257 Tân Hà (Huyện Hàm Tân)" in data.problems[0].message
+
+
 @pytest.mark.parametrize("code, name, district, kind", [
     ("22915", "Mũi Né", "Phan Thiết", "a ward (phường)"),
     ("22969", "Liên Hương", "Tuy Phong", "a town (thị trấn)"),
