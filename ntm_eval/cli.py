@@ -230,30 +230,18 @@ def template(
         print(f"error: --region '{region}' is not a region of rule set '{ruleset.id}' "
               f"({', '.join(ruleset.regions)})", file=sys.stderr)
         raise typer.Exit(EXIT_ERROR)
-    cols = tpl.columns(ruleset, lang.value)
-    rows = tpl.prefill(ruleset, unit_list, region, year, lang.value)
+    made = tpl.make(ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None)
     try:
-        if chosen is TemplateFormat.csv:
-            text = tpl.render_csv(cols, rows)
-            if output is None:
-                sys.stdout.write(text)
-            else:  # with a BOM, so that Excel shows the Vietnamese letters
-                output.write_text(text, encoding="utf-8-sig", newline="")
+        if output is None:
+            sys.stdout.buffer.write(made.content)
+            sys.stdout.flush()
         else:
-            import io
-
-            buffer = io.BytesIO()
-            tpl.write_xlsx(buffer, ruleset, cols, rows, lang.value)
-            if output is None:
-                sys.stdout.buffer.write(buffer.getvalue())
-                sys.stdout.flush()
-            else:
-                output.write_bytes(buffer.getvalue())
+            output.write_bytes(made.content)
     except OSError as exc:
         print(f"error: cannot write {output}: {exc.strerror}", file=sys.stderr)
         raise typer.Exit(EXIT_ERROR)
     where = str(output) if output else "stdout"
-    print(f"{where}: {chosen.value} template, {len(cols)} columns, {len(rows)} commune row(s) "
+    print(f"{where}: {chosen.value} template, {made.columns} columns, {made.rows} commune row(s) "
           f"pre-filled (rule set {ruleset.id})", file=sys.stderr)
 
 

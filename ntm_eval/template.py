@@ -73,6 +73,28 @@ TEXT = {
 
 
 @dataclass(frozen=True)
+class Template:
+    content: bytes  # the file, ready to write
+    columns: int
+    rows: int
+
+
+def make(ruleset: RuleSet, fmt: str, lang: str, units: UnitList | None = None,
+         region: str | None = None, year: int | None = None, bom: bool = False) -> Template:
+    """The template file for ``ruleset`` as bytes: ``fmt`` is ``csv`` or ``xlsx``. ``bom``
+    starts a CSV with a byte-order mark (for a file: Excel then shows the accents)."""
+    cols = columns(ruleset, lang)
+    rows = prefill(ruleset, units, region, year, lang)
+    if fmt == "csv":
+        content = render_csv(cols, rows).encode("utf-8-sig" if bom else "utf-8")
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(buffer, ruleset, cols, rows, lang)
+        content = buffer.getvalue()
+    return Template(content, len(cols), len(rows))
+
+
+@dataclass(frozen=True)
 class Column:
     key: str
     header: str  # "Label (unit) [key]"
