@@ -17,6 +17,7 @@ import csv
 import dataclasses
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ntm_eval.data import CommuneRow, DataSet
@@ -90,18 +91,20 @@ class UnitList:
     units: dict[str, Unit]  # code → unit, in file order
     provinces: dict[str, str]  # province_key → province name
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _by_name(self) -> dict[str, list[Unit]]:
+        # Built on first use: only rows with a missing or wrong code look names up.
         by_name: dict[str, list[Unit]] = {}
         for unit in self.units.values():
             by_name.setdefault(commune_key(unit.name), []).append(unit)
             loose = _bare(unit.name, _COMMUNE_PREFIXES, loose=True)
             by_name.setdefault("~" + loose, []).append(unit)
-        object.__setattr__(self, "_by_name", by_name)
+        return by_name
 
     def find(self, name: str, district: str = "") -> list[Unit]:
         """Units called ``name`` — in ``district`` when it is given."""
         key = "~" + _bare(name, _COMMUNE_PREFIXES, True) if name.isascii() else commune_key(name)
-        found: list[Unit] = self._by_name.get(key, [])  # type: ignore[attr-defined]
+        found = self._by_name.get(key, [])
         if district:
             found = [u for u in found if _same(district, u.district, _DISTRICT_PREFIXES)]
         return found
