@@ -10,11 +10,16 @@ from functools import lru_cache
 from ntm_eval.lookalike import fold_letters
 
 
+# Combining marks of the Latin, Greek and Cyrillic ranges, and the extended blocks.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive form: ``'  Chưa  ĐẠT '`` → ``'chua dat'``."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.lower().split())
+    return " ".join(_MARKS.sub("", decomposed).lower().split())
 
 
 _TRAILING_KEY = re.compile(r"\[\s*([A-Za-z][A-Za-z0-9_]*)\s*\]\s*$")
