@@ -7,8 +7,6 @@ name as a hint.
 
 from __future__ import annotations
 
-import difflib
-
 from ntm_eval.rules import RuleSet
 from ntm_eval.text import header_key, key_in_brackets
 
@@ -45,6 +43,8 @@ class HeaderMatcher:
 
     def closest(self, header: str) -> str | None:
         """``"'Tỷ lệ hộ nghèo' (poverty_rate_pct)"``: the known name nearest to ``header``."""
+        import difflib  # only an unmatched header needs it
+
         hit = difflib.get_close_matches(header_key(header), list(self.columns), n=1, cutoff=0.75)
         if not hit:
             return None
