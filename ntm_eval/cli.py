@@ -66,6 +66,12 @@ RENDERERS = {
 
 _LANG_HELP = "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and " \
              "status words do not change."
+_DATA_HELP = "Commune data file: CSV (comma, semicolon or tab; UTF-8 or UTF-16) or .xlsx."
+_SHEET_HELP = "Worksheet to read in an .xlsx file (default: the first)."
+_ENCODING_HELP = "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258)."
+_UNITS_HELP = ("Official unit list to check codes and names against (CSV), or the name of a "
+               "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are "
+               "not checked.")
 _OUTPUT_HELP = "Write the output to FILE (atomically: a temporary file, then a rename) " \
                "instead of stdout."
 
@@ -117,11 +123,14 @@ def _print_problems(problems, stream=sys.stderr) -> None:
         "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
         "  ntm-eval check data/2020.csv --format csv --output results.csv\n"
         "  ntm-eval check data/2020.csv --lang vi\n"
-        "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met"
+        "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met\n"
+        "  ntm-eval check tong-hop-2020.xlsx --sheet 'Năm 2020'\n"
+        "  ntm-eval check export.csv --encoding cp1258\n"
+        "  ntm-eval check national-2020.csv --units units-2020.csv"
     )
 )
 def check(
-    data: Path = typer.Argument(..., metavar="DATA", help="Commune data file (CSV, UTF-8).",
+    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP,
                                 show_default=False),
     rules: Optional[Path] = typer.Option(
         None, "--rules", "-r", metavar="FILE",
@@ -155,6 +164,9 @@ def check(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help=_OUTPUT_HELP),
     lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+    sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", help=_SHEET_HELP),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help=_ENCODING_HELP),
+    units: Optional[str] = typer.Option(None, "--units", metavar="FILE", help=_UNITS_HELP),
 ) -> None:
     """Judge every commune in DATA against the criteria, then summarise the province.
 
@@ -170,7 +182,7 @@ def check(
     filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
                       districts=tuple(district), statuses=tuple(s.value for s in status),
                       communes=tuple(commune))
-    report = _judge(data, rules, fmt)
+    report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units)
     report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
     _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
           max_rows=max_rows, lang=lang.value)
@@ -199,14 +211,19 @@ def _load_rules(rules: Optional[Path]):
     return load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
 
 
-def _judge(data: Path, rules: Optional[Path], fmt: Format | None):
-    """Load the rules and DATA and judge every row; exit 2 when either cannot be used."""
+def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str | None = None,
+           encoding: str | None = None, units: str | None = None):
+    """Load the rules and DATA (CSV or xlsx), check it against the unit list and judge
+    every row; exit 2 when the rules or the data cannot be used."""
     def work():
-        from ntm_eval.data import load_csv
+        from ntm_eval.data import load_data
         from ntm_eval.evaluate import evaluate
+        from ntm_eval.units import check_units, load_units
 
         ruleset = _load_rules(rules)
-        return evaluate(ruleset, load_csv(data, ruleset, display=str(data)))
+        unit_list = load_units(units)
+        dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
+        return evaluate(ruleset, check_units(dataset, unit_list))
     return _or_fail(work, str(data), fmt)
 
 
@@ -234,7 +251,7 @@ def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | Non
     )
 )
 def gaps(
-    data: Path = typer.Argument(..., metavar="DATA", help="Commune data file (CSV, UTF-8).",
+    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP,
                                 show_default=False),
     rules: Optional[Path] = typer.Option(
         None, "--rules", "-r", metavar="FILE",
@@ -313,7 +330,7 @@ def compare(
     )
 )
 def report(
-    data: Path = typer.Argument(..., metavar="DATA", help="Commune data file (CSV, UTF-8).",
+    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP,
                                 show_default=False),
     rules: Optional[Path] = typer.Option(
         None, "--rules", "-r", metavar="FILE",
@@ -336,6 +353,87 @@ def report(
           candidates=rank(judged, top=top), lang=lang.value)
     _print_problems(judged.problems)
     raise typer.Exit(EXIT_ERROR if judged.errors else EXIT_OK)
+
+
+class TemplateFormat(str, enum.Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command(
+    epilog=(
+        "\b\nExamples:\n"
+        "  ntm-eval template --format xlsx -o nhap-lieu-2020.xlsx\n"
+        "  ntm-eval template --format xlsx --units binh-thuan-2020 --region dhntb --year 2020 "
+        "-o binh-thuan-2020.xlsx\n"
+        "  ntm-eval template --lang en > template.csv\n"
+        "  ntm-eval template --rules my-province.yaml --format csv -o my-province.csv"
+    )
+)
+def template(
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", "-r", metavar="FILE",
+        help="Rule file whose columns to use instead of the national 2016–2020 set."),
+    fmt: Optional[TemplateFormat] = typer.Option(
+        None, "--format", "-f",
+        help="csv, or xlsx (with drop-downs, bounds and an instructions sheet). Default: from "
+             "the -o file's extension, else csv."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", envvar="NTM_EVAL_LANG",
+                              help="Language of headers and instructions (default vi)."),
+    units: Optional[str] = typer.Option(
+        None, "--units", metavar="FILE",
+        help="Pre-fill one row per rural commune (xã) of this unit list (CSV, or the name of a "
+             "shipped one such as binh-thuan-2020)."),
+    region: Optional[str] = typer.Option(
+        None, "--region", metavar="KEY", help="Pre-fill the region of every row (e.g. dhntb)."),
+    year: Optional[int] = typer.Option(
+        None, "--year", metavar="YEAR", help="Pre-fill the assessment year of every row."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+) -> None:
+    r"""Write a data-entry file with the columns the rule set reads, ready to fill in.
+
+    Headers read "Vietnamese label (unit) \[column_key]", so a filled file loads with
+    `ntm-eval check` without edits. The file goes to -o FILE (a workbook needs -o unless
+    stdout is redirected); a one-line summary goes to stderr.
+    """
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.rules import default_rules_path, load_rules
+    from ntm_eval import template as tpl
+
+    chosen = fmt or (TemplateFormat.xlsx if output and output.suffix.lower() == ".xlsx"
+                     else TemplateFormat.csv)
+    if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
+        print("error: a workbook cannot be shown on the terminal; give -o FILE.xlsx", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
+        unit_list = None
+        if units is not None:
+            from ntm_eval.units import load_units
+
+            unit_list = load_units(units)
+    except InputError as exc:
+        _print_problems(exc.problems)
+        raise typer.Exit(EXIT_ERROR)
+    if region is not None and region not in ruleset.regions:
+        print(f"error: --region '{region}' is not a region of rule set '{ruleset.id}' "
+              f"({', '.join(ruleset.regions)})", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    made = tpl.make(ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None)
+    if output is None:
+        sys.stdout.buffer.write(made.content)
+        sys.stdout.flush()
+    else:
+        from ntm_eval.output import atomic_open
+
+        def write() -> None:
+            with atomic_open(output, binary=True) as f:
+                f.write(made.content)
+        _or_fail(write, str(output), None)
+    where = str(output) if output else "stdout"
+    print(f"{where}: {chosen.value} template, {made.columns} columns, {made.rows} commune row(s) "
+          f"pre-filled (rule set {ruleset.id})", file=sys.stderr)
 
 
 def _exit_code(report, fail_on: FailOn) -> int:

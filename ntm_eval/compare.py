@@ -344,8 +344,8 @@ def load_side(path: Path, ruleset: RuleSet, shown: str) -> Side:
     """A compared side: a JSON result as it is, or commune data judged with ``ruleset``."""
     if path.suffix.lower() == ".json" or looks_like_json(path):
         return load_result(path, shown)
-    from ntm_eval.data import load_csv
+    from ntm_eval.data import load_data
     from ntm_eval.evaluate import evaluate
 
-    report = evaluate(ruleset, load_csv(path, ruleset, display=shown))
+    report = evaluate(ruleset, load_data(path, ruleset, display=shown))
     return Side(shown, ruleset.id, report.communes, report.problems)

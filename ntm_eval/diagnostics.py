@@ -39,6 +39,11 @@ CODES: dict[str, str] = {
     "D021": "unknown region",
     "D022": "invalid year",
     "D023": "commune code repeated for the same year",
+    "D030": "unit list cannot be read",
+    "D031": "commune code not in the unit list",
+    "D032": "commune code and name, district or province disagree with the unit list",
+    "D033": "ward or town: the criteria apply to rural communes (xã) only",
+    "D040": "number with an ambiguous thousands separator",
     "W101": "unknown column (not used by the rule set)",
     "W102": "year outside the rule set's period",
     "U001": "unknown sector",
@@ -50,6 +55,10 @@ CODES: dict[str, str] = {
     "U020": "compared file is neither commune data nor a check JSON result",
     "U021": "compared file has several rows for one commune; the latest year is compared",
     "U022": "compared files were judged with different rule sets",
+    "W110": "look-alike letters replaced by Vietnamese letters",
+    "W111": "letter not used in Vietnamese",
+    "W112": "rows of a province the unit list does not cover: not checked against it",
+    "W113": "rows above the header row skipped",
 }
 
 
@@ -65,6 +74,7 @@ class Problem:
     column: str | None = None  # data column key, when the problem concerns one
     value: str | None = None
     severity: str = "error"
+    cell: str | None = None  # spreadsheet cell or row, e.g. "Sheet1!D17" or "Sheet1!17:17"
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a programming error, caught by the test suite
@@ -75,6 +85,8 @@ class Problem:
         return self.severity == "error"
 
     def location(self) -> str:
+        if self.cell is not None:
+            return f"{self.path}:{self.cell}"
         parts = [self.path]
         if self.line is not None:
             parts.append(str(self.line))
@@ -92,19 +104,28 @@ class Problem:
             "col": self.col,
             "column": self.column,
             "value": self.value,
+            "cell": self.cell,
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
         }
 
 
+def column_label(column: str, header: str | None = None) -> str:
+    """``column 'poverty_rate_pct'``, plus the header as written when it is another name."""
+    if header is None or header.strip() == column:
+        return f"column '{column}'"
+    return f"column '{column}' ('{header.strip()}')"
+
+
 def cell_problem(
-    code: str, path: str, line: int, col: int, column: str, value: str, expected: str
+    code: str, path: str, line: int, col: int, column: str, value: str, expected: str,
+    header: str | None = None,
 ) -> Problem:
     """A data cell that does not hold what its column needs."""
     return Problem(
         code=code,
-        message=f"column '{column}': value '{value}' — expected {expected}",
+        message=f"{column_label(column, header)}: value '{value}' — expected {expected}",
         path=path,
         line=line,
         col=col,

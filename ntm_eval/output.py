@@ -18,7 +18,7 @@ from ntm_eval.diagnostics import InputError, Problem
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, shown: str | None = None) -> Iterator[IO[str]]:
+def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> Iterator[IO]:
     """Open ``path`` for writing text; it appears (or is replaced) only when the block ends
     without an exception. ``OSError``s become an ``InputError`` with code U010."""
     shown = shown or str(path)
@@ -28,7 +28,8 @@ def atomic_open(path: Path, shown: str | None = None) -> Iterator[IO[str]]:
         raise InputError([Problem("U010", f"cannot write the output file: {exc.strerror}",
                                   shown)]) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with (os.fdopen(fd, "wb") if binary else
+              os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

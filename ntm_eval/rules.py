@@ -87,6 +87,9 @@ class Measure(_Strict):
     kind: Kind
     op: Op
     unit: str | None = None
+    #: Column headers people write for this measure (Vietnamese first: the first one is
+    #: the header of data-entry templates). Matched case-, accent- and spacing-insensitively.
+    aliases: list[str] = []
     thresholds: dict[str, Threshold]
     confirmation: dict[str, Confirmation] = {}
     note: str | None = None
@@ -131,6 +134,16 @@ class Criterion(_Strict):
     indicators: list[Indicator] = Field(min_length=1)
 
 
+class IdentityColumn(_Strict):
+    """How an identity column (commune_code, …) is named in headers and templates."""
+
+    name: Text | None = None
+    aliases: list[str] = []
+
+
+IdentityKey = Literal["commune_code", "commune_name", "district", "province", "region", "year"]
+
+
 class Group(_Strict):
     id: str
     name: Text
@@ -144,6 +157,7 @@ class RuleSet(_Strict):
     title: Text
     legal_basis: str
     period: Period | None = None
+    identity: dict[IdentityKey, IdentityColumn] = {}
     regions: dict[str, Text] = Field(min_length=1)
     sectors: dict[str, Text] = Field(min_length=1)
     groups: list[Group] = Field(min_length=1)
@@ -162,6 +176,27 @@ class RuleSet(_Strict):
 
     def kinds(self) -> dict[str, str]:
         return {m.column: m.kind for _, _, m in self.measures()}
+
+    def header_names(self) -> dict[str, list[str]]:
+        """Every name declared for a column's header: its key, its aliases and its own name.
+
+        The header matcher also accepts an indicator's name for a measure that is alone in
+        its indicator (``indicator_names``), unless two columns would share it.
+        """
+        names: dict[str, list[str]] = {}
+        for key in IDENTITY_COLUMNS:
+            ident = self.identity.get(key)  # type: ignore[call-overload]
+            own = [ident.name.vi, ident.name.en] if ident and ident.name else []
+            names[key] = [key, *(ident.aliases if ident else []), *own]
+        for _, _, m in self.measures():
+            own = [m.name.vi, m.name.en] if m.name else []
+            names[m.column] = [m.column, *m.aliases, *own]
+        return names
+
+    def indicator_names(self) -> dict[str, list[str]]:
+        """Column → the names of its indicator, for measures alone in their indicator."""
+        return {ind.measures[0].column: [ind.name.vi, ind.name.en]
+                for crit in self.criteria for ind in crit.indicators if len(ind.measures) == 1}
 
 
 # --- loading -------------------------------------------------------------------------
@@ -298,7 +333,31 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
                 else:
                     seen_columns[m.column] = f"indicator {ind.id}"
                 _check_measure(rs, ind.id, m, mloc, add)
+    _check_aliases(rs, positions, add)
     return problems
+
+
+def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
+    """Two columns must never answer to the same header."""
+    from ntm_eval.text import header_key
+
+    owner: dict[str, str] = {header_key(key): key for key in rs.header_names()}
+    declared: list[tuple[str, str, PathKey]] = []
+    for key, ident in rs.identity.items():
+        declared += [(key, a, ("identity", key, "aliases", i)) for i, a in enumerate(ident.aliases)]
+    for ci, crit in enumerate(rs.criteria):
+        for ii, ind in enumerate(crit.indicators):
+            for mi, m in enumerate(ind.measures):
+                loc: PathKey = ("criteria", ci, "indicators", ii, "measures", mi, "aliases")
+                declared += [(m.column, a, loc + (i,)) for i, a in enumerate(m.aliases)]
+    for column, alias, loc in declared:
+        hk = header_key(alias)
+        if not hk:
+            add("R012", loc, f"alias '{alias}' of column '{column}' has no letters or digits")
+        elif owner.setdefault(hk, column) != column:
+            add("R020", loc, f"alias '{alias}' of column '{column}' reads the same as a name of "
+                f"column '{owner[hk]}' (headers are compared ignoring case, accents and "
+                "punctuation)")
 
 
 def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any) -> None:

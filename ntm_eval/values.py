@@ -2,11 +2,19 @@
 
 Each parser returns ``None`` for an empty cell (a missing value, not an error) and raises
 ``CellError`` — with the problem code and what was expected — for anything it cannot read.
+Cells from workbooks may already be numbers or booleans; those are checked, not re-read.
+
+Numbers may use a decimal comma or point and group thousands with ``.``, ``,`` or spaces
+(``1.234,5``, ``1,234.5``, ``1 234``). A value such as ``1.234`` is ambiguous on its own;
+``NumberReader`` settles it from the other numbers of the same file, or reports it.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from functools import lru_cache
+from typing import Any, Callable, NamedTuple
 
 from ntm_eval.text import fold
 
@@ -18,52 +26,110 @@ class CellError(ValueError):
         self.expected = expected
 
 
-_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+class Ambiguous(NamedTuple):
+    """A number whose only separator could mark decimals or thousands: ``1.234``."""
+
+    raw: str
+    sep: str
+    as_decimal: float
+    as_thousands: float
+
 
 #: Yes/no words, folded (see ``text.fold``). "Cơ bản đạt" (basically met) is NOT met.
 YES = {"dat", "1", "true", "yes", "co", "met"}
 NO = {"chua dat", "khong dat", "co ban dat", "0", "false", "no", "khong", "not met"}
 
 BOOL_EXPECTED = "a yes/no judgement: Đạt, Chưa đạt, Không đạt, Cơ bản đạt, 1/0, true/false, yes/no, có/không"
+EXPECTED = {
+    "pct": "a percentage from 0 to 100 (e.g. 85.5, 85,5 or 85.5%)",
+    "count": "a whole number ≥ 0",
+    "money": "an amount ≥ 0 in million VND (e.g. 41.5 or 41,5)",
+}
+
+# Spaces people (and spreadsheets) put inside numbers: no-break, narrow no-break, thin.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+_NUMBER = re.compile(r"([+\-\u2212]?) ?([0-9](?:[0-9]|[.,][0-9]| [0-9])*)")
+_GROUPS = re.compile(r"[.,  ]")
 
 
-def _number(raw: str, allow_percent: bool, expected: str) -> float:
-    text = raw.strip()
-    if allow_percent and text.endswith("%"):
+@lru_cache(maxsize=16384)
+def read_number(raw: str, percent: bool) -> tuple[float | Ambiguous, tuple[str, ...]] | None:
+    """Read a number written by a person; None when ``raw`` is not one.
+
+    Returns the value (or ``Ambiguous``) and what it shows about the file's separators:
+    ``'dec.'`` / ``'dec,'`` (that mark separates decimals), ``'thou.'`` / ``'thou,'``.
+    """
+    text = raw.translate(_SPACES).strip()
+    if percent and text.endswith("%"):
         text = text[:-1].rstrip()
-    if not _NUMBER.fullmatch(text):
-        raise CellError("D010", expected)
-    return float(text.replace(",", "."))
-
-
-def parse_pct(raw: str) -> float | None:
-    if not raw.strip():
+    match = _NUMBER.fullmatch(text)
+    if match is None:
         return None
-    value = _number(raw, True, "a percentage from 0 to 100 (e.g. 85.5, 85,5 or 85.5%)")
+    sign = -1.0 if match.group(1) in ("-", "\u2212") else 1.0
+    body = match.group(2)
+    groups = _GROUPS.split(body)
+    seps = _GROUPS.findall(body)
+    if not seps:
+        return sign * float(body), ()
+    last = seps[-1]
+    if all(s == last for s in seps):
+        if len(seps) == 1 and last != " ":
+            head, tail = groups
+            decimal = sign * float(f"{head}.{tail}")
+            if len(tail) != 3 or head[0] == "0" or len(head) > 3:
+                return decimal, ("dec" + last,)
+            return Ambiguous(raw, last, decimal, sign * float(head + tail)), ()
+        if _grouped(groups):
+            return sign * float("".join(groups)), (("thou" + last,) if last != " " else ())
+        return None
+    # Two kinds: the last separator marks decimals, the others group thousands.
+    if last == " " or seps.count(last) != 1 or len(set(seps[:-1])) != 1 or not _grouped(groups[:-1]):
+        return None
+    thousands = seps[0]
+    shows = ("dec" + last,) + (("thou" + thousands,) if thousands != " " else ())
+    return sign * float("".join(groups[:-1]) + "." + groups[-1]), shows
+
+
+def _grouped(groups: list[str]) -> bool:
+    """``['1', '234', '567']``: a thousands grouping (1–3 leading digits, then threes)."""
+    return 1 <= len(groups[0]) <= 3 and groups[0][0] != "0" and all(len(g) == 3 for g in groups[1:])
+
+
+def _typed_number(value: Any, expected: str) -> float:
+    """A cell a workbook already holds as a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+            raise CellError("D010", expected + " — the cell holds a date or time; format the "
+                            "column as Number and type the value again")
+        raise CellError("D010", expected)
+    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+        raise CellError("D010", expected)
+    return float(value)
+
+
+def check_pct(value: float) -> float:
     if not 0 <= value <= 100:
         raise CellError("D011", "a percentage from 0 to 100")
     return value
 
 
-def parse_count(raw: str) -> int | None:
-    if not raw.strip():
-        return None
-    value = _number(raw, False, "a whole number ≥ 0")
+def check_count(value: float) -> int:
     if value < 0 or value != int(value):
         raise CellError("D012", "a whole number ≥ 0")
     return int(value)
 
 
-def parse_money(raw: str) -> float | None:
-    if not raw.strip():
-        return None
-    value = _number(raw, False, "an amount ≥ 0 in million VND (e.g. 41.5 or 41,5)")
+def check_money(value: float) -> float:
     if value < 0:
         raise CellError("D013", "an amount ≥ 0 in million VND")
     return value
 
 
-def parse_bool(raw: str) -> bool | None:
+CHECKS: dict[str, Callable[[float], Any]] = {"pct": check_pct, "count": check_count, "money": check_money}
+
+
+@lru_cache(maxsize=1024)
+def _bool_word(raw: str) -> bool | None:
     word = fold(raw)
     if not word:
         return None
@@ -71,7 +137,94 @@ def parse_bool(raw: str) -> bool | None:
         return True
     if word in NO:
         return False
+    from ntm_eval.lookalike import fold_letters  # pasted "Ðạt": look-alikes, then words
+
+    word = fold(fold_letters(raw).text)
+    if word in YES:
+        return True
+    if word in NO:
+        return False
     raise CellError("D014", BOOL_EXPECTED)
 
 
+def parse_bool(raw: Any) -> bool | None:
+    if raw.__class__ is str:
+        return _bool_word(raw)
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    raise CellError("D014", BOOL_EXPECTED)
+
+
+class NumberReader:
+    """Reads the number cells of one file, remembering how its separators are used, so that
+    a lone ``1.234`` can be settled by the rest of the file — or reported, never guessed."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}  # evidence ('dec.', 'thou,', …) → first value showing it
+
+    def parser(self, kind: str) -> Callable[[Any], Any]:
+        """The cell parser for a column of ``kind``; ambiguous numbers come back as ``Ambiguous``."""
+        if kind == "bool":
+            return parse_bool
+        check, expected, percent = CHECKS[kind], EXPECTED[kind], kind == "pct"
+        seen = self.seen
+
+        def parse(raw: Any) -> Any:
+            if raw.__class__ is not str:
+                return None if raw is None else check(_typed_number(raw, expected))
+            read = read_number(raw, percent)
+            if read is None:
+                if not raw.strip():
+                    return None
+                raise CellError("D010", expected)
+            value, shows = read
+            for evidence in shows:
+                if evidence not in seen:
+                    seen[evidence] = raw.strip()
+            if value.__class__ is Ambiguous:
+                return value
+            return check(value)
+        return parse
+
+    def resolve(self, number: Ambiguous, kind: str) -> Any:
+        """The value of an ambiguous number under this file's use of separators."""
+        sep = number.sep
+        other = "," if sep == "." else "."
+        as_decimal = self.seen.get("dec" + sep)
+        as_thousands = self.seen.get("thou" + sep) or self.seen.get("dec" + other)
+        if as_decimal and not as_thousands:
+            return CHECKS[kind](number.as_decimal)
+        if as_thousands and not as_decimal:
+            return CHECKS[kind](number.as_thousands)
+        if as_decimal and as_thousands:
+            why = (f"this file uses '{sep}' both ways (e.g. '{as_decimal}' and '{as_thousands}')")
+        else:
+            why = "no other number in this file shows which"
+        raise CellError("D040", (
+            f"an unambiguous number: '{number.raw.strip()}' reads as {_plain(number.as_decimal)} "
+            f"if '{sep}' marks decimals or {_plain(number.as_thousands)} if it separates "
+            f"thousands, and {why}; write {_plain(number.as_thousands)} without a separator, or "
+            f"give the decimal with more or fewer digits"))
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if x == int(x) else repr(x)
+
+
+def _standalone(kind: str) -> Callable[[Any], Any]:
+    def standalone(raw: Any) -> Any:
+        reader = NumberReader()  # no file around this cell: nothing settles an ambiguity
+        value = reader.parser(kind)(raw)
+        return reader.resolve(value, kind) if value.__class__ is Ambiguous else value
+    return standalone
+
+
+#: Parsers for a single cell, out of any file: an ambiguous number is an error here.
+parse_pct = _standalone("pct")
+parse_count = _standalone("count")
+parse_money = _standalone("money")
 PARSERS = {"pct": parse_pct, "count": parse_count, "money": parse_money, "bool": parse_bool}

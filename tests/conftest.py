@@ -94,3 +94,40 @@ def write_csv(tmp_path):
         path.write_text(commune_csv(rows, columns), encoding="utf-8")
         return path
     return write
+
+
+def sample_rows() -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the shipped sample data/2020.csv."""
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def vietnamese_headers(columns: list[str]) -> list[str]:
+    """The first declared alias (the Vietnamese header) of each column key."""
+    from ntm_eval.rules import load_rules
+
+    names = load_rules(NATIONAL).header_names()
+    return [names[c][1] for c in columns]
+
+
+def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", before: list[list] = ()) -> Path:
+    """A workbook whose first sheet holds ``before`` rows (titles), then ``rows``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in [*before, *rows]:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def verdicts(json_text: str) -> list[tuple]:
+    """(code, status, criteria met, criteria not met, not evaluable) per commune."""
+    import json
+
+    doc = json.loads(json_text)
+    return [(c["code"], c["status"], c["criteria_met"], tuple(c["not_met"]), tuple(c["not_evaluable"]))
+            for c in doc["communes"]]

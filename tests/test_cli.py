@@ -67,7 +67,7 @@ def test_exit_2_for_an_invalid_rule_file(tmp_path):
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert f"{rules}:8:11: error [R012] criteria: List should have at least 1 item after validation, not 0" in lines
-    assert f"{rules}:9:1: error [R010] unknown key 'extra' in (top level); expected one of: schema_version, id, title, legal_basis, period, regions, sectors, groups, criteria" in lines
+    assert f"{rules}:9:1: error [R010] unknown key 'extra' in (top level); expected one of: schema_version, id, title, legal_basis, period, identity, regions, sectors, groups, criteria" in lines
 
 
 def test_exit_2_for_a_rule_file_with_a_python_tag(tmp_path):
@@ -142,7 +142,7 @@ def test_json_carries_errors_and_warnings(write_csv, tmp_path):
     jsonschema.validate(doc, SCHEMA)
     assert [(e["code"], e["line"], e["column"], e["value"]) for e in doc["errors"]] == [
         ("D010", 2, "poverty_rate_pct", "x")]
-    assert [w["code"] for w in doc["warnings"]] == ["W101"]
+    assert [w["code"] for w in doc["warnings"]] == ["W101", "W112"]  # W112: not Bình Thuận
 
 
 def test_version():

@@ -178,7 +178,7 @@ def test_year_outside_the_rule_period_is_a_warning(tmp_path, rs):
     (b"", "the file is empty"),
     (b"\n\n", "the file is empty"),
     ("commune_code\n22984,Tân\n".encode("latin-1"), "not UTF-8"),
-    ("mã xã\nxã Vĩnh Tân\n".encode("utf-16-le"), "not UTF-8"),
+    ("mã xã\nxã Vĩnh Tân\n".encode("utf-16-le"), "UTF-16 text without a byte-order mark"),
 ])
 def test_unusable_files(tmp_path, rs, content, expected):
     path = tmp_path / "bad.csv"

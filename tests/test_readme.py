@@ -76,8 +76,12 @@ def test_exit_code_table():
 def test_files_the_readme_names_exist(path):
     assert path in README or path == ".ci/run"
     assert (ROOT / path).is_file()
+
+
 BLOCKS = re.findall(r"^```(console|sh)\n(.*?)^```", README, re.M | re.S)
-CONSOLE = [body for kind, body in BLOCKS if kind == "console"]
+# Each `$ ntm-eval …` line of a console block, with the output shown under it.
+CONSOLE = [chunk for kind, body in BLOCKS if kind == "console"
+           for chunk in re.split(r"(?m)^(?=\$ ntm-eval )", body) if chunk.startswith("$ ntm-eval ")]
 COMMANDS = [line for kind, body in BLOCKS if kind == "sh"
             for line in body.splitlines() if line.startswith("ntm-eval ")]
 
@@ -95,11 +99,14 @@ def test_readme_has_examples():
 
 @pytest.mark.parametrize("block", CONSOLE, ids=[b.splitlines()[0][2:60] for b in CONSOLE])
 def test_console_example(block, workdir):
-    first, *expected = block.splitlines()
-    assert first.startswith("$ ntm-eval ")
-    r = run_cli(*shlex.split(first[len("$ ntm-eval "):]), cwd=workdir)
-    assert r.code == 0, r.stderr
-    assert r.stdout.splitlines() == expected
+    """The output shown is what the command prints: stdout and stderr, or only stderr when
+    the example sends stdout to /dev/null. An example that shows errors exits 2."""
+    first, _, expected = block.partition("\n")
+    argv = shlex.split(first[len("$ ntm-eval "):])
+    quiet = argv[-2:] == [">", "/dev/null"]
+    r = run_cli(*(argv[:-2] if quiet else argv), cwd=workdir)
+    assert r.code == (2 if " error [" in expected else 0), r.stderr
+    assert (r.stderr if quiet else r.stdout + r.stderr) == expected
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,0 +1,132 @@
+"""CSV files as people save them: the text encoding and the separator are found, not assumed.
+
+Encodings: UTF-8 with or without BOM, UTF-16 or UTF-32 with BOM (Excel's "Unicode text"),
+or the one named with ``--encoding``. Anything else is refused with a message that says
+what to do — text is never decoded by guesswork (no mojibake). Separators: comma,
+semicolon or tab, chosen by which one splits the header into known column names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from pathlib import Path
+from typing import Callable
+
+from ntm_eval.diagnostics import InputError, Problem
+
+DELIMITERS = (",", ";", "\t")
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ENCODING_HINT = ("save the file as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or name "
+                  "its encoding with --encoding (e.g. --encoding cp1258 for Windows Vietnamese)")
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem("D001", "no such file", shown)]) from None
+    except IsADirectoryError:
+        raise InputError([Problem("D001", "is a folder; give a data file", shown)]) from None
+    except OSError as exc:
+        raise InputError([Problem("D001", f"cannot read the file: {exc.strerror}", shown)]) from None
+
+
+def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
+    """The text of a CSV file; ``InputError`` when it is not text in a known encoding."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError([Problem("D001", f"unknown encoding '{encoding}' (given with "
+                                      "--encoding); try utf-8, utf-16, cp1258 or cp1252",
+                                      shown)]) from None
+        return _decode_as(raw, codec, shown, f"{encoding} text")
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return _decode_as(raw, codec, shown, f"{codec.replace('-sig', '')} text")
+    if raw.startswith(b"PK\x03\x04"):
+        raise InputError([Problem("D001", "this is a zip file — probably an Excel workbook; give "
+                                  "it the .xlsx extension, or save the sheet as CSV UTF-8", shown)])
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise InputError([Problem("D001", "this is an old Excel (.xls) or other Office file; "
+                                  "save it as .xlsx or as CSV UTF-8", shown)])
+    head = raw[:4096]
+    if b"\x00" in head:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if max(odd, even) * 4 > len(head):
+            order = "le" if odd > even else "be"
+            raise InputError([Problem("D001", "looks like UTF-16 text without a byte-order mark; "
+                                      f"use --encoding utf-16-{order}, or save as CSV UTF-8", shown)])
+        raise InputError([Problem("D001", "not a text file (it holds NUL bytes); "
+                                  + _ENCODING_HINT, shown)])
+    return _decode_as(raw, "utf-8", shown, "UTF-8 text")
+
+
+def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start: exc.start + 1].hex()
+        raise InputError([Problem("D001", f"not {what} (byte 0x{bad} on line {line}); "
+                                  + _ENCODING_HINT, shown, line)]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not unicodedata.is_normalized("NFC", text):  # cp1258 and macOS write decomposed accents
+        text = unicodedata.normalize("NFC", text)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError([Problem("D001", f"not a text file (NUL character on line {line}); "
+                                  + _ENCODING_HINT, shown, line)])
+    return text
+
+
+def sniff_delimiter(text: str, known: Callable[[str], bool]) -> tuple[str, int]:
+    """The separator of ``text`` and how many leading lines to skip (Excel's ``sep=;`` line).
+
+    The candidate that splits the first record into the most known column names wins;
+    then the one that splits it into the most cells; then the comma.
+    """
+    first_line = text.split("\n", 1)[0].strip("\r")
+    if first_line.lower().startswith("sep=") and len(first_line) == 5 and first_line[4] in DELIMITERS:
+        return first_line[4], 1
+    sample = text[:65536]
+    best, best_score = ",", (-1, -1)
+    for delimiter in DELIMITERS:
+        try:
+            header = next((r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+                           if r), [])
+        except csv.Error:
+            continue
+        score = (sum(1 for cell in header if known(cell)), len(header))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best, 0
+
+
+def read_records(path: Path, shown: str, known: Callable[[str], bool],
+                 encoding: str | None = None) -> list[tuple[int, list[str]]]:
+    """The non-blank records of a CSV file, each with the line it starts on."""
+    text = decode(read_bytes(path, shown), shown, encoding)
+    delimiter, skip = sniff_delimiter(text, known)
+    stream = io.StringIO(text, newline="")
+    for _ in range(skip):
+        stream.readline()
+    reader = csv.reader(stream, delimiter=delimiter, strict=False)
+    records: list[tuple[int, list[str]]] = []
+    next_line = 1 + skip
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):  # a blank line, or only separators: nothing there
+                records.append((next_line, cells))
+            next_line = reader.line_num + 1 + skip
+    except csv.Error as exc:
+        raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
+                                  reader.line_num + skip)]) from None
+    return records
