@@ -184,7 +184,7 @@ def load_rules(path: Path, display: str | None = None) -> RuleSet:
     shown = display or str(path)
     data, positions = load_yaml(path, shown)
     if not isinstance(data, dict):
-        line, col = positions.find(()) or (1, 1)
+        _, line, col = positions.find(()) or (shown, 1, 1)
         raise InputError([Problem("R012", "the top level of a rule file must be a mapping "
                                   "(schema_version, id, title, …)", shown, line, col)])
     try:
@@ -231,6 +231,16 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
+def problem_at(code: str, message: str, positions: Positions, loc: PathKey, path: str,
+               key: bool = False) -> Problem:
+    """A problem located at ``loc`` (its key when ``key``), in whichever file it came from;
+    ``path`` is the fallback when nothing in the tree has a position."""
+    where = positions.find(loc, prefer_key=key)
+    if where is None:
+        return Problem(code, message, path)
+    return Problem(code, message, where.path, where.line, where.col)
+
+
 def _pydantic_problem(err: dict, positions: Positions, path: str) -> Problem:
     # Custom validators report at the field; drop pydantic's internal loc parts.
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -244,16 +254,13 @@ def _pydantic_problem(err: dict, positions: Positions, path: str) -> Problem:
         msg = f"unknown key '{key}' in {where}"
         msg += f"; did you mean '{hint[0]}'?" if hint else (
             f"; expected one of: {', '.join(allowed)}" if allowed else "")
-        line, col = positions.find(loc, prefer_key=True) or (None, None)
-        return Problem("R010", msg, path, line, col)
+        return problem_at("R010", msg, positions, loc, path, key=True)
     if kind == "missing":
-        line, col = positions.find(loc[:-1]) or (None, None)
-        return Problem("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1])}",
-                       path, line, col)
-    line, col = positions.find(loc) or (None, None)
+        return problem_at("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1])}",
+                          positions, loc[:-1], path)
     shown = err.get("input")
     value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
-    return Problem("R012", f"{_dotted(loc)}: {err['msg']}{value}", path, line, col)
+    return problem_at("R012", f"{_dotted(loc)}: {err['msg']}{value}", positions, loc, path)
 
 
 def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
@@ -261,8 +268,7 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
     problems: list[Problem] = []
 
     def add(code: str, loc: PathKey, message: str, key: bool = False) -> None:
-        line, col = positions.find(loc, prefer_key=key) or (None, None)
-        problems.append(Problem(code, message, path, line, col))
+        problems.append(problem_at(code, message, positions, loc, path, key))
 
     group_ids = {g.id for g in rs.groups}
     seen_criteria: dict[str, int] = {}

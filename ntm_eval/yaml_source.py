@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -30,14 +30,26 @@ Pos = tuple[int, int]  # 1-based line and column
 PathKey = tuple[str | int, ...]
 
 
+class Loc(NamedTuple):
+    """A place in a source file: its path as shown to the user, 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+
+
 @dataclass
 class Positions:
-    """Where each value (and each mapping key) sits in the source file."""
+    """Where each value (and each mapping key) sits in its source file.
 
-    values: dict[PathKey, Pos] = field(default_factory=dict)
-    keys: dict[PathKey, Pos] = field(default_factory=dict)
+    A rule set that extends another is built from several files, so each entry names
+    its own file.
+    """
 
-    def find(self, path: PathKey, prefer_key: bool = False) -> Pos | None:
+    values: dict[PathKey, Loc] = field(default_factory=dict)
+    keys: dict[PathKey, Loc] = field(default_factory=dict)
+
+    def find(self, path: PathKey, prefer_key: bool = False) -> Loc | None:
         """Position of ``path``, or of its nearest enclosing value that has one."""
         path = tuple(path)
         if prefer_key and path in self.keys:
@@ -77,7 +89,7 @@ class _Builder:
                 [Problem("R004", f"more than {MAX_NODES:,} YAML nodes (aliases expanded); "
                          "rule files are small", self.path, *_pos(node.start_mark))]
             )
-        self.positions.values[path] = _pos(node.start_mark)
+        self.positions.values[path] = Loc(self.path, *_pos(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
                 self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed: "
@@ -110,7 +122,7 @@ class _Builder:
                              f"column {col}); YAML would silently keep only the last one")
                 continue
             first_seen[key] = _pos(key_node.start_mark)
-            self.positions.keys[path + (key,)] = first_seen[key]
+            self.positions.keys[path + (key,)] = Loc(self.path, *first_seen[key])
             result[key] = self.build(value_node, path + (key,))
         return result
 
