@@ -17,6 +17,7 @@ from ntm_eval import __version__
 EXIT_OK = 0  # every row evaluated (communes may or may not meet the standard)
 EXIT_NOT_MET = 1  # --fail-on: some commune does not meet the standard
 EXIT_ERROR = 2  # usage error, or a rule or data file that is unreadable or has errors
+EXIT_INVALID = 1  # validate: a rule file has errors
 
 app = typer.Typer(
     name="ntm-eval",
@@ -153,6 +154,51 @@ def _exit_code(report, fail_on: FailOn) -> int:
     if fail_on is FailOn.not_evaluable and any(c.status == NOT_EVALUABLE for c in report.communes):
         return EXIT_NOT_MET
     return EXIT_OK
+
+
+class ValidateFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval validate\n\n"
+        "  ntm-eval validate rules/examples/example-province-2016-2020.yaml\n\n"
+        "  ntm-eval validate --format github rules/\n\n"
+        "  ntm-eval validate --format json my-rules/ | python -m json.tool"
+    )
+)
+def validate(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, metavar="[PATH]...", show_default=False,
+        help="Rule files, or folders searched for *.yaml and *.yml (default: rules/)."),
+    fmt: ValidateFormat = typer.Option(
+        ValidateFormat.text, "--format", "-f",
+        help="text: path:line:col: error [CODE] message. json: one JSON document. "
+             "github: GitHub Actions annotations."),
+) -> None:
+    """Check rule files and report every problem, each at its line and column.
+
+    Checks the structure (unknown keys, types), the meaning (ids, references, kinds,
+    ranges, years) and the sets a file extends. Problems go to stdout; a one-line
+    summary goes to stderr.
+
+    Exit codes: 0 every file is valid (warnings allowed); 1 a file has errors; 2 usage
+    error (a path that does not exist, a folder without rule files).
+    """
+    from ntm_eval.validate import FORMATS, summary
+    from ntm_eval.validate import validate as run
+
+    result = run(list(paths or [Path("rules")]))
+    sys.stdout.write(FORMATS[fmt.value](result, color=_use_color(sys.stdout)))
+    sys.stdout.flush()
+    print(summary(result), file=sys.stderr)
+    if result.usage:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_INVALID if result.invalid else EXIT_OK)
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "R023": "comparison or threshold does not fit the measure's kind",
     "R024": "threshold out of range",
     "R025": "indicator id does not belong to its criterion",
+    "R034": "year after the rule set's period, or a period that ends before it starts",
     "D001": "data file cannot be read",
     "D002": "identity column missing",
     "D003": "measure column missing",
@@ -72,8 +73,12 @@ class Problem:
                 parts.append(str(self.col))
         return ":".join(parts)
 
-    def format(self) -> str:
-        return f"{self.location()}: {self.severity} [{self.code}] {self.message}"
+    def format(self, color: bool = False) -> str:
+        """``path:line:col: severity [CODE] message``; the severity tinted when ``color``."""
+        severity = self.severity
+        if color:
+            severity = ("\x1b[31m" if self.is_error else "\x1b[33m") + severity + "\x1b[0m"
+        return f"{self.location()}: {severity} [{self.code}] {self.message}"
 
     def to_dict(self) -> dict:
         return {

@@ -47,7 +47,7 @@ def _threshold(value: Any) -> Any:
                      or not 1900 <= y <= 2100]
         if bad_years:
             raise PydanticCustomError(
-                "ntm_year", "year key {year!r} is not a year between 1900 and 2100",
+                "ntm_year", "year key {year} is not a year between 1900 and 2100",
                 {"year": bad_years[0]})
         if all(scalar(v) for v in value.values()):
             return value
@@ -255,6 +255,9 @@ def _pydantic_problem(err: dict, positions: Positions, path: str) -> Problem:
         msg += f"; did you mean '{hint[0]}'?" if hint else (
             f"; expected one of: {', '.join(allowed)}" if allowed else "")
         return problem_at("R010", msg, positions, loc, path, key=True)
+    if kind == "ntm_year":  # point at the offending year key, not the whole mapping
+        return problem_at("R012", f"{_dotted(loc)}: {err['msg']}", positions,
+                          loc + (err["ctx"]["year"],), path, key=True)
     if kind == "missing":
         return problem_at("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1])}",
                           positions, loc[:-1], path)
@@ -270,7 +273,14 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
     def add(code: str, loc: PathKey, message: str, key: bool = False) -> None:
         problems.append(problem_at(code, message, positions, loc, path, key))
 
-    group_ids = {g.id for g in rs.groups}
+    group_ids: set[str] = set()
+    for gi, group in enumerate(rs.groups):
+        if group.id in group_ids:
+            add("R020", ("groups", gi, "id"), f"group id '{group.id}' is used twice")
+        group_ids.add(group.id)
+    if rs.period and rs.period.from_ > rs.period.to:
+        add("R034", ("period", "to"), f"the period ends ({rs.period.to}) before it starts "
+            f"({rs.period.from_})")
     seen_criteria: dict[str, int] = {}
     seen_indicators: dict[str, tuple] = {}
     seen_columns: dict[str, str] = {c: "an identity column" for c in IDENTITY_COLUMNS}
@@ -307,6 +317,11 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
     return problems
 
 
+def _yaml(value: Any) -> str:
+    """A scalar as it is spelled in YAML."""
+    return str(value).lower() if isinstance(value, bool) or value is None else repr(value)
+
+
 def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any) -> None:
     what = f"indicator {ind_id} ({m.column})"
     if m.kind == "bool" and m.op != "==":
@@ -324,10 +339,13 @@ def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any
         values = raw.items() if isinstance(raw, dict) else [(None, raw)]
         for year, value in values:
             vloc = tloc + ((year,) if year is not None else ())
+            if year is not None and rs.period and year > rs.period.to:
+                add("R034", vloc, f"{what}: year key {year} is after the rule set's period "
+                    f"({rs.period.from_}–{rs.period.to}), so it never applies", key=True)
             if m.kind == "bool":
-                if not isinstance(value, bool):
-                    add("R023", vloc, f"{what}: a yes/no threshold must be true or false "
-                        f"(got {value!r})")
+                if value is not True:
+                    add("R023", vloc, f"{what}: a yes/no threshold must be true (got {_yaml(value)}); "
+                        "the judgement is met when the data says 'Đạt'")
                 continue
             if isinstance(value, bool):
                 add("R023", vloc, f"{what}: a {m.kind} threshold must be a number (got {value!r})")
