@@ -33,7 +33,7 @@ def test_invalid_case_fails_at_its_expected_line_and_column(case):
     assert "invalid" in result.stderr
 
 
-@pytest.mark.parametrize("folder", ["rules-invalid"])
+@pytest.mark.parametrize("folder", ["rules-invalid", "rules-hostile"])
 def test_every_invalid_case_has_located_expectations(folder):
     cases = _cases(folder)
     assert cases
