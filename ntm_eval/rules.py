@@ -8,8 +8,10 @@ kinds, ranges); every problem comes back at once with its line and column.
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -17,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.overlay import overlay
 from ntm_eval.yaml_source import PathKey, Positions, load_yaml
 
 Kind = Literal["pct", "bool", "count", "money"]
@@ -90,6 +93,7 @@ class Measure(_Strict):
     thresholds: dict[str, Threshold]
     confirmation: dict[str, Confirmation] = {}
     note: str | None = None
+    reason: str | None = None  # why an override loosens the set it extends
 
     @property
     def unit_label(self) -> str | None:
@@ -141,6 +145,7 @@ class RuleSet(_Strict):
 
     schema_version: Literal[1]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    extends: str | None = None
     title: Text
     legal_basis: str
     period: Period | None = None
@@ -179,33 +184,156 @@ def default_rules_path() -> Path:
     return shipped_rules_dir() / "national-2016-2020.yaml"
 
 
+#: Keys a file that extends another must state itself, not inherit.
+OWN_KEYS = ("schema_version", "id", "title", "legal_basis")
+MAX_EXTENDS = 8  # provincial sets are one or two levels deep; a longer chain is a mistake
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_sets() -> dict[str, Path]:
+    """The rule sets shipped with ntm-eval, by id (a shipped file is named after its id)."""
+    return {p.stem: p for p in sorted(shipped_rules_dir().glob("*.yaml"))}
+
+
+def is_path_reference(ref: str) -> bool:
+    """Whether a set reference (``extends``, ``rules show SET``) names a file, not an id."""
+    return ref.endswith(RULE_SUFFIXES) or "/" in ref or "\\" in ref
+
+
+def display_path(path: Path) -> str:
+    """``path`` as shown to people: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    """A resolved rule set, where each of its values comes from, and the set it extends."""
+
+    ruleset: RuleSet
+    positions: Positions
+    path: str  # the file as shown to people
+    parent: LoadedRules | None = None
+
+    @property
+    def files(self) -> list[str]:
+        """This file, then each file it extends, nearest first."""
+        chain: list[str] = []
+        node: LoadedRules | None = self
+        while node is not None:
+            chain.append(node.path)
+            node = node.parent
+        return chain
+
+
 def load_rules(path: Path, display: str | None = None) -> RuleSet:
-    """Load and check a rule file; raise ``InputError`` listing every problem."""
-    shown = display or str(path)
+    """Load and check a rule file, resolving what it extends; raise ``InputError`` listing
+    every problem."""
+    return load_rule_source(path, display).ruleset
+
+
+def load_rule_source(path: Path, display: str | None = None) -> LoadedRules:
+    """Like ``load_rules``, keeping where every value comes from."""
+    return _load(path, display or str(path), ())[0]
+
+
+def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[LoadedRules, dict]:
     data, positions = load_yaml(path, shown)
     if not isinstance(data, dict):
         _, line, col = positions.find(()) or (shown, 1, 1)
         raise InputError([Problem("R012", "the top level of a rule file must be a mapping "
                                   "(schema_version, id, title, …)", shown, line, col)])
+    if "extends" not in data:
+        return _checked(data, positions, shown, None), data
+
+    def at(code: str, loc: PathKey, message: str) -> Problem:
+        return problem_at(code, message, positions, loc, shown)
+
+    own = [at("R011", (), f"required key '{key}' missing: a rule file that extends another "
+              "states its own") for key in OWN_KEYS if key not in data]
+    ref = data["extends"]
+    parent_path, parent_shown = _parent_file(ref, path, shown, at)
+    here = (path.resolve(), shown)
+    seen = chain + (here,)
+    if any(p == parent_path.resolve() for p, _ in seen):
+        loop = [s for _, s in seen[[p for p, _ in seen].index(parent_path.resolve()):]]
+        raise InputError([at("R031", ("extends",), "extends cycle: "
+                             + " → ".join(loop + [parent_shown]))] + own)
+    if len(seen) > MAX_EXTENDS:
+        raise InputError([at("R031", ("extends",), f"more than {MAX_EXTENDS} rule files "
+                             "extend one another: " + " → ".join(s for _, s in seen))] + own)
+    try:
+        parent, parent_data = _load(parent_path, parent_shown, seen)
+    except InputError as exc:
+        named = f"'{ref}'" + ("" if parent_shown == ref else f" ({parent_shown})")
+        note = at("R030", ("extends",), f"extends {named}, which has errors")
+        raise InputError([note] + own + exc.problems) from None
+    if own:
+        raise InputError(own)
+    if data["id"] == parent.ruleset.id:
+        raise InputError([at("R020", ("id",), f"id '{data['id']}' is the id of the set it "
+                             "extends; give this set its own id")])
+    merged, merged_positions = overlay(parent_data, parent.positions, data, positions)
+    return _checked(merged, merged_positions, shown, parent), merged
+
+
+def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
+    """The file ``extends: ref`` names: a path (relative to the extending file) or the id
+    of a shipped set."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError([at("R012", ("extends",), "extends: give the id of a shipped rule set "
+                             "(e.g. national-2016-2020) or the path of a rule file")])
+    if is_path_reference(ref):
+        target = path.parent / ref
+        parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), ref))
+        if not target.is_file():
+            raise InputError([at("R030", ("extends",), f"extends '{ref}': no such file "
+                                 f"({parent_shown})")])
+        return target, parent_shown
+    shipped = shipped_sets()
+    if ref not in shipped:
+        raise InputError([at("R030", ("extends",), f"extends '{ref}': no shipped rule set has "
+                             f"this id (shipped: {', '.join(shipped)}); a file is named by a "
+                             "path ending in .yaml")])
+    return shipped[ref], display_path(shipped[ref])
+
+
+def _checked(data: dict, positions: Positions, shown: str, parent: LoadedRules | None
+             ) -> LoadedRules:
+    """Validate a (resolved) rule set: its structure, its meaning, and its overrides."""
     try:
         ruleset = RuleSet.model_validate(data)
     except ValidationError as exc:
-        problems = [_pydantic_problem(err, positions, shown) for err in exc.errors()]
+        problems = [_pydantic_problem(err, positions, shown, data) for err in exc.errors()]
         raise InputError(sorted(problems, key=_order)) from None
     problems = check_meaning(ruleset, positions, shown)
+    if parent is not None:
+        problems += check_overrides(parent.ruleset, ruleset, positions, shown)
     if problems:
         raise InputError(sorted(problems, key=_order))
-    return ruleset
+    return LoadedRules(ruleset, positions, shown, parent)
 
 
 def _order(p: Problem) -> tuple:
-    return (p.line or 0, p.col or 0, p.code)
+    return (p.path, p.line or 0, p.col or 0, p.code)
 
 
-def _dotted(loc: PathKey) -> str:
-    out = ""
+def _dotted(loc: PathKey, data: Any = None) -> str:
+    """``criteria[id=14].indicators[id=14.3].name``: list items by their id when they have
+    one (an index into a set that extends another would not match the file)."""
+    out, node = "", data
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        item = node[part] if isinstance(node, (dict, list)) and part in (
+            range(len(node)) if isinstance(node, list) else node) else None
+        if isinstance(part, int):
+            ident = next((k for k in ("id", "column") if isinstance(item, dict)
+                          and isinstance(item.get(k), (str, int))), None)
+            out += f"[{ident}={item[ident]}]" if ident else f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+        node = item
     return out or "(top level)"
 
 
@@ -241,7 +369,7 @@ def problem_at(code: str, message: str, positions: Positions, loc: PathKey, path
     return Problem(code, message, where.path, where.line, where.col)
 
 
-def _pydantic_problem(err: dict, positions: Positions, path: str) -> Problem:
+def _pydantic_problem(err: dict, positions: Positions, path: str, data: Any = None) -> Problem:
     # Custom validators report at the field; drop pydantic's internal loc parts.
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]
@@ -250,20 +378,20 @@ def _pydantic_problem(err: dict, positions: Positions, path: str) -> Problem:
         model = _model_at(loc[:-1])
         allowed = _keys_of(model) if model else []
         hint = difflib.get_close_matches(str(key), allowed, n=1)
-        where = _dotted(loc[:-1])
+        where = _dotted(loc[:-1], data)
         msg = f"unknown key '{key}' in {where}"
         msg += f"; did you mean '{hint[0]}'?" if hint else (
             f"; expected one of: {', '.join(allowed)}" if allowed else "")
         return problem_at("R010", msg, positions, loc, path, key=True)
     if kind == "ntm_year":  # point at the offending year key, not the whole mapping
-        return problem_at("R012", f"{_dotted(loc)}: {err['msg']}", positions,
+        return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}", positions,
                           loc + (err["ctx"]["year"],), path, key=True)
     if kind == "missing":
-        return problem_at("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1])}",
+        return problem_at("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1], data)}",
                           positions, loc[:-1], path)
     shown = err.get("input")
     value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
-    return problem_at("R012", f"{_dotted(loc)}: {err['msg']}{value}", positions, loc, path)
+    return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}{value}", positions, loc, path)
 
 
 def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
@@ -313,7 +441,7 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
                         f"{seen_columns[m.column]}")
                 else:
                     seen_columns[m.column] = f"indicator {ind.id}"
-                _check_measure(rs, ind.id, m, mloc, add)
+                _check_measure(rs, ind.id, m, mloc, add, positions)
     return problems
 
 
@@ -322,7 +450,8 @@ def _yaml(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) or value is None else repr(value)
 
 
-def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any) -> None:
+def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any,
+                   positions: Positions) -> None:
     what = f"indicator {ind_id} ({m.column})"
     if m.kind == "bool" and m.op != "==":
         add("R023", mloc + ("op",), f"{what}: a yes/no judgement can only be compared with "
@@ -358,9 +487,92 @@ def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any
     if DEFAULT not in m.thresholds:
         missing = [r for r in rs.regions if r not in m.thresholds]
         if missing:
-            add("R022", mloc + ("thresholds",), f"{what}: no threshold for region(s) "
-                f"{', '.join(missing)} and no '{DEFAULT}'")
+            # A region added by a set that extends this one is where the fix belongs.
+            where: PathKey = mloc + ("thresholds",)
+            declared = positions.find(("regions", missing[0]), prefer_key=True)
+            listed = positions.find(where)
+            elsewhere = bool(declared and listed and declared.path != listed.path)
+            add("R022", ("regions", missing[0]) if elsewhere else where, f"{what}: no threshold "
+                f"for region(s) {', '.join(missing)} and no '{DEFAULT}'", key=elsewhere)
     for key in m.confirmation:
         if key not in known:
             add("R021", mloc + ("confirmation", key), f"{what}: confirmation key '{key}' is "
                 f"not a declared region, '{NATIONAL}' or '{DEFAULT}'", key=True)
+
+
+def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
+    """What a set that extends ``parent`` may not do: change what a measure is (its kind
+    or comparison), or loosen a threshold without stating a ``reason``. Only values set
+    in ``path`` itself are judged; inherited ones were judged with their own file."""
+    problems: list[Problem] = []
+    before = {m.column: m for _, _, m in parent.measures()}
+    for ci, crit in enumerate(rs.criteria):
+        for ii, ind in enumerate(crit.indicators):
+            for mi, m in enumerate(ind.measures):
+                old = before.get(m.column)
+                if old is None:
+                    continue
+                mloc: PathKey = ("criteria", ci, "indicators", ii, "measures", mi)
+                what = f"indicator {ind.id} ({m.column})"
+                changed = [f for f in ("kind", "op") if getattr(m, f) != getattr(old, f)]
+                for f in changed:
+                    problems.append(problem_at(
+                        "R033", f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
+                        f"cannot change it (add a measure with its own column instead)",
+                        positions, mloc + (f,), path))
+                reason = positions.find(mloc + ("reason",))
+                if changed or (m.reason and reason is not None and reason.path == path):
+                    continue
+                for key in m.thresholds:
+                    tloc = mloc + ("thresholds", key)
+                    here = positions.find(tloc)
+                    if here is None or here.path != path:
+                        continue
+                    loosened = _loosened_against(old, m, key, rs)
+                    if loosened:
+                        problems.append(problem_at(
+                            "R032", f"{what}: {loosened} in {parent.id}; an override may only "
+                            "make a threshold stricter unless the measure states a 'reason'",
+                            positions, tloc, path))
+    return problems
+
+
+def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> str | None:
+    """How the value under ``key`` loosens ``old``, in words; None when it does not."""
+    if key == DEFAULT:  # the new default speaks for every region without its own value
+        targets = [r for r in rs.regions if r not in new.thresholds]
+    else:
+        targets = [key]
+    for target in targets:
+        entry = (old.thresholds.get(NATIONAL) if target == NATIONAL
+                 else (old.threshold_entry(target) or (None, None))[1])
+        if entry is None:
+            continue
+        found = _looser(new.op, new.thresholds[key], entry)
+        if found:
+            year, a, b = found
+            notes = ([f"in force in {year}"] if year is not None else []) + (
+                [f"for {target}"] if target != key else [])
+            when = f" ({', '.join(notes)})" if notes else ""
+            return f"{key} threshold {_yaml(a)}{when} is looser than {_yaml(b)}"
+    return None
+
+
+def _in_force(raw: Any, year: int | None) -> Any:
+    """The value a threshold holds in ``year`` (a scalar holds in every year)."""
+    if not isinstance(raw, dict):
+        return raw
+    applicable = [y for y in raw if year is not None and y <= year]
+    return raw[max(applicable)] if applicable else None
+
+
+def _looser(op: str, new: Any, old: Any) -> tuple[int | None, Any, Any] | None:
+    """The first year (None: every year) in which ``new`` asks less than ``old``."""
+    years = sorted({y for raw in (new, old) if isinstance(raw, dict) for y in raw}) or [None]
+    for year in years:
+        a, b = _in_force(new, year), _in_force(old, year)
+        if a is None or b is None:
+            continue
+        if (op == ">=" and a < b) or (op == "<=" and a > b) or (op == "==" and a != b):
+            return year, a, b
+    return None
