@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "D023": "commune code repeated for the same year",
     "W101": "unknown column (not used by the rule set)",
     "W102": "year outside the rule set's period",
+    "W301": "threshold values marked unverified (one line per rule file, with the count)",
 }
 
 

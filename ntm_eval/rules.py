@@ -160,6 +160,13 @@ class RuleSet(_Strict):
                 for measure in indicator.measures:
                     yield criterion, indicator, measure
 
+    def located_measures(self) -> typing.Iterator[tuple[PathKey, Criterion, Indicator, Measure]]:
+        """Like ``measures``, with each measure's path in the rule file's tree."""
+        for ci, criterion in enumerate(self.criteria):
+            for ii, indicator in enumerate(criterion.indicators):
+                for mi, measure in enumerate(indicator.measures):
+                    yield ("criteria", ci, "indicators", ii, "measures", mi), criterion, indicator, measure
+
     @property
     def columns(self) -> list[str]:
         """Data columns the rule set reads, in rule-file order."""
@@ -506,35 +513,34 @@ def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: st
     in ``path`` itself are judged; inherited ones were judged with their own file."""
     problems: list[Problem] = []
     before = {m.column: m for _, _, m in parent.measures()}
-    for ci, crit in enumerate(rs.criteria):
-        for ii, ind in enumerate(crit.indicators):
-            for mi, m in enumerate(ind.measures):
-                old = before.get(m.column)
-                if old is None:
-                    continue
-                mloc: PathKey = ("criteria", ci, "indicators", ii, "measures", mi)
-                what = f"indicator {ind.id} ({m.column})"
-                changed = [f for f in ("kind", "op") if getattr(m, f) != getattr(old, f)]
-                for f in changed:
-                    problems.append(problem_at(
-                        "R033", f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
-                        f"cannot change it (add a measure with its own column instead)",
-                        positions, mloc + (f,), path))
-                reason = positions.find(mloc + ("reason",))
-                if changed or (m.reason and reason is not None and reason.path == path):
-                    continue
-                for key in m.thresholds:
-                    tloc = mloc + ("thresholds", key)
-                    here = positions.find(tloc)
-                    if here is None or here.path != path:
-                        continue
-                    loosened = _loosened_against(old, m, key, rs)
-                    if loosened:
-                        problems.append(problem_at(
-                            "R032", f"{what}: {loosened} in {parent.id}; an override may only "
-                            "make a threshold stricter unless the measure states a 'reason'",
-                            positions, tloc, path))
+    for mloc, _, ind, m in rs.located_measures():
+        old = before.get(m.column)
+        if old is None:
+            continue
+        what = f"indicator {ind.id} ({m.column})"
+        changed = [f for f in ("kind", "op") if getattr(m, f) != getattr(old, f)]
+        for f in changed:
+            problems.append(problem_at(
+                "R033", f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
+                f"cannot change it (add a measure with its own column instead)",
+                positions, mloc + (f,), path))
+        if changed or set_in(positions, mloc + ("reason",), path):
+            continue
+        for key in m.thresholds:
+            tloc = mloc + ("thresholds", key)
+            loosened = set_in(positions, tloc, path) and _loosened_against(old, m, key, rs)
+            if loosened:
+                problems.append(problem_at(
+                    "R032", f"{what}: {loosened} in {parent.id}; an override may only "
+                    "make a threshold stricter unless the measure states a 'reason'",
+                    positions, tloc, path))
     return problems
+
+
+def set_in(positions: Positions, loc: PathKey, path: str) -> bool:
+    """Whether the value at ``loc`` is written in the file ``path`` (not inherited)."""
+    where = positions.values.get(loc)
+    return where is not None and where.path == path
 
 
 def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.rules import load_rules
+from ntm_eval.rules import LoadedRules, load_rule_source, set_in
 
 RULE_SUFFIXES = (".yaml", ".yml")
 SCHEMA_VERSION = 1
@@ -77,10 +77,28 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
 def validate_file(path: Path, shown: str) -> FileResult:
     """Load one rule file with every check the loader makes."""
     try:
-        load_rules(path, display=shown)
+        loaded = load_rule_source(path, display=shown)
     except InputError as exc:
         return FileResult(shown, tuple(exc.problems))
-    return FileResult(shown, ())
+    warning = unverified_warning(loaded)
+    return FileResult(shown, (warning,) if warning else ())
+
+
+def unverified_warning(loaded: LoadedRules) -> Problem | None:
+    """One line for all the threshold values the set marks unverified: each is a value to
+    check against its source, not a fault of the file."""
+    total = here = 0
+    for mloc, _, _, m in loaded.ruleset.located_measures():
+        for key in m.thresholds:
+            if not m.verified(key):
+                total += 1
+                here += set_in(loaded.positions, mloc + ("thresholds", key), loaded.path)
+    if not total:
+        return None
+    inherited = f" ({here} set in this file, {total - here} inherited)" if loaded.parent else ""
+    return Problem("W301", f"{total} threshold value(s) marked unverified{inherited}; list them "
+                   f"with: ntm-eval rules show {loaded.path} --unverified", loaded.path,
+                   severity="warning")
 
 
 def validate(paths: list[Path]) -> Validation:

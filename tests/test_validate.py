@@ -60,6 +60,29 @@ def test_shipped_rules_are_valid_by_default():
     assert re.search(r"^\d+ file\(s\) checked, all valid: 0 error\(s\)", result.stderr, re.M)
 
 
+def _unverified(rs) -> int:
+    return sum(not m.verified(key) for _, _, m in rs.measures() for key in m.thresholds)
+
+
+def test_unverified_values_are_one_warning_line_per_file_with_the_count():
+    from ntm_eval.rules import load_rules
+
+    count = _unverified(load_rules(NATIONAL))
+    example = "rules/examples/example-province-2016-2020.yaml"
+    result = run_cli("validate", "rules/national-2016-2020.yaml", example)
+    assert result.code == 0
+    assert result.stdout.splitlines() == [
+        f"rules/national-2016-2020.yaml: warning [W301] {count} threshold value(s) marked "
+        "unverified; list them with: ntm-eval rules show rules/national-2016-2020.yaml "
+        "--unverified",
+        # The example sets two dhntb values without a confirmation (and one with C1,
+        # replacing an inherited C2 value).
+        f"{example}: warning [W301] {count} threshold value(s) marked unverified (2 set in "
+        f"this file, {count - 2} inherited); list them with: ntm-eval rules show {example} "
+        "--unverified"]
+    assert result.stderr == "2 file(s) checked, all valid: 0 error(s), 2 warning(s)\n"
+
+
 def _national_with(tmp_path: Path, old: str, new: str) -> tuple[Path, int, int]:
     """A copy of the national file with the first ``old`` replaced; where ``new`` sits."""
     text = NATIONAL.read_text(encoding="utf-8")
