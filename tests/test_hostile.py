@@ -18,13 +18,21 @@ from ntm_eval.diagnostics import InputError
 HOSTILE = ROOT / "tests" / "cases" / "rules-hostile"
 
 
-@pytest.mark.parametrize("command", [["validate"], ["check", str(DATA / "2020.csv"), "--rules"]])
-def test_python_object_apply_is_rejected_and_nothing_runs(command, tmp_path):
+R004 = "[R004] tag '!!python/object/apply:os.mkdir' is not allowed"
+
+
+@pytest.mark.parametrize("command, code, says", [
+    (["validate"], 1, R004),
+    (["check", str(DATA / "2020.csv"), "--rules"], 2, R004),
+    (["rules", "show"], 2, R004),
+    (["rules", "list"], 0, "invalid (1 error(s)): ntm-eval validate evil.yaml"),
+])
+def test_python_object_apply_is_rejected_and_nothing_runs(command, code, says, tmp_path):
     rule_file = tmp_path / "evil.yaml"
     shutil.copy(HOSTILE / "python-object-apply.yaml", rule_file)  # would os.mkdir('ran-python')
     result = run_cli(*command, "evil.yaml", cwd=tmp_path)
-    assert result.code in (1, 2)
-    assert "[R004] tag '!!python/object/apply:os.mkdir' is not allowed" in result.stdout + result.stderr
+    assert result.code == code
+    assert says in result.stdout + result.stderr
     assert not (tmp_path / "ran-python").exists()
     assert "Traceback" not in result.stderr
 
