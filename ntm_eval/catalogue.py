@@ -331,10 +331,11 @@ def show_markdown(cat: Catalogue, **_: Any) -> str:
                      "`ntm-eval rules show … --format json` gives the file and line of each value.")
     lines.append("- Regions: " + ", ".join(f"`{k}` {_md(v.en)}" for k, v in rs.regions.items())
                  + (". `national`: the national target, for information." if national else "."))
-    current = None
+    current, notes = None, []
     for r in cat.rows:
         if r.criterion.id != current:
-            current = r.criterion.id
+            lines += _notes(notes)
+            current, notes = r.criterion.id, []
             c = r.criterion
             lines += ["", f"## {c.id}. {_md(c.name.en)} ({_md(c.name.vi)})", "",
                       f"Group {c.group} · sector `{c.sector}`"
@@ -355,9 +356,17 @@ def show_markdown(cat: Catalogue, **_: Any) -> str:
                      f"{_md(r.measure.unit_label or '')} | " + " | ".join(cells)
                      + f" | {_confirmation_summary(shown)} | `{r.sector}` | "
                      f"{_md(r.indicator.legal_basis or '')} |")
+        notes += [f"{r.indicator.id} `{r.measure.column}`: {_md(text)}"
+                  for text in (r.measure.note, r.measure.reason and "Reason for loosening: "
+                               + r.measure.reason) if text]
+    lines += _notes(notes)
     if not cat.rows:
         lines += ["", "No indicator matches these filters."]
     return "\n".join(lines) + "\n"
+
+
+def _notes(notes: list[str]) -> list[str]:
+    return ["", "Notes:", ""] + [f"- {n}" for n in notes] if notes else []
 
 
 def _confirmation_summary(shown: dict[str, Value | None]) -> str:
