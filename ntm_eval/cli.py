@@ -201,6 +201,27 @@ def validate(
     raise typer.Exit(EXIT_INVALID if result.invalid else EXIT_OK)
 
 
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval schema > rules.schema.json\n\n"
+        "  ntm-eval schema | python -m json.tool"
+    )
+)
+def schema() -> None:
+    """Print the JSON Schema of rule files (generated from the models ntm-eval checks with).
+
+    The same schema ships as ntm_eval/schemas/rules.schema.json; a rule file whose first
+    line is '# yaml-language-server: $schema=PATH' gets completion and checks in editors
+    that support it. 'ntm-eval validate' still makes every check.
+
+    Exit codes: 0 always.
+    """
+    from ntm_eval.schema import render
+
+    sys.stdout.write(render())
+
+
 rules_app = typer.Typer(
     name="rules",
     help="List the rule sets, and show what one asks of a commune.",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ntm_eval.diagnostics import InputError, Problem
@@ -60,7 +60,13 @@ def _threshold(value: Any) -> Any:
         "(the value applies from that year on)")
 
 
-Threshold = Annotated[Any, AfterValidator(_threshold)]
+_SCALAR_SCHEMA = {"type": ["number", "boolean"]}
+Threshold = Annotated[Any, AfterValidator(_threshold), WithJsonSchema({
+    "description": "A number, true (for a yes/no judgement), or {YEAR: value}: each value "
+                   "applies from its year until a later key replaces it.",
+    "anyOf": [_SCALAR_SCHEMA, {"type": "object", "minProperties": 1,
+                               "propertyNames": {"pattern": "^(19|20|21)[0-9]{2}$"},
+                               "additionalProperties": _SCALAR_SCHEMA}]})]
 
 
 class _Strict(BaseModel):
@@ -70,30 +76,42 @@ class _Strict(BaseModel):
 class Text(_Strict):
     """A name in Vietnamese and English."""
 
-    vi: str
-    en: str
+    vi: str = Field(description="Vietnamese, as in the legal text.")
+    en: str = Field(description="English.")
 
     def get(self, lang: str) -> str:
         return self.vi if lang == "vi" else self.en
 
 
 class Period(_Strict):
-    from_: int = Field(alias="from", ge=1900, le=2100)
-    to: int = Field(ge=1900, le=2100)
+    """The years the set is meant for (data from other years gets a warning)."""
+
+    from_: int = Field(alias="from", ge=1900, le=2100, description="First year.")
+    to: int = Field(ge=1900, le=2100, description="Last year.")
 
 
 class Measure(_Strict):
     """One measured value (one data column) and its thresholds."""
 
-    column: str = Field(pattern=_KEY)
-    name: Text | None = None
-    kind: Kind
-    op: Op
-    unit: str | None = None
-    thresholds: dict[str, Threshold]
-    confirmation: dict[str, Confirmation] = {}
+    column: str = Field(pattern=_KEY, description="The data column (CSV header) holding the "
+                        "value; unique in the set. Identifies the measure in a set that "
+                        "extends this one.")
+    name: Text | None = Field(None, description="Needed when an indicator has several measures.")
+    kind: Kind = Field(description="pct: percentage 0–100; bool: a yes/no judgement (Đạt); "
+                       "count: whole number ≥ 0; money: million VND per person per year.")
+    op: Op = Field(description="How the value is compared with the threshold: '>=' for a "
+                   "minimum, '<=' for a maximum, '==' for a yes/no judgement.")
+    unit: str | None = Field(None, description="Unit shown with values (default from kind).")
+    thresholds: dict[str, Threshold] = Field(
+        description="Keyed by region, 'national' (for information) or 'default' (every "
+                    "region without its own key).")
+    confirmation: dict[str, Confirmation] = Field(
+        {}, description="Per thresholds key (or 'default'): C2 = two or more published "
+                        "sources, C1 = one, unverified = none (shown as such in every output).")
     note: str | None = None
-    reason: str | None = None  # why an override loosens the set it extends
+    reason: str | None = Field(None, description="In a set that extends another: why this "
+                               "measure's thresholds are looser than the parent's (required "
+                               "to loosen them).")
 
     @property
     def unit_label(self) -> str | None:
@@ -117,25 +135,32 @@ class Measure(_Strict):
 
 
 class Indicator(_Strict):
-    id: str = Field(pattern=r"^\d+(\.\d+)?$")
+    """An indicator (chỉ tiêu): met when each of its measures meets its threshold."""
+
+    id: str = Field(pattern=r"^\d+(\.\d+)?$", description="'14.3', or '5' for a criterion "
+                    "with a single indicator; starts with its criterion's id.")
     name: Text
-    sector: str | None = None  # overrides the criterion's sector
+    sector: str | None = Field(None, description="Responsible sector, when not the criterion's.")
     legal_basis: str | None = None
     note: str | None = None
     measures: list[Measure] = Field(min_length=1)
 
 
 class Criterion(_Strict):
-    id: str = Field(pattern=r"^\d+$")
-    group: str
+    """A criterion (tiêu chí): met when every one of its indicators is met."""
+
+    id: str = Field(pattern=r"^\d+$", description="'1' to '19' in the national set.")
+    group: str = Field(description="Id of a group declared under 'groups'.")
     name: Text
-    sector: str
+    sector: str = Field(description="Key of the responsible sector, declared under 'sectors'.")
     legal_basis: str | None = None
     note: str | None = None
     indicators: list[Indicator] = Field(min_length=1)
 
 
 class Group(_Strict):
+    """A group of criteria (I Planning … V Political system)."""
+
     id: str
     name: Text
 
@@ -143,14 +168,20 @@ class Group(_Strict):
 class RuleSet(_Strict):
     """A complete criteria set: what a commune must reach, region by region."""
 
-    schema_version: Literal[1]
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    extends: str | None = None
+    schema_version: Literal[1] = Field(description="Version of this file format.")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Short stable name, e.g. "
+                    "national-2016-2020; a shipped set's file is named after it.")
+    extends: str | None = Field(None, description="The set this one builds on: a shipped "
+                                "set's id or a path relative to this file. Then only the "
+                                "changes are given: criteria and indicators matched by id, "
+                                "measures by column.")
     title: Text
-    legal_basis: str
+    legal_basis: str = Field(description="The decision that issues the set.")
     period: Period | None = None
-    regions: dict[str, Text] = Field(min_length=1)
-    sectors: dict[str, Text] = Field(min_length=1)
+    regions: dict[str, Text] = Field(min_length=1, description="Region keys used by "
+                                     "thresholds and in the data's region column.")
+    sectors: dict[str, Text] = Field(min_length=1, description="Responsible sectors (provincial "
+                                     "departments) by key.")
     groups: list[Group] = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
 
@@ -344,7 +375,7 @@ def _dotted(loc: PathKey, data: Any = None) -> str:
     return out or "(top level)"
 
 
-def _model_at(loc: PathKey) -> type[BaseModel] | None:
+def model_at(loc: PathKey) -> type[BaseModel] | None:
     """The pydantic model that validates the mapping at ``loc``, if any."""
     tp: Any = RuleSet
     for part in loc:
@@ -382,7 +413,7 @@ def _pydantic_problem(err: dict, positions: Positions, path: str, data: Any = No
     kind = err["type"]
     if kind == "extra_forbidden":
         key = loc[-1]
-        model = _model_at(loc[:-1])
+        model = model_at(loc[:-1])
         allowed = _keys_of(model) if model else []
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         where = _dotted(loc[:-1], data)
