@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.render_text import OP_SIGNS, fmt_value
+from ntm_eval.render_text import OP_SIGNS, fmt_number
 from ntm_eval.rules import (
     DEFAULT,
     NATIONAL,
@@ -195,8 +195,8 @@ def threshold_text(m: Measure, value: Any) -> str:
     """``≥ 80``, ``= Đạt``, or ``≥ 39 from 2019, 43 from 2020`` for a year-keyed value."""
     if isinstance(value, dict):
         return OP_SIGNS[m.op] + " " + ", ".join(
-            f"{fmt_value(v, m.kind)} from {y}" for y, v in sorted(value.items()))
-    return f"{OP_SIGNS[m.op]} {fmt_value(value, m.kind)}"
+            f"{fmt_number(v)} from {y}" for y, v in sorted(value.items()))
+    return f"{OP_SIGNS[m.op]} {fmt_number(value)}"
 
 
 def _table(header: list[str], rows: list[list[str]], color: bool) -> str:
