@@ -117,7 +117,9 @@ class _Layer:
             for key in thresholds:
                 if key not in confirmation:
                     confirmation[key] = confirmation.get(DEFAULT, UNVERIFIED)
-                    src = self.pos.find(cloc + (DEFAULT,)) or self.pos.find(mpath + ("thresholds", key))
+                    # It was said by the parent's 'default', or (unverified) by nothing.
+                    src = (self.pos.values.get(cloc + (DEFAULT,))
+                           or self.pos.values[mpath + ("thresholds", key)])
                     self.pos.values[cloc + (key,)] = self.pos.keys[cloc + (key,)] = src
             base["confirmation"] = confirmation
             self.pos.values.setdefault(cloc, self.pos.values[mpath])

@@ -196,7 +196,8 @@ class RuleSet(_Strict):
         for ci, criterion in enumerate(self.criteria):
             for ii, indicator in enumerate(criterion.indicators):
                 for mi, measure in enumerate(indicator.measures):
-                    yield ("criteria", ci, "indicators", ii, "measures", mi), criterion, indicator, measure
+                    where = ("criteria", ci, "indicators", ii, "measures", mi)
+                    yield where, criterion, indicator, measure
 
     @property
     def columns(self) -> list[str]:
@@ -293,12 +294,11 @@ def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[
               "states its own") for key in OWN_KEYS if key not in data]
     ref = data["extends"]
     parent_path, parent_shown = _parent_file(ref, path, shown, at)
-    here = (path.resolve(), shown)
-    seen = chain + (here,)
-    if any(p == parent_path.resolve() for p, _ in seen):
-        loop = [s for _, s in seen[[p for p, _ in seen].index(parent_path.resolve()):]]
-        raise InputError([at("R031", ("extends",), "extends cycle: "
-                             + " → ".join(loop + [parent_shown]))] + own)
+    seen = chain + ((path.resolve(), shown),)
+    resolved = [p for p, _ in seen]
+    if parent_path.resolve() in resolved:
+        loop = [s for _, s in seen[resolved.index(parent_path.resolve()):]] + [parent_shown]
+        raise InputError([at("R031", ("extends",), "extends cycle: " + " → ".join(loop))] + own)
     if len(seen) > MAX_EXTENDS:
         raise InputError([at("R031", ("extends",), f"more than {MAX_EXTENDS} rule files "
                              "extend one another: " + " → ".join(s for _, s in seen))] + own)
@@ -363,8 +363,12 @@ def _dotted(loc: PathKey, data: Any = None) -> str:
     one (an index into a set that extends another would not match the file)."""
     out, node = "", data
     for part in loc:
-        item = node[part] if isinstance(node, (dict, list)) and part in (
-            range(len(node)) if isinstance(node, list) else node) else None
+        if isinstance(node, dict):
+            item = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            item = node[part]
+        else:
+            item = None
         if isinstance(part, int):
             ident = next((k for k in ("id", "column") if isinstance(item, dict)
                           and isinstance(item.get(k), (str, int))), None)
@@ -511,8 +515,8 @@ def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any
                     f"({rs.period.from_}–{rs.period.to}), so it never applies", key=True)
             if m.kind == "bool":
                 if value is not True:
-                    add("R023", vloc, f"{what}: a yes/no threshold must be true (got {_yaml(value)}); "
-                        "the judgement is met when the data says 'Đạt'")
+                    add("R023", vloc, f"{what}: a yes/no threshold must be true (got "
+                        f"{_yaml(value)}); the judgement is met when the data says 'Đạt'")
                 continue
             if isinstance(value, bool):
                 add("R023", vloc, f"{what}: a {m.kind} threshold must be a number (got {value!r})")
@@ -555,7 +559,8 @@ def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: st
                 "R033", f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
                 f"cannot change it (add a measure with its own column instead)",
                 positions, mloc + (f,), path))
-        if changed or set_in(positions, mloc + ("reason",), path):
+        stated = bool(m.reason and m.reason.strip()) and set_in(positions, mloc + ("reason",), path)
+        if changed or stated:
             continue
         for key in m.thresholds:
             tloc = mloc + ("thresholds", key)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.rules import LoadedRules, load_rule_source, set_in
+from ntm_eval.rules import RULE_SUFFIXES, LoadedRules, load_rule_source, set_in
 
-RULE_SUFFIXES = (".yaml", ".yml")
 SCHEMA_VERSION = 1
 
 
