@@ -16,8 +16,8 @@ from typing import Any
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.render_text import OP_SIGNS, fmt_number
 from ntm_eval.rules import (
-    DEFAULT,
     NATIONAL,
+    UNVERIFIED,
     Criterion,
     Indicator,
     LoadedRules,
@@ -32,7 +32,6 @@ from ntm_eval.rules import (
 from ntm_eval.yaml_source import Loc
 
 SCHEMA_VERSION = 1
-UNVERIFIED = "unverified"
 
 
 class FilterError(ValueError):
@@ -103,7 +102,7 @@ def _set_dict(e: SetEntry) -> dict[str, Any]:
     }
 
 
-def list_json(entries: list[SetEntry]) -> str:
+def list_json(entries: list[SetEntry], **_: Any) -> str:
     doc = {"schema_version": SCHEMA_VERSION, "sets": [_set_dict(e) for e in entries]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -385,4 +384,4 @@ def _confirmation_summary(shown: dict[str, Value | None]) -> str:
 
 #: Output formats of ``rules show``: name → function(catalogue, width, color) -> str.
 SHOW_FORMATS = {"table": show_table, "json": show_json, "markdown": show_markdown}
-LIST_FORMATS = {"table": list_table, "json": lambda entries, **_: list_json(entries)}
+LIST_FORMATS = {"table": list_table, "json": list_json}

@@ -47,6 +47,7 @@ WHOLE: tuple[PathKey, ...] = (
     MEASURE + ("thresholds", ANY),
 )
 
+# The same words as in rules.py, which builds on this module.
 DEFAULT = "default"
 UNVERIFIED = "unverified"
 

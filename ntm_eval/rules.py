@@ -30,6 +30,7 @@ Scalar = Union[bool, float]
 #: Keys of a thresholds mapping that are not regions.
 NATIONAL = "national"  # the national target, kept for information
 DEFAULT = "default"  # applies to every region without its own key
+UNVERIFIED = "unverified"  # the confirmation of a value no published source confirms
 
 IDENTITY_COLUMNS = ("commune_code", "commune_name", "district", "province", "region", "year")
 
@@ -127,11 +128,10 @@ class Measure(_Strict):
 
     def verified(self, key: str) -> bool:
         """Whether the threshold value under ``key`` is confirmed by a published source."""
-        status = self.confirmation.get(key, self.confirmation.get(DEFAULT, "unverified"))
-        return status != "unverified"
+        return self.confirmation_of(key) != UNVERIFIED
 
     def confirmation_of(self, key: str) -> str:
-        return self.confirmation.get(key, self.confirmation.get(DEFAULT, "unverified"))
+        return self.confirmation.get(key, self.confirmation.get(DEFAULT, UNVERIFIED))
 
 
 class Indicator(_Strict):
