@@ -7,7 +7,6 @@ per format turns that into text. Nothing here prints or exits.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,23 +200,19 @@ def threshold_text(m: Measure, value: Any) -> str:
 def _table(header: list[str], rows: list[list[str]], color: bool) -> str:
     """A plain table as wide as its content: one line per row, never wrapped, so that
     every line can be found with grep (a terminal folds what it cannot show)."""
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.cells import cell_len  # display width: some characters take two columns
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for name in header:
-        table.add_column(name, no_wrap=True)
-    for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
-    out = io.StringIO()
-    console = Console(file=out, width=10_000, force_terminal=color, no_color=not color,
-                      color_system="standard" if color else None, highlight=False,
-                      emoji=False, legacy_windows=False)
-    console.print(table)
-    # Rich pads every line to the table's width; trailing blanks only get in the way.
-    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = [c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)]
+        return "   ".join(padded).rstrip()
+
+    head = line(header)
+    if color:
+        head = f"\x1b[1m{head}\x1b[0m"
+    rule = "─" * (sum(widths) + 3 * (len(widths) - 1))
+    return "\n".join([head, rule, *(line(r) for r in rows)]) + "\n"
 
 
 def _heading(cat: Catalogue) -> list[str]:
