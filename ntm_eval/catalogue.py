@@ -23,9 +23,9 @@ from ntm_eval.rules import (
     Measure,
     RuleSet,
     display_path,
+    example_sets,
     is_path_reference,
     load_rule_source,
-    shipped_rules_dir,
     shipped_sets,
 )
 from ntm_eval.yaml_source import Loc
@@ -51,14 +51,14 @@ class SetEntry:
 
 
 def resolve_set(ref: str) -> tuple[Path, str]:
-    """The file a set reference names: a shipped set's id, or a path."""
+    """The file a set reference names: a shipped set's or example's id, or a path."""
     if is_path_reference(ref):
         return Path(ref), ref
-    shipped = shipped_sets()
-    if ref not in shipped:
+    known = shipped_sets() | example_sets()
+    if ref not in known:
         raise FilterError(f"no shipped rule set has the id '{ref}' (shipped: "
-                          f"{', '.join(shipped)}); give the path of a rule file instead")
-    return shipped[ref], display_path(shipped[ref])
+                          f"{', '.join(known)}); give the path of a rule file instead")
+    return known[ref], display_path(known[ref])
 
 
 def load_set(ref: str) -> LoadedRules:
@@ -70,8 +70,7 @@ def load_set(ref: str) -> LoadedRules:
 def list_sets(given: list[tuple[Path, str]]) -> list[SetEntry]:
     """The shipped sets, the shipped examples, then the files given."""
     candidates = [(p, display_path(p), "shipped") for p in shipped_sets().values()]
-    examples = sorted((shipped_rules_dir() / "examples").glob("*.yaml"))
-    candidates += [(p, display_path(p), "example") for p in examples]
+    candidates += [(p, display_path(p), "example") for p in example_sets().values()]
     candidates += [(p, shown, "given") for p, shown in given]
     entries, seen = [], set()
     for path, shown, source in candidates:

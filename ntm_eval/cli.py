@@ -285,7 +285,8 @@ def rules_list(
 def rules_show(
     ref: str = typer.Argument(
         "national-2016-2020", metavar="[SET]",
-        help="A shipped set's id (see 'ntm-eval rules list') or a rule file's path."),
+        help="The id of a shipped set or example (see 'ntm-eval rules list'), or a rule "
+             "file's path."),
     region: Optional[str] = typer.Option(
         None, "--region", metavar="R", help="Only the threshold that applies in region R."),
     sector: Optional[str] = typer.Option(

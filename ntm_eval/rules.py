@@ -234,6 +234,11 @@ def shipped_sets() -> dict[str, Path]:
     return {p.stem: p for p in sorted(shipped_rules_dir().glob("*.yaml"))}
 
 
+def example_sets() -> dict[str, Path]:
+    """The example sets shipped with ntm-eval (not for ``extends``), by id."""
+    return {p.stem: p for p in sorted((shipped_rules_dir() / "examples").glob("*.yaml"))}
+
+
 def is_path_reference(ref: str) -> bool:
     """Whether a set reference (``extends``, ``rules show SET``) names a file, not an id."""
     return ref.endswith(RULE_SUFFIXES) or "/" in ref or "\\" in ref

@@ -67,6 +67,13 @@ def test_show_the_example_set_tells_which_file_each_value_comes_from():
     assert f"Extends national-2016-2020. Files: {EXAMPLE}, {NATIONAL_SHOWN}" in result.stdout
 
 
+def test_show_takes_a_shipped_example_by_its_id():
+    by_id = run_cli("rules", "show", "example-province-2016-2020", "--criterion", "11")
+    by_path = run_cli("rules", "show", EXAMPLE, "--criterion", "11")
+    assert by_id.code == 0
+    assert by_id.stdout == by_path.stdout
+
+
 def test_show_json_gives_every_origin_with_line_and_column():
     result = run_cli("rules", "show", EXAMPLE, "--criterion", "11", "--format", "json")
     assert result.code == 0
@@ -116,7 +123,8 @@ def test_show_criterion_takes_a_criterion_or_an_indicator_id():
     (["--sector", "army"], "error: unknown sector 'army'; this rule set has: "),
     (["--criterion", "20"], "error: unknown criterion or indicator '20'; this rule set has: 1, "),
     (["national-2099"], "error: no shipped rule set has the id 'national-2099' (shipped: "
-                        "national-2016-2020); give the path of a rule file instead\n"),
+                        "national-2016-2020, example-province-2016-2020); give the path of a "
+                        "rule file instead\n"),
 ])
 def test_show_usage_errors_exit_2_without_output(args, message):
     result = run_cli("rules", "show", *args)
@@ -174,10 +182,10 @@ def test_list_a_path_that_does_not_exist_is_a_usage_error():
 
 def test_shipped_files_are_named_after_their_ids():
     # `extends: ID` and `rules show ID` find a shipped set by its file name.
-    from ntm_eval.rules import load_rules, shipped_sets
+    from ntm_eval.rules import example_sets, load_rules, shipped_sets
 
     assert shipped_sets()
-    for set_id, path in shipped_sets().items():
+    for set_id, path in (shipped_sets() | example_sets()).items():
         assert load_rules(path).id == set_id
     assert sorted(p.name for p in RULES.glob("*.yml")) == []  # only .yaml is searched
 
