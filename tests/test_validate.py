@@ -182,3 +182,17 @@ def test_validate_help_gives_examples_and_exit_codes():
     assert result.code == 0
     assert "ntm-eval validate --format github rules/" in result.stdout
     assert "Exit codes: 0 every file is valid" in " ".join(result.stdout.split())
+
+
+def test_text_colours_only_the_severity_when_asked():
+    from ntm_eval.diagnostics import Problem
+    from ntm_eval.validate import Validation, FileResult, render_text
+
+    error = Problem("R024", "too high", "a.yaml", 3, 5)
+    warning = Problem("W301", "2 unverified", "a.yaml", severity="warning")
+    result = Validation((FileResult("a.yaml", (error, warning)),))
+    assert render_text(result) == ("a.yaml:3:5: error [R024] too high\n"
+                                   "a.yaml: warning [W301] 2 unverified\n")
+    assert render_text(result, color=True) == (
+        "a.yaml:3:5: \x1b[31merror\x1b[0m [R024] too high\n"
+        "a.yaml: \x1b[33mwarning\x1b[0m [W301] 2 unverified\n")
