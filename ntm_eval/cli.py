@@ -17,6 +17,7 @@ from ntm_eval import __version__
 EXIT_OK = 0  # every row evaluated (communes may or may not meet the standard)
 EXIT_NOT_MET = 1  # --fail-on: some commune does not meet the standard
 EXIT_ERROR = 2  # usage error, or a rule or data file that is unreadable or has errors
+EXIT_INVALID = 1  # validate: a rule file has errors
 
 app = typer.Typer(
     name="ntm-eval",
@@ -446,6 +447,176 @@ def _exit_code(report, fail_on: FailOn) -> int:
     if fail_on is FailOn.not_evaluable and any(c.status == NOT_EVALUABLE for c in report.communes):
         return EXIT_NOT_MET
     return EXIT_OK
+
+
+class ValidateFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval validate\n\n"
+        "  ntm-eval validate rules/examples/example-province-2016-2020.yaml\n\n"
+        "  ntm-eval validate --format github rules/\n\n"
+        "  ntm-eval validate --format json my-rules/ | python -m json.tool"
+    )
+)
+def validate(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, metavar="[PATH]...", show_default=False,
+        help="Rule files, or folders searched for *.yaml and *.yml (default: rules/)."),
+    fmt: ValidateFormat = typer.Option(
+        ValidateFormat.text, "--format", "-f",
+        help="text: path:line:col: error [CODE] message. json: one JSON document. "
+             "github: GitHub Actions annotations."),
+) -> None:
+    """Check rule files and report every problem, each at its line and column.
+
+    Checks the structure (unknown keys, types), the meaning (ids, references, kinds,
+    ranges, years) and the sets a file extends. Problems go to stdout; a one-line
+    summary goes to stderr.
+
+    Exit codes: 0 every file is valid (warnings allowed); 1 a file has errors; 2 usage
+    error (a path that does not exist, a folder without rule files).
+    """
+    from ntm_eval.validate import FORMATS, summary
+    from ntm_eval.validate import validate as run
+
+    result = run(list(paths or [Path("rules")]))
+    sys.stdout.write(FORMATS[fmt.value](result, color=_use_color(sys.stdout)))
+    sys.stdout.flush()
+    print(summary(result), file=sys.stderr)
+    if result.usage:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_INVALID if result.invalid else EXIT_OK)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval schema > rules.schema.json\n\n"
+        "  ntm-eval schema | python -m json.tool"
+    )
+)
+def schema() -> None:
+    """Print the JSON Schema of rule files (generated from the models ntm-eval checks with).
+
+    The same schema ships as ntm_eval/schemas/rules.schema.json; a rule file whose first
+    line is '# yaml-language-server: $schema=PATH' gets completion and checks in editors
+    that support it. 'ntm-eval validate' still makes every check.
+
+    Exit codes: 0 always.
+    """
+    from ntm_eval.schema import render
+
+    sys.stdout.write(render())
+
+
+rules_app = typer.Typer(
+    name="rules",
+    help="List the rule sets, and show what one asks of a commune.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(rules_app, name="rules")
+
+
+class ListFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@rules_app.command(
+    "list",
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval rules list\n\n"
+        "  ntm-eval rules list my-province.yaml\n\n"
+        "  ntm-eval rules list --format json provinces/"
+    ),
+)
+def rules_list(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, metavar="[PATH]...", show_default=False,
+        help="Rule files, or folders of them, to list besides the shipped sets."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List the rule sets: the shipped ones, the shipped examples, and those given.
+
+    Exit codes: 0 listed (a set that cannot be loaded is listed as invalid; 'ntm-eval
+    validate' says why); 2 usage error (a path that does not exist).
+    """
+    from ntm_eval.catalogue import LIST_FORMATS, list_sets
+    from ntm_eval.validate import collect
+
+    files, usage = collect(list(paths or []))
+    if usage:
+        _print_problems(usage)
+        raise typer.Exit(EXIT_ERROR)
+    sys.stdout.write(LIST_FORMATS[fmt.value](list_sets(files), color=_use_color(sys.stdout)))
+
+
+@rules_app.command(
+    "show",
+    epilog=(
+        "Examples:\n\n"
+        "  ntm-eval rules show --region dhntb\n\n"
+        "  ntm-eval rules show --criterion 17 --unverified\n\n"
+        "  ntm-eval rules show rules/examples/example-province-2016-2020.yaml --region dhntb\n\n"
+        "  ntm-eval rules show national-2016-2020 --format markdown > rules/CATALOGUE.md"
+    ),
+)
+def rules_show(
+    ref: str = typer.Argument(
+        "national-2016-2020", metavar="[SET]",
+        help="The id of a shipped set or example (see 'ntm-eval rules list'), or a rule "
+             "file's path."),
+    region: Optional[str] = typer.Option(
+        None, "--region", metavar="R", help="Only the threshold that applies in region R."),
+    sector: Optional[str] = typer.Option(
+        None, "--sector", metavar="S", help="Only indicators of sector S."),
+    criterion: Optional[str] = typer.Option(
+        None, "--criterion", metavar="ID", help="Only criterion ID (e.g. 17) or indicator ID "
+        "(e.g. 17.1)."),
+    unverified: bool = typer.Option(
+        False, "--unverified", help="Only threshold values not confirmed from a published source."),
+    fmt: ShowFormat = typer.Option(
+        ShowFormat.table, "--format", "-f",
+        help="table for people; json for tools; markdown for a catalogue document."),
+) -> None:
+    """Show the criteria and indicators of a rule set with each threshold.
+
+    For each measure: the threshold (per region, or the one that applies in --region),
+    unit, comparison, sector, legal basis, confirmation (C2, C1 or unverified), and the
+    file and line the value comes from — for a provincial set, its own file or the one
+    it extends.
+
+    Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion), or a
+    rule file that cannot be read or has errors.
+    """
+    from ntm_eval import catalogue
+    from ntm_eval.diagnostics import InputError
+
+    try:
+        cat = catalogue.build(catalogue.load_set(ref), region, sector, criterion, unverified)
+    except catalogue.FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    except InputError as exc:
+        _print_problems(exc.problems)
+        if fmt is ShowFormat.json:
+            sys.stdout.write(catalogue.failure_json(exc.problems))
+        raise typer.Exit(EXIT_ERROR)
+    sys.stdout.write(catalogue.SHOW_FORMATS[fmt.value](cat, color=_use_color(sys.stdout)))
 
 
 def main() -> None:

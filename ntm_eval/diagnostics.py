@@ -25,6 +25,11 @@ CODES: dict[str, str] = {
     "R023": "comparison or threshold does not fit the measure's kind",
     "R024": "threshold out of range",
     "R025": "indicator id does not belong to its criterion",
+    "R030": "the rule set a file extends is missing or has errors",
+    "R031": "rule files extend one another in a cycle, or too deeply",
+    "R032": "an override loosens a threshold without a reason",
+    "R033": "an override changes a measure's kind or comparison",
+    "R034": "year after the rule set's period, or a period that ends before it starts",
     "D001": "data file cannot be read",
     "D002": "identity column missing",
     "D003": "measure column missing",
@@ -59,6 +64,7 @@ CODES: dict[str, str] = {
     "W111": "letter not used in Vietnamese",
     "W112": "rows of a province the unit list does not cover: not checked against it",
     "W113": "rows above the header row skipped",
+    "W301": "threshold values marked unverified (one line per rule file, with the count)",
 }
 
 
@@ -94,8 +100,12 @@ class Problem:
                 parts.append(str(self.col))
         return ":".join(parts)
 
-    def format(self) -> str:
-        return f"{self.location()}: {self.severity} [{self.code}] {self.message}"
+    def format(self, color: bool = False) -> str:
+        """``path:line:col: severity [CODE] message``; the severity tinted when ``color``."""
+        severity = self.severity
+        if color:
+            severity = ("\x1b[31m" if self.is_error else "\x1b[33m") + severity + "\x1b[0m"
+        return f"{self.location()}: {severity} [{self.code}] {self.message}"
 
     def to_dict(self) -> dict:
         return {

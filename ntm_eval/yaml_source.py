@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -21,23 +21,39 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 
+#: What to do instead, for the tags plain-looking text can get by accident.
+_HINTS = {_T + "timestamp": "a date must be quoted text, e.g. '2020-01-01'"}
+
 #: Bounds that keep a crafted file from exhausting memory (aliases can make a small
 #: file expand into a huge tree).
 MAX_BYTES = 5_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # a rule file nests about 10 levels; this keeps recursion far from Python's limit
 
 Pos = tuple[int, int]  # 1-based line and column
 PathKey = tuple[str | int, ...]
 
 
+class Loc(NamedTuple):
+    """A place in a source file: its path as shown to the user, 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+
+
 @dataclass
 class Positions:
-    """Where each value (and each mapping key) sits in the source file."""
+    """Where each value (and each mapping key) sits in its source file.
 
-    values: dict[PathKey, Pos] = field(default_factory=dict)
-    keys: dict[PathKey, Pos] = field(default_factory=dict)
+    A rule set that extends another is built from several files, so each entry names
+    its own file.
+    """
 
-    def find(self, path: PathKey, prefer_key: bool = False) -> Pos | None:
+    values: dict[PathKey, Loc] = field(default_factory=dict)
+    keys: dict[PathKey, Loc] = field(default_factory=dict)
+
+    def find(self, path: PathKey, prefer_key: bool = False) -> Loc | None:
         """Position of ``path``, or of its nearest enclosing value that has one."""
         path = tuple(path)
         if prefer_key and path in self.keys:
@@ -64,11 +80,17 @@ class _Builder:
         self.positions = Positions()
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.open: set[int] = set()  # collections being built: an alias back to one is a loop
         self.constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, code: str, node: Any, message: str) -> None:
         line, col = _pos(node.start_mark)
         self.problems.append(Problem(code, message, self.path, line, col))
+
+    def tag_problem(self, node: Any) -> None:
+        hint = _HINTS.get(node.tag, "rule files hold plain strings, numbers, booleans, null, "
+                          "lists and mappings only")
+        self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed: {hint}")
 
     def build(self, node: Any, path: PathKey) -> Any:
         self.nodes += 1
@@ -77,20 +99,33 @@ class _Builder:
                 [Problem("R004", f"more than {MAX_NODES:,} YAML nodes (aliases expanded); "
                          "rule files are small", self.path, *_pos(node.start_mark))]
             )
-        self.positions.values[path] = _pos(node.start_mark)
+        if len(path) > MAX_DEPTH:
+            raise InputError([Problem("R004", f"nested more than {MAX_DEPTH} levels deep; "
+                                      "rule files are shallow", self.path, *_pos(node.start_mark))])
+        self.positions.values[path] = Loc(self.path, *_pos(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
-                self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed: "
-                             "rule files hold plain strings, numbers, booleans and null only")
+                self.tag_problem(node)
                 return None
             return self.constructor.construct_object(node)
+        if id(node) in self.open:
+            self.problem("R004", node, "an alias refers to a list or mapping that contains it; "
+                         "rule files cannot be recursive")
+            return None
+        self.open.add(id(node))
+        try:
+            return self._collection(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _collection(self, node: Any, path: PathKey) -> Any:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _T + "seq":
-                self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed")
+                self.tag_problem(node)
                 return None
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         if node.tag != _T + "map":
-            self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed")
+            self.tag_problem(node)
             return None
         result: dict[Any, Any] = {}
         first_seen: dict[Any, Pos] = {}
@@ -110,7 +145,7 @@ class _Builder:
                              f"column {col}); YAML would silently keep only the last one")
                 continue
             first_seen[key] = _pos(key_node.start_mark)
-            self.positions.keys[path + (key,)] = first_seen[key]
+            self.positions.keys[path + (key,)] = Loc(self.path, *first_seen[key])
             result[key] = self.build(value_node, path + (key,))
         return result
 
@@ -137,10 +172,17 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
                                   f"offset {exc.start}); save the file as UTF-8", shown, line)])
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # the pure-Python parser (no libyaml) does not bound nesting
+        raise InputError([Problem("R004", "nested too deeply", shown)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark else (None, None)
         what = exc.problem or exc.context or "syntax error"
+        if what == "but found another document":
+            what = "a rule file holds one YAML document; a second one starts here"
+        elif exc.problem and exc.context and exc.context_mark:  # where the open part began
+            where = _pos(exc.context_mark)
+            what += f" ({exc.context} that starts at line {where[0]}, column {where[1]})"
         raise InputError([Problem("R002", f"YAML syntax error: {what}", shown, line, col)]) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the file
         raise InputError([Problem("R002", f"YAML error: {exc}", shown)]) from None

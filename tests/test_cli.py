@@ -67,7 +67,8 @@ def test_exit_2_for_an_invalid_rule_file(tmp_path):
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert f"{rules}:8:11: error [R012] criteria: List should have at least 1 item after validation, not 0" in lines
-    assert f"{rules}:9:1: error [R010] unknown key 'extra' in (top level); expected one of: schema_version, id, title, legal_basis, period, identity, regions, sectors, groups, criteria" in lines
+    assert any(line.startswith(f"{rules}:9:1: error [R010] unknown key 'extra' in (top level); "
+                               "expected one of: schema_version, id,") for line in lines)
 
 
 def test_exit_2_for_a_rule_file_with_a_python_tag(tmp_path):

@@ -88,8 +88,10 @@ COMMANDS = [line for kind, body in BLOCKS if kind == "sh"
 
 @pytest.fixture
 def workdir(tmp_path):
-    """A folder where README commands see data/ as in the repository and write their files."""
+    """A folder where README commands see data/ and rules/ as in the repository and write
+    their files."""
     (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "rules").symlink_to(ROOT / "rules")
     return tmp_path
 
 
@@ -104,7 +106,8 @@ def test_console_example(block, workdir):
     first, _, expected = block.partition("\n")
     argv = shlex.split(first[len("$ ntm-eval "):])
     quiet = argv[-2:] == [">", "/dev/null"]
-    r = run_cli(*(argv[:-2] if quiet else argv), cwd=workdir)
+    writes = "-o" in argv or "--output" in argv  # those run in a scratch folder
+    r = run_cli(*(argv[:-2] if quiet else argv), cwd=workdir if writes else ROOT)
     assert r.code == (2 if " error [" in expected else 0), r.stderr
     assert (r.stderr if quiet else r.stdout + r.stderr) == expected
 

@@ -1,0 +1,166 @@
+"""``ntm-eval validate``: check rule files and report every problem, for people and for CI.
+
+Layers: ``collect`` turns the paths given into rule files, ``validate`` loads each one
+(the loader does every check) and returns a frozen result, and one function per output
+format turns that result into text. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.rules import RULE_SUFFIXES, LoadedRules, load_rule_source, set_in
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """Every file checked, and the problems that stop the run before any file is read
+    (a path that does not exist, a folder without rule files)."""
+
+    files: tuple[FileResult, ...]
+    usage: tuple[Problem, ...] = ()
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem once, in file order (a parent's problems show up once even when
+        several files extend it)."""
+        seen: dict[Problem, None] = dict.fromkeys(self.usage)
+        for f in self.files:
+            seen.update(dict.fromkeys(f.problems))
+        return list(seen)
+
+    @property
+    def invalid(self) -> list[FileResult]:
+        return [f for f in self.files if not f.valid]
+
+
+def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Rule files named by ``paths`` (folders are searched for *.yaml and *.yml, hidden
+    entries skipped), each with the path to show; and the problems with the paths."""
+    files: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in RULE_SUFFIXES and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem("R001", "no rule files (*.yaml, *.yml) in this folder",
+                                        str(path)))
+            files += [(p, str(p)) for p in found]
+        elif path.exists():
+            files.append((path, str(path)))
+        else:
+            problems.append(Problem("R001", "no such file or folder", str(path)))
+    unique = list(dict.fromkeys(files))  # `validate rules rules/x.yaml` checks x once
+    return unique, problems
+
+
+def validate_file(path: Path, shown: str) -> FileResult:
+    """Load one rule file with every check the loader makes."""
+    try:
+        loaded = load_rule_source(path, display=shown)
+    except InputError as exc:
+        return FileResult(shown, tuple(exc.problems))
+    warning = unverified_warning(loaded)
+    return FileResult(shown, (warning,) if warning else ())
+
+
+def unverified_warning(loaded: LoadedRules) -> Problem | None:
+    """One line for all the threshold values the set marks unverified: each is a value to
+    check against its source, not a fault of the file."""
+    total = here = 0
+    for mloc, _, _, m in loaded.ruleset.located_measures():
+        for key in m.thresholds:
+            if not m.verified(key):
+                total += 1
+                here += set_in(loaded.positions, mloc + ("thresholds", key), loaded.path)
+    if not total:
+        return None
+    inherited = f" ({here} set in this file, {total - here} inherited)" if loaded.parent else ""
+    return Problem("W301", f"{total} threshold value(s) marked unverified{inherited}; list them "
+                   f"with: ntm-eval rules show {loaded.path} --unverified", loaded.path,
+                   severity="warning")
+
+
+def validate(paths: list[Path]) -> Validation:
+    """Check every rule file under ``paths``; nothing is checked if a path is wrong."""
+    files, usage = collect(paths)
+    if usage:
+        return Validation((), tuple(usage))
+    return Validation(tuple(validate_file(path, shown) for path, shown in files))
+
+
+# --- output formats: each takes a finished Validation and returns text ---------------
+
+
+def summary(result: Validation) -> str:
+    """One line for people (stderr): how many files, how many problems."""
+    problems = result.problems
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    counts = f"{errors} error(s), {warnings} warning(s)"
+    if result.usage:
+        return f"nothing checked: {counts}"
+    state = f"{len(result.invalid)} invalid" if result.invalid else "all valid"
+    return f"{len(result.files)} file(s) checked, {state}: {counts}"
+
+
+def render_text(result: Validation, color: bool = False) -> str:
+    return "".join(p.format(color=color) + "\n" for p in result.problems)
+
+
+def render_json(result: Validation, color: bool = False) -> str:
+    problems = result.problems
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "valid": not result.usage and not result.invalid,
+        "files": [{"path": f.path, "valid": f.valid} for f in result.files],
+        "errors": [p.to_dict() for p in problems if p.is_error],
+        "warnings": [p.to_dict() for p in problems if not p.is_error],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: Validation, color: bool = False) -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
+    lines = []
+    for p in result.problems:
+        props = [f"file={_gh_property(p.path)}"]
+        if p.line is not None:
+            props.append(f"line={p.line}")
+            if p.col is not None:
+                props.append(f"col={p.col}")
+        props.append(f"title={_gh_property('ntm-eval ' + p.code)}")
+        kind = "error" if p.is_error else "warning"
+        lines.append(f"::{kind} {','.join(props)}::{_gh_data(f'[{p.code}] {p.message}')}\n")
+    return "".join(lines)
+
+
+#: Output formats: name → function(result, color) -> str.
+FORMATS = {"text": render_text, "json": render_json, "github": render_github}
