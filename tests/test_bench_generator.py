@@ -1,0 +1,127 @@
+"""The benchmark's tools (tests/bench/) produce what the benchmark claims. Nothing is timed.
+
+- the generator writes data ntm-eval reads without a single problem, clean and dirty,
+  deterministic, covering every region, year and measure with met and not-met values;
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import IDENTITY, ROOT, national_columns, national_rules, run_cli
+
+BENCH = ROOT / "tests" / "bench"
+YEARS = {2016, 2017, 2018, 2019, 2020}
+
+
+def load(name: str):
+    """Import a tests/bench script as a module (they are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+def generate(out: Path, *args: str) -> Path:
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), *args, "-o", str(out)],
+                   check=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="module", params=["clean", "dirty"])
+def sample(request, tmp_path_factory) -> tuple[str, Path]:
+    """1,000 generated communes, clean or dirty."""
+    folder = tmp_path_factory.mktemp(request.param)
+    flags = ["--dirty"] if request.param == "dirty" else []
+    return request.param, generate(folder / "communes.csv", "--rows", "1000", "--seed", "3", *flags)
+
+
+@pytest.fixture(scope="module")
+def checked(sample) -> dict:
+    """ntm-eval's JSON verdicts on the sample."""
+    result = run_cli("check", str(sample[1]), "--format", "json")
+    assert result.code == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def test_ntm_eval_reads_generated_data_without_a_problem(sample, checked):
+    result = run_cli("check", str(sample[1]))
+    assert (result.code, result.stderr) == (0, "")
+    assert checked["errors"] == [] and checked["warnings"] == []
+    assert checked["input"]["rows"] == 1000
+
+
+def test_generated_data_covers_every_region_and_year(checked):
+    communes = checked["communes"]
+    assert {c["region"] for c in communes} == set(national_rules().regions)
+    assert {c["year"] for c in communes} == YEARS
+
+
+def test_generated_data_mixes_met_and_not_met_around_the_thresholds(checked):
+    summary = checked["summary"]
+    assert summary["met"] > 0 and summary["not_met"] > 0 and summary["not_evaluable"] > 0
+    statuses: dict[str, set[str]] = {}
+    on_the_line = 0
+    for commune in checked["communes"]:
+        for criterion in commune["criteria"]:
+            for ind in criterion["indicators"]:
+                statuses.setdefault(ind["column"], set()).add(ind["status"])
+                on_the_line += ind["gap"] == 0 and ind["status"] == "met"
+    for column in national_columns():
+        assert {"met", "not_met"} <= statuses[column], column
+    assert on_the_line > 0, "some values should sit exactly on their threshold"
+    # Income thresholds apply from 2020 only: earlier years cannot be judged on income.
+    income = {(c["year"], i["status"]) for c in checked["communes"] for k in c["criteria"]
+              for i in k["indicators"] if i["column"] == "income_per_capita"}
+    assert {status for year, status in income if year < 2020} == {"not_evaluable"}
+
+
+def test_header_has_identity_and_every_rule_column_and_pairs_are_unique(sample):
+    with sample[1].open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == IDENTITY + national_columns()
+    codes = [r[0].strip() for r in rows[1:]]
+    assert all(len(code) == 5 and code.isdigit() for code in codes)
+    pairs = [(r[0].strip(), r[5].strip()) for r in rows[1:]]
+    assert len(set(pairs)) == len(pairs) == 1000
+    empty = sum(cell == "" for r in rows[1:] for cell in r[6:])
+    assert 0 < empty < 0.05 * 1000 * len(national_columns())
+
+
+def test_dirty_data_is_written_the_ways_people_type_it(tmp_path):
+    text = generate(tmp_path / "dirty.csv", "--rows", "1000", "--dirty").read_text(encoding="utf-8")
+    assert re.search(r'"\s*\d+,\d\s*%?\s*"', text), "decimal commas"
+    assert re.search(r"\d %?,|\d%,", text), "% suffixes"
+    assert re.search(r",\s+\d", text), "spaces around numbers"
+    for word in ["Đạt", "đạt", "DAT", "Chưa đạt", "chua dat", "Không đạt", "Cơ bản đạt",
+                 "có", "không", ",1,", ",0,", "Đồng bằng sông Hồng"]:
+        assert word in text, word
+    assert ",," in text, "empty cells"
+
+
+def test_the_generator_is_deterministic(tmp_path):
+    first = generate(tmp_path / "a.csv", "--rows", "300", "--seed", "7", "--dirty").read_bytes()
+    again = generate(tmp_path / "b.csv", "--rows", "300", "--seed", "7", "--dirty").read_bytes()
+    other = generate(tmp_path / "c.csv", "--rows", "300", "--seed", "8", "--dirty").read_bytes()
+    assert first == again
+    assert first != other
+
+
+def test_codes_stay_unique_past_100000_rows():
+    generator = load("generate")
+    assert generator.code_width(100_000) == 5
+    assert generator.code_width(100_001) == 6
+    assert generator.code_width(1_000_000) == 6
+    codes = list(generator.commune_codes(150_000))
+    assert len(set(codes)) == 150_000
+    assert codes == sorted(codes) and {len(c) for c in codes} == {6}
