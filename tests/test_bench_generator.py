@@ -2,6 +2,8 @@
 
 - the generator writes data ntm-eval reads without a single problem, clean and dirty,
   deterministic, covering every region, year and measure with met and not-met values;
+- the pandas + pandera baseline reaches the same verdicts as ntm-eval (so it does the
+  same work), when pandas and pandera are installed (the ``bench`` extra);
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from conftest import IDENTITY, ROOT, national_columns, national_rules, run_cli
 
 BENCH = ROOT / "tests" / "bench"
 YEARS = {2016, 2017, 2018, 2019, 2020}
+HAS_PANDERA = all(importlib.util.find_spec(m) for m in ("pandas", "pandera"))
 
 
 def load(name: str):
@@ -125,3 +128,32 @@ def test_codes_stay_unique_past_100000_rows():
     codes = list(generator.commune_codes(150_000))
     assert len(set(codes)) == 150_000
     assert codes == sorted(codes) and {len(c) for c in codes} == {6}
+
+
+@pytest.mark.skipif(not HAS_PANDERA, reason="needs the bench extra (pandas, pandera)")
+def test_pandera_baseline_reaches_the_same_verdicts_as_ntm_eval(sample, checked, tmp_path):
+    verdicts = tmp_path / "verdicts.csv"
+    proc = subprocess.run([sys.executable, str(BENCH / "pandera_baseline.py"), str(sample[1]),
+                           "--verdicts", str(verdicts)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    summary = checked["summary"]
+    assert (f"communes: {summary['met']} met, {summary['not_met']} not met, "
+            f"{summary['not_evaluable']} not evaluable") in proc.stdout
+    with verdicts.open(encoding="utf-8", newline="") as f:
+        theirs = {(r["code"], r["year"]): (r["status"], int(r["criteria_met"]))
+                  for r in csv.DictReader(f)}
+    ours = {(c["code"], str(c["year"])): (c["status"], c["criteria_met"])
+            for c in checked["communes"]}
+    assert theirs == ours
+
+
+@pytest.mark.skipif(not HAS_PANDERA, reason="needs the bench extra (pandas, pandera)")
+def test_pandera_baseline_counts_bad_cells_as_not_evaluable(tmp_path, write_csv):
+    path = write_csv([{}, {"poverty_rate_pct": "105"}, {"plan_approved": "maybe"},
+                      {"temporary_houses": "1.5"}, {"income_per_capita": "-3"}])
+    proc = subprocess.run([sys.executable, str(BENCH / "pandera_baseline.py"), str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "communes: 1 met, 0 not met, 4 not evaluable" in proc.stdout
+    assert "4 unreadable or out-of-range cells" in proc.stdout
