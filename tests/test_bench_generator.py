@@ -4,6 +4,7 @@
   deterministic, covering every region, year and measure with met and not-met values;
 - the pandas + pandera baseline reaches the same verdicts as ntm-eval (so it does the
   same work), when pandas and pandera are installed (the ``bench`` extra);
+- the runner judges targets as the issue states them.
 """
 
 from __future__ import annotations
@@ -157,3 +158,52 @@ def test_pandera_baseline_counts_bad_cells_as_not_evaluable(tmp_path, write_csv)
     assert proc.returncode == 0, proc.stderr
     assert "communes: 1 met, 0 not met, 4 not evaluable" in proc.stdout
     assert "4 unreadable or out-of-range cells" in proc.stdout
+
+
+# --- the runner's judgement (no timing: samples are made up) -----------------------
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return load("run")
+
+
+def stats(runner, walls: list[float], peak_mb: float = 50):
+    return runner.Stats([runner.Sample(w, int(peak_mb * 1024), 0, "") for w in walls])
+
+
+def test_runner_compares_with_the_median_of_the_baseline(runner):
+    row = runner.Row("v", "≤ 1.5 × baseline", None, None, runner.within_ratio(1.5))
+    row.stats = stats(runner, [0.07, 0.07, 9.0, 0.06, 0.07])  # one slow outlier: ignored
+    row.baseline_stats = stats(runner, [0.06, 0.05, 0.05, 0.01, 0.05])
+    assert row.judge(row, {}) == []  # 70 ms ≤ 1.5 × 50 ms
+    row.stats = stats(runner, [0.08] * 5)
+    assert row.judge(row, {}) == ["time 80 ms > 1.5 × baseline = 75 ms"]
+
+
+def test_runner_checks_memory_of_the_streamed_run(runner):
+    small = runner.Row("100k", "", None, None)
+    small.stats = stats(runner, [1.0] * 5, peak_mb=60)
+    big = runner.Row("1M", "", None, None, runner.streamed(4.0, 100, "100k"))
+    big.stats = stats(runner, [3.0] * 5, peak_mb=90)
+    big.baseline_stats = stats(runner, [1.0] * 5)
+    misses = big.judge(big, {"100k": small})
+    assert misses == ["memory 90 MB > 1.25 × 60 MB at 100k"]
+    big.stats = stats(runner, [5.0] * 5, peak_mb=120)
+    misses = big.judge(big, {"100k": small})
+    assert [m.split(" ")[0] for m in misses] == ["time", "memory", "memory"]
+
+
+def test_runner_does_not_judge_without_a_baseline(runner):
+    row = runner.Row("100k", "≤ 1 × baseline", None, None, runner.within_ratio(1.0))
+    row.stats = stats(runner, [1.0] * 5)
+    with pytest.raises(runner.NotJudged):
+        row.judge(row, {})
+
+
+def test_runner_help_runs_without_measuring_anything():
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for flag in ("--runs", "--quick", "--markdown", "--data-dir"):
+        assert flag in proc.stdout
