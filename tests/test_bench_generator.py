@@ -207,3 +207,22 @@ def test_runner_help_runs_without_measuring_anything():
     assert proc.returncode == 0, proc.stderr
     for flag in ("--runs", "--quick", "--markdown", "--data-dir"):
         assert flag in proc.stdout
+
+
+def test_the_readme_says_how_to_reproduce_the_benchmark():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Performance\n", 1)[1].split("\n## ", 1)[0]
+    assert ".venv/bin/pip install -e '.[bench]' && .venv/bin/python tests/bench/run.py" in section
+    for script in re.findall(r"`(tests/bench/[a-z_]+\.py)`", section):
+        assert (ROOT / script).is_file(), script
+
+
+def test_pandas_and_pandera_are_only_a_bench_extra():
+    tomllib = pytest.importorskip("tomllib")  # Python ≥ 3.11
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements):
+        return {re.split(r"[<>=!~; \[]", r, maxsplit=1)[0].lower() for r in requirements}
+
+    assert names(project["optional-dependencies"]["bench"]) == {"pandas", "pandera"}
+    assert not names(project["dependencies"]) & {"pandas", "pandera", "numpy"}
