@@ -53,6 +53,8 @@ MIN_RUNS = 5
 #: Peak memory of the 1M-row run may exceed the 100k-row run by this factor and still be
 #: "about the same" (streamed: memory does not grow with the number of rows).
 SAME_MEMORY = 1.25
+#: A row whose slowest run took this many times its fastest was measured on a busy machine.
+NOISY = 1.5
 TERMINAL_SIZE = (50, 120)  # rows, columns of the pseudo-terminal for the text output
 #: The bare csv.reader floor: parse every row of the file, keep nothing.
 CSV_READER = ("import collections, csv, sys; "
@@ -414,6 +416,10 @@ def table_rows(rows: list[Row], args: argparse.Namespace) -> tuple[list[list[str
             result = f"not judged: {exc}"
         if row.runs < MIN_RUNS:
             result += f" (only {row.runs} run(s))"
+        if max(stats.walls) > NOISY * min(stats.walls):
+            result += " (noisy)"
+            notes.append(f"(noisy): the slowest run took over {NOISY:g} × the fastest; the "
+                         "machine was busy — rerun on a quiet machine before quoting the numbers")
         out.append([row.what, row.target, fmt_time(stats.median), fmt_range(stats),
                     fmt_mb(stats.peak_kb), *base_cells, ratio, result])
         if row.command is not None and row.command.tty:
@@ -423,7 +429,7 @@ def table_rows(rows: list[Row], args: argparse.Namespace) -> tuple[list[list[str
     return out, list(dict.fromkeys(notes))  # a shared baseline's error once
 
 
-def machine() -> list[str]:
+def machine(load: tuple[float, ...]) -> list[str]:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -441,7 +447,8 @@ def machine() -> list[str]:
         except metadata.PackageNotFoundError:
             versions.append(f"{dist} (not installed)")
     return [
-        f"{cpu}, {cores} cores ({usable} usable)",
+        f"{cpu}, {cores} cores ({usable} usable); load average "
+        f"{', '.join(f'{x:.2f}' for x in load)} at the start",
         f"Python {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.release()}",
         ", ".join(versions),
@@ -485,11 +492,11 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
         f"/dev/null, text to a {TERMINAL_SIZE[1]}×{TERMINAL_SIZE[0]} pseudo-terminal"
     command = "python tests/bench/run.py " + " ".join(sys.argv[1:])
     if args.markdown:
-        out = ["Machine: " + "; ".join(machine()) + ".", "", f"`{command.strip()}` — {runs}.", "",
+        out = ["Machine: " + "; ".join(machine(args.load)) + ".", "", f"`{command.strip()}` — {runs}.", "",
                render_markdown(cells), "", tally(cells) + "."]
         out += [""] + [f"- {n}" for n in notes] if notes else []
     else:
-        first, *rest = machine()
+        first, *rest = machine(args.load)
         out = [f"Machine: {first}", *rest, f"{command.strip()} — {runs}", "", render_plain(cells),
                "", tally(cells)]
         out += [""] + notes if notes else []
@@ -523,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     # it fails with MemoryError instead of pushing the machine into swap.
     limit = int(args.memory_limit_gb * 1024 ** 3)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    args.load = os.getloadavg()  # other work on the machine skews every number
     rows = build_rows(args)
     measure(rows, args)
     sys.stdout.write(report(rows, args))
