@@ -137,3 +137,9 @@ def test_every_command_has_help_with_examples(command):
 
 def test_generated_readme_tables_are_current():
     assert docs.fill(README, docs.sections()) == README, "run: python -m ntm_eval.docs README.md"
+
+
+def test_no_merge_conflict_markers_in_tracked_text_files():
+    tracked = subprocess.run(["git", "grep", "-n", "-E", "^(<<<<<<<|>>>>>>>) "], cwd=ROOT,
+                             capture_output=True, text=True)
+    assert tracked.stdout == ""
