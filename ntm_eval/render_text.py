@@ -137,7 +137,8 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     console.print()
     console.print(counts)
 
-    bands = _table(title=tr(lang, "bands.title"))
+    title = tr(lang, "bands.title")
+    bands = _table(title=title, min_width=len(title))  # a narrow table would wrap its title
     bands.add_column(tr(lang, "col.band"))
     bands.add_column(tr(lang, "col.communes"), justify="right")
     for b in s.bands:
