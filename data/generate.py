@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-UNITS = ROOT.parent / "shared" / "reference" / "binh-thuan-units-2020.csv"
+UNITS = ROOT / "ntm_eval" / "unit_lists" / "binh-thuan-2020.csv"  # the official 2020 list
 RULES = ROOT / "rules" / "national-2016-2020.yaml"
 REGION = "dhntb"
 YEAR = 2020

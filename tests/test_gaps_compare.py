@@ -201,7 +201,7 @@ def test_compare_missing_file(cli, tmp_path):
 
 def test_generator_reproduces_both_samples(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "data" / "generate.py"),
-                    str(ROOT.parent / "shared" / "reference" / "binh-thuan-units-2020.csv"),
+                    str(ROOT / "ntm_eval" / "unit_lists" / "binh-thuan-2020.csv"),
                     str(tmp_path)], check=True, capture_output=True)
     for name in ("2020.csv", "2020-self-assessment.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
