@@ -26,6 +26,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help pulls in markdown-it, +90 ms per start
+    epilog=(
+        "\b\nExamples:\n"
+        "  ntm-eval check data/2020.csv\n"
+        "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
+        "  ntm-eval gaps data/2020.csv --top 10\n"
+        "  ntm-eval validate rules/\n"
+        "\n\b\nExit codes: 0 done; 1 check --fail-on found a commune short of the standard,\n"
+        "or validate found a rule file with errors; 2 usage error, or an input that\n"
+        "cannot be read or has errors. 'ntm-eval COMMAND --help' tells more."
+    ),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -161,8 +161,9 @@ def test_help_with_examples(command):
     result = run_cli(*command, "--help")
     assert result.code == 0
     assert "Usage: ntm-eval" in result.stdout
-    if command:
-        assert "Examples" in result.stdout and "ntm-eval check data/2020.csv" in result.stdout
+    assert "Examples:" in result.stdout and "ntm-eval check data/2020.csv" in result.stdout
+    if not command:
+        assert "Exit codes: 0 done; 1 " in result.stdout
 
 
 def test_commune_detail_marks_unverified_thresholds_and_reasons():
