@@ -1,0 +1,137 @@
+"""The fast paths (issue 6) give exactly what the plain ones give. Nothing is timed.
+
+- JSON and JSONL built from cached pieces equal ``json.dumps(report_dict(report))``;
+- per-column memos in the loader, result caches in the evaluator and the encoder's
+  caches give the same results when they overflow as when they do not;
+- duplicate (code, year) rows are found in bounded memory, first line included.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, national_rules, passing_values
+from ntm_eval import data as data_module
+from ntm_eval import evaluate as evaluate_module
+from ntm_eval import render_json, render_jsonl
+from ntm_eval.data import load_data
+from ntm_eval.evaluate import evaluate
+from ntm_eval.report import Filters
+from ntm_eval.units import check_units, load_units
+from ntm_eval.views import filter_report
+
+BENCH = ROOT / "tests" / "bench"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, Path]:
+    """Generated national data, clean and dirty (decimal commas, spaces, %, yes/no words)."""
+    folder = tmp_path_factory.mktemp("generated")
+    files = {}
+    for name, extra in (("clean", []), ("dirty", ["--dirty"])):
+        out = folder / f"{name}.csv"
+        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--rows", "700", "--seed",
+                        "3", *extra, "-o", str(out)], check=True, timeout=120)
+        files[name] = out
+    return files
+
+
+def report_of(path: Path):
+    rs = national_rules()
+    return evaluate(rs, check_units(load_data(path, rs), load_units(None)))
+
+
+def plain_json(report) -> str:
+    return json.dumps(render_json.report_dict(report), ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+@pytest.mark.parametrize("filters", [Filters(), Filters(criteria=("14.3", "17", "2"))])
+def test_json_is_byte_identical_to_plain_dumps(generated, kind, filters):
+    report = filter_report(report_of(generated[kind]), filters)
+    assert render_json.render(report) == plain_json(report)
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+def test_jsonl_commune_lines_equal_plain_dumps(generated, kind):
+    report = report_of(generated[kind])
+    lines = render_jsonl.render(report).splitlines()
+    assert len(lines) == len(report.communes) + 1
+    for line, commune in zip(lines, report.communes):
+        assert line == render_json.dumps({"type": "commune", **render_json.commune_dict(commune)})
+
+
+def test_scalars_encode_as_json_does():
+    for x in (None, True, False, 0, -3, 10**20, 0.1, 1e-7, 1e22, -0.0, 85.5, float("nan"),
+              float("inf"), "Xã Hòa \"Thắng\"\n\u2028", "", [1, "a"]):
+        assert render_json._scalar(x) == json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_encoder_cache_overflow_gives_the_same_text(generated, monkeypatch):
+    report = report_of(generated["dirty"])
+    expected = plain_json(report)
+    monkeypatch.setattr(render_json.CommuneEncoder, "LIMIT", 3)
+    assert render_json.render(report) == expected
+
+
+def verdicts(report) -> list:
+    return [(c.line, c.code, c.year, c.status, c.criteria_met,
+             [(k.id, k.status, [(i.id, i.value, i.threshold, i.status, i.gap, i.reason)
+                                for i in k.indicators]) for k in c.criteria])
+            for c in report.communes]
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+def test_bounded_memos_and_caches_give_the_same_results(generated, kind, monkeypatch):
+    rs = national_rules()
+    units = load_units(None)
+    ds = load_data(generated[kind], rs)
+    report = evaluate(rs, check_units(ds, units))
+    monkeypatch.setattr(data_module, "MEMO_LIMIT", 2)
+    monkeypatch.setattr(evaluate_module, "_CACHE_LIMIT", 2)
+    small_ds = load_data(generated[kind], rs)
+    assert small_ds.rows == ds.rows
+    assert small_ds.problems == ds.problems
+    small = evaluate(rs, check_units(small_ds, units))
+    assert verdicts(small) == verdicts(report)
+    assert small.summary == report.summary
+
+
+def test_memo_keeps_every_bad_cell_and_ambiguous_number(write_csv):
+    """The same bad or ambiguous text on several rows: each row gets its own problem."""
+    rs = national_rules()
+    rows = []
+    for i, (pct, count) in enumerate([("abc", "1.234"), ("abc", "1.234"), ("12,5", "7"),
+                                      ("abc", "1.234")]):
+        rows.append({**passing_values(), "commune_code": f"1000{i}", "year": "2020",
+                     "poverty_rate_pct": pct, "temporary_houses": count})
+    ds = load_data(write_csv(rows), rs)
+    bad = [(p.code, p.line, p.column) for p in ds.problems if p.is_error]
+    assert bad == [("D010", 2, "poverty_rate_pct"), ("D010", 3, "poverty_rate_pct"),
+                   ("D010", 5, "poverty_rate_pct")]
+    # '12,5' shows the comma marks decimals, so '1.234' groups thousands, on every row
+    assert [r.values["temporary_houses"] for r in ds.rows] == [1234, 1234, 7, 1234]
+
+
+@pytest.mark.parametrize("codes, expected", [
+    (["22984", "22984"], [(3, "22984", 2)]),
+    (["022984", "22984", "022984"], [(4, "022984", 2)]),  # spelled apart: other codes
+    (["000123", "1234567", "000123", "1234567"], [(4, "000123", 2), (5, "1234567", 3)]),
+    (["X-12", "x-12", "X-12", "X-12"], [(4, "X-12", 2), (5, "X-12", 2)]),
+    (["12345678", "7", "12345678", "07", "7"], [(4, "12345678", 2), (6, "7", 3)]),
+])
+def test_duplicates_name_the_first_line(write_csv, codes, expected):
+    rs = national_rules()
+    rows = [{**passing_values(), "commune_code": code, "year": "2020"} for code in codes]
+    rows.append({**passing_values(), "commune_code": codes[0], "year": "2019"})  # other year
+    ds = load_data(write_csv(rows), rs)
+    found = [p for p in ds.problems if p.code == "D023"]
+    assert [(p.line, p.value) for p in found] == [(line, code) for line, code, _ in expected]
+    for p, (_, _, first) in zip(found, expected):
+        assert f"already on line {first} for year 2020" in p.message
