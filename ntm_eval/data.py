@@ -255,12 +255,14 @@ def open_rows(records: Iterator[tuple[int, list[Any]]], shown: str, ruleset: Rul
     header_line, header_cells = head[start]
     header = [_text(c) for c in header_cells]
     keys = _header_keys(header, header_line, ruleset, matcher, shown, problems)
-    return RowReader(ruleset, keys, header, shown, sheet, problems), head[start + 1:]
+    reader = RowReader(ruleset, keys, header, shown, sheet, problems)
+    reader.header_line = header_line
+    return reader, head[start + 1:]
 
 
 #: Distinct raw cells remembered per column (see ``RowReader``): enough for every yes/no
-#: word and most numbers of a national file, and a bound that keeps memory flat beyond.
-MEMO_LIMIT = 20_000
+#: word and the percentages of a national file, and a bound that keeps memory flat beyond.
+MEMO_LIMIT = 4096
 _MISS = object()
 
 
@@ -281,6 +283,7 @@ class RowReader:
         from pydantic import TypeAdapter
 
         self.ruleset, self.keys, self.shown, self.sheet = ruleset, keys, shown, sheet
+        self.header_line = 0  # the line of the header row (set by open_rows)
         self.width = len(header)
         self.headers = {key: header[i] for key, i in keys.items()}
         self.problems = problems
@@ -292,7 +295,8 @@ class RowReader:
 
         def plan(key: str, parse: Any) -> tuple:
             adapter = TypeAdapter(Annotated[Any, BeforeValidator(_tolerant(parse))])
-            return key, keys[key], {}, adapter.validate_python
+            # codes differ on every row: remembering them would only cost memory
+            return key, keys[key], None if key == "commune_code" else {}, adapter.validate_python
         identity = {"commune_code": _text, "commune_name": _text, "district": _text,
                     "province": _text, "region": region_parser(ruleset), "year": _year}
         self.identity = [plan(k, p) for k, p in identity.items() if k in keys]
@@ -376,8 +380,8 @@ class RowReader:
         return row
 
     @staticmethod
-    def _cell(raw: Any, memo: dict, validate: Any) -> Any:
-        if raw.__class__ is not str:
+    def _cell(raw: Any, memo: dict | None, validate: Any) -> Any:
+        if raw.__class__ is not str or memo is None:
             return validate(raw)
         value = memo.get(raw, _MISS)
         if value is _MISS:
@@ -386,6 +390,17 @@ class RowReader:
                 memo.clear()
             memo[raw] = value
         return value
+
+    def key_of(self, line: int, cells: list[Any]) -> tuple[int, str, int | None]:
+        """(line, code, year) of a record, as ``read`` reads them (for ``DuplicateCheck``)."""
+        values = []
+        for key, reads in (("commune_code", _text), ("year", _year)):
+            i = self.keys.get(key)
+            try:
+                values.append(reads(cells[i]) if i is not None and i < len(cells) else None)
+            except CellError:
+                values.append(None)
+        return line, values[0] or "", values[1]
 
     def _invalid(self, line: int, key: str, value: _Invalid) -> None:
         self.problems.append(cell_problem(value.code, self.shown, line, self.keys[key] + 1, key,

@@ -63,6 +63,9 @@ def _gap(value: Any, op: str, threshold: Any) -> float | None:
 #: region and year share one result object; the bound keeps memory flat on huge files
 #: whose numeric columns hold many distinct values.
 _CACHE_LIMIT = 4096
+#: Results cached by one evaluator, all groups together, before every cache is emptied: a
+#: streamed national file would otherwise fill a cache per measure and (region, year).
+_CACHE_BUDGET = 50_000
 _INVALID = object()  # cache key of a cell that could not be read
 _value_of = attrgetter("value")
 
@@ -142,6 +145,7 @@ class Evaluator:
                               for m in i.measures]
             self.criteria.append((criterion, range(first, len(self.measures))))
         self._groups: dict[tuple, _Group] = {}
+        self._stored = 0  # results in the caches of all groups
         self.columns = [m.column for m in self.measures]
         #: Per criterion: the key of its result from the ids of the row's indicator results.
         self.criterion_keys = [itemgetter(*span) if len(span) > 1 else
@@ -149,6 +153,15 @@ class Evaluator:
                                for _, span in self.criteria]
         getter = itemgetter(*self.columns)
         self.values_of = getter if len(self.columns) > 1 else lambda values: (getter(values),)
+
+    def _forget(self) -> None:
+        """Empty every result cache (thresholds stay): memory stays flat on any file."""
+        for group in self._groups.values():
+            for cache in group.caches:
+                cache.clear()
+            for cache in group.criterion_caches:
+                cache.clear()
+        self._stored = 0
 
     def _judge_all(self, group: _Group, row: CommuneRow) -> list[IndicatorResult]:
         values, invalid = row.values, row.invalid
@@ -164,6 +177,7 @@ class Evaluator:
                 result = m.judge(value, key is _INVALID, lookup)
                 if len(cache) < _CACHE_LIMIT:
                     cache[key] = result
+                    self._stored += 1
             append(result)
         return results
 
@@ -193,6 +207,7 @@ class Evaluator:
                             result = results[i] = m.judge(value, False, lookup)
                             if len(cache) < _CACHE_LIMIT:
                                 cache[value] = result
+                                self._stored += 1
         if results is None:
             results = self._judge_all(group, row)
         # A criterion's result is cached by the identities of its indicator results: a
@@ -210,6 +225,9 @@ class Evaluator:
                         combine([r.status for r in parts]), parts)
                     if len(cache) < _CACHE_LIMIT:
                         cache[keys[i]] = result
+                        self._stored += 1
+            if self._stored > _CACHE_BUDGET:
+                self._forget()
         statuses = [c.status for c in criteria]
         return CommuneResult(
             code=row.code,
@@ -239,27 +257,51 @@ def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
     return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
 
 
-def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
-    counts = {c.id: {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0} for c in ruleset.criteria}
-    for commune in communes:
+class Tally:
+    """Counts and bands over communes, added one at a time (a streamed check never holds
+    them all)."""
+
+    def __init__(self, items: list[tuple[str, Any]]) -> None:
+        self.items = items  # (criterion or indicator id, name), in order
+        self.counts = {i: {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0} for i, _ in items}
+        self.communes = 0
+        self.statuses = {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0}
+        self.by_met: dict[int, int] = {}  # criteria met → communes
+
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> "Tally":
+        return cls([(c.id, c.name) for c in ruleset.criteria])
+
+    def add(self, commune: CommuneResult) -> None:
+        counts = self.counts
         for criterion in commune.criteria:
             counts[criterion.id][criterion.status] += 1
-    total = len(ruleset.criteria)
-    return Summary(
-        communes=len(communes),
-        met=sum(c.status == MET for c in communes),
-        not_met=sum(c.status == NOT_MET for c in communes),
-        not_evaluable=sum(c.status == NOT_EVALUABLE for c in communes),
-        by_criterion=tuple(
-            CriterionCount(c.id, c.name, counts[c.id][MET], counts[c.id][NOT_MET],
-                           counts[c.id][NOT_EVALUABLE])
-            for c in ruleset.criteria
-        ),
-        bands=tuple(
-            Band(label, low, high, sum(low <= c.criteria_met <= high for c in communes))
-            for label, low, high in bands_for(total)
-        ),
-    )
+        self.communes += 1
+        self.statuses[commune.status] += 1
+        self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
+
+    def summary(self) -> Summary:
+        counts = self.counts
+        return Summary(
+            communes=self.communes,
+            met=self.statuses[MET],
+            not_met=self.statuses[NOT_MET],
+            not_evaluable=self.statuses[NOT_EVALUABLE],
+            by_criterion=tuple(CriterionCount(i, name, counts[i][MET], counts[i][NOT_MET],
+                                              counts[i][NOT_EVALUABLE])
+                               for i, name in self.items),
+            bands=tuple(Band(label, low, high, sum(n for met, n in self.by_met.items()
+                                                   if low <= met <= high))
+                        for label, low, high in bands_for(len(self.items))),
+        )
+
+
+def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
+    """Counts and bands over ``communes`` for every criterion of ``ruleset``."""
+    tally = Tally.of(ruleset)
+    for commune in communes:
+        tally.add(commune)
+    return tally.summary()
 
 
 def evaluate(ruleset: RuleSet, data: DataSet) -> Report:

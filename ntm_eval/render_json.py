@@ -132,12 +132,13 @@ class CommuneEncoder:
     dict and ``json.dumps``.
     """
 
-    LIMIT = 50_000
+    LIMIT = 10_000
 
     def __init__(self) -> None:
         self._criteria: dict[int, tuple[str, Any]] = {}
         self._indicators: dict[int, tuple[str, Any]] = {}
         self._templates: dict[tuple, tuple[str, str, str]] = {}
+        self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
 
     def encode(self, c: CommuneResult) -> str:
         """``dumps(commune_dict(c))``, built from cached pieces."""
@@ -173,10 +174,12 @@ class CommuneEncoder:
                 hit = cached[id(r)] = (self._indicator(r), r)
             parts.append(hit[0])
         tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
-        return "".join((
-            '{"id":', _string(k.id), ',"name":', _scalar(k.name.en), ',"name_vi":',
-            _scalar(k.name.vi), ',"sector":', _scalar(k.sector), ',"status":',
-            _string(k.status), ',"indicators":[', ",".join(parts), tail))
+        head = self._heads.get(k.id)
+        if head is None or head[0] is not k.name or head[1] != k.sector:
+            head = self._heads[k.id] = (k.name, k.sector, "".join((
+                '{"id":', _string(k.id), ',"name":', _scalar(k.name.en), ',"name_vi":',
+                _scalar(k.name.vi), ',"sector":', _scalar(k.sector), ',"status":')))
+        return "".join((head[2], _string(k.status), ',"indicators":[', ",".join(parts), tail))
 
     def _indicator(self, r: IndicatorResult) -> str:
         fixed = (r.id, r.column, r.kind, r.op, r.unit)

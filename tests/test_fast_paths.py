@@ -135,3 +135,106 @@ def test_duplicates_name_the_first_line(write_csv, codes, expected):
     assert [(p.line, p.value) for p in found] == [(line, code) for line, code, _ in expected]
     for p, (_, _, first) in zip(found, expected):
         assert f"already on line {first} for year 2020" in p.message
+
+
+# --- the streamed check (ntm_eval.stream) against the plain path -------------------------
+
+
+def streamed(path: Path, units_spec: str | None = None):
+    from ntm_eval.stream import check_csv
+
+    rs = national_rules()
+    communes = []
+    report = check_csv(path, rs, load_units(units_spec), communes.append)
+    return report, communes
+
+
+def assert_same_as_plain(path: Path, units_spec: str | None = None) -> None:
+    rs = national_rules()
+    plain = evaluate(rs, check_units(load_data(path, rs), load_units(units_spec)))
+    report, communes = streamed(path, units_spec)
+    assert report.summary == plain.summary
+    assert report.input_rows == plain.input_rows
+    assert report.problems == plain.problems
+    # input order, rows waiting for an ambiguous number last; every verdict the same
+    by_line = sorted(communes, key=lambda c: c.line)
+    plain_by_line = sorted(plain.communes, key=lambda c: c.line)
+    assert [c.line for c in by_line] == [c.line for c in plain_by_line]
+    assert by_line == plain_by_line
+    # the JSONL commune lines are the plain ones, reordered
+    encoder = render_json.CommuneEncoder()
+    assert sorted(encoder.encode(c) for c in communes) == \
+        sorted(render_json.dumps(render_json.commune_dict(c)) for c in plain.communes)
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+def test_streamed_check_gives_every_plain_verdict(generated, kind):
+    assert_same_as_plain(generated[kind])
+
+
+def test_streamed_check_with_problems_of_every_kind(write_csv, tmp_path):
+    rows = [
+        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
+         "province": "Bình Thuận", "year": "2020", "poverty_rate_pct": "abc"},
+        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
+         "province": "Bình Thuận", "year": "2020"},  # duplicate of the first
+        {"commune_code": "", "commune_name": "Chí Công", "district": "Tuy Phong",
+         "province": "Bình Thuận"},  # empty code: the unit list suggests one
+        {"commune_code": "22945", "commune_name": "Phan Rí Cửa", "province": "Bình Thuận"},
+        {"commune_code": "99999", "commune_name": "Xã Lạ", "province": "Bình Thuận"},
+        {"commune_code": "10001", "temporary_houses": "1.234", "year": "2014"},  # waits
+        {"commune_code": "10002", "temporary_houses": "1.234", "region": "nowhere"},
+        {"commune_code": "10003", "commune_name": "Xã пôпg", "year": "2021"},
+        {"commune_code": "10004", "poverty_rate_pct": "4,5", "year": ""},
+        {"commune_code": "10001", "temporary_houses": "2.500", "year": "2014"},  # duplicate
+    ]
+    path = write_csv(rows)
+    report, communes = streamed(path)
+    codes = {p.code for p in report.problems}
+    assert {"D010", "D020", "D021", "D023", "D031", "D033", "W102", "W110"} <= codes
+    waiting = [c.line for c in communes if c.code in ("10001", "10002")]
+    assert [c.line for c in communes][-len(waiting):] == waiting  # they come last
+    assert_same_as_plain(path)
+
+
+def test_streamed_check_reads_other_encodings_and_separators(tmp_path, write_csv):
+    source = write_csv([{"commune_code": f"{20000 + i}", "district": "Huyện Ä"}
+                        for i in range(5)])
+    text = source.read_text(encoding="utf-8")
+    for name, data in (("utf16.csv", text.encode("utf-16")),
+                       ("bom.csv", b"\xef\xbb\xbf" + text.replace(",", ";").encode("utf-8")),
+                       ("sep.csv", ("sep=\t\r\n" + text.replace(",", "\t").replace("\n", "\r\n"))
+                        .encode("utf-8"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        report, communes = streamed(path)
+        assert len(communes) == 5, name
+        assert_same_as_plain(path)
+
+
+def test_streamed_check_refuses_what_the_plain_loader_refuses(tmp_path):
+    from ntm_eval.diagnostics import InputError
+
+    rs = national_rules()
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("commune_code,commune_name\n1,Hòa\n".encode("latin-1"))
+    with pytest.raises(InputError) as plain:
+        load_data(bad, rs)
+    sent = []
+    with pytest.raises(InputError) as streamed_error:
+        from ntm_eval.stream import check_csv
+        check_csv(bad, rs, load_units(None), sent.append)
+    assert streamed_error.value.problems == plain.value.problems
+    assert sent == []
+
+
+def test_cli_jsonl_streams_in_input_order(cli, write_csv):
+    path = write_csv([{"commune_code": code} for code in ("30002", "30001", "30003")])
+    run = cli("check", str(path), "--format", "jsonl")
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [d.get("code") for d in lines] == ["30002", "30001", "30003", None]
+    assert lines[-1]["type"] == "summary" and lines[-1]["input"]["rows"] == 3
+    # a filter needs every commune: the plain path, sorted by code
+    run = cli("check", str(path), "--format", "jsonl", "--status", "met")
+    assert [json.loads(line).get("code") for line in run.stdout.splitlines()][:3] == \
+        ["30001", "30002", "30003"]
