@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from itertools import chain, islice
+from operator import itemgetter
 from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple
 
 from pydantic import BeforeValidator, ConfigDict, create_model
@@ -302,6 +303,13 @@ class RowReader:
         self.identity = [plan(k, p) for k, p in identity.items() if k in keys]
         self.measures = [plan(k, numbers.parser(kind)) for k, kind in self.kinds.items()
                          if k in keys]
+        self.measure_keys = [key for key, _, _, _ in self.measures]
+        self.memos = [memo for _, _, memo, _ in self.measures]
+        self.misses = [_MISS] * len(self.measures)
+        indices = [i for _, i, _, _ in self.measures]
+        self.last = max(indices, default=-1)  # a row with more cells has every measure
+        getter = itemgetter(*indices) if indices else None
+        self.raws_of = getter if len(indices) > 1 else lambda cells: (getter(cells),)
         self.duplicates = DuplicateCheck(shown, keys.get("commune_code", 0) + 1)
         self.period = PeriodCheck(ruleset, shown)
 
@@ -333,6 +341,35 @@ class RowReader:
                 bad.add(key)
                 value = None
             ident[key] = value
+        if n > self.last and self.measures:
+            values, bad = self._measures(line, cells, bad)
+        else:
+            values, bad = self._measures_slowly(line, cells, bad)
+        for key in REQUIRED_IDENTITY:
+            if key in self.keys and not ident.get(key) and not (bad and key in bad):
+                problems.append(Problem(
+                    "D020", f"{column_label(key, self.headers.get(key))}: value is empty — "
+                    f"expected the commune's {key.replace('_', ' ')}", self.shown, line,
+                    self.keys[key] + 1, column=key, value=""))
+        row = CommuneRow(
+            line=line,
+            code=ident.get("commune_code") or "",
+            name=ident.get("commune_name") or "",
+            district=ident.get("district") or "",
+            province=ident.get("province") or "",
+            region=ident.get("region"),
+            year=ident.get("year"),
+            values=values,
+            invalid=self.absent | bad if bad else self.absent,
+        )
+        self.duplicates.see(row)
+        self.period.see(row)
+        return row
+
+    def _measures_slowly(self, line: int, cells: list[Any], bad: set[str] | None
+                         ) -> tuple[dict[str, Any], set[str] | None]:
+        """The measure values of a row, cell by cell (a short row: some cells missing)."""
+        n = len(cells)
         values = self.blank.copy()
         for key, i, memo, validate in self.measures:
             if i >= n:
@@ -358,26 +395,35 @@ class RowReader:
             if cls is Ambiguous:
                 self.ambiguous.append((line, key, value))
             values[key] = value
-        for key in REQUIRED_IDENTITY:
-            if key in self.keys and not ident.get(key) and not (bad and key in bad):
-                problems.append(Problem(
-                    "D020", f"{column_label(key, self.headers.get(key))}: value is empty — "
-                    f"expected the commune's {key.replace('_', ' ')}", self.shown, line,
-                    self.keys[key] + 1, column=key, value=""))
-        row = CommuneRow(
-            line=line,
-            code=ident.get("commune_code") or "",
-            name=ident.get("commune_name") or "",
-            district=ident.get("district") or "",
-            province=ident.get("province") or "",
-            region=ident.get("region"),
-            year=ident.get("year"),
-            values=values,
-            invalid=self.absent | bad if bad else self.absent,
-        )
-        self.duplicates.see(row)
-        self.period.see(row)
-        return row
+        return values, bad
+
+    def _measures(self, line: int, cells: list[Any], bad: set[str] | None
+                  ) -> tuple[dict[str, Any], set[str] | None]:
+        """The measure values of a full row: every cell looked up in its column's memo at
+        C speed; only texts not seen yet are validated, only bad or ambiguous cells looked
+        at one by one."""
+        raws = self.raws_of(cells)
+        got = list(map(dict.get, self.memos, raws, self.misses))
+        if _MISS in got:
+            for j, value in enumerate(got):
+                if value is _MISS:
+                    _, _, memo, validate = self.measures[j]
+                    got[j] = self._cell(raws[j], memo, validate)
+        values = self.blank.copy()
+        values.update(zip(self.measure_keys, got))
+        kinds = set(map(type, got))
+        if _Invalid in kinds or Ambiguous in kinds:
+            for j, value in enumerate(got):
+                cls = value.__class__
+                if cls is _Invalid:
+                    key = self.measure_keys[j]
+                    self._invalid(line, key, value)
+                    bad = bad or set()
+                    bad.add(key)
+                    values[key] = None
+                elif cls is Ambiguous:
+                    self.ambiguous.append((line, self.measure_keys[j], value))
+        return values, bad
 
     @staticmethod
     def _cell(raw: Any, memo: dict | None, validate: Any) -> Any:
