@@ -2,10 +2,12 @@
 
 One row per commune and year. Identity columns name the commune; one column per measure
 of the rule set holds its value. Headers may be the column keys, their declared aliases
-(Vietnamese headers) or ``Label [key]``. Cells are validated by a pydantic model built
-from the rule set; a bad cell never stops the run: the problem is reported with its line
-and column (and, in a workbook, its cell such as ``Sheet1!D17``), and the cell counts as
-not evaluable.
+(Vietnamese headers) or ``Label [key]``. Cells are validated by pydantic, one
+``TypeAdapter`` per column built from the rule set, each distinct text once per column
+(``RowReader``); ``row_model`` is the same validation as one model per row, the plain
+reference. A bad cell never stops the run: the problem is reported with its line and
+column (and, in a workbook, its cell such as ``Sheet1!D17``), and the cell counts as not
+evaluable.
 """
 
 from __future__ import annotations
@@ -151,7 +153,8 @@ def region_parser(ruleset: RuleSet) -> Any:
 
 
 def row_model(ruleset: RuleSet, numbers: NumberReader | None = None) -> Any:
-    """The pydantic model of one data row under ``ruleset``.
+    """The pydantic model of one data row under ``ruleset`` — the plain reference for what
+    ``RowReader`` does column by column (a test compares them).
 
     ``numbers`` reads the number cells of one file (see ``values.NumberReader``); an
     ambiguous number comes back as ``values.Ambiguous`` for the loader to settle.

@@ -238,3 +238,31 @@ def test_cli_jsonl_streams_in_input_order(cli, write_csv):
     run = cli("check", str(path), "--format", "jsonl", "--status", "met")
     assert [json.loads(line).get("code") for line in run.stdout.splitlines()][:3] == \
         ["30001", "30002", "30003"]
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+def test_column_reader_equals_the_row_model(generated, kind):
+    """RowReader (a TypeAdapter and a memo per column) parses every cell as row_model does."""
+    import csv
+
+    from ntm_eval.data import _Invalid, row_model
+    from ntm_eval.lookalike import fold_letters
+    from ntm_eval.values import Ambiguous, NumberReader
+
+    rs = national_rules()
+    ds = load_data(generated[kind], rs)
+    with generated[kind].open(encoding="utf-8-sig", newline="") as f:
+        header, *records = list(csv.reader(f))
+    model = row_model(rs, NumberReader())
+    for row, cells in zip(ds.rows, records):
+        given = dict(zip(header, cells))
+        for key in ("commune_name", "district", "province", "region"):
+            given[key] = fold_letters(given[key]).text
+        parsed = model.model_validate(given).__dict__
+        for key, value in parsed.items():
+            if key in rs.kinds() and value.__class__ is not Ambiguous:  # settled at the end
+                expected = None if value.__class__ is _Invalid else value
+                got = row.values[key]
+                assert got == expected and type(got) is type(expected), (row.line, key)
+        assert (row.code, row.region, row.year) == \
+            (parsed["commune_code"], parsed["region"], parsed["year"])
