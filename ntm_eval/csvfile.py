@@ -12,8 +12,9 @@ import codecs
 import csv
 import io
 import unicodedata
+from itertools import chain
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ntm_eval.diagnostics import InputError, Problem
 
@@ -130,3 +131,80 @@ def read_records(path: Path, shown: str, known: Callable[[str], bool],
         raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
                                   reader.line_num + skip)]) from None
     return records
+
+
+#: Bytes decoded at a time while checking a file before streaming it.
+_CHUNK = 1 << 20
+
+
+def iter_records(path: Path, shown: str, known: Callable[[str], bool],
+                 encoding: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """``read_records``, one record at a time: the file is never held in memory whole.
+
+    The whole file is first decoded chunk by chunk (fast, nothing kept), so that a file
+    ``read_records`` refuses is refused here too — with the same problem, found by the
+    plain reader — before any record is given. A CSV syntax error (rare: the reader is not
+    strict) can still stop the run after some records.
+    """
+    codec = _streamable_codec(path, shown, encoding)
+    if codec is None:  # read_records has the exact problem to report, or reads the file
+        yield from read_records(path, shown, known, encoding)
+        return
+    with path.open(encoding=codec, newline="") as f:
+        sample = f.read(65536)
+        if not sample.endswith("\n"):
+            sample += f.readline()  # whole lines only; '\r' + '\n' stay one line end
+        if sample.startswith("\ufeff"):
+            sample = sample[1:]
+        lines = chain(io.StringIO(sample, newline=""), f)
+        lines = (line if line.isascii() or unicodedata.is_normalized("NFC", line)
+                 else unicodedata.normalize("NFC", line) for line in lines)
+        head = sample if sample.isascii() else unicodedata.normalize("NFC", sample)
+        delimiter, skip = sniff_delimiter(head, known)
+        for _ in range(skip):
+            next(lines, None)
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
+        next_line = 1 + skip
+        try:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    yield next_line, cells
+                next_line = reader.line_num + 1 + skip
+        except csv.Error as exc:
+            raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
+                                      reader.line_num + skip)]) from None
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _streamable_codec(path: Path, shown: str, encoding: str | None) -> str | None:
+    """The codec to stream ``path`` with, once the whole file has decoded cleanly (chunk by
+    chunk, nothing kept); None when ``read_records`` should read it instead — and report
+    what is wrong with it, exactly as it does."""
+    try:
+        f = path.open("rb")
+    except OSError:
+        return None
+    with f:
+        head = f.read(4096)
+        if encoding is not None:
+            try:
+                codec = codecs.lookup(encoding).name
+            except LookupError:
+                return None
+        else:
+            codec = next((c for bom, c in _BOMS if head.startswith(bom)), "utf-8")
+            if codec == "utf-8" and (head.startswith((b"PK\x03\x04", _OLE)) or b"\x00" in head):
+                return None
+        decoder = codecs.getincrementaldecoder(codec)()
+        f.seek(0)
+        try:
+            while True:
+                chunk = f.read(_CHUNK)
+                if "\x00" in decoder.decode(chunk, final=not chunk):
+                    return None
+                if not chunk:
+                    return codec
+        except UnicodeDecodeError:
+            return None

@@ -2,10 +2,12 @@
 
 One row per commune and year. Identity columns name the commune; one column per measure
 of the rule set holds its value. Headers may be the column keys, their declared aliases
-(Vietnamese headers) or ``Label [key]``. Cells are validated by a pydantic model built
-from the rule set; a bad cell never stops the run: the problem is reported with its line
-and column (and, in a workbook, its cell such as ``Sheet1!D17``), and the cell counts as
-not evaluable.
+(Vietnamese headers) or ``Label [key]``. Cells are validated by pydantic, one
+``TypeAdapter`` per column built from the rule set, each distinct text once per column
+(``RowReader``); ``row_model`` is the same validation as one model per row, the plain
+reference. A bad cell never stops the run: the problem is reported with its line and
+column (and, in a workbook, its cell such as ``Sheet1!D17``), and the cell counts as not
+evaluable.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from itertools import chain, islice
+from operator import itemgetter
+from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple
 
 from pydantic import BeforeValidator, ConfigDict, create_model
 
@@ -149,7 +153,8 @@ def region_parser(ruleset: RuleSet) -> Any:
 
 
 def row_model(ruleset: RuleSet, numbers: NumberReader | None = None) -> Any:
-    """The pydantic model of one data row under ``ruleset``.
+    """The pydantic model of one data row under ``ruleset`` — the plain reference for what
+    ``RowReader`` does column by column (a test compares them).
 
     ``numbers`` reads the number cells of one file (see ``values.NumberReader``); an
     ambiguous number comes back as ``values.Ambiguous`` for the loader to settle.
@@ -222,9 +227,21 @@ def load_xlsx(path: Path, ruleset: RuleSet, display: str | None = None, *,
     return _load(records, shown, ruleset, HeaderMatcher(ruleset), sheet=title)
 
 
-def _load(records: list[tuple[int, list[Any]]], shown: str, ruleset: RuleSet,
+def _load(records: Iterable[tuple[int, list[Any]]], shown: str, ruleset: RuleSet,
           matcher: HeaderMatcher, sheet: str | None) -> DataSet:
-    if not records:
+    records = iter(records)
+    reader, first = open_rows(records, shown, ruleset, matcher, sheet)
+    rows = [reader.read(line, cells) for line, cells in chain(first, records)]
+    return reader.finish(rows)
+
+
+def open_rows(records: Iterator[tuple[int, list[Any]]], shown: str, ruleset: RuleSet,
+              matcher: HeaderMatcher, sheet: str | None
+              ) -> tuple[RowReader, list[tuple[int, list[Any]]]]:
+    """Find the header among the first ``records`` and return a ``RowReader`` for the data
+    rows, with the data records already taken from ``records`` (read them first)."""
+    head = list(islice(records, HEADER_SEARCH if sheet is not None else 1))
+    if not head:
         where = f"sheet '{sheet}' is empty" if sheet else "the file is empty"
         raise InputError([Problem("D001", f"{where}; expected a header row with "
                                   "commune_code, commune_name, … and one column per measure", shown)])
@@ -232,47 +249,253 @@ def _load(records: list[tuple[int, list[Any]]], shown: str, ruleset: RuleSet,
     start = 0
     if sheet is not None:  # a workbook may have title rows above its header
         scores = [sum(1 for c in cells if c.__class__ is str and matcher.match(c))
-                  for _, cells in records[:HEADER_SEARCH]]
+                  for _, cells in head]
         start = max(range(len(scores)), key=lambda i: (scores[i], -i)) if max(scores) else 0
         if start:
-            skipped = f"{records[0][0]}–{records[start - 1][0]}" if start > 1 else f"{records[0][0]}"
+            skipped = f"{head[0][0]}–{head[start - 1][0]}" if start > 1 else f"{head[0][0]}"
             problems.append(Problem("W113", f"row(s) {skipped} above the header row (row "
-                                    f"{records[start][0]}) are not read", shown, records[0][0],
+                                    f"{head[start][0]}) are not read", shown, head[0][0],
                                     severity="warning"))
-    header_line, header_cells = records[start]
+    header_line, header_cells = head[start]
     header = [_text(c) for c in header_cells]
     keys = _header_keys(header, header_line, ruleset, matcher, shown, problems)
-    headers = {key: header[i] for key, i in keys.items()}
-    numbers = NumberReader()
-    model = row_model(ruleset, numbers)
-    absent = frozenset(c for c in ruleset.columns if c not in keys)
-    names = [(key, keys[key]) for key in NAME_COLUMNS if key in keys]
-    rows: list[CommuneRow] = []
-    ambiguous: list[tuple[int, str, Ambiguous]] = []
-    for line, cells in records[start + 1:]:
-        if len(cells) != len(header) and (sheet is None or any(
-                c is not None and _text(c) for c in cells[len(header):])):
+    reader = RowReader(ruleset, keys, header, shown, sheet, problems)
+    reader.header_line = header_line
+    return reader, head[start + 1:]
+
+
+#: Distinct raw cells remembered per column (see ``RowReader``): enough for every yes/no
+#: word and the percentages of a national file, and a bound that keeps memory flat beyond.
+MEMO_LIMIT = 4096
+_MISS = object()
+
+
+class RowReader:
+    """Turns the data records of one file into ``CommuneRow``s, collecting every problem.
+
+    Each column is validated by its own pydantic ``TypeAdapter`` — the same tolerant
+    validators as ``row_model`` — and each distinct raw text is validated once per column:
+    the result is remembered (up to ``MEMO_LIMIT`` texts a column) and reused, while every
+    bad cell is still reported at its own line and column. Remembering is exact: a parser's
+    result depends only on the text, and the evidence a number gives about the file's
+    separators is recorded the first time the text is read (``NumberReader`` keeps the first
+    value showing each use).
+    """
+
+    def __init__(self, ruleset: RuleSet, keys: dict[str, int], header: list[str], shown: str,
+                 sheet: str | None, problems: list[Problem]) -> None:
+        from pydantic import TypeAdapter
+
+        self.ruleset, self.keys, self.shown, self.sheet = ruleset, keys, shown, sheet
+        self.header_line = 0  # the line of the header row (set by open_rows)
+        self.width = len(header)
+        self.headers = {key: header[i] for key, i in keys.items()}
+        self.problems = problems
+        self.ambiguous: list[tuple[int, str, Ambiguous]] = []
+        self.numbers = numbers = NumberReader()
+        self.kinds = ruleset.kinds()
+        self.absent = frozenset(c for c in ruleset.columns if c not in keys)
+        self.blank = dict.fromkeys(self.kinds)
+
+        def plan(key: str, parse: Any) -> tuple:
+            adapter = TypeAdapter(Annotated[Any, BeforeValidator(_tolerant(parse))])
+            # codes differ on every row: remembering them would only cost memory
+            return key, keys[key], None if key == "commune_code" else {}, adapter.validate_python
+        identity = {"commune_code": _text, "commune_name": _text, "district": _text,
+                    "province": _text, "region": region_parser(ruleset), "year": _year}
+        self.identity = [plan(k, p) for k, p in identity.items() if k in keys]
+        self.measures = [plan(k, numbers.parser(kind)) for k, kind in self.kinds.items()
+                         if k in keys]
+        self.measure_keys = [key for key, _, _, _ in self.measures]
+        self.memos = [memo for _, _, memo, _ in self.measures]
+        self.misses = [_MISS] * len(self.measures)
+        indices = [i for _, i, _, _ in self.measures]
+        self.last = max(indices, default=-1)  # a row with more cells has every measure
+        getter = itemgetter(*indices) if indices else None
+        self.raws_of = getter if len(indices) > 1 else lambda cells: (getter(cells),)
+        self.duplicates = DuplicateCheck(shown, keys.get("commune_code", 0) + 1)
+        self.period = PeriodCheck(ruleset, shown)
+
+    def read(self, line: int, cells: list[Any]) -> CommuneRow:
+        """The commune row of the record on ``line``; its problems join ``self.problems``."""
+        problems, n = self.problems, len(cells)
+        if n != self.width and (self.sheet is None or any(
+                c is not None and _text(c) for c in cells[self.width:])):
             problems.append(Problem(
-                "D005", f"row has {len(cells)} cells but the header has {len(header)}",
-                shown, line, min(len(cells), len(header)) + 1))
-        given = {key: cells[i] for key, i in keys.items() if i < len(cells)}
-        for key, i in names:
-            raw = given.get(key)
-            if raw.__class__ is str and not raw.isascii():
+                "D005", f"row has {n} cells but the header has {self.width}",
+                self.shown, line, min(n, self.width) + 1))
+        ident: dict[str, Any] = {}
+        bad: set[str] | None = None
+        for key, i, memo, validate in self.identity:
+            if i >= n:
+                ident[key] = None  # a short row: the cell is missing, not invalid
+                continue
+            raw = cells[i]
+            if key in NAME_COLUMNS and raw.__class__ is str and not raw.isascii():
                 folded = fold_letters(raw)
                 if folded.replaced or folded.foreign:
-                    _report_letters(folded, raw, line, i + 1, key, headers, shown, problems)
-                given[key] = folded.text
-        rows.append(_row(model, keys, given, line, absent, shown, headers, problems, ambiguous))
-    if ambiguous:
-        rows = _settle(rows, ambiguous, numbers, ruleset.kinds(), keys, headers, shown,
-                       problems)
-    _check_duplicates(rows, shown, keys, problems)
-    _check_period(rows, ruleset, shown, problems)
-    problems.sort(key=lambda p: (p.line or 0, p.col or 0))
-    located = tuple(_locate(p, sheet) for p in problems)
-    columns = {key: i + 1 for key, i in keys.items()}
-    return DataSet(shown, tuple(rows), located, columns, headers, sheet)
+                    _report_letters(folded, raw, line, i + 1, key, self.headers, self.shown,
+                                    problems)
+                raw = folded.text
+            value = self._cell(raw, memo, validate)
+            if value.__class__ is _Invalid:
+                self._invalid(line, key, value)
+                bad = bad or set()
+                bad.add(key)
+                value = None
+            ident[key] = value
+        if n > self.last and self.measures:
+            values, bad = self._measures(line, cells, bad)
+        else:
+            values, bad = self._measures_slowly(line, cells, bad)
+        for key in REQUIRED_IDENTITY:
+            if key in self.keys and not ident.get(key) and not (bad and key in bad):
+                problems.append(Problem(
+                    "D020", f"{column_label(key, self.headers.get(key))}: value is empty — "
+                    f"expected the commune's {key.replace('_', ' ')}", self.shown, line,
+                    self.keys[key] + 1, column=key, value=""))
+        row = CommuneRow(
+            line=line,
+            code=ident.get("commune_code") or "",
+            name=ident.get("commune_name") or "",
+            district=ident.get("district") or "",
+            province=ident.get("province") or "",
+            region=ident.get("region"),
+            year=ident.get("year"),
+            values=values,
+            invalid=self.absent | bad if bad else self.absent,
+        )
+        self.duplicates.see(row)
+        self.period.see(row)
+        return row
+
+    def _measures_slowly(self, line: int, cells: list[Any], bad: set[str] | None
+                         ) -> tuple[dict[str, Any], set[str] | None]:
+        """The measure values of a row, cell by cell (a short row: some cells missing)."""
+        n = len(cells)
+        values = self.blank.copy()
+        for key, i, memo, validate in self.measures:
+            if i >= n:
+                continue
+            raw = cells[i]
+            if raw.__class__ is str:
+                value = memo.get(raw, _MISS)
+                if value is _MISS:
+                    value = validate(raw)
+                    if len(memo) >= MEMO_LIMIT:
+                        memo.clear()
+                    memo[raw] = value
+            else:
+                value = validate(raw)
+            if value is None:
+                continue
+            cls = value.__class__
+            if cls is _Invalid:
+                self._invalid(line, key, value)
+                bad = bad or set()
+                bad.add(key)
+                continue
+            if cls is Ambiguous:
+                self.ambiguous.append((line, key, value))
+            values[key] = value
+        return values, bad
+
+    def _measures(self, line: int, cells: list[Any], bad: set[str] | None
+                  ) -> tuple[dict[str, Any], set[str] | None]:
+        """The measure values of a full row: every cell looked up in its column's memo at
+        C speed; only texts not seen yet are validated, only bad or ambiguous cells looked
+        at one by one."""
+        raws = self.raws_of(cells)
+        got = list(map(dict.get, self.memos, raws, self.misses))
+        if _MISS in got:
+            for j, value in enumerate(got):
+                if value is _MISS:
+                    _, _, memo, validate = self.measures[j]
+                    got[j] = self._cell(raws[j], memo, validate)
+        values = self.blank.copy()
+        values.update(zip(self.measure_keys, got))
+        kinds = set(map(type, got))
+        if _Invalid in kinds or Ambiguous in kinds:
+            for j, value in enumerate(got):
+                cls = value.__class__
+                if cls is _Invalid:
+                    key = self.measure_keys[j]
+                    self._invalid(line, key, value)
+                    bad = bad or set()
+                    bad.add(key)
+                    values[key] = None
+                elif cls is Ambiguous:
+                    self.ambiguous.append((line, self.measure_keys[j], value))
+        return values, bad
+
+    @staticmethod
+    def _cell(raw: Any, memo: dict | None, validate: Any) -> Any:
+        if raw.__class__ is not str or memo is None:
+            return validate(raw)
+        value = memo.get(raw, _MISS)
+        if value is _MISS:
+            value = validate(raw)
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[raw] = value
+        return value
+
+    def key_of(self, line: int, cells: list[Any]) -> tuple[int, str, int | None]:
+        """(line, code, year) of a record, as ``read`` reads them (for ``DuplicateCheck``)."""
+        values = []
+        for key, reads in (("commune_code", _text), ("year", _year)):
+            i = self.keys.get(key)
+            try:
+                values.append(reads(cells[i]) if i is not None and i < len(cells) else None)
+            except CellError:
+                values.append(None)
+        return line, values[0] or "", values[1]
+
+    def _invalid(self, line: int, key: str, value: _Invalid) -> None:
+        self.problems.append(cell_problem(value.code, self.shown, line, self.keys[key] + 1, key,
+                                          value.raw, value.expected, self.headers.get(key)))
+
+    def settle(self, number: Ambiguous, line: int, key: str) -> Any:
+        """The value of an ambiguous number now that the file is read; None (and a problem)
+        when the file does not settle it."""
+        try:
+            return self.numbers.resolve(number, self.kinds[key])
+        except CellError as exc:
+            self.problems.append(cell_problem(exc.code, self.shown, line, self.keys[key] + 1,
+                                              key, number.raw, exc.expected,
+                                              self.headers.get(key)))
+            return None
+
+    def finish_problems(self, keys: Callable[[], Iterable[tuple[int, str, int | None]]]
+                        ) -> tuple[Problem, ...]:
+        """Every problem found, file-wide ones included, sorted and located. ``keys()``
+        gives (line, code, year) of every row again (see ``DuplicateCheck.finish``)."""
+        self.duplicates.finish(self.problems, keys)
+        self.period.finish(self.problems)
+        self.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
+        return tuple(_locate(p, self.sheet) for p in self.problems)
+
+    def finish(self, rows: list[CommuneRow]) -> DataSet:
+        """The data set of ``rows`` (all rows read, in file order)."""
+        if self.ambiguous:
+            rows = self._settle(rows)
+        columns = {key: i + 1 for key, i in self.keys.items()}
+        problems = self.finish_problems(lambda: ((r.line, r.code, r.year) for r in rows))
+        return DataSet(self.shown, tuple(rows), problems, columns, self.headers, self.sheet)
+
+    def _settle(self, rows: list[CommuneRow]) -> list[CommuneRow]:
+        """Read each ambiguous number now that the whole file's use of separators is known."""
+        by_line: dict[int, dict[str, Any]] = {}
+        for line, key, number in self.ambiguous:
+            by_line.setdefault(line, {})[key] = self.settle(number, line, key)
+        self.ambiguous = []
+        return [settled(row, by_line[row.line]) if row.line in by_line else row for row in rows]
+
+
+def settled(row: CommuneRow, fixes: dict[str, Any]) -> CommuneRow:
+    """``row`` with its ambiguous numbers replaced by their settled values (None: unreadable)."""
+    bad = {k for k, v in fixes.items() if v is None}
+    return dataclasses.replace(row, values={**row.values, **fixes}, invalid=row.invalid | bad)
 
 
 def _report_letters(folded: Folded, raw: str, line: int, col: int, key: str,
@@ -328,91 +551,84 @@ def _header_keys(header: list[str], line: int, ruleset: RuleSet, matcher: Header
     return keys
 
 
-def _row(model: Any, keys: dict[str, int], given: dict[str, Any], line: int,
-         absent: frozenset[str], shown: str, headers: dict[str, str], problems: list[Problem],
-         ambiguous: list[tuple[int, str, Ambiguous]]) -> CommuneRow:
-    parsed = model.model_validate(given).__dict__
-    invalid = set(absent)
-    values: dict[str, Any] = {}
-    for key, value in parsed.items():
-        if value.__class__ is _Invalid:
-            problems.append(cell_problem(value.code, shown, line, keys[key] + 1, key,
-                                         value.raw, value.expected, headers.get(key)))
-            invalid.add(key)
-            value = None
-        elif value.__class__ is Ambiguous:
-            ambiguous.append((line, key, value))
-        values[key] = value
-    for key in REQUIRED_IDENTITY:
-        if key in keys and key not in invalid and not values[key]:
-            problems.append(Problem("D020", f"{column_label(key, headers.get(key))}: value is "
-                                    f"empty — expected the commune's {key.replace('_', ' ')}",
-                                    shown, line, keys[key] + 1, column=key, value=""))
-    return CommuneRow(
-        line=line,
-        code=values.pop("commune_code") or "",
-        name=values.pop("commune_name") or "",
-        district=values.pop("district") or "",
-        province=values.pop("province") or "",
-        region=values.pop("region"),
-        year=values.pop("year"),
-        values=values,
-        invalid=frozenset(invalid),
-    )
+class DuplicateCheck:
+    """One row per commune and year (D023), checked as rows are read, in bounded memory.
 
+    Numeric codes of up to seven digits (official codes have five) are marked in one bitmap
+    per (year, number of digits) — 12.5 kB a year for five digits; other codes go to a set.
+    A duplicate is noted as it is found; the line of its first occurrence, which the message
+    names, is found at the end by a second look at the (code, year) of every row
+    (``finish``), only when there are duplicates.
+    """
 
-def _settle(rows: list[CommuneRow], ambiguous: list[tuple[int, str, Ambiguous]],
-            numbers: NumberReader, kinds: dict[str, str], keys: dict[str, int],
-            headers: dict[str, str], shown: str, problems: list[Problem]) -> list[CommuneRow]:
-    """Read each ambiguous number now that the whole file's use of separators is known."""
-    by_line: dict[int, dict[str, Any]] = {}
-    for line, key, number in ambiguous:
-        try:
-            by_line.setdefault(line, {})[key] = numbers.resolve(number, kinds[key])
-        except CellError as exc:
-            problems.append(cell_problem(exc.code, shown, line, keys[key] + 1, key,
-                                         number.raw, exc.expected, headers.get(key)))
-            by_line.setdefault(line, {})[key] = None
-    settled = []
-    for row in rows:
-        fixes = by_line.get(row.line)
-        if fixes:
-            bad = {k for k, v in fixes.items() if v is None}
-            row = dataclasses.replace(row, values={**row.values, **fixes},
-                                      invalid=row.invalid | bad)
-        settled.append(row)
-    return settled
+    def __init__(self, shown: str, col: int) -> None:
+        self.shown, self.col = shown, col
+        self.bitmaps: dict[tuple[int | None, int], bytearray] = {}
+        self.other: set[tuple[str, int | None]] = set()
+        self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of each repeat
 
-
-def _check_duplicates(rows: list[CommuneRow], shown: str, keys: dict[str, int],
-                      problems: list[Problem]) -> None:
-    first: dict[tuple[str, int | None], int] = {}
-    col = keys.get("commune_code", 0) + 1
-    for row in rows:
-        if not row.code:
-            continue
-        key = (row.code, row.year)
-        if key in first:
-            problems.append(Problem(
-                "D023", f"column 'commune_code': value '{row.code}' — already on line "
-                f"{first[key]} for year {row.year}; expected one row per commune and year",
-                shown, row.line, col, column="commune_code", value=row.code))
+    def see(self, row: CommuneRow) -> None:
+        code = row.code
+        if not code:
+            return
+        if len(code) <= 7 and code.isdigit() and code.isascii():
+            bitmap = self.bitmaps.get((row.year, len(code)))
+            if bitmap is None:
+                bitmap = self.bitmaps[(row.year, len(code))] = bytearray(10 ** len(code) // 8 + 1)
+            n = int(code)
+            byte, bit = n >> 3, 1 << (n & 7)
+            if not bitmap[byte] & bit:
+                bitmap[byte] |= bit
+                return
         else:
-            first[key] = row.line
+            key = (code, row.year)
+            if key not in self.other:
+                self.other.add(key)
+                return
+        self.found.append((row.line, code, row.year))
+
+    def finish(self, problems: list[Problem],
+               keys: Callable[[], Iterable[tuple[int, str, int | None]]]) -> None:
+        """Report each repeat; ``keys()`` gives (line, code, year) of every row again, in
+        file order, to find the first line of each repeated pair."""
+        if not self.found:
+            return
+        wanted = {(code, year) for _, code, year in self.found}
+        first: dict[tuple[str, int | None], int] = {}
+        for line, code, year in keys():
+            if (code, year) in wanted and (code, year) not in first:
+                first[(code, year)] = line
+                if len(first) == len(wanted):
+                    break
+        for line, code, year in self.found:
+            problems.append(Problem(
+                "D023", f"column 'commune_code': value '{code}' — already on line "
+                f"{first[(code, year)]} for year {year}; expected one row per commune and year",
+                self.shown, line, self.col, column="commune_code", value=code))
 
 
-def _check_period(rows: list[CommuneRow], ruleset: RuleSet, shown: str,
-                  problems: list[Problem]) -> None:
-    period = ruleset.period
-    if period is None:
-        return
-    outside: dict[int, list[int]] = {}
-    for row in rows:
-        if row.year is not None and not period.from_ <= row.year <= period.to:
-            outside.setdefault(row.year, []).append(row.line)
-    for year, lines in sorted(outside.items()):
-        shown_lines = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-        problems.append(Problem(
-            "W102", f"year {year} is outside the period of rule set '{ruleset.id}' "
-            f"({period.from_}–{period.to}); {len(lines)} row(s), line(s) {shown_lines}",
-            shown, lines[0], severity="warning"))
+class PeriodCheck:
+    """Rows whose year is outside the rule set's period (W102, one warning per year)."""
+
+    def __init__(self, ruleset: RuleSet, shown: str) -> None:
+        self.ruleset, self.shown = ruleset, shown
+        self.period = ruleset.period
+        self.outside: dict[int, tuple[int, list[int]]] = {}  # year → (count, first 5 lines)
+
+    def see(self, row: CommuneRow) -> None:
+        period, year = self.period, row.year
+        if period is None or year is None or period.from_ <= year <= period.to:
+            return
+        count, lines = self.outside.get(year, (0, []))
+        if len(lines) < 5:
+            lines.append(row.line)
+        self.outside[year] = (count + 1, lines)
+
+    def finish(self, problems: list[Problem]) -> None:
+        period = self.period
+        for year, (count, lines) in sorted(self.outside.items()):
+            shown_lines = ", ".join(map(str, lines)) + (", …" if count > 5 else "")
+            problems.append(Problem(
+                "W102", f"year {year} is outside the period of rule set '{self.ruleset.id}' "
+                f"({period.from_}–{period.to}); {count} row(s), line(s) {shown_lines}",
+                self.shown, lines[0], severity="warning"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 from ntm_eval.data import CommuneRow, DataSet
@@ -62,7 +63,11 @@ def _gap(value: Any, op: str, threshold: Any) -> float | None:
 #: region and year share one result object; the bound keeps memory flat on huge files
 #: whose numeric columns hold many distinct values.
 _CACHE_LIMIT = 4096
+#: Results cached by one evaluator, all groups together, before every cache is emptied: a
+#: streamed national file would otherwise fill a cache per measure and (region, year).
+_CACHE_BUDGET = 50_000
 _INVALID = object()  # cache key of a cell that could not be read
+_value_of = attrgetter("value")
 
 
 class _CompiledMeasure:
@@ -116,12 +121,15 @@ def evaluate_measure(measure: Measure, indicator_id: str, row: CommuneRow) -> In
 class _Group:
     """Everything that depends only on (region, year): thresholds and result caches."""
 
-    __slots__ = ("lookups", "results", "criteria")
+    __slots__ = ("plan", "caches", "criteria", "criterion_caches")
 
-    def __init__(self, measures: list[_CompiledMeasure], region: str | None, year: int | None) -> None:
-        self.lookups = [m.lookup(region, year) for m in measures]
-        self.results: list[dict] = [{} for _ in measures]
-        self.criteria: dict[tuple, CriterionResult] = {}
+    def __init__(self, evaluator: "Evaluator", region: str | None, year: int | None) -> None:
+        #: Per measure: (column, result cache, compiled measure, threshold lookup).
+        self.plan = [(m.column, {}, m, m.lookup(region, year)) for m in evaluator.measures]
+        self.caches = [cache for _, cache, _, _ in self.plan]
+        #: Per criterion: (criterion, first measure, end, result cache keyed by part ids).
+        self.criteria = [(c, span.start, span.stop, {}) for c, span in evaluator.criteria]
+        self.criterion_caches = [cache for _, _, _, cache in self.criteria]
 
 
 class Evaluator:
@@ -137,43 +145,90 @@ class Evaluator:
                               for m in i.measures]
             self.criteria.append((criterion, range(first, len(self.measures))))
         self._groups: dict[tuple, _Group] = {}
+        self._stored = 0  # results in the caches of all groups
+        self.columns = [m.column for m in self.measures]
+        #: Per criterion: the key of its result from the ids of the row's indicator results.
+        self.criterion_keys = [itemgetter(*span) if len(span) > 1 else
+                               itemgetter(span.start) if span else lambda ids: ()
+                               for _, span in self.criteria]
+        getter = itemgetter(*self.columns)
+        self.values_of = getter if len(self.columns) > 1 else lambda values: (getter(values),)
+
+    def _forget(self) -> None:
+        """Empty every result cache (thresholds stay): memory stays flat on any file."""
+        for group in self._groups.values():
+            for cache in group.caches:
+                cache.clear()
+            for cache in group.criterion_caches:
+                cache.clear()
+        self._stored = 0
+
+    def _judge_all(self, group: _Group, row: CommuneRow) -> list[IndicatorResult]:
+        values, invalid = row.values, row.invalid
+        results = []
+        append = results.append
+        for column, cache, m, lookup in group.plan:
+            if invalid and column in invalid:
+                value, key = None, _INVALID
+            else:
+                value = key = values.get(column)
+            result = cache.get(key)
+            if result is None or result.value.__class__ is not value.__class__:  # 1 == True == 1.0
+                result = m.judge(value, key is _INVALID, lookup)
+                if len(cache) < _CACHE_LIMIT:
+                    cache[key] = result
+                    self._stored += 1
+            append(result)
+        return results
 
     def row(self, row: CommuneRow) -> CommuneResult:
         """Judge one commune row on every criterion."""
         group = self._groups.get((row.region, row.year))
         if group is None:
-            group = self._groups[(row.region, row.year)] = _Group(self.measures, row.region, row.year)
-        values, invalid = row.values, row.invalid
-        measures, lookups, caches = self.measures, group.lookups, group.results
-        results = []
-        for i, m in enumerate(measures):
-            bad = m.column in invalid
-            value = None if bad else values.get(m.column)
-            key = _INVALID if bad else value
-            cache = caches[i]
-            result = cache.get(key)
-            if result is None or type(result.value) is not type(value):  # 1 == True == 1.0
-                result = m.judge(value, bad, lookups[i])
-                if len(cache) < _CACHE_LIMIT:
-                    cache[key] = result
-            results.append(result)
-        criteria = []
-        met = 0
-        any_not_met = any_not_evaluable = False
-        for criterion, span in self.criteria:
-            parts = tuple(results[span.start:span.stop])
-            ckey = (criterion.id,) + tuple(map(id, parts))
-            result = group.criteria.get(ckey)
-            if result is None:
-                result = CriterionResult(criterion.id, criterion.name, criterion.sector,
-                                         combine([r.status for r in parts]), parts)
-                if len(group.criteria) < _CACHE_LIMIT:
-                    group.criteria[ckey] = result  # keeps parts alive, so their ids stay unique
-            status = result.status
-            met += status == MET
-            any_not_met |= status == NOT_MET
-            any_not_evaluable |= status == NOT_EVALUABLE
-            criteria.append(result)
+            group = self._groups[(row.region, row.year)] = _Group(self, row.region, row.year)
+        results = None
+        if not row.invalid:
+            # The usual row: every value read. Look all values up at C speed, then judge
+            # only the values not seen yet in this group (or of another type than the
+            # cached result's value: 1 == 1.0 == True share a key).
+            try:
+                vals = self.values_of(row.values)
+            except KeyError:
+                pass
+            else:
+                results = list(map(dict.get, group.caches, vals))
+                if None in results or \
+                        list(map(type, vals)) != list(map(type, map(_value_of, results))):
+                    plan = group.plan
+                    for i, value in enumerate(vals):
+                        result = results[i]
+                        if result is None or result.value.__class__ is not value.__class__:
+                            _, cache, m, lookup = plan[i]
+                            result = results[i] = m.judge(value, False, lookup)
+                            if len(cache) < _CACHE_LIMIT:
+                                cache[value] = result
+                                self._stored += 1
+        if results is None:
+            results = self._judge_all(group, row)
+        # A criterion's result is cached by the identities of its indicator results: a
+        # cached criterion result keeps its parts alive, so no other live result can share
+        # their ids. Keys and lookups at C speed; only new combinations are built.
+        ids = list(map(id, results))
+        keys = list(map(methodcaller("__call__", ids), self.criterion_keys))
+        criteria = list(map(dict.get, group.criterion_caches, keys))
+        if None in criteria:
+            for i, (criterion, start, stop, cache) in enumerate(group.criteria):
+                if criteria[i] is None:
+                    parts = tuple(results[start:stop])
+                    result = criteria[i] = CriterionResult(
+                        criterion.id, criterion.name, criterion.sector,
+                        combine([r.status for r in parts]), parts)
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[keys[i]] = result
+                        self._stored += 1
+            if self._stored > _CACHE_BUDGET:
+                self._forget()
+        statuses = [c.status for c in criteria]
         return CommuneResult(
             code=row.code,
             name=row.name,
@@ -182,8 +237,9 @@ class Evaluator:
             region=row.region,
             year=row.year,
             line=row.line,
-            status=NOT_MET if any_not_met else NOT_EVALUABLE if any_not_evaluable else MET,
-            criteria_met=met,
+            status=NOT_MET if NOT_MET in statuses else
+            NOT_EVALUABLE if NOT_EVALUABLE in statuses else MET,
+            criteria_met=statuses.count(MET),
             criteria_total=len(criteria),
             criteria=tuple(criteria),
         )
@@ -201,27 +257,51 @@ def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
     return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
 
 
-def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
-    counts = {c.id: {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0} for c in ruleset.criteria}
-    for commune in communes:
+class Tally:
+    """Counts and bands over communes, added one at a time (a streamed check never holds
+    them all)."""
+
+    def __init__(self, items: list[tuple[str, Any]]) -> None:
+        self.items = items  # (criterion or indicator id, name), in order
+        self.counts = {i: {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0} for i, _ in items}
+        self.communes = 0
+        self.statuses = {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0}
+        self.by_met: dict[int, int] = {}  # criteria met → communes
+
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> "Tally":
+        return cls([(c.id, c.name) for c in ruleset.criteria])
+
+    def add(self, commune: CommuneResult) -> None:
+        counts = self.counts
         for criterion in commune.criteria:
             counts[criterion.id][criterion.status] += 1
-    total = len(ruleset.criteria)
-    return Summary(
-        communes=len(communes),
-        met=sum(c.status == MET for c in communes),
-        not_met=sum(c.status == NOT_MET for c in communes),
-        not_evaluable=sum(c.status == NOT_EVALUABLE for c in communes),
-        by_criterion=tuple(
-            CriterionCount(c.id, c.name, counts[c.id][MET], counts[c.id][NOT_MET],
-                           counts[c.id][NOT_EVALUABLE])
-            for c in ruleset.criteria
-        ),
-        bands=tuple(
-            Band(label, low, high, sum(low <= c.criteria_met <= high for c in communes))
-            for label, low, high in bands_for(total)
-        ),
-    )
+        self.communes += 1
+        self.statuses[commune.status] += 1
+        self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
+
+    def summary(self) -> Summary:
+        counts = self.counts
+        return Summary(
+            communes=self.communes,
+            met=self.statuses[MET],
+            not_met=self.statuses[NOT_MET],
+            not_evaluable=self.statuses[NOT_EVALUABLE],
+            by_criterion=tuple(CriterionCount(i, name, counts[i][MET], counts[i][NOT_MET],
+                                              counts[i][NOT_EVALUABLE])
+                               for i, name in self.items),
+            bands=tuple(Band(label, low, high, sum(n for met, n in self.by_met.items()
+                                                   if low <= met <= high))
+                        for label, low, high in bands_for(len(self.items))),
+        )
+
+
+def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
+    """Counts and bands over ``communes`` for every criterion of ``ruleset``."""
+    tally = Tally.of(ruleset)
+    for commune in communes:
+        tally.add(commune)
+    return tally.summary()
 
 
 def evaluate(ruleset: RuleSet, data: DataSet) -> Report:

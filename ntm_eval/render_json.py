@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from json.encoder import encode_basestring as _string  # what dumps(ensure_ascii=False) uses
 from typing import IO, Any
 
 from ntm_eval.report import CommuneResult, IndicatorResult, Report
@@ -105,25 +106,95 @@ def dumps(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
+def _scalar(x: Any) -> str:
+    """``dumps(x)`` for the values of a result (text, numbers, booleans, None)."""
+    if x is None:
+        return "null"
+    cls = x.__class__
+    if cls is str:
+        return _string(x)
+    if cls is bool:
+        return "true" if x else "false"
+    if cls is int:
+        return int.__repr__(x)
+    if cls is float and x - x == 0:  # finite
+        return float.__repr__(x)
+    return dumps(x)
+
+
 class CommuneEncoder:
-    """Encodes communes one by one. The evaluator shares identical criterion results
-    between communes, so each distinct one is encoded once and its text reused."""
+    """Encodes communes one by one, as ``dumps(commune_dict(c))`` would.
+
+    The evaluator shares identical results between communes, so each distinct criterion
+    and indicator result is encoded once (remembered by identity, the object kept alive so
+    its id stays unique; at most ``LIMIT`` of each, then the memory starts again), and an
+    indicator is filled into text prepared once per measure instead of going through a
+    dict and ``json.dumps``.
+    """
+
+    LIMIT = 10_000
 
     def __init__(self) -> None:
-        self._criteria: dict[int, str] = {}
-        self._keep: list[Any] = []  # keeps encoded objects alive, so their ids stay unique
+        self._criteria: dict[int, tuple[str, Any]] = {}
+        self._indicators: dict[int, tuple[str, Any]] = {}
+        self._templates: dict[tuple, tuple[str, str, str]] = {}
+        self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
 
     def encode(self, c: CommuneResult) -> str:
         """``dumps(commune_dict(c))``, built from cached pieces."""
+        cached = self._criteria
         texts = []
         for k in c.criteria:
-            text = self._criteria.get(id(k))
-            if text is None:
-                text = self._criteria[id(k)] = dumps(_criterion(k))
-                self._keep.append(k)
-            texts.append(text)
-        head = dumps(commune_dict(c, with_criteria=False))
-        return "".join((head[:-1], ',"criteria":[', ",".join(texts), "]}"))
+            hit = cached.get(id(k))
+            if hit is None:
+                if len(cached) >= self.LIMIT:
+                    cached.clear()
+                hit = cached[id(k)] = (self._criterion(k), k)
+            texts.append(hit[0])
+        region = "null" if c.region is None else _string(c.region)
+        year = "null" if c.year is None else _scalar(c.year)
+        return "".join((
+            '{"code":', _string(c.code), ',"name":', _string(c.name),
+            ',"district":', _string(c.district), ',"province":', _string(c.province),
+            ',"region":', region, ',"year":', year, ',"line":', _scalar(c.line),
+            ',"status":', _string(c.status), ',"criteria_met":', _scalar(c.criteria_met),
+            ',"criteria_total":', _scalar(c.criteria_total),
+            ',"not_met":[', ",".join(map(_string, c.not_met)),
+            '],"not_evaluable":[', ",".join(map(_string, c.not_evaluable)),
+            '],"criteria":[', ",".join(texts), "]}"))
+
+    def _criterion(self, k: Any) -> str:
+        cached = self._indicators
+        parts = []
+        for r in k.indicators:
+            hit = cached.get(id(r))
+            if hit is None:
+                if len(cached) >= self.LIMIT:
+                    cached.clear()
+                hit = cached[id(r)] = (self._indicator(r), r)
+            parts.append(hit[0])
+        tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
+        head = self._heads.get(k.id)
+        if head is None or head[0] is not k.name or head[1] != k.sector:
+            head = self._heads[k.id] = (k.name, k.sector, "".join((
+                '{"id":', _string(k.id), ',"name":', _scalar(k.name.en), ',"name_vi":',
+                _scalar(k.name.vi), ',"sector":', _scalar(k.sector), ',"status":')))
+        return "".join((head[2], _string(k.status), ',"indicators":[', ",".join(parts), tail))
+
+    def _indicator(self, r: IndicatorResult) -> str:
+        fixed = (r.id, r.column, r.kind, r.op, r.unit)
+        template = self._templates.get(fixed)
+        if template is None:  # the parts that only depend on the measure
+            template = self._templates[fixed] = (
+                f'{{"id":{_scalar(r.id)},"column":{_scalar(r.column)},"kind":{_scalar(r.kind)}'
+                ',"value":',
+                f',"op":{_scalar(r.op)},"threshold":',
+                f',"unit":{_scalar(r.unit)},"status":')
+        head, op, unit = template
+        return "".join((
+            head, _scalar(r.value), op, _scalar(r.threshold), ',"threshold_from":',
+            _scalar(r.threshold_from), unit, _scalar(r.status), ',"gap":', _scalar(r.gap),
+            ',"verified":', _scalar(r.verified), ',"reason":', _scalar(r.reason), "}"))
 
 
 def write(report: Report, stream: IO[str], **_: Any) -> None:

@@ -22,6 +22,11 @@ def write(report: Any, stream: IO[str], **_: Any) -> None:
     encoder = rj.CommuneEncoder()
     for c in report.communes:
         stream.write('{"type":"commune",' + encoder.encode(c)[1:] + "\n")
+    write_summary(report, stream)
+
+
+def write_summary(report: Any, stream: IO[str]) -> None:
+    """The last line: everything of the report but its communes."""
     _line(stream, "summary", {
         "schema_version": rj.SCHEMA_VERSION,
         "ruleset": rj.ruleset_dict(report),
@@ -31,6 +36,15 @@ def write(report: Any, stream: IO[str], **_: Any) -> None:
         "errors": [p.to_dict() for p in report.errors],
         "warnings": [p.to_dict() for p in report.warnings],
     })
+
+
+def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
+    """Run a ``stream.StreamedCheck``, writing each commune's line as soon as it is judged
+    (input order), then the summary line."""
+    encoder = rj.CommuneEncoder()
+    write_line = stream.write
+    report = check.run(lambda c: write_line('{"type":"commune",' + encoder.encode(c)[1:] + "\n"))
+    write_summary(report, stream)
 
 
 def write_gaps(g: Any, stream: IO[str], **_: Any) -> None:

@@ -190,25 +190,47 @@ def load_units(spec: str | None = None) -> UnitList:
 def check_units(data: DataSet, units: UnitList) -> DataSet:
     """Check every row of ``data`` against ``units``; wards and towns are refused (left out of
     the returned rows, each named in an error). Returns a new data set."""
-    problems: list[Problem] = []
-    kept: list[CommuneRow] = []
-    elsewhere: dict[str, list[int]] = {}
-    missing_code = {(p.line, p.column) for p in data.problems if p.code == "D020"}
-    replaced: set[tuple[int | None, str | None]] = set()
-    for row in data.rows:
+    check = UnitCheck(data, units)
+    kept = [row for row in data.rows if check.keep(row)]
+    problems = check.merge(data.problems)
+    if not check.problems:
+        return data
+    return dataclasses.replace(data, rows=tuple(kept), problems=problems)
+
+
+class UnitCheck:
+    """Checks rows one at a time (see ``check_units``); ``data`` locates the problems (its
+    rows are not read)."""
+
+    def __init__(self, data: DataSet, units: UnitList) -> None:
+        self.data, self.units = data, units
+        self.problems: list[Problem] = []
+        # province → (rows, first line) of rows of provinces the list does not cover
+        self.elsewhere: dict[str, tuple[int, int]] = {}
+        self.suggested: set[int] = set()  # lines whose empty code got a suggestion
+        self.covered: dict[str, bool] = {}  # province as written → whether the list covers it
+        self.finished = False
+
+    def keep(self, row: CommuneRow) -> bool:
+        """Check ``row``; False when it must not be evaluated (a ward or a town)."""
+        data, units, problems = self.data, self.units, self.problems
         unit = units.units.get(row.code)
         if row.province:
-            in_scope = units.covers_province(row.province)
+            in_scope = self.covered.get(row.province)
+            if in_scope is None:
+                in_scope = units.covers_province(row.province)
+                if len(self.covered) < 4096:
+                    self.covered[row.province] = in_scope
         else:
             in_scope = unit is not None or bool(row.name and units.find(row.name, row.district))
         if not in_scope:
-            elsewhere.setdefault(row.province or "(province not given)", []).append(row.line)
-            kept.append(row)
-            continue
+            where = row.province or "(province not given)"
+            count, first = self.elsewhere.get(where, (0, row.line))
+            self.elsewhere[where] = (count + 1, min(first, row.line))
+            return True
         if not row.code:
             unit = _suggest_code(data, row, units, problems)
-            if (row.line, "commune_code") in missing_code:
-                replaced.add((row.line, "commune_code"))
+            self.suggested.add(row.line)
         elif unit is None:
             problems.append(_unknown_code(data, row, units))
         else:
@@ -219,20 +241,28 @@ def check_units(data: DataSet, units: UnitList) -> DataSet:
                 f"{unit.describe()} is {TYPE_WORDS[unit.type]} in the unit list "
                 f"{units.label}; the new-rural criteria apply to rural communes (xã) only, so "
                 "this row is not evaluated — remove it", value=row.code or row.name))
-            continue
-        kept.append(row)
-    if elsewhere:
-        lines = sorted(line for ls in elsewhere.values() for line in ls)
-        names = ", ".join(f"'{p}'" for p in sorted(elsewhere))
-        problems.append(Problem(
-            "W112", f"note: {len(lines)} row(s) of province(s) {names} are not checked against "
-            f"the unit list {units.label}, which covers {units.covers}; use --units with a "
-            "list that covers them", data.path, lines[0], severity="warning"))
-    if not problems:
-        return data
-    old = [p for p in data.problems if (p.line, p.column) not in replaced or p.code != "D020"]
-    merged = sorted(old + problems, key=lambda p: (p.line or 0, p.col or 0))
-    return dataclasses.replace(data, rows=tuple(kept), problems=tuple(merged))
+            return False
+        return True
+
+    def merge(self, found: tuple[Problem, ...]) -> tuple[Problem, ...]:
+        """The loader's problems ``found`` (sorted) with this check's, sorted; a suggested
+        code replaces the loader's plain 'value is empty' for that cell."""
+        if not self.finished:
+            self.finished = True
+            if self.elsewhere:
+                count = sum(n for n, _ in self.elsewhere.values())
+                first = min(line for _, line in self.elsewhere.values())
+                names = ", ".join(f"'{p}'" for p in sorted(self.elsewhere))
+                self.problems.append(Problem(
+                    "W112", f"note: {count} row(s) of province(s) {names} are not checked "
+                    f"against the unit list {self.units.label}, which covers "
+                    f"{self.units.covers}; use --units with a list that covers them",
+                    self.data.path, first, severity="warning"))
+        if not self.problems:
+            return found
+        old = [p for p in found if p.code != "D020" or p.column != "commune_code"
+               or p.line not in self.suggested]
+        return tuple(sorted(old + self.problems, key=lambda p: (p.line or 0, p.col or 0)))
 
 
 def _suggest_code(data: DataSet, row: CommuneRow, units: UnitList,

@@ -12,15 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.evaluate import bands_for
+from ntm_eval.evaluate import Tally
 from ntm_eval.report import (
     MET,
     NOT_EVALUABLE,
     NOT_MET,
     STATUSES,
-    Band,
     CommuneResult,
-    CriterionCount,
     CriterionResult,
     Filters,
     IndicatorResult,
@@ -130,20 +128,10 @@ def _restrict(commune: CommuneResult, items: tuple[Item, ...]) -> CommuneResult:
 def summarise_items(items: list[tuple[str, Text]], communes: tuple[CommuneResult, ...]) -> Summary:
     """Counts and bands over ``items`` (id, name) — what ``evaluate.summarise`` does for a
     whole rule set, for any selection of criteria."""
-    counts = {i: {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0} for i, _ in items}
+    tally = Tally(items)
     for commune in communes:
-        for criterion in commune.criteria:
-            counts[criterion.id][criterion.status] += 1
-    return Summary(
-        communes=len(communes),
-        met=sum(c.status == MET for c in communes),
-        not_met=sum(c.status == NOT_MET for c in communes),
-        not_evaluable=sum(c.status == NOT_EVALUABLE for c in communes),
-        by_criterion=tuple(CriterionCount(i, name, counts[i][MET], counts[i][NOT_MET],
-                                          counts[i][NOT_EVALUABLE]) for i, name in items),
-        bands=tuple(Band(label, low, high, sum(low <= c.criteria_met <= high for c in communes))
-                    for label, low, high in bands_for(len(items))),
-    )
+        tally.add(commune)
+    return tally.summary()
 
 
 def filter_report(report: Report, filters: Filters) -> Report:
