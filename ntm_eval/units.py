@@ -252,7 +252,10 @@ class UnitCheck:
             if self.elsewhere:
                 count = sum(n for n, _ in self.elsewhere.values())
                 first = min(line for _, line in self.elsewhere.values())
-                names = ", ".join(f"'{p}'" for p in sorted(self.elsewhere))
+                provinces = sorted(self.elsewhere)
+                names = ", ".join(f"'{p}'" for p in provinces[:5])
+                if len(provinces) > 5:  # a national file names dozens: one line stays readable
+                    names += f" and {len(provinces) - 5} more"
                 self.problems.append(Problem(
                     "W112", f"note: {count} row(s) of province(s) {names} are not checked "
                     f"against the unit list {self.units.label}, which covers "

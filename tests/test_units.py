@@ -201,3 +201,12 @@ def test_units_option(cli, tmp_path, write_csv):
     assert "W112" in cli("check", str(path), "--units", "binh-thuan-2020").stderr
     missing = cli("check", str(path), "--units", str(tmp_path / "nope.csv"))
     assert missing.code == 2 and "error [D030] unit list: no such file" in missing.stderr
+
+
+def test_note_on_uncovered_provinces_names_five_and_counts_the_rest(write_csv):
+    from conftest import run_cli
+
+    path = write_csv([{"province": f"Tỉnh {c}"} for c in "ABCDEFG"])
+    result = run_cli("check", str(path))
+    note = next(line for line in result.stderr.splitlines() if "[W112]" in line)
+    assert "7 row(s) of province(s) 'Tỉnh A', 'Tỉnh B', 'Tỉnh C', 'Tỉnh D', 'Tỉnh E' and 2 more" in note
