@@ -119,17 +119,28 @@ def evaluate_measure(measure: Measure, indicator_id: str, row: CommuneRow) -> In
 
 
 class _Group:
-    """Everything that depends only on (region, year): thresholds and result caches."""
+    """Everything that depends only on (region, year): thresholds and result caches.
+
+    A result depends only on the measure, its threshold lookup and the value, so groups
+    whose lookups are equal (most thresholds are the same in many regions and years)
+    share one cache; a criterion result depends only on its parts, so criterion caches
+    are shared by every group."""
 
     __slots__ = ("plan", "caches", "criteria", "criterion_caches")
 
     def __init__(self, evaluator: "Evaluator", region: str | None, year: int | None) -> None:
         #: Per measure: (column, result cache, compiled measure, threshold lookup).
-        self.plan = [(m.column, {}, m, m.lookup(region, year)) for m in evaluator.measures]
+        self.plan = []
+        for i, m in enumerate(evaluator.measures):
+            lookup = m.lookup(region, year)
+            # The threshold's type is part of the key: 80 and 80.0 are equal but print apart.
+            cache = evaluator.result_caches.setdefault((i, type(lookup[0]), lookup), {})
+            self.plan.append((m.column, cache, m, lookup))
         self.caches = [cache for _, cache, _, _ in self.plan]
         #: Per criterion: (criterion, first measure, end, result cache keyed by part ids).
-        self.criteria = [(c, span.start, span.stop, {}) for c, span in evaluator.criteria]
-        self.criterion_caches = [cache for _, _, _, cache in self.criteria]
+        self.criteria = [(c, span.start, span.stop, cache) for (c, span), cache
+                         in zip(evaluator.criteria, evaluator.criterion_caches)]
+        self.criterion_caches = evaluator.criterion_caches
 
 
 class Evaluator:
@@ -146,6 +157,9 @@ class Evaluator:
             self.criteria.append((criterion, range(first, len(self.measures))))
         self._groups: dict[tuple, _Group] = {}
         self._stored = 0  # results in the caches of all groups
+        #: Result caches by (measure index, threshold type, lookup), shared between groups.
+        self.result_caches: dict[tuple, dict] = {}
+        self.criterion_caches: list[dict] = [{} for _ in self.criteria]
         self.columns = [m.column for m in self.measures]
         #: Per criterion: the key of its result from the ids of the row's indicator results.
         self.criterion_keys = [itemgetter(*span) if len(span) > 1 else
@@ -156,11 +170,10 @@ class Evaluator:
 
     def _forget(self) -> None:
         """Empty every result cache (thresholds stay): memory stays flat on any file."""
-        for group in self._groups.values():
-            for cache in group.caches:
-                cache.clear()
-            for cache in group.criterion_caches:
-                cache.clear()
+        for cache in self.result_caches.values():
+            cache.clear()
+        for cache in self.criterion_caches:
+            cache.clear()
         self._stored = 0
 
     def _judge_all(self, group: _Group, row: CommuneRow) -> list[IndicatorResult]:

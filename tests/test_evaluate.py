@@ -189,3 +189,24 @@ def test_report_summary_counts_and_bands():
 def test_verdict_compares_values_not_the_rounded_gap(value, expected):
     ind = indicator(evaluate_row(RS, row(standard_schools_pct=value)), "standard_schools_pct")
     assert ind.status == expected
+
+
+def test_one_evaluator_never_mixes_regions_or_years_that_share_a_value():
+    """Results are shared between (region, year) groups whose thresholds are equal: a
+    result must still carry its own group's threshold, year and confirmation."""
+    from ntm_eval.evaluate import Evaluator
+
+    ev = Evaluator(RS)
+    rows = [row(region, year, poverty_rate_pct=6.0, income_per_capita=45.0)
+            for region in REGIONS for year in (2019, 2020, 2021)]
+    for r in rows + rows:  # twice: the second pass reads every result from the caches
+        got = ev.row(r)
+        alone = evaluate_row(RS, r)  # a fresh evaluator: nothing shared
+        for column in ("poverty_rate_pct", "income_per_capita", "gender_equality"):
+            assert indicator(got, column) == indicator(alone, column), (r.region, r.year, column)
+        assert got.criteria == alone.criteria
+    poverty = {(r.region, r.year): indicator(ev.row(r), "poverty_rate_pct").status for r in rows}
+    assert poverty[("tdmnpb", 2020)] == MET and poverty[("dhntb", 2020)] == NOT_MET
+    income = {(r.region, r.year): indicator(ev.row(r), "income_per_capita") for r in rows}
+    assert income[("dnb", 2020)].status == NOT_MET and income[("dhntb", 2020)].status == MET
+    assert income[("dhntb", 2019)].status == NOT_EVALUABLE and income[("dhntb", 2021)].threshold_from == 2020
