@@ -65,8 +65,9 @@ class FailOn(str, enum.Enum):
     not_evaluable = "not-evaluable"
 
 
-#: Output formats: name → module whose ``render(report, **options) -> str`` draws it (and
-#: ``render_gaps``, ``render_compare`` for those commands; ``write*`` variants stream).
+#: Output formats: name → module that draws a report with ``write(report, stream, **options)``
+#: (streaming) or ``render(report, **options) -> str``, and likewise ``*_gaps`` and
+#: ``*_compare`` for those commands (see ``output.emit``).
 RENDERERS = {
     "text": "ntm_eval.render_text",
     "json": "ntm_eval.render_json",

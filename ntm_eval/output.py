@@ -46,6 +46,20 @@ def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> I
         raise
 
 
+def render(module_name: str, view: str, obj: Any, **options: Any) -> str:
+    """The whole output of a format as one string (``view`` as in ``emit``)."""
+    import io
+
+    module = importlib.import_module(module_name)
+    suffix = f"_{view}" if view else ""
+    writer = getattr(module, "write" + suffix, None)
+    if writer is None:
+        return getattr(module, "render" + suffix)(obj, **options)
+    out = io.StringIO()
+    writer(obj, out, **options)
+    return out.getvalue()
+
+
 def emit(module_name: str, view: str, obj: Any, output: Path | None, **options: Any) -> None:
     """Draw ``obj`` with the renderer module ``module_name`` and send it to ``output`` (or
     stdout). ``view`` is '' for a check report, 'gaps' or 'compare'. A module that has

@@ -10,7 +10,6 @@ shows it as text instead of running it as a formula. Streams row by row.
 from __future__ import annotations
 
 import csv
-import io
 from typing import IO, Any, Iterable
 
 from ntm_eval.report import NOT_EVALUABLE, NOT_MET
@@ -118,22 +117,3 @@ def write_compare(cmp: Any, stream: IO[str], **_: Any) -> None:
                        v.indicator, v.column, v.old_value, v.new_value, v.old_status,
                        v.new_status, v.new_threshold]
     _rows(stream, COMPARE_HEADER, rows())
-
-
-def _render(fn: Any, obj: Any, **options: Any) -> str:
-    out = io.StringIO()
-    fn(obj, out, **options)
-    return out.getvalue()
-
-
-def render(report: Any, **options: Any) -> str:
-    return _render(write, report, **options)
-
-
-def render_gaps(g: Any, **options: Any) -> str:
-    return _render(write_gaps, g, **options)
-
-
-def render_compare(cmp: Any, **options: Any) -> str:
-    return _render(write_compare, cmp, **options)
-

@@ -2,12 +2,11 @@
 
 Every line has a ``type`` ("commune", "candidate", "change" or "summary"), so a reader can
 process a national file line by line without holding it in memory. Streams: ``write*``
-sends each line as soon as it is ready; ``render*`` returns the same text.
+sends each line as soon as it is ready (``output.render`` gives the same text as a string).
 """
 
 from __future__ import annotations
 
-import io
 from typing import IO, Any
 
 from ntm_eval import render_json as rj
@@ -65,21 +64,3 @@ def write_compare(cmp: Any, stream: IO[str], problems: Any = (), **_: Any) -> No
         _line(stream, "change", rj.commune_change_dict(c))
     doc = rj.compare_dict(cmp, problems)
     _line(stream, "summary", {k: v for k, v in doc.items() if k != "communes"})
-
-
-def _render(fn: Any, obj: Any, **options: Any) -> str:
-    out = io.StringIO()
-    fn(obj, out, **options)
-    return out.getvalue()
-
-
-def render(report: Any, **options: Any) -> str:
-    return _render(write, report, **options)
-
-
-def render_gaps(g: Any, **options: Any) -> str:
-    return _render(write_gaps, g, **options)
-
-
-def render_compare(cmp: Any, **options: Any) -> str:
-    return _render(write_compare, cmp, **options)

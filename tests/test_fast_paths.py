@@ -18,7 +18,8 @@ import pytest
 from conftest import ROOT, national_rules, passing_values
 from ntm_eval import data as data_module
 from ntm_eval import evaluate as evaluate_module
-from ntm_eval import render_json, render_jsonl
+from ntm_eval import render_json
+from ntm_eval.output import render
 from ntm_eval.data import load_data
 from ntm_eval.evaluate import evaluate
 from ntm_eval.report import Filters
@@ -61,7 +62,7 @@ def test_json_is_byte_identical_to_plain_dumps(generated, kind, filters):
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
 def test_jsonl_commune_lines_equal_plain_dumps(generated, kind):
     report = report_of(generated[kind])
-    lines = render_jsonl.render(report).splitlines()
+    lines = render("ntm_eval.render_jsonl", "", report).splitlines()
     assert len(lines) == len(report.communes) + 1
     for line, commune in zip(lines, report.communes):
         assert line == render_json.dumps({"type": "commune", **render_json.commune_dict(commune)})
