@@ -21,7 +21,7 @@ from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple
 
 from pydantic import BeforeValidator, ConfigDict, create_model
 
-from ntm_eval.diagnostics import InputError, Problem, cell_problem, column_label
+from ntm_eval.diagnostics import HasProblems, InputError, Problem, cell_problem, column_label
 from ntm_eval.headers import HeaderMatcher
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
 from ntm_eval.rules import IDENTITY_COLUMNS, RuleSet
@@ -51,21 +51,13 @@ class CommuneRow:
 
 
 @dataclass(frozen=True, slots=True)
-class DataSet:
+class DataSet(HasProblems):
     path: str
     rows: tuple[CommuneRow, ...]
     problems: tuple[Problem, ...]
     columns: dict[str, int] = field(default_factory=dict)  # column key → 1-based position
     headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
     sheet: str | None = None  # the worksheet read, for a workbook
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     def cell_problem(self, code: str, line: int, column: str, message: str,
                      value: str | None = None, severity: str = "error") -> Problem:

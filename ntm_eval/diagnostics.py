@@ -144,6 +144,21 @@ def cell_problem(
     )
 
 
+class HasProblems:
+    """Mixin for results that carry ``problems``: the errors and the warnings among them."""
+
+    __slots__ = ()
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 @dataclass
 class InputError(Exception):
     """The tool could not do its job with the input it was given.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from ntm_eval.diagnostics import Problem
+from ntm_eval.diagnostics import HasProblems, Problem
 from ntm_eval.rules import RuleSet, Text
 
 MET = "met"
@@ -133,7 +133,7 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(HasProblems):
     ruleset: RuleSet
     input_path: str
     input_rows: int
@@ -141,11 +141,3 @@ class Report:
     communes: tuple[CommuneResult, ...]
     problems: tuple[Problem, ...]
     filters: Filters = Filters()
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
