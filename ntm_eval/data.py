@@ -369,16 +369,7 @@ class RowReader:
         for key, i, memo, validate in self.measures:
             if i >= n:
                 continue
-            raw = cells[i]
-            if raw.__class__ is str:
-                value = memo.get(raw, _MISS)
-                if value is _MISS:
-                    value = validate(raw)
-                    if len(memo) >= MEMO_LIMIT:
-                        memo.clear()
-                    memo[raw] = value
-            else:
-                value = validate(raw)
+            value = self._cell(cells[i], memo, validate)
             if value is None:
                 continue
             cls = value.__class__

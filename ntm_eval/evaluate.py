@@ -19,7 +19,7 @@ from ntm_eval.report import (
     Summary,
     combine,
 )
-from ntm_eval.rules import Measure, RuleSet
+from ntm_eval.rules import Measure, RuleSet, in_force
 
 #: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
 BANDS_19 = (("19/19", 19, 19), ("15–18", 15, 18), ("10–14", 10, 14), ("5–9", 5, 9), ("under 5", 0, 4))
@@ -39,16 +39,12 @@ def lookup_threshold(measure: Measure, region: str | None, year: int | None
     if entry is None:
         return None, None, None, f"no threshold for region '{region}'"
     key, raw = entry
-    if not isinstance(raw, dict):
-        return raw, None, key, None
-    if year is None:
+    if isinstance(raw, dict) and year is None:
         return None, None, key, "year unknown (this threshold depends on the year)"
-    applicable = [y for y in raw if y <= year]
-    if not applicable:
-        first = min(raw)
-        return None, None, key, f"no threshold for {year}: the first applies from {first}"
-    from_year = max(applicable)
-    return raw[from_year], from_year, key, None
+    found = in_force(raw, year)
+    if found is None:
+        return None, None, key, f"no threshold for {year}: the first applies from {min(raw)}"
+    return found[0], found[1], key, None
 
 
 def _gap(value: Any, op: str, threshold: Any) -> float | None:

@@ -665,12 +665,22 @@ def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> str 
     return None
 
 
-def _in_force(raw: Any, year: int | None) -> Any:
-    """The value a threshold holds in ``year`` (a scalar holds in every year)."""
+def in_force(raw: Any, year: int | None) -> tuple[Any, int | None] | None:
+    """``(value, from_year)`` a threshold holds in ``year``: a scalar holds in every year
+    (from_year None); a ``{YEAR: value}`` mapping holds its latest key not after ``year``.
+    None when no key applies yet, or the year is unknown — never a later year's value."""
     if not isinstance(raw, dict):
-        return raw
+        return raw, None
     applicable = [y for y in raw if year is not None and y <= year]
-    return raw[max(applicable)] if applicable else None
+    if not applicable:
+        return None
+    from_year = max(applicable)
+    return raw[from_year], from_year
+
+
+def _in_force(raw: Any, year: int | None) -> Any:
+    found = in_force(raw, year)
+    return None if found is None else found[0]
 
 
 def _looser(op: str, new: Any, old: Any) -> tuple[int | None, Any, Any] | None:

@@ -59,6 +59,11 @@ def commune_key(name: str) -> str:
     return _bare(name, _COMMUNE_PREFIXES)
 
 
+def district_key(name: str, loose: bool = False) -> str:
+    """``'Huyện Tuy Phong'`` → the key of ``'Tuy Phong'``; ``loose``: without accents."""
+    return _bare(name, _DISTRICT_PREFIXES, loose)
+
+
 def province_key(name: str) -> str:
     return _bare(name, _PROVINCE_PREFIXES)
 

@@ -27,7 +27,6 @@ from ntm_eval.report import (
     combine,
 )
 from ntm_eval.rules import Criterion, Indicator, Measure, RuleSet, Text
-from ntm_eval.text import fold
 
 # --- filters --------------------------------------------------------------------------
 
@@ -102,11 +101,11 @@ def select_items(ruleset: RuleSet, sectors: tuple[str, ...] = (),
 
 
 def _district_key(name: str) -> str:
-    key = fold(name)
-    for prefix in ("huyen ", "thi xa ", "thanh pho ", "quan ", "thi tran "):
-        if key.startswith(prefix):
-            return key[len(prefix):]
-    return key
+    """Districts compare as the unit list compares them, but without accents: a filter is
+    typed quickly (``--district 'tuy phong'``)."""
+    from ntm_eval.units import district_key
+
+    return district_key(name, loose=True)
 
 
 def _restrict(commune: CommuneResult, items: tuple[Item, ...]) -> CommuneResult:
