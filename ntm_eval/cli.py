@@ -194,11 +194,11 @@ def check(
     filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
                       districts=tuple(district), statuses=tuple(s.value for s in status),
                       communes=tuple(commune))
-    if fmt is Format.jsonl and not filters:
+    if fmt in (Format.jsonl, Format.json) and not filters:
         from ntm_eval.stream import streamable
 
-        if streamable(data, sheet):  # one line per row as it is judged, in bounded memory
-            _check_streamed(data, rules, output, encoding, units, fail_on)
+        if streamable(data, sheet):  # JSON texts made column by column (jsonl: as judged)
+            _check_streamed(data, rules, output, encoding, units, fail_on, fmt)
     report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units)
     report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
     _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
@@ -208,8 +208,9 @@ def check(
 
 
 def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
-                    encoding: Optional[str], units: Optional[str], fail_on: FailOn) -> None:
-    """``check --format jsonl`` of a CSV file, row by row (see ``ntm_eval.stream``)."""
+                    encoding: Optional[str], units: Optional[str], fail_on: FailOn,
+                    fmt: Format) -> None:
+    """``check --format jsonl|json`` of a CSV file, batch by batch (``ntm_eval.stream``)."""
     from ntm_eval.diagnostics import InputError
     from ntm_eval.output import emit
     from ntm_eval.stream import StreamedCheck
@@ -219,9 +220,9 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
 
         return StreamedCheck(data, _load_rules(rules), load_units(units), str(data), encoding)
 
-    job = _or_fail(prepare, str(data), Format.jsonl)
+    job = _or_fail(prepare, str(data), fmt)
     try:
-        emit(RENDERERS["jsonl"], "stream", job, output)
+        emit(RENDERERS[fmt.value], "stream", job, output)
     except InputError as exc:
         _print_problems(exc.problems)
         if job.failed:  # the data, not the output file: stdout stays JSON
@@ -260,12 +261,17 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
     """Load the rules and DATA (CSV or xlsx), check it against the unit list and judge
     every row; exit 2 when the rules or the data cannot be used."""
     def work():
-        from ntm_eval.data import load_data
-        from ntm_eval.evaluate import evaluate
-        from ntm_eval.units import check_units, load_units
+        from ntm_eval.stream import judge_csv, streamable
+        from ntm_eval.units import load_units
 
         ruleset = _load_rules(rules)
         unit_list = load_units(units)
+        if streamable(data, sheet):  # column by column: the same report, sooner
+            return judge_csv(data, ruleset, unit_list, str(data), encoding)
+        from ntm_eval.data import load_data
+        from ntm_eval.evaluate import evaluate
+        from ntm_eval.units import check_units
+
         dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
         return evaluate(ruleset, check_units(dataset, unit_list))
 

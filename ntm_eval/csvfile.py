@@ -12,9 +12,9 @@ import codecs
 import csv
 import io
 import unicodedata
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO, Callable, Iterator, Sequence
 
 from ntm_eval.diagnostics import InputError, Problem
 
@@ -151,18 +151,9 @@ def iter_records(path: Path, shown: str, known: Callable[[str], bool],
         yield from read_records(path, shown, known, encoding)
         return
     with path.open(encoding=codec, newline="") as f:
-        sample = f.read(65536)
-        if not sample.endswith("\n"):
-            sample += f.readline()  # whole lines only; '\r' + '\n' stay one line end
-        if sample.startswith("\ufeff"):
-            sample = sample[1:]
-        lines = chain(io.StringIO(sample, newline=""), f)
+        lines, delimiter, skip = _open_lines(f, known)
         lines = (line if line.isascii() or unicodedata.is_normalized("NFC", line)
                  else unicodedata.normalize("NFC", line) for line in lines)
-        head = sample if sample.isascii() else unicodedata.normalize("NFC", sample)
-        delimiter, skip = sniff_delimiter(head, known)
-        for _ in range(skip):
-            next(lines, None)
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         next_line = 1 + skip
         try:
@@ -173,6 +164,72 @@ def iter_records(path: Path, shown: str, known: Callable[[str], bool],
         except csv.Error as exc:
             raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
                                       reader.line_num + skip)]) from None
+
+
+def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
+                 encoding: str | None = None, size: int = 512
+                 ) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+    """The records of a CSV file, ``size`` at a time, with the line each one starts on:
+    ``iter_records`` without its work on every record, for ``ntm_eval.batch``. Cells are
+    not NFC-normalised and blank records are kept: the caller does both, on the cells it
+    reads (the same result: a separator or quote never combines with accents, and a file
+    holding a character that normalises to one, U+037E, is read by ``read_records``)."""
+    codec = _streamable_codec(path, shown, encoding)
+    if codec is None:
+        records = read_records(path, shown, known, encoding)
+        for i in range(0, len(records), size):
+            part = records[i:i + size]
+            yield [line for line, _ in part], [cells for _, cells in part]
+        return
+    with path.open(encoding=codec, newline="") as f:
+        lines, delimiter, skip = _open_lines(f, known)
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
+        first = 1 + skip  # the line the next record starts on
+        try:
+            while True:
+                rows = list(islice(reader, size))
+                if not rows:
+                    return
+                last = reader.line_num + skip
+                yield (range(first, last + 1) if last - first + 1 == len(rows)
+                       else _record_starts(rows, first)), rows
+                first = last + 1
+        except csv.Error as exc:
+            raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
+                                      reader.line_num + skip)]) from None
+
+
+def _record_starts(rows: list[list[str]], first: int) -> list[int]:
+    """The line each record starts on, when some span several lines (a quoted cell holds a
+    line break: ``\n``, ``\r`` or ``\r\n``, as the reader splits lines)."""
+    starts = []
+    for cells in rows:
+        starts.append(first)
+        first += 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in cells
+                         if "\n" in c or "\r" in c)
+    return starts
+
+
+def _open_lines(f: IO[str], known: Callable[[str], bool]) -> tuple[Iterator[str], str, int]:
+    """The lines of the open file ``f`` after any ``sep=`` line, its separator and the number
+    of lines skipped."""
+    sample = f.read(65536)
+    if not sample.endswith("\n"):
+        sample += f.readline()  # whole lines only; '\r' + '\n' stay one line end
+    if sample.startswith("\ufeff"):
+        sample = sample[1:]
+    lines = chain(io.StringIO(sample, newline=""), f)
+    head = sample if sample.isascii() else unicodedata.normalize("NFC", sample)
+    delimiter, skip = sniff_delimiter(head, known)
+    for _ in range(skip):
+        next(lines, None)
+    return lines, delimiter, skip
+
+
+#: Characters whose NFC form holds a separator, quote or line end (U+037E GREEK QUESTION
+#: MARK is ';'): a file holding one is normalised whole before it is split into cells.
+#: A test checks this against every code point.
+STRUCTURAL = "\u037e"
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -202,7 +259,8 @@ def _streamable_codec(path: Path, shown: str, encoding: str | None) -> str | Non
         try:
             while True:
                 chunk = f.read(_CHUNK)
-                if "\x00" in decoder.decode(chunk, final=not chunk):
+                text = decoder.decode(chunk, final=not chunk)
+                if "\x00" in text or STRUCTURAL in text:
                     return None
                 if not chunk:
                     return codec

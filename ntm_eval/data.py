@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from itertools import chain, islice
 from operator import itemgetter
-from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from pydantic import BeforeValidator, ConfigDict, create_model
 
@@ -306,6 +306,8 @@ class RowReader:
         getter = itemgetter(*indices) if indices else None
         self.raws_of = getter if len(indices) > 1 else lambda cells: (getter(cells),)
         self.duplicates = DuplicateCheck(shown, keys.get("commune_code", 0) + 1)
+        #: Whether ``read`` gives each row to ``duplicates`` (``batch`` does it itself).
+        self.track_duplicates = True
         self.period = PeriodCheck(ruleset, shown)
 
     def read(self, line: int, cells: list[Any]) -> CommuneRow:
@@ -357,7 +359,8 @@ class RowReader:
             values=values,
             invalid=self.absent | bad if bad else self.absent,
         )
-        self.duplicates.see(row)
+        if self.track_duplicates:
+            self.duplicates.see(row)
         self.period.see(row)
         return row
 
@@ -551,24 +554,52 @@ class DuplicateCheck:
         self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of each repeat
 
     def see(self, row: CommuneRow) -> None:
-        code = row.code
-        if not code:
+        self.see_many((row.line,), (row.code,), (row.year,))
+
+    def see_digits(self, lines: Sequence[int], codes: Sequence[str],
+                   years: Sequence[int | None]) -> None:
+        """``see_many`` for codes that are all ASCII digits (what ``batch`` reads fast)."""
+        if any(len(code) > 7 for code in codes):
+            self.see_many(lines, codes, years)
             return
-        if len(code) <= 7 and code.isdigit() and code.isascii():
-            bitmap = self.bitmaps.get((row.year, len(code)))
-            if bitmap is None:
-                bitmap = self.bitmaps[(row.year, len(code))] = bytearray(10 ** len(code) // 8 + 1)
+        bitmaps, found = self.bitmaps, self.found
+        last, bitmap = None, None
+        for line, code, year in zip(lines, codes, years):
+            size = len(code)
+            if (year, size) != last:
+                last = (year, size)
+                bitmap = bitmaps.get(last)
+                if bitmap is None:
+                    bitmap = bitmaps[last] = bytearray(10 ** size // 8 + 1)
             n = int(code)
-            byte, bit = n >> 3, 1 << (n & 7)
-            if not bitmap[byte] & bit:
-                bitmap[byte] |= bit
-                return
-        else:
-            key = (code, row.year)
-            if key not in self.other:
-                self.other.add(key)
-                return
-        self.found.append((row.line, code, row.year))
+            bit = 1 << (n & 7)
+            if bitmap[n >> 3] & bit:
+                found.append((line, code, year))
+            else:
+                bitmap[n >> 3] |= bit
+
+    def see_many(self, lines: Iterable[int], codes: Iterable[str],
+                 years: Iterable[int | None]) -> None:
+        """See the rows with these lines, codes and years, in file order."""
+        bitmaps, other, found = self.bitmaps, self.other, self.found
+        for line, code, year in zip(lines, codes, years):
+            if not code:
+                continue
+            if len(code) <= 7 and code.isdigit() and code.isascii():
+                bitmap = bitmaps.get((year, len(code)))
+                if bitmap is None:
+                    bitmap = bitmaps[(year, len(code))] = bytearray(10 ** len(code) // 8 + 1)
+                n = int(code)
+                byte, bit = n >> 3, 1 << (n & 7)
+                if not bitmap[byte] & bit:
+                    bitmap[byte] |= bit
+                    continue
+            else:
+                key = (code, year)
+                if key not in other:
+                    other.add(key)
+                    continue
+            found.append((line, code, year))
 
     def finish(self, problems: list[Problem],
                keys: Callable[[], Iterable[tuple[int, str, int | None]]]) -> None:
@@ -602,9 +633,15 @@ class PeriodCheck:
         period, year = self.period, row.year
         if period is None or year is None or period.from_ <= year <= period.to:
             return
+        self.see_line(row.line, year)
+
+    def see_line(self, line: int, year: int) -> None:
+        """Note a row of a year outside the period (rows may come in any order)."""
         count, lines = self.outside.get(year, (0, []))
-        if len(lines) < 5:
-            lines.append(row.line)
+        if len(lines) < 5 or line < lines[-1]:
+            lines.append(line)
+            lines.sort()
+            del lines[5:]
         self.outside[year] = (count + 1, lines)
 
     def finish(self, problems: list[Problem]) -> None:

@@ -289,6 +289,15 @@ class Tally:
         self.statuses[commune.status] += 1
         self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
 
+    def add_many(self, statuses: list[str], status: str, met: int, count: int) -> None:
+        """Add ``count`` communes with the same verdict: criteria ``statuses`` in rule order,
+        overall ``status``, ``met`` criteria met."""
+        for (i, _), criterion_status in zip(self.items, statuses):
+            self.counts[i][criterion_status] += count
+        self.communes += count
+        self.statuses[status] += count
+        self.by_met[met] = self.by_met.get(met, 0) + count
+
     def summary(self) -> Summary:
         counts = self.counts
         return Summary(

@@ -122,6 +122,38 @@ def _scalar(x: Any) -> str:
     return dumps(x)
 
 
+# The pieces of a commune's JSON text, shared by ``CommuneEncoder`` and the column-wise
+# encoder of ``ntm_eval.batch`` (both must give exactly ``dumps(commune_dict(c))``).
+
+
+def names_text(name: str, district: str, province: str) -> str:
+    """``,"name":…,"district":…,"province":…``"""
+    return "".join((',"name":', _string(name), ',"district":', _string(district),
+                    ',"province":', _string(province)))
+
+
+def place_text(region: str | None, year: int | None) -> str:
+    """``,"region":…,"year":…,"line":`` (the line number follows)."""
+    return "".join((',"region":', "null" if region is None else _string(region),
+                    ',"year":', "null" if year is None else _scalar(year), ',"line":'))
+
+
+def verdict_text(status: str, met: int, total: int, not_met: list[str],
+                 not_evaluable: list[str]) -> str:
+    """``,"status":…`` to ``"criteria":[`` (the criteria follow)."""
+    return "".join((
+        ',"status":', _string(status), ',"criteria_met":', _scalar(met),
+        ',"criteria_total":', _scalar(total),
+        ',"not_met":[', ",".join(map(_string, not_met)),
+        '],"not_evaluable":[', ",".join(map(_string, not_evaluable)), '],"criteria":['))
+
+
+def criterion_head(id_: str, name: Any, sector: str) -> str:
+    """A criterion's text up to its status: ``{"id":…,"sector":…,"status":``"""
+    return "".join(('{"id":', _string(id_), ',"name":', _scalar(name.en), ',"name_vi":',
+                    _scalar(name.vi), ',"sector":', _scalar(sector), ',"status":'))
+
+
 class CommuneEncoder:
     """Encodes communes one by one, as ``dumps(commune_dict(c))`` would.
 
@@ -151,17 +183,11 @@ class CommuneEncoder:
                     cached.clear()
                 hit = cached[id(k)] = (self._criterion(k), k)
             texts.append(hit[0])
-        region = "null" if c.region is None else _string(c.region)
-        year = "null" if c.year is None else _scalar(c.year)
         return "".join((
-            '{"code":', _string(c.code), ',"name":', _string(c.name),
-            ',"district":', _string(c.district), ',"province":', _string(c.province),
-            ',"region":', region, ',"year":', year, ',"line":', _scalar(c.line),
-            ',"status":', _string(c.status), ',"criteria_met":', _scalar(c.criteria_met),
-            ',"criteria_total":', _scalar(c.criteria_total),
-            ',"not_met":[', ",".join(map(_string, c.not_met)),
-            '],"not_evaluable":[', ",".join(map(_string, c.not_evaluable)),
-            '],"criteria":[', ",".join(texts), "]}"))
+            '{"code":', _string(c.code), names_text(c.name, c.district, c.province),
+            place_text(c.region, c.year), _scalar(c.line),
+            verdict_text(c.status, c.criteria_met, c.criteria_total, c.not_met, c.not_evaluable),
+            ",".join(texts), "]}"))
 
     def _criterion(self, k: Any) -> str:
         cached = self._indicators
@@ -176,9 +202,7 @@ class CommuneEncoder:
         tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
         head = self._heads.get(k.id)
         if head is None or head[0] is not k.name or head[1] != k.sector:
-            head = self._heads[k.id] = (k.name, k.sector, "".join((
-                '{"id":', _string(k.id), ',"name":', _scalar(k.name.en), ',"name_vi":',
-                _scalar(k.name.vi), ',"sector":', _scalar(k.sector), ',"status":')))
+            head = self._heads[k.id] = (k.name, k.sector, criterion_head(k.id, k.name, k.sector))
         return "".join((head[2], _string(k.status), ',"indicators":[', ",".join(parts), tail))
 
     def _indicator(self, r: IndicatorResult) -> str:
@@ -208,6 +232,28 @@ def write(report: Report, stream: IO[str], **_: Any) -> None:
         if i:
             stream.write(",")
         stream.write(encoder.encode(commune))
+    stream.write("]" + tail + "\n")
+
+
+def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
+    """Run a ``stream.StreamedCheck`` for one JSON document: each commune's text is made
+    column by column (``ntm_eval.batch``), then the texts are sorted as the report orders
+    its communes. The text equals ``write`` of the plain report (a test compares them)."""
+    from operator import itemgetter
+
+    communes: list[tuple[tuple, bytes]] = []
+    report = check.run("json", communes.extend)
+    communes.sort(key=itemgetter(0))
+    head, tail = dumps(report_dict(report)).split('"communes":[]', 1)
+    body = b",".join(map(itemgetter(1), communes))
+    binary = getattr(stream, "buffer", None)
+    stream.write(head + '"communes":[')
+    if binary is None:
+        stream.write(body.decode())
+    else:
+        stream.flush()
+        binary.write(body)
+        binary.flush()
     stream.write("]" + tail + "\n")
 
 

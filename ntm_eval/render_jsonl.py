@@ -38,11 +38,16 @@ def write_summary(report: Any, stream: IO[str]) -> None:
 
 
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
-    """Run a ``stream.StreamedCheck``, writing each commune's line as soon as it is judged
-    (input order), then the summary line."""
-    encoder = rj.CommuneEncoder()
-    write_line = stream.write
-    report = check.run(lambda c: write_line('{"type":"commune",' + encoder.encode(c)[1:] + "\n"))
+    """Run a ``stream.StreamedCheck``, writing the lines of each batch of communes as soon
+    as they are judged (input order), then the summary line. The lines come as UTF-8 bytes:
+    they go to the stream's binary buffer when it has one."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        report = check.run("jsonl", lambda lines: stream.write(b"".join(lines).decode()))
+    else:
+        stream.flush()
+        report = check.run("jsonl", lambda lines: binary.write(b"".join(lines)))
+        binary.flush()
     write_summary(report, stream)
 
 

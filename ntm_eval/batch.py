@@ -1,0 +1,591 @@
+"""``check`` of a CSV file column by column: the fast lane.
+
+The records of a file come in batches of a few hundred (``csvfile.iter_batches``). Each
+batch is turned into columns, and each column is looked up, at C speed, in a cache of the
+distinct texts seen so far in that column: a national file holds a few hundred distinct
+texts per column, so nearly every cell is a cache hit. A measure's cache gives an *entry*:
+a small integer naming one judged result (``IndicatorResult``) and, for JSON, its text.
+The entry's high bits hold the result's status rank (met < not evaluable < not met), so a
+criterion's status is the rank of the largest entry of its measures (``map(max, …)``), and
+a commune's line is joined from ready-made pieces. Caches of measures whose thresholds are
+the same for every (region, year) of a batch are keyed by the cell text alone; the others
+by (group, text).
+
+Only rows that raise no problem take this lane. A row with a bad, ambiguous or missing
+cell, a name with look-alike letters, a province the unit list covers (its code and name
+are checked), the wrong number of cells, or no region or year is read, checked and judged
+one by one by the plain parts (``RowReader.read``, ``UnitCheck.keep``, ``Evaluator.row``),
+in its place. What the lane does at once for a batch — duplicates, years outside the
+period, provinces outside the unit list, the first value showing how the file uses number
+separators — it does in row order, as the plain path would. Tests compare every verdict,
+count, problem and output byte with the plain path, on clean, dirty and hostile files.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ntm_eval import render_json as rj
+from ntm_eval.data import CommuneRow, DataSet, _Invalid, open_rows, settled
+from ntm_eval.evaluate import Evaluator, Tally
+from ntm_eval.lookalike import fold_letters
+from ntm_eval.report import (MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult,
+                             Report, combine)
+from ntm_eval.rules import RuleSet
+from ntm_eval.units import UnitCheck, UnitList
+from ntm_eval.values import Ambiguous
+
+#: Records per batch: large enough to pay for the per-column calls, small enough to stay
+#: in the processor's caches (measured: 256–1024 are alike; 10,000 is a third slower).
+BATCH = 512
+#: Judged results kept before every cache starts again: memory stays flat on any file.
+ENTRY_BUDGET = 200_000
+_SHIFT = 28  # an entry is rank << _SHIFT | serial number
+_RANK = {MET: 0, NOT_EVALUABLE: 1, NOT_MET: 2}
+_STATUS = (MET, NOT_EVALUABLE, NOT_MET)
+_BAD = -1  # the entry or group of a cell this lane does not take (the row goes one by one)
+_ABSENT = object()  # the "cell" of a measure whose column the file lacks
+_IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "year")
+#: What a commune's JSON text starts with, by mode.
+_HEADS = {"jsonl": b'{"type":"commune","code":"', "json": b'{"code":"'}
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+class _Cache(dict):
+    """Text (or (group, text)) → entry; a text the lane does not take is not remembered,
+    so each of its cells calls ``make`` (which raises the lane's flag)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.make(key)
+        if value is not None and value != _BAD:
+            self[key] = value
+        return value
+
+
+@dataclass
+class _Group:
+    region: str
+    year: int
+    caches: list  # per measure: the text cache for this group's threshold lookup
+    place: bytes  # ,"region":…,"year":…,"line":
+    outside: bool  # the year is outside the rule set's period
+
+
+class Lane:
+    """Judges the batches of one CSV file. ``mode``: "jsonl" gives each commune as its JSON
+    line (bytes), "json" as (sort key, JSON text) — the report's order is by code, year and
+    line — and "results" as a ``CommuneResult``."""
+
+    def __init__(self, reader: Any, evaluator: Evaluator, check: UnitCheck, tally: Tally,
+                 mode: str) -> None:
+        self.reader, self.evaluator, self.check, self.tally = reader, evaluator, check, tally
+        self.mode = mode
+        self.encoder = rj.CommuneEncoder()
+        self.waiting: list[CommuneRow] = []
+        self.flag = False  # a cache met a cell this lane does not take
+        keys = reader.keys
+        criteria = evaluator.criteria
+        self.usable = all(k in keys for k in _IDENTITY) and bool(criteria) and \
+            all(len(span) for _, span in criteria)
+        if not self.usable:
+            return
+        self.cols = [keys[k] for k in _IDENTITY]
+        validate = {key: v for key, _, _, v in reader.identity}
+        self.read_region, self.read_year = validate["region"], validate["year"]
+        by_column = {key: (i, v) for key, i, _, v in reader.measures}
+        measures = evaluator.measures
+        #: per measure: (column index, or None when the file lacks it; validator)
+        self.plan = [by_column.get(m.column, (None, None)) for m in measures]
+        # what follows each indicator's text: a comma, or the end of its criterion (and of
+        # the commune, after the last)
+        last = {span.stop - 1 for _, span in criteria}
+        self.suffix = [("]}," if k != len(measures) - 1 else "]}]}") if k in last else ","
+                       for k in range(len(measures))]
+        self.heads = [[(rj.criterion_head(c.id, c.name, c.sector) + rj._string(s)
+                        + ',"indicators":[').encode() for s in _STATUS] for c, _ in criteria]
+        self.rank_of = {h: r for heads in self.heads for r, h in enumerate(heads)}
+        self.total = len(criteria)
+        self.ids = [c.id for c, _ in criteria]
+        self.period = evaluator.ruleset.period
+        #: name, district, province: cell text → its JSON piece (None: the row goes one by
+        #: one); value_of: piece → the name as read
+        self.value_of: dict[bytes, str] = {}
+        self.names = [_Cache(lambda raw, key=key: self._name(raw, key))
+                      for key in ('","name":', ',"district":')]
+        self.provinces = _Cache(self._province)
+        self.group_ids = _Cache(self._group)
+        self.groups: list[_Group] = []
+        self.patterns = _Cache(self._pattern)
+        self._forget()
+
+    # --- caches -------------------------------------------------------------------------
+
+    def _forget(self) -> None:
+        """Start every cache of judged results again (groups and names stay)."""
+        self.serial = 0
+        self.results: dict[int, Any] = {}  # entry → IndicatorResult
+        self.texts: dict[int, bytes] = {}  # entry → its JSON text and what follows it
+        self.by_lookup: dict[tuple, _Cache] = {}
+        self.mixed = [_Cache(self._mixed_maker(k)) for k in range(len(self.plan))]
+        self.criterion_results: list[dict] = [{} for _ in self.heads]
+        self.top = [_Cache(lambda entry, heads=heads: heads[entry >> _SHIFT])
+                    for heads in self.heads]  # largest entry of a criterion → its head
+        for group in self.groups:
+            group.caches = self._caches(group.region, group.year)
+
+    def _caches(self, region: str, year: int) -> list[_Cache]:
+        """The text cache of each measure for a group: groups whose threshold lookups are
+        equal share one (the threshold's type counts: 80 and 80.0 print apart)."""
+        caches = []
+        for k, m in enumerate(self.evaluator.measures):
+            lookup = m.lookup(region, year)
+            key = (k, type(lookup[0]), lookup)
+            cache = self.by_lookup.get(key)
+            if cache is None:
+                cache = self.by_lookup[key] = _Cache(
+                    lambda text, k=k, lookup=lookup: self._entry(k, lookup, text))
+            caches.append(cache)
+        return caches
+
+    def _mixed_maker(self, k: int) -> Callable[[tuple], int]:
+        def make(key: tuple) -> int:
+            gid, text = key
+            return self.groups[gid].caches[k][text]
+        return make
+
+    def _entry(self, k: int, lookup: tuple, text: Any) -> int:
+        m = self.evaluator.measures[k]
+        if text is _ABSENT:
+            result = m.judge(None, True, lookup)
+        else:
+            value = self.plan[k][1](_nfc(text))
+            if value.__class__ is _Invalid or value.__class__ is Ambiguous:
+                self.flag = True
+                return _BAD
+            result = m.judge(value, False, lookup)
+        entry = _RANK[result.status] << _SHIFT | self.serial
+        self.serial += 1
+        self.results[entry] = result
+        if self.mode != "results":
+            self.texts[entry] = (self.encoder._indicator(result) + self.suffix[k]).encode()
+        return entry
+
+    def _folded(self, raw: str) -> str | None:
+        """A name cell as ``RowReader.read`` reads it; None when it holds look-alike letters
+        (the row goes one by one, to be reported)."""
+        text = _nfc(raw)
+        if not text.isascii():
+            folded = fold_letters(text)
+            if folded.replaced or folded.foreign:
+                return None
+            text = folded.text
+        return " ".join(text.split())
+
+    def _piece(self, key: str, name: str) -> bytes:
+        piece = (key + rj._string(name)).encode()
+        self.value_of[piece] = name
+        return piece
+
+    def _name(self, raw: str, key: str) -> bytes | None:
+        name = self._folded(raw)
+        if name is None:
+            self.flag = True
+            return None
+        return self._piece(key, name)
+
+    def _province(self, raw: str) -> bytes | None:
+        name = self._folded(raw)
+        if name:
+            check = self.check
+            covered = check.covered.get(name)
+            if covered is None:
+                covered = check.units.covers_province(name)
+                if len(check.covered) < 4096:
+                    check.covered[name] = covered
+        if not name or covered:  # the unit list checks its code and name: one by one
+            self.flag = True
+            return None
+        return self._piece(',"province":', name)
+
+    def _group(self, key: tuple[str, str]) -> int:
+        region_raw, year_raw = key
+        region = self._folded(region_raw)
+        region = None if region is None else self.read_region(region)
+        year = self.read_year(_nfc(year_raw))
+        if region is None or year is None or region.__class__ is _Invalid \
+                or year.__class__ is _Invalid:
+            self.flag = True
+            return _BAD
+        for gid, group in enumerate(self.groups):
+            if group.region == region and group.year == year:
+                return gid
+        period = self.period
+        self.groups.append(_Group(region, year, self._caches(region, year),
+                                  rj.place_text(region, year).encode(),
+                                  period is not None and not period.from_ <= year <= period.to))
+        return len(self.groups) - 1
+
+    def _pattern(self, heads: tuple) -> tuple:
+        """A commune's verdict from its criteria's heads: (its JSON text from the status to
+        the criteria, status, criteria met)."""
+        if len(self.patterns) >= ENTRY_BUDGET:
+            self.patterns.clear()
+        ranks = list(map(self.rank_of.__getitem__, heads))
+        ids = self.ids
+        status = _STATUS[max(ranks)]
+        met = ranks.count(0)
+        text = rj.verdict_text(status, met, self.total,
+                               [i for i, r in zip(ids, ranks) if r == 2],
+                               [i for i, r in zip(ids, ranks) if r == 1])
+        return text.encode(), status, met
+
+    # --- a batch ------------------------------------------------------------------------
+
+    def batch(self, lines: Sequence[int], rows: list[list[str]]) -> list:
+        """The communes of one batch, in input order. Rows that wait for the end of the file
+        (an ambiguous number) or are not evaluated (a ward) give nothing."""
+        width = self.reader.width
+        if not self.usable:
+            return self._one_by_one(lines, rows, {})
+        if len(self.results) > ENTRY_BUDGET:
+            self._forget()
+        if all(len(r) == width for r in rows):
+            return self._columns(lines, rows, range(len(rows)), rows)
+        taken = [i for i, r in enumerate(rows) if len(r) == width]
+        if not taken:
+            return self._one_by_one(lines, rows, {})
+        return self._columns(lines, rows, taken, [rows[i] for i in taken])
+
+    def _columns(self, lines: Sequence[int], rows: list[list[str]], taken: Sequence[int],
+                 frows: list[list[str]]) -> list:
+        n = len(frows)
+        cols = list(zip(*frows))
+        ci, ni, di, pi, ri, yi = self.cols
+        bad: set[int] = set()  # positions in frows that go one by one
+
+        def note(column: list, mark: Any) -> None:
+            if self.flag:
+                self.flag = False
+                bad.update(i for i, x in enumerate(column) if x is mark or x == mark)
+
+        codes = cols[ci]
+        joined = "".join(codes)
+        if not (joined.isdigit() and joined.isascii()) or "" in codes:
+            bad.update(i for i, c in enumerate(codes) if not (c.isdigit() and c.isascii()))
+        names = list(map(self.names[0].__getitem__, cols[ni]))
+        note(names, None)
+        districts = list(map(self.names[1].__getitem__, cols[di]))
+        note(districts, None)
+        provinces = list(map(self.provinces.__getitem__, cols[pi]))
+        note(provinces, None)
+        gids = list(map(self.group_ids.__getitem__, zip(cols[ri], cols[yi])))
+        note(gids, _BAD)
+        if len(bad) == n:
+            return self._one_by_one(lines, rows, {})
+        if _BAD in gids:  # any group does for their lookups: those rows go one by one
+            some = next(g for g in gids if g != _BAD)
+            gids = [some if g == _BAD else g for g in gids]
+        groups = self.groups
+        present = set(gids)
+
+        seen = self.reader.numbers.seen
+        known = len(seen)
+        entries = []
+        for k, (index, _) in enumerate(self.plan):
+            column = cols[index] if index is not None else repeat(_ABSENT, n)
+            caches = {id(c): c for c in (groups[g].caches[k] for g in present)}
+            if len(caches) == 1:
+                got = list(map(next(iter(caches.values())).__getitem__, column))
+            else:
+                got = list(map(self.mixed[k].__getitem__, zip(gids, column)))
+            note(got, _BAD)
+            entries.append(got)
+        if len(seen) != known:  # new evidence: its first value in row order, as read() does
+            self._first_evidence(rows, list(seen)[known:])
+
+        # a criterion's status is the rank of its largest entry; its head says it
+        tops = []
+        for (_, span), top in zip(self.evaluator.criteria, self.top):
+            parts = entries[span.start:span.stop]
+            largest = parts[0] if len(parts) == 1 else list(map(max, *parts))
+            tops.append(list(map(top.__getitem__, largest)))
+        heads = list(zip(*tops))
+        verdicts = list(map(self.patterns.__getitem__, heads))
+
+        good = [i for i in range(n) if i not in bad] if bad else range(n)
+        whole = not bad and len(taken) == len(rows)
+        fast_lines = lines if whole else [lines[taken[i]] for i in good]
+        slow = self._slow_rows(rows, taken, bad)
+        self._row_order_checks(lines, rows, taken, slow, good, codes, gids, provinces)
+        self._tally(tops, verdicts, good if bad else None)
+
+        if self.mode == "results":
+            made = self._results(good, codes, names, districts, provinces, gids, fast_lines,
+                                 verdicts, entries)
+        else:
+            pick = (lambda column: column) if not bad else \
+                (lambda column: [column[i] for i in good])
+            made = self._texts(pick, len(good), codes, names, districts, provinces, gids,
+                               fast_lines, verdicts, entries, tops)
+        if whole:
+            return made
+        out: list = [None] * len(rows)
+        for i, item in zip(good, made):
+            out[taken[i]] = item
+        for p, cells in slow.items():
+            out[p] = self._one(lines[p], cells)
+        return [x for x in out if x is not None]
+
+    def _tally(self, tops: list[list[bytes]], verdicts: list[tuple], good: list | None
+               ) -> None:
+        """Count the lane's communes of a batch: criteria by their heads, communes by
+        verdict (C-speed counts over columns)."""
+        if good is not None:
+            tops = [[column[i] for i in good] for column in tops]
+            verdicts = [verdicts[i] for i in good]
+        tally = self.tally
+        for (criterion, _), column, heads in zip(self.evaluator.criteria, tops, self.heads):
+            counts = tally.counts[criterion.id]
+            for head, count in Counter(column).items():
+                counts[_STATUS[self.rank_of[head]]] += count
+        tally.communes += len(verdicts)
+        for status, count in Counter(map(itemgetter(1), verdicts)).items():
+            tally.statuses[status] += count
+        by_met = tally.by_met
+        for met, count in Counter(map(itemgetter(2), verdicts)).items():
+            by_met[met] = by_met.get(met, 0) + count
+
+    def _texts(self, pick: Callable, m: int, codes, names, districts, provinces, gids,
+               lines, verdicts, entries, tops) -> list:
+        texts = self.texts.__getitem__
+        groups = self.groups
+        code_texts = "\x1f".join(pick(codes)).encode().split(b"\x1f")
+        line_texts = "\x1f".join(map(str, lines)).encode().split(b"\x1f")
+        parts = [repeat(_HEADS[self.mode], m), code_texts, pick(names), pick(districts),
+                 pick(provinces), [groups[g].place for g in pick(gids)], line_texts,
+                 [v[0] for v in pick(verdicts)]]
+        for (_, span), top in zip(self.evaluator.criteria, tops):
+            parts.append(pick(top))
+            parts += [list(map(texts, pick(entries[k]))) for k in span]
+        if self.mode == "jsonl":
+            parts.append(repeat(b"\n", m))
+            return list(map(b"".join, zip(*parts)))
+        years = [groups[g].year for g in pick(gids)]
+        return list(zip(zip(pick(codes), years, lines), map(b"".join, zip(*parts))))
+
+    def _results(self, good, codes, names, districts, provinces, gids, lines, verdicts,
+                 entries) -> list:
+        results, value_of, groups = self.results, self.value_of, self.groups
+        plan = list(zip(self.evaluator.criteria, self.criterion_results))
+        out = []
+        rows = list(zip(*entries))
+        for i, line in zip(good, lines):
+            row = rows[i]
+            criteria = []
+            for (criterion, span), cache in plan:
+                key = row[span.start:span.stop]
+                result = cache.get(key)
+                if result is None:
+                    parts = tuple(map(results.__getitem__, key))
+                    result = CriterionResult(criterion.id, criterion.name, criterion.sector,
+                                             combine([r.status for r in parts]), parts)
+                    if len(cache) >= 50_000:
+                        cache.clear()
+                    cache[key] = result
+                criteria.append(result)
+            _, status, met = verdicts[i]
+            group = groups[gids[i]]
+            out.append(CommuneResult(
+                code=codes[i], name=value_of[names[i]], district=value_of[districts[i]],
+                province=value_of[provinces[i]], region=group.region, year=group.year,
+                line=line, status=status, criteria_met=met, criteria_total=self.total,
+                criteria=tuple(criteria)))
+        return out
+
+    # --- what the plain path does row by row ----------------------------------------------
+
+    def _slow_rows(self, rows: list[list[str]], taken: Sequence[int], bad: set[int]
+                   ) -> dict[int, list[str]]:
+        """The rows (by position) to read one by one, their cells NFC-normalised; blank
+        rows are left out (the plain reader skips them)."""
+        if not bad and len(taken) == len(rows):
+            return {}
+        positions = set(range(len(rows))).difference(taken) if len(taken) != len(rows) \
+            else set()
+        positions.update(taken[i] for i in bad)
+        slow = {}
+        for p in sorted(positions):
+            cells = [_nfc(c) for c in rows[p]]
+            if any(c.strip() for c in cells):
+                slow[p] = cells
+        return slow
+
+    def _row_order_checks(self, lines, rows, taken, slow, good, codes, gids, provinces
+                          ) -> None:
+        """Duplicates, years outside the period and provinces outside the unit list, for the
+        rows of the lane and, for duplicates, those read one by one (in row order)."""
+        groups = self.groups
+        years = [groups[g].year for g in gids]
+        duplicates = self.reader.duplicates
+        if not slow and len(good) == len(codes):  # codes of ASCII digits, every one
+            duplicates.see_digits(lines if len(taken) == len(rows) else
+                                  [lines[p] for p in taken], codes, years)
+        else:
+            keys: list[tuple[int, str, int | None]] = []
+            fast = dict(zip((taken[i] for i in good), good))
+            for p in range(len(rows)):
+                if p in slow:
+                    keys.append(self.reader.key_of(lines[p], slow[p]))
+                elif p in fast:
+                    i = fast[p]
+                    keys.append((lines[p], codes[i], years[i]))
+            if keys:
+                duplicates.see_many(*zip(*keys))
+        if any(groups[g].outside for g in set(gids)):
+            period = self.reader.period
+            for i in good:
+                if groups[gids[i]].outside:
+                    period.see_line(lines[taken[i]], years[i])
+        elsewhere, value_of = self.check.elsewhere, self.value_of
+        column = provinces if len(good) == len(provinces) else [provinces[i] for i in good]
+        for piece, count in Counter(column).items():
+            first = lines[taken[good[column.index(piece)]]]
+            province = value_of[piece]
+            had, was = elsewhere.get(province, (0, first))
+            elsewhere[province] = (had + count, min(was, first))
+
+    def _first_evidence(self, rows: list[list[str]], new: list[str]) -> None:
+        """Record, for evidence of the file's number separators first shown in this batch,
+        the first value showing it in row order (the lane read the cells column by
+        column)."""
+        from ntm_eval.values import read_number
+
+        seen = self.reader.numbers.seen
+        wanted = set(new)
+        for evidence in new:
+            del seen[evidence]
+        kinds = self.reader.kinds
+        plan = [(i, kinds[key] == "pct") for key, i, _, _ in self.reader.measures
+                if kinds[key] != "bool"]
+        for cells in rows:
+            for i, percent in plan:
+                if i < len(cells):
+                    text = _nfc(cells[i])
+                    read = read_number(text, percent)
+                    if read is not None:
+                        for evidence in read[1]:
+                            if evidence in wanted and evidence not in seen:
+                                seen[evidence] = text.strip()
+            if wanted <= seen.keys():
+                return
+
+    def _one_by_one(self, lines: Sequence[int], rows: list[list[str]], _: dict) -> list:
+        slow = self._slow_rows(rows, (), set())
+        keys = [self.reader.key_of(lines[p], cells) for p, cells in slow.items()]
+        if keys:
+            self.reader.duplicates.see_many(*zip(*keys))
+        out = [self._one(lines[p], cells) for p, cells in slow.items()]
+        return [x for x in out if x is not None]
+
+    def _one(self, line: int, cells: list[str]) -> Any:
+        reader = self.reader
+        before = len(reader.ambiguous)
+        row = reader.read(line, cells)
+        if len(reader.ambiguous) != before:
+            self.waiting.append(row)
+            return None
+        return self._judged(row)
+
+    def _judged(self, row: CommuneRow) -> Any:
+        if not self.check.keep(row):
+            return None
+        commune = self.evaluator.row(row)
+        self.tally.add(commune)
+        if self.mode == "results":
+            return commune
+        text = self.encoder.encode(commune)
+        if self.mode == "jsonl":
+            return ('{"type":"commune",' + text[1:] + "\n").encode()
+        return (commune.code, commune.year or 0, commune.line), text.encode()
+
+    def finish(self) -> list:
+        """The rows that waited for the whole file to settle an ambiguous number."""
+        reader = self.reader
+        fixes: dict[int, dict] = {}
+        for line, key, number in reader.ambiguous:
+            fixes.setdefault(line, {})[key] = reader.settle(number, line, key)
+        reader.ambiguous = []
+        out = [self._judged(settled(row, fixes[row.line])) for row in self.waiting]
+        self.waiting = []
+        return [x for x in out if x is not None]
+
+
+def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
+        send: Callable[[list], None], shown: str | None = None,
+        encoding: str | None = None) -> Report:
+    """Check the CSV file ``path``, giving ``send`` the communes of each batch (see
+    ``Lane`` for ``mode``) in input order, rows that waited for the end of the file last.
+    Returns the report without its communes. Raises ``InputError`` as ``data.load_csv``
+    does when the file as a whole cannot be used (before any commune is sent)."""
+    import gc
+
+    from ntm_eval.csvfile import iter_batches, iter_records
+    from ntm_eval.headers import HeaderMatcher
+
+    shown = shown or str(path)
+    matcher = HeaderMatcher(ruleset)
+    batches = iter_batches(path, shown, lambda cell: matcher.match(cell) is not None,
+                           encoding, BATCH)
+    header, rest = None, None
+    for lines, rows in batches:
+        for j, cells in enumerate(rows):
+            cells = [_nfc(c) for c in cells]
+            if any(c.strip() for c in cells):
+                header, rest = (lines[j], cells), (lines[j + 1:], rows[j + 1:])
+                break
+        if header is not None:
+            break
+    reader, _ = open_rows(iter([header] if header else []), shown, ruleset, matcher, None)
+    reader.track_duplicates = False  # the lane sees (code, year) in row order itself
+    columns = {key: i + 1 for key, i in reader.keys.items()}
+    place = DataSet(shown, (), (), columns, reader.headers, None)  # locates unit problems
+    check = UnitCheck(place, units)
+    tally = Tally.of(ruleset)
+    lane = Lane(reader, Evaluator(ruleset), check, tally, mode)
+    # Judging builds many small objects that form no cycles: the cyclic collector would
+    # only scan them again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if rest is not None and rest[1]:
+            send(lane.batch(*rest))
+        for lines, rows in batches:
+            send(lane.batch(lines, rows))
+        send(lane.finish())
+    finally:
+        if enabled:
+            gc.enable()
+
+    def keys():  # (line, code, year) of every row again, to name a duplicate's first line
+        return (reader.key_of(line, cells) for line, cells in
+                iter_records(path, shown, lambda cell: matcher.match(cell) is not None,
+                             encoding) if line > reader.header_line)
+
+    problems = check.merge(reader.finish_problems(keys))
+    return Report(ruleset=ruleset, input_path=shown, input_rows=tally.communes,
+                  summary=tally.summary(), communes=(), problems=problems)
