@@ -121,6 +121,8 @@ class Lane:
         self.rank_of = {h: r for heads in self.heads for r, h in enumerate(heads)}
         self.total = len(criteria)
         self.ids = [c.id for c, _ in criteria]
+        self.all_met = (rj.verdict_text(MET, self.total, self.total, [], []).encode(), MET,
+                        self.total)
         self.period = evaluator.ruleset.period
         #: name, district, province: cell text → its JSON piece (None: the row goes one by
         #: one); value_of: piece → the name as read
@@ -142,7 +144,7 @@ class Lane:
         self.texts: dict[int, bytes] = {}  # entry → its JSON text and what follows it
         self.by_lookup: dict[tuple, _Cache] = {}
         self.mixed = [_Cache(self._mixed_maker(k)) for k in range(len(self.plan))]
-        self.criterion_results: list[dict] = [{} for _ in self.heads]
+        self.criterion_results = [_Cache(self._criterion_maker(c)) for c in range(self.total)]
         self.top = [_Cache(lambda entry, heads=heads: heads[entry >> _SHIFT])
                     for heads in self.heads]  # largest entry of a criterion → its head
         for group in self.groups:
@@ -249,6 +251,8 @@ class Lane:
         ids = self.ids
         status = _STATUS[max(ranks)]
         met = ranks.count(0)
+        if met == self.total:  # the usual verdict of a good year
+            return self.all_met
         text = rj.verdict_text(status, met, self.total,
                                [i for i, r in zip(ids, ranks) if r == 2],
                                [i for i, r in zip(ids, ranks) if r == 1])
@@ -390,32 +394,34 @@ class Lane:
 
     def _results(self, good, codes, names, districts, provinces, gids, lines, verdicts,
                  entries) -> list:
-        results, value_of, groups = self.results, self.value_of, self.groups
-        plan = list(zip(self.evaluator.criteria, self.criterion_results))
-        out = []
-        rows = list(zip(*entries))
-        for i, line in zip(good, lines):
-            row = rows[i]
-            criteria = []
-            for (criterion, span), cache in plan:
-                key = row[span.start:span.stop]
-                result = cache.get(key)
-                if result is None:
-                    parts = tuple(map(results.__getitem__, key))
-                    result = CriterionResult(criterion.id, criterion.name, criterion.sector,
-                                             combine([r.status for r in parts]), parts)
-                    if len(cache) >= 50_000:
-                        cache.clear()
-                    cache[key] = result
-                criteria.append(result)
-            _, status, met = verdicts[i]
-            group = groups[gids[i]]
-            out.append(CommuneResult(
-                code=codes[i], name=value_of[names[i]], district=value_of[districts[i]],
-                province=value_of[provinces[i]], region=group.region, year=group.year,
-                line=line, status=status, criteria_met=met, criteria_total=self.total,
-                criteria=tuple(criteria)))
-        return out
+        pick = (lambda column: column) if len(good) == len(codes) else \
+            (lambda column: [column[i] for i in good])
+        columns = []  # per criterion: its result for each row
+        for (_, span), cache in zip(self.evaluator.criteria, self.criterion_results):
+            if len(cache) >= 50_000:
+                cache.clear()
+            keys = pick(entries[span.start]) if len(span) == 1 else \
+                pick(list(zip(*entries[span.start:span.stop])))
+            columns.append(list(map(cache.__getitem__, keys)))
+        value = self.value_of.__getitem__
+        groups = [self.groups[g] for g in pick(gids)]
+        verdicts = pick(verdicts)
+        total = self.total
+        return list(map(
+            CommuneResult, pick(codes), map(value, pick(names)), map(value, pick(districts)),
+            map(value, pick(provinces)), [g.region for g in groups], [g.year for g in groups],
+            lines, map(itemgetter(1), verdicts), map(itemgetter(2), verdicts), repeat(total),
+            zip(*columns)))
+
+    def _criterion_maker(self, c: int) -> Callable[[Any], CriterionResult]:
+        criterion, span = self.evaluator.criteria[c]
+        results = self.results
+
+        def make(key: Any) -> CriterionResult:
+            parts = (results[key],) if len(span) == 1 else tuple(map(results.__getitem__, key))
+            return CriterionResult(criterion.id, criterion.name, criterion.sector,
+                                   combine([r.status for r in parts]), parts)
+        return make
 
     # --- what the plain path does row by row ----------------------------------------------
 

@@ -46,7 +46,7 @@ def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
         report = check.run("jsonl", lambda lines: stream.write(b"".join(lines).decode()))
     else:
         stream.flush()
-        report = check.run("jsonl", lambda lines: binary.write(b"".join(lines)))
+        report = check.run("jsonl", binary.writelines)
         binary.flush()
     write_summary(report, stream)
 
