@@ -88,8 +88,9 @@ class _Group:
 
 class Lane:
     """Judges the batches of one CSV file. ``mode``: "jsonl" gives each commune as its JSON
-    line (bytes), "json" as (sort key, JSON text) — the report's order is by code, year and
-    line — and "results" as a ``CommuneResult``."""
+    line in pieces (a tuple of bytes, to join or write one after another), "json" as (sort
+    key, JSON text) — the report's order is by code, year and line — and "results" as a
+    ``CommuneResult``."""
 
     def __init__(self, reader: Any, evaluator: Evaluator, check: UnitCheck, tally: Tally,
                  mode: str) -> None:
@@ -119,8 +120,19 @@ class Lane:
         self.heads = [[(rj.criterion_head(c.id, c.name, c.sector) + rj._string(s)
                         + ',"indicators":[').encode() for s in _STATUS] for c, _ in criteria]
         self.rank_of = {h: r for heads in self.heads for r, h in enumerate(heads)}
+        #: the criterion a measure alone makes up: its text starts with the head
+        self.alone = {span.start: c for c, (_, span) in enumerate(criteria) if len(span) == 1}
+        #: criteria judged from the tuple of their cells (one lookup a row, see ``_joint``);
+        #: a criterion whose tuples rarely repeat goes back to one lookup a measure
+        self.joint = [len(span) > 1 for _, span in criteria]
+        self.batches = 0
         self.total = len(criteria)
-        self.ids = [c.id for c, _ in criteria]
+        self.quoted = [rj._string(c.id) for c, _ in criteria]
+        self.verdict_format = rj.verdict_text("@S@", 0, self.total, ["@N@"], ["@E@"]).replace(
+            "%", "%%").replace('"@S@"', "%s").replace(
+            '"criteria_met":0', '"criteria_met":%d').replace('"@N@"', "%s").replace(
+            '"@E@"', "%s")
+        self.quoted_status = [rj._string(s) for s in _STATUS]
         self.all_met = (rj.verdict_text(MET, self.total, self.total, [], []).encode(), MET,
                         self.total)
         self.period = evaluator.ruleset.period
@@ -140,10 +152,14 @@ class Lane:
     def _forget(self) -> None:
         """Start every cache of judged results again (groups and names stay)."""
         self.serial = 0
+        self.stored = 0  # criterion results made from measure entries
         self.results: dict[int, Any] = {}  # entry → IndicatorResult
         self.texts: dict[int, bytes] = {}  # entry → its JSON text and what follows it
         self.by_lookup: dict[tuple, _Cache] = {}
         self.mixed = [_Cache(self._mixed_maker(k)) for k in range(len(self.plan))]
+        self.joints: dict[tuple, _Cache] = {}  # (criterion, its measures' caches) → cache
+        self.mixed_joints = [_Cache(self._joint_maker(c, None)) for c in range(len(self.heads))]
+        self.misses = [0] * len(self.heads)  # of joint caches, in this batch
         self.criterion_results = [_Cache(self._criterion_maker(c)) for c in range(self.total)]
         self.top = [_Cache(lambda entry, heads=heads: heads[entry >> _SHIFT])
                     for heads in self.heads]  # largest entry of a criterion → its head
@@ -184,8 +200,41 @@ class Lane:
         self.serial += 1
         self.results[entry] = result
         if self.mode != "results":
-            self.texts[entry] = (self.encoder._indicator(result) + self.suffix[k]).encode()
+            text = (self.encoder._indicator(result) + self.suffix[k]).encode()
+            c = self.alone.get(k)
+            self.texts[entry] = text if c is None else self.heads[c][entry >> _SHIFT] + text
         return entry
+
+    def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
+        """The entry of criterion ``c`` for a tuple of its cells (with ``caches``, one per
+        measure) or for (group, cells…) (without): its text is the criterion's whole text;
+        its result (mode "results") the ``CriterionResult``."""
+        criterion, span = self.evaluator.criteria[c]
+        ks = list(span)
+
+        def make(key: tuple) -> int:
+            self.misses[c] += 1
+            if caches is None:
+                measure_caches = self.groups[key[0]].caches
+                parts = [measure_caches[k][text] for k, text in zip(ks, key[1:])]
+            else:
+                parts = [cache[text] for cache, text in zip(caches, key)]
+            if _BAD in parts:
+                return _BAD
+            entry = max(parts) >> _SHIFT << _SHIFT | self.serial
+            self.serial += 1
+            if self.mode == "results":
+                results = tuple(map(self.results.__getitem__, parts))
+                self.criterion_results[c][entry] = CriterionResult(
+                    criterion.id, criterion.name, criterion.sector,
+                    combine([r.status for r in results]), results)
+                self.results[entry] = None  # counted against the budget
+            else:
+                self.texts[entry] = self.heads[c][entry >> _SHIFT] + b"".join(
+                    map(self.texts.__getitem__, parts))
+                self.results[entry] = None
+            return entry
+        return make
 
     def _folded(self, raw: str) -> str | None:
         """A name cell as ``RowReader.read`` reads it; None when it holds look-alike letters
@@ -248,14 +297,15 @@ class Lane:
         if len(self.patterns) >= ENTRY_BUDGET:
             self.patterns.clear()
         ranks = list(map(self.rank_of.__getitem__, heads))
-        ids = self.ids
+        ids = self.quoted
         status = _STATUS[max(ranks)]
         met = ranks.count(0)
         if met == self.total:  # the usual verdict of a good year
             return self.all_met
-        text = rj.verdict_text(status, met, self.total,
-                               [i for i, r in zip(ids, ranks) if r == 2],
-                               [i for i, r in zip(ids, ranks) if r == 1])
+        text = self.verdict_format % (
+            self.quoted_status[max(ranks)], met,
+            ",".join([q for q, r in zip(ids, ranks) if r == 2]),
+            ",".join([q for q, r in zip(ids, ranks) if r == 1]))
         return text.encode(), status, met
 
     # --- a batch ------------------------------------------------------------------------
@@ -266,7 +316,7 @@ class Lane:
         width = self.reader.width
         if not self.usable:
             return self._one_by_one(lines, rows, {})
-        if len(self.results) > ENTRY_BUDGET:
+        if len(self.results) + self.stored > ENTRY_BUDGET:
             self._forget()
         if all(len(r) == width for r in rows):
             return self._columns(lines, rows, range(len(rows)), rows)
@@ -309,25 +359,39 @@ class Lane:
 
         seen = self.reader.numbers.seen
         known = len(seen)
-        entries = []
-        for k, (index, _) in enumerate(self.plan):
-            column = cols[index] if index is not None else repeat(_ABSENT, n)
-            caches = {id(c): c for c in (groups[g].caches[k] for g in present)}
-            if len(caches) == 1:
-                got = list(map(next(iter(caches.values())).__getitem__, column))
-            else:
-                got = list(map(self.mixed[k].__getitem__, zip(gids, column)))
-            note(got, _BAD)
-            entries.append(got)
+        entries: list = [None] * len(self.plan)  # per measure judged alone: its entries
+        columns = []  # per criterion: the entries it is judged by (its largest, or joint)
+        plan = self.plan
+        for c, ((_, span), top) in enumerate(zip(self.evaluator.criteria, self.top)):
+            texts = [cols[plan[k][0]] if plan[k][0] is not None else repeat(_ABSENT, n)
+                     for k in span]
+            if self.joint[c]:
+                caches = [self._cache_of(k, present, gids) for k in span]
+                if None in caches:
+                    got = list(map(self.mixed_joints[c].__getitem__, zip(gids, *texts)))
+                else:
+                    key = (c, *map(id, caches))
+                    cache = self.joints.get(key)
+                    if cache is None:
+                        cache = self.joints[key] = _Cache(self._joint_maker(c, caches))
+                    got = list(map(cache.__getitem__, zip(*texts)))
+                note(got, _BAD)
+                columns.append(got)
+                continue
+            for k, column in zip(span, texts):
+                cache = self._cache_of(k, present, gids)
+                got = list(map(cache.__getitem__, column)) if cache is not None else \
+                    list(map(self.mixed[k].__getitem__, zip(gids, column)))
+                note(got, _BAD)
+                entries[k] = got
+            parts = entries[span.start:span.stop]
+            columns.append(parts[0] if len(parts) == 1 else list(map(max, *parts)))
         if len(seen) != known:  # new evidence: its first value in row order, as read() does
             self._first_evidence(rows, list(seen)[known:])
+        self._choose(n)
 
         # a criterion's status is the rank of its largest entry; its head says it
-        tops = []
-        for (_, span), top in zip(self.evaluator.criteria, self.top):
-            parts = entries[span.start:span.stop]
-            largest = parts[0] if len(parts) == 1 else list(map(max, *parts))
-            tops.append(list(map(top.__getitem__, largest)))
+        tops = [list(map(top.__getitem__, column)) for top, column in zip(self.top, columns)]
         heads = list(zip(*tops))
         verdicts = list(map(self.patterns.__getitem__, heads))
 
@@ -340,12 +404,12 @@ class Lane:
 
         if self.mode == "results":
             made = self._results(good, codes, names, districts, provinces, gids, fast_lines,
-                                 verdicts, entries)
+                                 verdicts, entries, columns)
         else:
             pick = (lambda column: column) if not bad else \
                 (lambda column: [column[i] for i in good])
             made = self._texts(pick, len(good), codes, names, districts, provinces, gids,
-                               fast_lines, verdicts, entries, tops)
+                               fast_lines, verdicts, entries, tops, columns)
         if whole:
             return made
         out: list = [None] * len(rows)
@@ -374,8 +438,25 @@ class Lane:
         for met, count in Counter(map(itemgetter(2), verdicts)).items():
             by_met[met] = by_met.get(met, 0) + count
 
+    def _cache_of(self, k: int, present: set[int], gids: list[int]) -> _Cache | None:
+        """Measure ``k``'s text cache when every group of the batch shares one, else None
+        (the batch's cells are then looked up by (group, text))."""
+        groups = self.groups
+        first = groups[gids[0]].caches[k]
+        return first if all(groups[g].caches[k] is first for g in present) else None
+
+    def _choose(self, n: int) -> None:
+        """After the first batches, judge measure by measure the criteria whose tuples of
+        cells rarely repeat (misses cost more than lookups save)."""
+        self.batches += 1
+        if self.batches >= 8:
+            for c, misses in enumerate(self.misses):
+                if self.joint[c] and misses * 4 > n:
+                    self.joint[c] = False
+        self.misses = [0] * len(self.misses)
+
     def _texts(self, pick: Callable, m: int, codes, names, districts, provinces, gids,
-               lines, verdicts, entries, tops) -> list:
+               lines, verdicts, entries, tops, columns) -> list:
         texts = self.texts.__getitem__
         groups = self.groups
         code_texts = "\x1f".join(pick(codes)).encode().split(b"\x1f")
@@ -383,24 +464,26 @@ class Lane:
         parts = [repeat(_HEADS[self.mode], m), code_texts, pick(names), pick(districts),
                  pick(provinces), [groups[g].place for g in pick(gids)], line_texts,
                  [v[0] for v in pick(verdicts)]]
-        for (_, span), top in zip(self.evaluator.criteria, tops):
-            parts.append(pick(top))
-            parts += [list(map(texts, pick(entries[k]))) for k in span]
+        for (_, span), top, column in zip(self.evaluator.criteria, tops, columns):
+            if len(span) == 1 or entries[span.start] is None:  # its text is whole
+                parts.append(list(map(texts, pick(column))))
+            else:
+                parts.append(pick(top))
+                parts += [list(map(texts, pick(entries[k]))) for k in span]
         if self.mode == "jsonl":
             parts.append(repeat(b"\n", m))
-            return list(map(b"".join, zip(*parts)))
+            return list(zip(*parts))
         years = [groups[g].year for g in pick(gids)]
         return list(zip(zip(pick(codes), years, lines), map(b"".join, zip(*parts))))
 
     def _results(self, good, codes, names, districts, provinces, gids, lines, verdicts,
-                 entries) -> list:
+                 entries, judged) -> list:
         pick = (lambda column: column) if len(good) == len(codes) else \
             (lambda column: [column[i] for i in good])
         columns = []  # per criterion: its result for each row
-        for (_, span), cache in zip(self.evaluator.criteria, self.criterion_results):
-            if len(cache) >= 50_000:
-                cache.clear()
-            keys = pick(entries[span.start]) if len(span) == 1 else \
+        for (_, span), cache, column in zip(self.evaluator.criteria, self.criterion_results,
+                                            judged):
+            keys = pick(column) if len(span) == 1 or entries[span.start] is None else \
                 pick(list(zip(*entries[span.start:span.stop])))
             columns.append(list(map(cache.__getitem__, keys)))
         value = self.value_of.__getitem__
@@ -418,6 +501,7 @@ class Lane:
         results = self.results
 
         def make(key: Any) -> CriterionResult:
+            self.stored += 1
             parts = (results[key],) if len(span) == 1 else tuple(map(results.__getitem__, key))
             return CriterionResult(criterion.id, criterion.name, criterion.sector,
                                    combine([r.status for r in parts]), parts)
@@ -526,7 +610,7 @@ class Lane:
             return commune
         text = self.encoder.encode(commune)
         if self.mode == "jsonl":
-            return ('{"type":"commune",' + text[1:] + "\n").encode()
+            return (('{"type":"commune",' + text[1:] + "\n").encode(),)
         return (commune.code, commune.year or 0, commune.line), text.encode()
 
     def finish(self) -> list:

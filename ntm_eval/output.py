@@ -46,6 +46,30 @@ def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> I
         raise
 
 
+def file_number(stream: Any) -> int | None:
+    """The file descriptor under ``stream``, or None (no stream, or one without a file)."""
+    try:
+        return stream.fileno() if stream is not None else None
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return None
+
+
+_IOV_MAX = 1024  # buffers one writev takes (POSIX guarantees at least 16; Linux: 1024)
+
+
+def write_pieces(fd: int, pieces: list[bytes]) -> None:
+    """Write ``pieces`` to ``fd`` one after another, with gathering writes (``os.writev``):
+    the kernel reads each piece where it lies, and nothing is joined first."""
+    for start in range(0, len(pieces), _IOV_MAX):
+        chunk = pieces[start:start + _IOV_MAX]
+        written = os.writev(fd, chunk)
+        size = sum(map(len, chunk))
+        if written < size:  # a signal or a full device stopped it part-way: finish it
+            rest = memoryview(b"".join(chunk))[written:]
+            while rest:
+                rest = rest[os.write(fd, rest):]
+
+
 def render(module_name: str, view: str, obj: Any, **options: Any) -> str:
     """The whole output of a format as one string (``view`` as in ``emit``)."""
     import io

@@ -39,15 +39,30 @@ def write_summary(report: Any, stream: IO[str]) -> None:
 
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
     """Run a ``stream.StreamedCheck``, writing the lines of each batch of communes as soon
-    as they are judged (input order), then the summary line. The lines come as UTF-8 bytes:
-    they go to the stream's binary buffer when it has one."""
+    as they are judged (input order), then the summary line. Each line comes as pieces of
+    UTF-8 text (``ntm_eval.batch``): they go to the stream's file with one gathering write
+    per batch (``output.write_pieces``: no line is copied into one string first), or are
+    joined for a stream without a file."""
+    from itertools import chain
+
+    from ntm_eval.output import file_number, write_pieces
+
     binary = getattr(stream, "buffer", None)
-    if binary is None:
-        report = check.run("jsonl", lambda lines: stream.write(b"".join(lines).decode()))
+    fd = file_number(binary)
+    if fd is None:
+        def send(lines: list[tuple[bytes, ...]]) -> None:
+            text = b"".join(chain.from_iterable(lines))
+            if binary is None:
+                stream.write(text.decode())
+            else:
+                binary.write(text)
     else:
         stream.flush()
-        report = check.run("jsonl", binary.writelines)
         binary.flush()
+
+        def send(lines: list[tuple[bytes, ...]]) -> None:
+            write_pieces(fd, list(chain.from_iterable(lines)))
+    report = check.run("jsonl", send)
     write_summary(report, stream)
 
 
