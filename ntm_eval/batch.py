@@ -44,8 +44,10 @@ from ntm_eval.values import Ambiguous
 #: Records per batch: large enough to pay for the per-column calls, small enough to stay
 #: in the processor's caches (measured: 256–1024 are alike; 10,000 is a third slower).
 BATCH = 512
-#: Judged results kept before every cache starts again: memory stays flat on any file.
-ENTRY_BUDGET = 200_000
+#: Cached judgements (all caches together) kept before every cache starts again, and
+#: verdicts remembered: memory stays flat on any file (about 40 MB at most).
+ENTRY_BUDGET = 100_000
+VERDICT_LIMIT = 30_000
 _SHIFT = 28  # an entry is rank << _SHIFT | serial number
 _RANK = {MET: 0, NOT_EVALUABLE: 1, NOT_MET: 2}
 _STATUS = (MET, NOT_EVALUABLE, NOT_MET)
@@ -165,6 +167,11 @@ class Lane:
                     for heads in self.heads]  # largest entry of a criterion → its head
         for group in self.groups:
             group.caches = self._caches(group.region, group.year)
+
+    def _cached(self) -> int:
+        """How many judgements the caches hold."""
+        return len(self.results) + self.stored + sum(map(len, self.mixed)) + \
+            sum(map(len, self.mixed_joints)) + sum(map(len, self.joints.values()))
 
     def _caches(self, region: str, year: int) -> list[_Cache]:
         """The text cache of each measure for a group: groups whose threshold lookups are
@@ -294,7 +301,7 @@ class Lane:
     def _pattern(self, heads: tuple) -> tuple:
         """A commune's verdict from its criteria's heads: (its JSON text from the status to
         the criteria, status, criteria met)."""
-        if len(self.patterns) >= ENTRY_BUDGET:
+        if len(self.patterns) >= VERDICT_LIMIT:
             self.patterns.clear()
         ranks = list(map(self.rank_of.__getitem__, heads))
         ids = self.quoted
@@ -316,7 +323,7 @@ class Lane:
         width = self.reader.width
         if not self.usable:
             return self._one_by_one(lines, rows, {})
-        if len(self.results) + self.stored > ENTRY_BUDGET:
+        if self._cached() > ENTRY_BUDGET:
             self._forget()
         if all(len(r) == width for r in rows):
             return self._columns(lines, rows, range(len(rows)), rows)
