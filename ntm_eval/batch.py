@@ -45,9 +45,10 @@ from ntm_eval.values import Ambiguous
 #: in the processor's caches (measured: 256–1024 are alike; 10,000 is a third slower).
 BATCH = 512
 #: Cached judgements (all caches together) kept before every cache starts again, and
-#: verdicts remembered: memory stays flat on any file (about 40 MB at most).
+#: verdicts remembered: memory stays flat on any file.
 ENTRY_BUDGET = 100_000
 VERDICT_LIMIT = 30_000
+TEXT_BUDGET = 24 << 20  # bytes of cached JSON text
 _SHIFT = 28  # an entry is rank << _SHIFT | serial number
 _RANK = {MET: 0, NOT_EVALUABLE: 1, NOT_MET: 2}
 _STATUS = (MET, NOT_EVALUABLE, NOT_MET)
@@ -91,8 +92,8 @@ class _Group:
 class Lane:
     """Judges the batches of one CSV file. ``mode``: "jsonl" gives each commune as its JSON
     line in pieces (a tuple of bytes, to join or write one after another), "json" as (sort
-    key, JSON text) — the report's order is by code, year and line — and "results" as a
-    ``CommuneResult``."""
+    key, its JSON text in pieces) — the report's order is by code, year and line — and
+    "results" as a ``CommuneResult``."""
 
     def __init__(self, reader: Any, evaluator: Evaluator, check: UnitCheck, tally: Tally,
                  mode: str) -> None:
@@ -154,6 +155,7 @@ class Lane:
     def _forget(self) -> None:
         """Start every cache of judged results again (groups and names stay)."""
         self.serial = 0
+        self.held = 0  # bytes of JSON text in ``texts``
         self.stored = 0  # criterion results made from measure entries
         self.results: dict[int, Any] = {}  # entry → IndicatorResult
         self.texts: dict[int, bytes] = {}  # entry → its JSON text and what follows it
@@ -209,7 +211,9 @@ class Lane:
         if self.mode != "results":
             text = (self.encoder._indicator(result) + self.suffix[k]).encode()
             c = self.alone.get(k)
-            self.texts[entry] = text if c is None else self.heads[c][entry >> _SHIFT] + text
+            text = text if c is None else self.heads[c][entry >> _SHIFT] + text
+            self.texts[entry] = text
+            self.held += len(text)
         return entry
 
     def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
@@ -237,8 +241,9 @@ class Lane:
                     combine([r.status for r in results]), results)
                 self.results[entry] = None  # counted against the budget
             else:
-                self.texts[entry] = self.heads[c][entry >> _SHIFT] + b"".join(
+                text = self.texts[entry] = self.heads[c][entry >> _SHIFT] + b"".join(
                     map(self.texts.__getitem__, parts))
+                self.held += len(text)
                 self.results[entry] = None
             return entry
         return make
@@ -323,7 +328,7 @@ class Lane:
         width = self.reader.width
         if not self.usable:
             return self._one_by_one(lines, rows, {})
-        if self._cached() > ENTRY_BUDGET:
+        if self._cached() > ENTRY_BUDGET or self.held > TEXT_BUDGET:
             self._forget()
         if all(len(r) == width for r in rows):
             return self._columns(lines, rows, range(len(rows)), rows)
@@ -481,7 +486,7 @@ class Lane:
             parts.append(repeat(b"\n", m))
             return list(zip(*parts))
         years = [groups[g].year for g in pick(gids)]
-        return list(zip(zip(pick(codes), years, lines), map(b"".join, zip(*parts))))
+        return list(zip(zip(pick(codes), years, lines), zip(*parts)))
 
     def _results(self, good, codes, names, districts, provinces, gids, lines, verdicts,
                  entries, judged) -> list:
@@ -618,7 +623,7 @@ class Lane:
         text = self.encoder.encode(commune)
         if self.mode == "jsonl":
             return (('{"type":"commune",' + text[1:] + "\n").encode(),)
-        return (commune.code, commune.year or 0, commune.line), text.encode()
+        return (commune.code, commune.year or 0, commune.line), (text.encode(),)
 
     def finish(self) -> list:
         """The rows that waited for the whole file to settle an ambiguous number."""
