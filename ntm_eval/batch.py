@@ -458,13 +458,14 @@ class Lane:
         return first if all(groups[g].caches[k] is first for g in present) else None
 
     def _choose(self, n: int) -> None:
-        """After the first batches, judge measure by measure the criteria whose tuples of
-        cells rarely repeat (misses cost more than lookups save)."""
+        """Judge measure by measure the criteria whose tuples of cells rarely repeat (misses
+        cost more than lookups save): more than half missed in a batch, or a quarter after
+        the first eight (caches fill in those)."""
         self.batches += 1
-        if self.batches >= 8:
-            for c, misses in enumerate(self.misses):
-                if self.joint[c] and misses * 4 > n:
-                    self.joint[c] = False
+        share = 4 if self.batches >= 8 else 2  # a half from the first batch, a quarter later
+        for c, misses in enumerate(self.misses):
+            if self.joint[c] and misses * share > n:
+                self.joint[c] = False
         self.misses = [0] * len(self.misses)
 
     def _texts(self, pick: Callable, m: int, codes, names, districts, provinces, gids,

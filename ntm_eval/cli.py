@@ -278,11 +278,13 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
     import gc
 
     # Loading and judging build many small objects that form no cycles, all kept until the
-    # end: the cyclic collector would scan them again and again (~20% of the time).
+    # end: the cyclic collector would scan them again and again (~20% of the time), and
+    # once more when it is enabled again, unless they are frozen out of its sight.
     gc.disable()
     try:
         return _or_fail(work, str(data), fmt)
     finally:
+        gc.freeze()
         gc.enable()
 
 
