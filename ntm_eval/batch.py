@@ -26,7 +26,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -96,9 +96,12 @@ class Lane:
     "results" as a ``CommuneResult``."""
 
     def __init__(self, reader: Any, evaluator: Evaluator, check: UnitCheck, tally: Tally,
-                 mode: str) -> None:
+                 mode: str, first: int = 0) -> None:
         self.reader, self.evaluator, self.check, self.tally = reader, evaluator, check, tally
         self.mode = mode
+        self.texts_wanted = mode in ("jsonl", "json")  # else results
+        #: mode "first": the ``first`` communes in the report's order, as (key, result)
+        self.first_n, self.first = first, []
         self.encoder = rj.CommuneEncoder()
         self.waiting: list[CommuneRow] = []
         self.flag = False  # a cache met a cell this lane does not take
@@ -208,7 +211,7 @@ class Lane:
         entry = _RANK[result.status] << _SHIFT | self.serial
         self.serial += 1
         self.results[entry] = result
-        if self.mode != "results":
+        if self.texts_wanted:
             text = (self.encoder._indicator(result) + self.suffix[k]).encode()
             c = self.alone.get(k)
             text = text if c is None else self.heads[c][entry >> _SHIFT] + text
@@ -234,7 +237,7 @@ class Lane:
                 return _BAD
             entry = max(parts) >> _SHIFT << _SHIFT | self.serial
             self.serial += 1
-            if self.mode == "results":
+            if not self.texts_wanted:
                 results = tuple(map(self.results.__getitem__, parts))
                 self.criterion_results[c][entry] = CriterionResult(
                     criterion.id, criterion.name, criterion.sector,
@@ -414,7 +417,11 @@ class Lane:
         self._row_order_checks(lines, rows, taken, slow, good, codes, gids, provinces)
         self._tally(tops, verdicts, good if bad else None)
 
-        if self.mode == "results":
+        if self.mode == "first":
+            self._first(good, codes, names, districts, provinces, gids, fast_lines, verdicts,
+                        entries, columns)
+            made = []
+        elif self.mode == "results":
             made = self._results(good, codes, names, districts, provinces, gids, fast_lines,
                                  verdicts, entries, columns)
         else:
@@ -422,7 +429,9 @@ class Lane:
                 (lambda column: [column[i] for i in good])
             made = self._texts(pick, len(good), codes, names, districts, provinces, gids,
                                fast_lines, verdicts, entries, tops, columns)
-        if whole:
+        if whole or self.mode == "first":
+            for p, cells in slow.items():
+                self._one(lines[p], cells)
             return made
         out: list = [None] * len(rows)
         for i, item in zip(good, made):
@@ -508,6 +517,31 @@ class Lane:
             map(value, pick(provinces)), [g.region for g in groups], [g.year for g in groups],
             lines, map(itemgetter(1), verdicts), map(itemgetter(2), verdicts), repeat(total),
             zip(*columns)))
+
+    def _first(self, good, codes, names, districts, provinces, gids, lines, verdicts,
+               entries, judged) -> None:
+        """Mode "first": make results only for the rows that come before the last of the
+        first communes kept so far (none, once a sorted file is past them)."""
+        years = [self.groups[gids[i]].year for i in good]
+        keys = list(zip([codes[i] for i in good] if len(good) != len(codes) else codes,
+                        years, lines))
+        chosen, chosen_lines = list(good), list(lines)
+        if len(self.first) >= self.first_n:
+            before = list(map(self.first[-1][0].__gt__, keys))
+            if not any(before):
+                return
+            chosen = list(compress(chosen, before))
+            chosen_lines = list(compress(chosen_lines, before))
+            keys = list(compress(keys, before))
+        made = self._results(chosen, codes, names, districts, provinces, gids, chosen_lines,
+                             verdicts, entries, judged)
+        self._keep_first(list(zip(keys, made)))
+
+    def _keep_first(self, items: list[tuple[tuple, CommuneResult]]) -> None:
+        first = self.first
+        first += items
+        first.sort(key=itemgetter(0))
+        del first[self.first_n:]
 
     def _criterion_maker(self, c: int) -> Callable[[Any], CriterionResult]:
         criterion, span = self.evaluator.criteria[c]
@@ -621,6 +655,9 @@ class Lane:
         self.tally.add(commune)
         if self.mode == "results":
             return commune
+        if self.mode == "first":
+            self._keep_first([((commune.code, commune.year or 0, commune.line), commune)])
+            return None
         text = self.encoder.encode(commune)
         if self.mode == "jsonl":
             return (('{"type":"commune",' + text[1:] + "\n").encode(),)
@@ -640,11 +677,13 @@ class Lane:
 
 def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
         send: Callable[[list], None], shown: str | None = None,
-        encoding: str | None = None) -> Report:
+        encoding: str | None = None, first: int = 0) -> Report:
     """Check the CSV file ``path``, giving ``send`` the communes of each batch (see
     ``Lane`` for ``mode``) in input order, rows that waited for the end of the file last.
-    Returns the report without its communes. Raises ``InputError`` as ``data.load_csv``
-    does when the file as a whole cannot be used (before any commune is sent)."""
+    Returns the report without its communes — but for mode "first", with the ``first``
+    communes in the report's order (the others are counted, not kept). Raises
+    ``InputError`` as ``data.load_csv`` does when the file as a whole cannot be used
+    (before any commune is sent)."""
     import gc
 
     from ntm_eval.csvfile import iter_batches, iter_records
@@ -669,7 +708,7 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
     place = DataSet(shown, (), (), columns, reader.headers, None)  # locates unit problems
     check = UnitCheck(place, units)
     tally = Tally.of(ruleset)
-    lane = Lane(reader, Evaluator(ruleset), check, tally, mode)
+    lane = Lane(reader, Evaluator(ruleset), check, tally, mode, first)
     # Judging builds many small objects that form no cycles: the cyclic collector would
     # only scan them again and again.
     enabled = gc.isenabled()
@@ -691,4 +730,5 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
 
     problems = check.merge(reader.finish_problems(keys))
     return Report(ruleset=ruleset, input_path=shown, input_rows=tally.communes,
-                  summary=tally.summary(), communes=(), problems=problems)
+                  summary=tally.summary(), communes=tuple(c for _, c in lane.first),
+                  problems=problems)

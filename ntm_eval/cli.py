@@ -199,7 +199,10 @@ def check(
 
         if streamable(data, sheet):  # JSON texts made column by column (jsonl: as judged)
             _check_streamed(data, rules, output, encoding, units, fail_on, fmt)
-    report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units)
+    # The terminal table lists the first --max-rows communes: only those are kept whole.
+    first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
+    report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units,
+                    first=first)
     report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
     _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
           max_rows=max_rows, lang=lang.value)
@@ -257,16 +260,19 @@ def _load_rules(rules: Optional[Path]):
 
 
 def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str | None = None,
-           encoding: str | None = None, units: str | None = None):
+           encoding: str | None = None, units: str | None = None, first: int = 0):
     """Load the rules and DATA (CSV or xlsx), check it against the unit list and judge
-    every row; exit 2 when the rules or the data cannot be used."""
+    every row; exit 2 when the rules or the data cannot be used. With ``first``, a CSV
+    file's report keeps only its first communes (``stream.judge_first``)."""
     def work():
-        from ntm_eval.stream import judge_csv, streamable
+        from ntm_eval.stream import judge_csv, judge_first, streamable
         from ntm_eval.units import load_units
 
         ruleset = _load_rules(rules)
         unit_list = load_units(units)
         if streamable(data, sheet):  # column by column: the same report, sooner
+            if first:
+                return judge_first(data, ruleset, unit_list, first, str(data), encoding)
             return judge_csv(data, ruleset, unit_list, str(data), encoding)
         from ntm_eval.data import load_data
         from ntm_eval.evaluate import evaluate

@@ -97,7 +97,7 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     table.add_column(tr(lang, "col.code"), no_wrap=True)
     table.add_column(tr(lang, "col.commune"))
     table.add_column(tr(lang, "col.district"))
-    several_years = len({c.year for c in report.communes}) > 1
+    several_years = len({c.year for c in report.communes[:max_rows or None]}) > 1
     if several_years:
         table.add_column(tr(lang, "col.year"), no_wrap=True)
     table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
@@ -112,7 +112,7 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
         table.add_row(*cells)
     console.print(table)
     console.print(escape(tr(lang, "missing.legend")))
-    hidden = len(report.communes) - len(shown)
+    hidden = s.communes - len(shown)  # the report may hold only the first communes
     if hidden > 0:
         console.print(f"[yellow]{escape(tr(lang, 'more.hidden', hidden=i18n.count(hidden, lang)))}[/] "
                       + escape(tr(lang, "more.how")))

@@ -84,3 +84,12 @@ def judge_csv(path: Path, ruleset: RuleSet, units: UnitList, shown: str | None =
     report = check_csv(path, ruleset, units, communes.append, shown, encoding)
     communes.sort(key=lambda c: (c.code, c.year or 0, c.line))
     return dataclasses.replace(report, communes=tuple(communes))
+
+
+def judge_first(path: Path, ruleset: RuleSet, units: UnitList, first: int,
+                shown: str | None = None, encoding: str | None = None) -> Report:
+    """The report of the CSV file ``path`` with only its ``first`` communes in the report's
+    order (what a terminal table lists); counts and problems cover every commune."""
+    from ntm_eval.batch import run
+
+    return run(path, ruleset, units, "first", lambda _: None, shown, encoding, first)
