@@ -114,10 +114,12 @@ class Lane:
         self.cols = [keys[k] for k in _IDENTITY]
         validate = {key: v for key, _, _, v in reader.identity}
         self.read_region, self.read_year = validate["region"], validate["year"]
-        by_column = {key: (i, v) for key, i, _, v in reader.measures}
+        by_column = {key: (i, v, memo) for key, i, memo, v in reader.measures}
         measures = evaluator.measures
-        #: per measure: (column index, or None when the file lacks it; validator)
-        self.plan = [by_column.get(m.column, (None, None)) for m in measures]
+        #: per measure: (column index, or None when the file lacks it; validator; the
+        #: reader's memo of the column: a text judged against several thresholds is read
+        #: once)
+        self.plan = [by_column.get(m.column, (None, None, None)) for m in measures]
         # what follows each indicator's text: a comma, or the end of its criterion (and of
         # the commune, after the last)
         last = {span.stop - 1 for _, span in criteria}
@@ -203,7 +205,8 @@ class Lane:
         if text is _ABSENT:
             result = m.judge(None, True, lookup)
         else:
-            value = self.plan[k][1](_nfc(text))
+            _, validate, memo = self.plan[k]
+            value = self.reader._cell(_nfc(text), memo, validate)
             if value.__class__ is _Invalid or value.__class__ is Ambiguous:
                 self.flag = True
                 return _BAD

@@ -189,7 +189,6 @@ def check(
     criterion; markdown: tables for reports).
     """
     from ntm_eval.report import Filters
-    from ntm_eval.views import filter_report
 
     filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
                       districts=tuple(district), statuses=tuple(s.value for s in status),
@@ -203,7 +202,10 @@ def check(
     first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
     report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units,
                     first=first)
-    report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
+    if filters:
+        from ntm_eval.views import filter_report
+
+        report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
     _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
           max_rows=max_rows, lang=lang.value)
     _print_problems(report.problems)
