@@ -54,20 +54,21 @@ def file_number(stream: Any) -> int | None:
         return None
 
 
-_IOV_MAX = 1024  # buffers one writev takes (POSIX guarantees at least 16; Linux: 1024)
+def binary_writer(stream: Any) -> tuple[IO[bytes] | None, Any]:
+    """A binary writer for the text stream ``stream`` (flushed first), and what to call
+    when done: a 1 MiB buffer on its file when it has one (a national file's output is
+    many gigabytes: one system call per megabyte, not per line), else its own binary
+    buffer, else (None, None) for a stream of text only."""
+    import io
 
-
-def write_pieces(fd: int, pieces: list[bytes]) -> None:
-    """Write ``pieces`` to ``fd`` one after another, with gathering writes (``os.writev``):
-    the kernel reads each piece where it lies, and nothing is joined first."""
-    for start in range(0, len(pieces), _IOV_MAX):
-        chunk = pieces[start:start + _IOV_MAX]
-        written = os.writev(fd, chunk)
-        size = sum(map(len, chunk))
-        if written < size:  # a signal or a full device stopped it part-way: finish it
-            rest = memoryview(b"".join(chunk))[written:]
-            while rest:
-                rest = rest[os.write(fd, rest):]
+    binary = getattr(stream, "buffer", None)
+    fd = file_number(binary)
+    stream.flush()
+    if fd is None:
+        return binary, None
+    binary.flush()
+    out = io.BufferedWriter(io.FileIO(fd, "w", closefd=False), buffer_size=1 << 20)
+    return out, out.flush
 
 
 def render(module_name: str, view: str, obj: Any, **options: Any) -> str:

@@ -238,37 +238,31 @@ def write(report: Report, stream: IO[str], **_: Any) -> None:
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
     """Run a ``stream.StreamedCheck`` for one JSON document: each commune's text is made
     column by column, in pieces (``ntm_eval.batch``); the communes are sorted as the report
-    orders them, and their pieces written one after another (``output.write_pieces``)
-    without being joined first. The text equals ``write`` of the plain report (a test
-    compares them)."""
-    from itertools import chain
+    orders them and each one joined as it is written. The text equals ``write`` of the
+    plain report (a test compares them)."""
     from operator import itemgetter
 
-    from ntm_eval.output import file_number, write_pieces
+    from ntm_eval.output import binary_writer
 
     communes: list[tuple[tuple, tuple[bytes, ...]]] = []
     report = check.run("json", communes.extend)
     communes.sort(key=itemgetter(0))
     head, tail = dumps(report_dict(report)).split('"communes":[]', 1)
     stream.write(head + '"communes":[')
-    binary = getattr(stream, "buffer", None)
-    fd = file_number(binary)
-    if fd is not None:
-        stream.flush()
-        binary.flush()
-    comma = (b",",)
-    for start in range(0, len(communes), 256):
-        part = communes[start:start + 256]
-        pieces = list(chain.from_iterable(chain.from_iterable(
-            ((comma, text) for _, text in part))))
-        if start == 0:
-            pieces = pieces[1:]  # no comma before the first commune
-        if fd is not None:
-            write_pieces(fd, pieces)
-        elif binary is not None:
-            binary.write(b"".join(pieces))
-        else:
-            stream.write(b"".join(pieces).decode())
+
+    def texts():
+        for i, (_, pieces) in enumerate(communes):
+            if i:
+                yield b","
+            yield b"".join(pieces)
+
+    out, done = binary_writer(stream)
+    if out is None:
+        stream.write(b"".join(texts()).decode())
+    else:
+        out.writelines(texts())
+        if done is not None:
+            done()
     stream.write("]" + tail + "\n")
 
 

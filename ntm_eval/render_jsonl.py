@@ -40,29 +40,17 @@ def write_summary(report: Any, stream: IO[str]) -> None:
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
     """Run a ``stream.StreamedCheck``, writing the lines of each batch of communes as soon
     as they are judged (input order), then the summary line. Each line comes as pieces of
-    UTF-8 text (``ntm_eval.batch``): they go to the stream's file with one gathering write
-    per batch (``output.write_pieces``: no line is copied into one string first), or are
-    joined for a stream without a file."""
-    from itertools import chain
+    UTF-8 text (``ntm_eval.batch``), joined as it is written."""
+    from ntm_eval.output import binary_writer
 
-    from ntm_eval.output import file_number, write_pieces
-
-    binary = getattr(stream, "buffer", None)
-    fd = file_number(binary)
-    if fd is None:
-        def send(lines: list[tuple[bytes, ...]]) -> None:
-            text = b"".join(chain.from_iterable(lines))
-            if binary is None:
-                stream.write(text.decode())
-            else:
-                binary.write(text)
+    out, done = binary_writer(stream)
+    if out is None:
+        report = check.run("jsonl", lambda lines: stream.write(
+            "".join(b"".join(line).decode() for line in lines)))
     else:
-        stream.flush()
-        binary.flush()
-
-        def send(lines: list[tuple[bytes, ...]]) -> None:
-            write_pieces(fd, list(chain.from_iterable(lines)))
-    report = check.run("jsonl", send)
+        report = check.run("jsonl", lambda lines: out.writelines(map(b"".join, lines)))
+        if done is not None:
+            done()
     write_summary(report, stream)
 
 
