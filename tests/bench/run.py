@@ -84,8 +84,10 @@ class Sample:
 
 
 def child_env(tty: bool) -> dict[str, str]:
+    # PYTHONDONTWRITEBYTECODE (set on some build machines) would make every run compile
+    # ntm-eval's modules again; people's installs keep .pyc files, as the warm-up writes.
     env = {k: v for k, v in os.environ.items()
-           if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES")}
+           if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
     if tty:
         env["TERM"] = "xterm-256color"
     return env
