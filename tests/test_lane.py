@@ -1,0 +1,321 @@
+"""The column-wise lane (``ntm_eval.batch``) gives exactly what the plain path gives.
+
+The plain path — ``load_data`` → ``check_units`` → ``evaluate``, rendered by the plain
+writers — is the reference. For clean, dirty and hostile files, with batches of every
+size and caches small enough to overflow, each of the lane's outputs must be the same:
+the report (every verdict, count and problem), the JSON document byte for byte, the JSONL
+lines, and the terminal table of the first communes. Nothing is timed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, national_rules, passing_values
+from ntm_eval import batch, render_json, render_text
+from ntm_eval.data import load_data
+from ntm_eval.evaluate import evaluate
+from ntm_eval.stream import StreamedCheck, check_csv, judge_csv, judge_first
+from ntm_eval.units import check_units, load_units
+
+BENCH = ROOT / "tests" / "bench"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, Path]:
+    """Generated national data (all regions, 2016–2020), clean and dirty."""
+    folder = tmp_path_factory.mktemp("lane")
+    files = {}
+    for name, extra in (("clean", []), ("dirty", ["--dirty"])):
+        out = folder / f"{name}.csv"
+        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--rows", "1500", "--seed",
+                        "11", *extra, "-o", str(out)], check=True, timeout=120)
+        files[name] = out
+    return files
+
+
+def plain(path: Path, units: str | None = None):
+    rs = national_rules()
+    return evaluate(rs, check_units(load_data(path, rs), load_units(units)))
+
+
+def lane_text(path: Path, fmt: str, units: str | None = None) -> str:
+    job = StreamedCheck(path, national_rules(), load_units(units), str(path))
+    out = io.StringIO()
+    {"json": render_json, "jsonl": __import__("ntm_eval.render_jsonl").render_jsonl}[fmt] \
+        .write_stream(job, out)
+    return out.getvalue()
+
+
+def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7) -> None:
+    reference = plain(path, units)
+    rs = national_rules()
+    # the report, communes included (mode "results")
+    report = judge_csv(path, rs, load_units(units))
+    assert report.problems == reference.problems
+    assert report.summary == reference.summary
+    assert report.input_rows == reference.input_rows
+    assert report.communes == reference.communes
+    # the JSON document, byte for byte (mode "json")
+    assert lane_text(path, "json", units) == render_json.render(reference)
+    # the JSONL lines: the plain lines, in input order, rows waiting for the file last
+    lines = lane_text(path, "jsonl", units).splitlines()
+    expected = {c.line: render_json.dumps({"type": "commune", **render_json.commune_dict(c)})
+                for c in reference.communes}
+    got = [json.loads(line) for line in lines[:-1]]
+    assert sorted(lines[:-1]) == sorted(expected.values())
+    assert [expected[d["line"]] for d in got] == lines[:-1]
+    summary = json.loads(lines[-1])
+    assert summary["type"] == "summary" and summary["summary"]["communes"] == len(expected)
+    # the first communes of the terminal table (mode "first"): same table, same counts
+    head = judge_first(path, rs, load_units(units), first)
+    assert head.communes == reference.communes[:first]
+    assert head.summary == reference.summary and head.problems == reference.problems
+    assert render_text.render(head, max_rows=first) == \
+        render_text.render(reference, max_rows=first)
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+def test_generated_national_files(generated, kind):
+    assert_lane_is_plain(generated[kind])
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 64])
+def test_any_batch_size(generated, monkeypatch, size):
+    """Batch edges fall anywhere: between a duplicate and its first row, a region's rows…"""
+    monkeypatch.setattr(batch, "BATCH", size)
+    assert_lane_is_plain(generated["dirty"])
+
+
+def test_caches_that_overflow_give_the_same(generated, monkeypatch):
+    monkeypatch.setattr(batch, "BATCH", 50)
+    monkeypatch.setattr(batch, "ENTRY_BUDGET", 40)
+    monkeypatch.setattr(batch, "VERDICT_LIMIT", 3)
+    monkeypatch.setattr(batch, "TEXT_BUDGET", 5000)
+    assert_lane_is_plain(generated["clean"])
+
+
+@pytest.mark.parametrize("joint", [True, False])
+def test_joint_and_measure_by_measure_criteria_agree(generated, monkeypatch, joint):
+    """Criteria judged from the tuple of their cells, or measure by measure (the lane
+    chooses per criterion from the misses it sees): the same results either way."""
+    original = batch.Lane.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if getattr(self, "usable", False):
+            self.joint = [joint and j for j in self.joint] if joint else [False] * len(self.joint)
+            if not joint:
+                self._choose = lambda n: None
+
+    monkeypatch.setattr(batch.Lane, "__init__", init)
+    monkeypatch.setattr(batch, "BATCH", 100)
+    assert_lane_is_plain(generated["dirty"])
+
+
+def rows_with_problems() -> list[dict[str, str]]:
+    return [
+        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
+         "province": "Bình Thuận", "year": "2020", "poverty_rate_pct": "abc"},
+        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
+         "province": "Bình Thuận", "year": "2020"},
+        {"commune_code": "", "commune_name": "Chí Công", "district": "Tuy Phong",
+         "province": "Bình Thuận"},
+        {"commune_code": "22945", "commune_name": "Phan Rí Cửa", "province": "Bình Thuận"},
+        {"commune_code": "99999", "commune_name": "Xã Lạ", "province": "Bình Thuận"},
+        {"commune_code": "10001", "temporary_houses": "1.234", "year": "2014"},  # waits
+        {"commune_code": "10002", "temporary_houses": "1.234", "region": "nowhere"},
+        {"commune_code": "10003", "commune_name": "Xã пôпg", "year": "2021"},
+        {"commune_code": "10004", "poverty_rate_pct": "4,5", "year": ""},
+        {"commune_code": "10001", "temporary_houses": "2.500", "year": "2014"},
+        {"commune_code": " 10005", "district": "Huyện  B"},  # spaces: read one by one
+        {"commune_code": "10006", "province": ""},
+        {"commune_code": "10007", "region": "Đông Nam Bộ", "year": " 2019 "},
+        {"commune_code": "10008", "year": "2013"},
+        {"commune_code": "10009", "year": "2013", "income_per_capita": ""},
+        {"commune_code": "10010", "province": "Tỉnh B", "year": "2013"},
+        {"commune_code": "10008", "year": "2013"},  # a duplicate read in the lane
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 3, 512])
+def test_problems_of_every_kind(write_csv, monkeypatch, size):
+    monkeypatch.setattr(batch, "BATCH", size)
+    path = write_csv(rows_with_problems() + [{"commune_code": f"2{i:04d}"} for i in range(12)])
+    report = judge_csv(path, national_rules(), load_units(None))
+    codes = {p.code for p in report.problems}
+    assert {"D010", "D020", "D021", "D023", "D031", "D033", "W102", "W110"} <= codes
+    assert_lane_is_plain(path)
+
+
+def test_rows_of_the_wrong_width_blank_rows_and_line_breaks_in_cells(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "BATCH", 4)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    from conftest import IDENTITY, national_columns
+
+    columns = IDENTITY + national_columns()
+    writer.writerow(columns)
+    base = {"commune_name": "Xã A", "district": "Huyện A", "province": "Tỉnh B",
+            "region": "dhntb", "year": "2020", **passing_values()}
+    for i in range(14):
+        row = {**base, "commune_code": f"{30000 + i}"}
+        if i == 3:
+            row["commune_name"] = "Xã\nHai Dòng"  # a line break inside a quoted cell
+        if i == 6:
+            row["district"] = "Huyện\r\nB"
+        cells = [row.get(c, "") for c in columns]
+        if i == 8:
+            cells = cells[:-3]  # a short row
+        if i == 10:
+            cells = cells + ["extra"]
+        writer.writerow(cells)
+        if i in (4, 9):
+            text.write("\r\n")  # blank lines
+            writer.writerow([""] * len(columns))  # a row of separators only
+    path = tmp_path / "odd.csv"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    reference = plain(path)
+    assert {p.code for p in reference.problems} >= {"D005"}
+    assert [c.line for c in reference.communes][3:8] == [5, 7, 10, 11, 13]
+    assert_lane_is_plain(path)
+
+
+def test_number_separators_first_value_in_row_order(write_csv, monkeypatch):
+    """The message of an unsettled number names the first value showing each use of a
+    separator, in row order — the lane reads column by column and must not change it."""
+    monkeypatch.setattr(batch, "BATCH", 10)
+    rows = [{"commune_code": "40001"},
+            {"commune_code": "40002", "trained_labour_pct": "12.5"},   # later column, row 2
+            {"commune_code": "40003", "irrigated_area_pct": "3.75"},   # earlier column, row 3
+            {"commune_code": "40004", "income_per_capita": "1,234.5"},  # '.' decimals, ',' thousands
+            {"commune_code": "40005", "temporary_houses": "1.234"},    # ambiguous: '.' both ways?
+            {"commune_code": "40006", "income_per_capita": "2.345,5"}]  # '.' groups thousands too
+    path = write_csv(rows)
+    reference = plain(path)
+    d040 = [p for p in reference.problems if p.code == "D040"]
+    assert d040 and "'12.5'" in d040[0].message
+    assert_lane_is_plain(path)
+
+
+def test_accents_decomposed_in_the_file(tmp_path):
+    """A file saved with decomposed accents (NFD) reads as the same names and words."""
+    from conftest import commune_csv
+
+    text = commune_csv([{"commune_name": "Hòa Thắng", "district": "Bắc Bình",
+                         "poverty_rate_pct": "3,5"}] * 1 +
+                       [{"commune_code": f"{50000 + i}", "commune_name": "Xã Đức"}
+                        for i in range(5)])
+    path = tmp_path / "nfd.csv"
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    report = judge_csv(path, national_rules(), load_units(None))
+    assert report.communes[0].name == "Hòa Thắng"
+    assert_lane_is_plain(path)
+
+
+def test_a_character_that_normalises_to_a_separator(tmp_path):
+    """U+037E (Greek question mark) is ';' once normalised: such a file is read whole."""
+    from conftest import commune_csv
+
+    text = commune_csv([{"commune_name": "Xã A\u037eB"}, {}]).replace(",", ";")
+    path = tmp_path / "greek.csv"
+    path.write_text(text, encoding="utf-8")
+    assert_lane_is_plain(path)
+
+
+def test_structural_characters_are_every_one():
+    """``csvfile.STRUCTURAL`` holds every character whose NFC form has a separator, a
+    quote or a line end in it."""
+    from ntm_eval.csvfile import DELIMITERS, STRUCTURAL
+
+    marks = set(DELIMITERS) | {'"', "\n", "\r"}
+    found = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF
+             and chr(c) not in marks
+             and marks & set(unicodedata.normalize("NFC", chr(c)))}
+    assert found == set(STRUCTURAL)
+
+
+def test_a_file_missing_measure_columns(write_csv):
+    from conftest import IDENTITY, national_columns
+
+    columns = IDENTITY + [c for c in national_columns()
+                          if c not in ("poverty_rate_pct", "road_alley", "food_safety_pct")]
+    path = write_csv([{"commune_code": f"{60000 + i}"} for i in range(6)], columns)
+    assert_lane_is_plain(path)
+
+
+def test_a_file_missing_identity_columns_goes_one_by_one(write_csv):
+    from conftest import national_columns
+
+    path = write_csv([{"commune_code": f"{61000 + i}"} for i in range(4)],
+                     ["commune_code", "commune_name", "region", "year"] + national_columns())
+    assert_lane_is_plain(path)
+
+
+def test_the_shipped_sample_and_its_unit_list():
+    assert_lane_is_plain(ROOT / "data" / "2020.csv", first=200)
+    assert_lane_is_plain(ROOT / "data" / "2020-self-assessment.csv")
+
+
+def test_streamed_communes_come_in_input_order(write_csv):
+    path = write_csv([{"commune_code": code} for code in ("30002", "30001", "30003")])
+    sent = []
+    check_csv(path, national_rules(), load_units(None), sent.append)
+    assert [c.code for c in sent] == ["30002", "30001", "30003"]
+
+
+def test_the_text_table_lists_years_when_its_rows_span_several(write_csv):
+    """The year column shows when the listed communes are of several years."""
+    path = write_csv([{"commune_code": "70001", "year": "2019"},
+                      {"commune_code": "70002", "year": "2020"},
+                      {"commune_code": "70003", "year": "2020"}])
+    def header(listed: int) -> str:
+        head = judge_first(path, national_rules(), load_units(None), listed)
+        text = render_text.render(head, max_rows=listed)
+        return next(line for line in text.splitlines() if line.startswith("Code"))
+
+    assert "Year" not in header(1)
+    assert "Year" in header(2)
+
+
+def test_cli_json_and_jsonl_are_the_plain_outputs(cli, generated):
+    path = generated["dirty"]
+    reference = plain(path)
+    run = cli("check", str(path), "--format", "json")
+    assert run.stdout == render_json.render(reference)
+    run = cli("check", str(path), "--format", "jsonl", "--rules",
+              str(ROOT / "rules" / "national-2016-2020.yaml"))
+    assert len(run.stdout.splitlines()) == len(reference.communes) + 1
+
+
+def test_duplicates_within_one_batch_of_the_lane(write_csv):
+    """Every row taken column-wise: a repeat inside one batch is found, first line named."""
+    rows = [{"commune_code": f"{80000 + i}", "year": "2019" if i % 2 else "2020"}
+            for i in range(9)]
+    rows.insert(6, {"commune_code": "80004", "year": "2020"})  # same code and year as row 5
+    rows.insert(8, {"commune_code": "80004", "year": "2018"})  # same code, another year
+    path = write_csv(rows)
+    reference = plain(path)
+    assert [(p.code, p.line) for p in reference.errors] == [("D023", 8)]
+    assert "already on line 6" in reference.errors[0].message
+    assert_lane_is_plain(path)
+
+
+def test_years_outside_the_period_name_their_first_lines(write_csv):
+    """Rows read one by one (a bad cell) and rows of the lane, of a year outside the rule
+    set's period: the warning names the first five lines in file order."""
+    rows = [{"commune_code": f"{81000 + i}", "year": "2013",
+             **({"poverty_rate_pct": "abc"} if i in (0, 6) else {})} for i in range(8)]
+    path = write_csv(rows)
+    reference = plain(path)
+    w102 = [p for p in reference.warnings if p.code == "W102"]
+    assert len(w102) == 1 and "8 row(s), line(s) 2, 3, 4, 5, 6, …" in w102[0].message
+    assert_lane_is_plain(path)
