@@ -46,9 +46,9 @@ from ntm_eval.values import Ambiguous
 BATCH = 512
 #: Cached judgements (all caches together) kept before every cache starts again, and
 #: verdicts remembered: memory stays flat on any file.
-ENTRY_BUDGET = 100_000
-VERDICT_LIMIT = 30_000
-TEXT_BUDGET = 24 << 20  # bytes of cached JSON text
+ENTRY_BUDGET = 60_000
+VERDICT_LIMIT = 12_000
+TEXT_BUDGET = 12 << 20  # bytes of cached JSON text
 _SHIFT = 28  # an entry is rank << _SHIFT | serial number
 _RANK = {MET: 0, NOT_EVALUABLE: 1, NOT_MET: 2}
 _STATUS = (MET, NOT_EVALUABLE, NOT_MET)
