@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 import unicodedata
 from itertools import chain, islice
 from pathlib import Path
@@ -140,49 +141,48 @@ _CHUNK = 1 << 20
 def iter_records(path: Path, shown: str, known: Callable[[str], bool],
                  encoding: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """``read_records``, one record at a time: the file is never held in memory whole.
-
-    The whole file is first decoded chunk by chunk (fast, nothing kept), so that a file
-    ``read_records`` refuses is refused here too — with the same problem, found by the
-    plain reader — before any record is given. A CSV syntax error (rare: the reader is not
-    strict) can still stop the run after some records.
-    """
-    codec = _streamable_codec(path, shown, encoding)
-    if codec is None:  # read_records has the exact problem to report, or reads the file
-        yield from read_records(path, shown, known, encoding)
-        return
-    with path.open(encoding=codec, newline="") as f:
-        lines, delimiter, skip = _open_lines(f, known)
-        lines = (line if line.isascii() or unicodedata.is_normalized("NFC", line)
-                 else unicodedata.normalize("NFC", line) for line in lines)
-        reader = csv.reader(lines, delimiter=delimiter, strict=False)
-        next_line = 1 + skip
-        try:
-            for cells in reader:
-                if any(c.strip() for c in cells):
-                    yield next_line, cells
-                next_line = reader.line_num + 1 + skip
-        except csv.Error as exc:
-            raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
-                                      reader.line_num + skip)]) from None
+    A file ``read_records`` refuses raises the same problem, when it is found (see
+    ``iter_batches``)."""
+    for lines, rows in iter_batches(path, shown, known, encoding):
+        for line, cells in zip(lines, rows):
+            cells = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
+            if any(c.strip() for c in cells):
+                yield line, cells
 
 
 def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
                  encoding: str | None = None, size: int = 512
                  ) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
-    """The records of a CSV file, ``size`` at a time, with the line each one starts on:
-    ``iter_records`` without its work on every record, for ``ntm_eval.batch``. Cells are
-    not NFC-normalised and blank records are kept: the caller does both, on the cells it
-    reads (the same result: a separator or quote never combines with accents, and a file
-    holding a character that normalises to one, U+037E, is read by ``read_records``)."""
+    """The records of a CSV file, ``size`` at a time, with the line each one starts on,
+    read as they come: the file is never held in memory whole. Cells are not
+    NFC-normalised and blank records are kept: the caller does both, on the cells it reads
+    (the same result as ``read_records``: a separator or quote never combines with
+    accents; a file whose separator is ';' and that holds U+037E, which normalises to ';',
+    is read by ``read_records``).
+
+    A file ``read_records`` refuses raises the same ``InputError`` — from the first bytes
+    (not text, a workbook, an unknown encoding), or when the reading reaches the bad part
+    (a byte of another encoding, a NUL character): batches before it have been given.
+    """
     codec = _streamable_codec(path, shown, encoding)
-    if codec is None:
+    if codec is not None:
+        f = path.open(encoding=codec, newline="")
+        try:
+            lines, delimiter, skip = _open_lines(f, known)
+        except UnicodeDecodeError:
+            f.close()
+            codec = None
+        else:
+            if _needs_plain_reader(path, codec, delimiter):
+                f.close()
+                codec = None
+    if codec is None:  # read_records has the exact problem to report, or reads the file
         records = read_records(path, shown, known, encoding)
         for i in range(0, len(records), size):
             part = records[i:i + size]
             yield [line for line, _ in part], [cells for _, cells in part]
         return
-    with path.open(encoding=codec, newline="") as f:
-        lines, delimiter, skip = _open_lines(f, known)
+    with f:
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         first = 1 + skip  # the line the next record starts on
         try:
@@ -194,9 +194,39 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
                 yield (range(first, last + 1) if last - first + 1 == len(rows)
                        else _record_starts(rows, first)), rows
                 first = last + 1
-        except csv.Error as exc:
+        except (csv.Error, UnicodeDecodeError) as exc:
+            read_records(path, shown, known, encoding)  # raises the plain reader's problem
             raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
                                       reader.line_num + skip)]) from None
+
+
+def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:
+    """Whether the file holds what only ``read_records`` reads right: a NUL character
+    (refused; the csv module would read it) or, in a ';'-separated file, a character of
+    ``STRUCTURAL``. A UTF-8 file is searched as bytes, mapped in memory (a national file
+    in a few milliseconds); another encoding is decoded (a file that cannot be is read by
+    ``read_records`` too, which says why)."""
+    marks = ["\x00"] + (list(STRUCTURAL) if delimiter == ";" else [])
+    with path.open("rb") as f:
+        if codec in ("utf-8", "utf-8-sig"):
+            try:
+                view = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except (ValueError, OSError):  # empty, or not a file that maps
+                data = f.read()
+                return any(m.encode("utf-8") in data for m in marks)
+            with view:
+                return any(view.find(m.encode("utf-8")) != -1 for m in marks)
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:
+            while True:
+                chunk = f.read(_CHUNK)
+                text = decoder.decode(chunk, final=not chunk)
+                if any(m in text for m in marks):
+                    return True
+                if not chunk:
+                    return False
+        except UnicodeDecodeError:
+            return True
 
 
 def _record_starts(rows: list[list[str]], first: int) -> list[int]:
@@ -227,8 +257,8 @@ def _open_lines(f: IO[str], known: Callable[[str], bool]) -> tuple[Iterator[str]
 
 
 #: Characters whose NFC form holds a separator, quote or line end (U+037E GREEK QUESTION
-#: MARK is ';'): a file holding one is normalised whole before it is split into cells.
-#: A test checks this against every code point.
+#: MARK is ';'): a ';'-separated file holding one is normalised whole before it is split
+#: into cells. A test checks this against every code point.
 STRUCTURAL = "\u037e"
 
 
@@ -236,33 +266,21 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _streamable_codec(path: Path, shown: str, encoding: str | None) -> str | None:
-    """The codec to stream ``path`` with, once the whole file has decoded cleanly (chunk by
-    chunk, nothing kept); None when ``read_records`` should read it instead — and report
-    what is wrong with it, exactly as it does."""
+    """The codec to read ``path`` with as it comes, from its first bytes; None when
+    ``read_records`` should read it instead — and report what is wrong with it, exactly
+    as it does (no file, a workbook, NUL bytes, an unknown encoding)."""
     try:
         f = path.open("rb")
     except OSError:
         return None
     with f:
         head = f.read(4096)
-        if encoding is not None:
-            try:
-                codec = codecs.lookup(encoding).name
-            except LookupError:
-                return None
-        else:
-            codec = next((c for bom, c in _BOMS if head.startswith(bom)), "utf-8")
-            if codec == "utf-8" and (head.startswith((b"PK\x03\x04", _OLE)) or b"\x00" in head):
-                return None
-        decoder = codecs.getincrementaldecoder(codec)()
-        f.seek(0)
+    if encoding is not None:
         try:
-            while True:
-                chunk = f.read(_CHUNK)
-                text = decoder.decode(chunk, final=not chunk)
-                if "\x00" in text or STRUCTURAL in text:
-                    return None
-                if not chunk:
-                    return codec
-        except UnicodeDecodeError:
+            return codecs.lookup(encoding).name
+        except LookupError:
             return None
+    codec = next((c for bom, c in _BOMS if head.startswith(bom)), "utf-8")
+    if codec == "utf-8" and (head.startswith((b"PK\x03\x04", _OLE)) or b"\x00" in head):
+        return None
+    return codec

@@ -48,9 +48,11 @@ def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
         report = check.run("jsonl", lambda lines: stream.write(
             "".join(b"".join(line).decode() for line in lines)))
     else:
-        report = check.run("jsonl", lambda lines: out.writelines(map(b"".join, lines)))
-        if done is not None:
-            done()
+        try:
+            report = check.run("jsonl", lambda lines: out.writelines(map(b"".join, lines)))
+        finally:  # what was judged before a problem stopped the run goes out before it
+            if done is not None:
+                done()
     write_summary(report, stream)
 
 

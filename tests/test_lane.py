@@ -319,3 +319,32 @@ def test_years_outside_the_period_name_their_first_lines(write_csv):
     w102 = [p for p in reference.warnings if p.code == "W102"]
     assert len(w102) == 1 and "8 row(s), line(s) 2, 3, 4, 5, 6, …" in w102[0].message
     assert_lane_is_plain(path)
+
+
+@pytest.mark.parametrize("bad", [b"\xe9", b"\x00"])
+def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad):
+    """A byte of another encoding, or a NUL, after many good rows: the same problem as the
+    plain reader's; JSONL has given the rows before it, then says the run failed."""
+    from conftest import commune_csv
+
+    text = commune_csv([{"commune_code": f"{90000 + i}"} for i in range(1500)])
+    lines = text.encode("utf-8").split(b"\n")
+    lines[1200] = lines[1200].replace(b"Huy", b"Huy" + bad, 1)
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\n".join(lines))
+    from ntm_eval.diagnostics import InputError
+
+    with pytest.raises(InputError) as plain_error:
+        load_data(path, national_rules())
+    with pytest.raises(InputError) as lane_error:
+        judge_csv(path, national_rules(), load_units(None))
+    assert lane_error.value.problems == plain_error.value.problems
+    assert plain_error.value.problems[0].line == 1201
+    run = cli("check", str(path), "--format", "jsonl")
+    assert run.code == 2
+    assert "line 1201" in run.stderr and "Traceback" not in run.stderr
+    out = run.stdout.splitlines()
+    assert [json.loads(line)["line"] for line in out[:-1]] == list(range(2, 2 + len(out) - 1))
+    assert json.loads(out[-1])["errors"][0]["line"] == 1201
+    run = cli("check", str(path), "--format", "json")
+    assert run.code == 2 and json.loads(run.stdout)["errors"][0]["line"] == 1201
