@@ -133,7 +133,6 @@ class Lane:
         #: criteria judged from the tuple of their cells (one lookup a row, see ``_joint``);
         #: a criterion whose tuples rarely repeat goes back to one lookup a measure
         self.joint = [len(span) > 1 for _, span in criteria]
-        self.batches = 0
         self.total = len(criteria)
         self.quoted = [rj._string(c.id) for c, _ in criteria]
         self.verdict_format = rj.verdict_text("@S@", 0, self.total, ["@N@"], ["@E@"]).replace(
@@ -160,20 +159,30 @@ class Lane:
     def _forget(self) -> None:
         """Start every cache of judged results again (groups and names stay)."""
         self.serial = 0
+        self.batches = 0  # since the caches were emptied (see ``_choose``)
         self.held = 0  # bytes of JSON text in ``texts``
         self.stored = 0  # criterion results made from measure entries
         self.results: dict[int, Any] = {}  # entry → IndicatorResult
         self.texts: dict[int, bytes] = {}  # entry → its JSON text and what follows it
         self.by_lookup: dict[tuple, _Cache] = {}
-        self.mixed = [_Cache(self._mixed_maker(k)) for k in range(len(self.plan))]
+        # A batch of groups whose thresholds differ looks cells up by (kind, text): the
+        # kind numbers the distinct caches of a measure (the same for groups with equal
+        # thresholds), or, for a criterion judged jointly, the distinct tuples of them.
+        count = len(self.plan)
+        self.kinds: list[list[_Cache]] = [[] for _ in range(count)]  # measure → caches
+        self.kind_of: list[list[int]] = [[] for _ in range(count)]  # measure → by group
+        self.tuple_kinds: list[dict[tuple, int]] = [{} for _ in self.heads]
+        self.tuple_caches: list[list[list[_Cache]]] = [[] for _ in self.heads]
+        self.tuple_kind_of: list[list[int]] = [[] for _ in self.heads]  # by group
+        self.mixed = [_Cache(self._mixed_maker(k)) for k in range(count)]
         self.joints: dict[tuple, _Cache] = {}  # (criterion, its measures' caches) → cache
         self.mixed_joints = [_Cache(self._joint_maker(c, None)) for c in range(len(self.heads))]
         self.misses = [0] * len(self.heads)  # of joint caches, in this batch
         self.criterion_results = [_Cache(self._criterion_maker(c)) for c in range(self.total)]
         self.top = [_Cache(lambda entry, heads=heads: heads[entry >> _SHIFT])
                     for heads in self.heads]  # largest entry of a criterion → its head
-        for group in self.groups:
-            group.caches = self._caches(group.region, group.year)
+        for gid in range(len(self.groups)):
+            self._assign(gid)
 
     def _cached(self) -> int:
         """How many judgements the caches hold."""
@@ -194,10 +203,31 @@ class Lane:
             caches.append(cache)
         return caches
 
+    def _assign(self, gid: int) -> None:
+        """Give group ``gid`` its caches, and note their kinds."""
+        group = self.groups[gid]
+        group.caches = self._caches(group.region, group.year)
+        for k, cache in enumerate(group.caches):
+            kinds = self.kinds[k]
+            kind = next((i for i, known in enumerate(kinds) if known is cache), None)
+            if kind is None:
+                kind = len(kinds)
+                kinds.append(cache)
+            self.kind_of[k].append(kind)
+        for c, (_, span) in enumerate(self.evaluator.criteria):
+            key = tuple(self.kind_of[k][gid] for k in span)
+            kind = self.tuple_kinds[c].get(key)
+            if kind is None:
+                kind = self.tuple_kinds[c][key] = len(self.tuple_caches[c])
+                self.tuple_caches[c].append([group.caches[k] for k in span])
+            self.tuple_kind_of[c].append(kind)
+
     def _mixed_maker(self, k: int) -> Callable[[tuple], int]:
+        kinds = self.kinds[k]
+
         def make(key: tuple) -> int:
-            gid, text = key
-            return self.groups[gid].caches[k][text]
+            kind, text = key
+            return kinds[kind][text]
         return make
 
     def _entry(self, k: int, lookup: tuple, text: Any) -> int:
@@ -224,16 +254,15 @@ class Lane:
 
     def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
         """The entry of criterion ``c`` for a tuple of its cells (with ``caches``, one per
-        measure) or for (group, cells…) (without): its text is the criterion's whole text;
+        measure) or for (kind, cells…) (without): its text is the criterion's whole text;
         its result (mode "results") the ``CriterionResult``."""
         criterion, span = self.evaluator.criteria[c]
-        ks = list(span)
 
         def make(key: tuple) -> int:
             self.misses[c] += 1
             if caches is None:
-                measure_caches = self.groups[key[0]].caches
-                parts = [measure_caches[k][text] for k, text in zip(ks, key[1:])]
+                kind_caches = self.tuple_caches[c][key[0]]
+                parts = [cache[text] for cache, text in zip(kind_caches, key[1:])]
             else:
                 parts = [cache[text] for cache, text in zip(caches, key)]
             if _BAD in parts:
@@ -304,9 +333,9 @@ class Lane:
             if group.region == region and group.year == year:
                 return gid
         period = self.period
-        self.groups.append(_Group(region, year, self._caches(region, year),
-                                  rj.place_text(region, year).encode(),
+        self.groups.append(_Group(region, year, [], rj.place_text(region, year).encode(),
                                   period is not None and not period.from_ <= year <= period.to))
+        self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
     def _pattern(self, heads: tuple) -> tuple:
@@ -386,7 +415,8 @@ class Lane:
             if self.joint[c]:
                 caches = [self._cache_of(k, present, gids) for k in span]
                 if None in caches:
-                    got = list(map(self.mixed_joints[c].__getitem__, zip(gids, *texts)))
+                    got = list(map(self.mixed_joints[c].__getitem__,
+                                   zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts)))
                 else:
                     key = (c, *map(id, caches))
                     cache = self.joints.get(key)
@@ -399,7 +429,8 @@ class Lane:
             for k, column in zip(span, texts):
                 cache = self._cache_of(k, present, gids)
                 got = list(map(cache.__getitem__, column)) if cache is not None else \
-                    list(map(self.mixed[k].__getitem__, zip(gids, column)))
+                    list(map(self.mixed[k].__getitem__,
+                             zip(map(self.kind_of[k].__getitem__, gids), column)))
                 note(got, _BAD)
                 entries[k] = got
             parts = entries[span.start:span.stop]
@@ -473,7 +504,7 @@ class Lane:
     def _choose(self, n: int) -> None:
         """Judge measure by measure the criteria whose tuples of cells rarely repeat (misses
         cost more than lookups save): more than half missed in a batch, or a quarter after
-        the first eight (caches fill in those)."""
+        the first eight since the caches were last emptied (they fill in those)."""
         self.batches += 1
         share = 4 if self.batches >= 8 else 2  # a half from the first batch, a quarter later
         for c, misses in enumerate(self.misses):
