@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import mmap
 import unicodedata
 from itertools import chain, islice
 from pathlib import Path
@@ -203,19 +202,26 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
 def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:
     """Whether the file holds what only ``read_records`` reads right: a NUL character
     (refused; the csv module would read it) or, in a ';'-separated file, a character of
-    ``STRUCTURAL``. A UTF-8 file is searched as bytes, mapped in memory (a national file
-    in a few milliseconds); another encoding is decoded (a file that cannot be is read by
-    ``read_records`` too, which says why)."""
+    ``STRUCTURAL``. A UTF-8 file is searched as bytes, a megabyte at a time (a national
+    file in a few hundredths of a second, in constant memory); another encoding is
+    decoded (a file that cannot be is read by ``read_records`` too, which says why)."""
     marks = ["\x00"] + (list(STRUCTURAL) if delimiter == ";" else [])
     with path.open("rb") as f:
         if codec in ("utf-8", "utf-8-sig"):
-            try:
-                view = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            except (ValueError, OSError):  # empty, or not a file that maps
-                data = f.read()
-                return any(m.encode("utf-8") in data for m in marks)
-            with view:
-                return any(view.find(m.encode("utf-8")) != -1 for m in marks)
+            needles = [m.encode("utf-8") for m in marks]
+            keep = max(map(len, needles)) - 1  # a needle may straddle two blocks
+            block = bytearray(_CHUNK + keep)
+            view = memoryview(block)
+            start = 0
+            while True:
+                got = f.readinto(view[start:start + _CHUNK])
+                if not got:
+                    return False
+                end = start + got
+                if any(block.find(n, 0, end) != -1 for n in needles):
+                    return True
+                block[:keep] = block[end - keep:end] if keep else b""
+                start = keep
         decoder = codecs.getincrementaldecoder(codec)()
         try:
             while True:

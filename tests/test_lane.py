@@ -348,3 +348,17 @@ def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad):
     assert json.loads(out[-1])["errors"][0]["line"] == 1201
     run = cli("check", str(path), "--format", "json")
     assert run.code == 2 and json.loads(run.stdout)["errors"][0]["line"] == 1201
+
+
+@pytest.mark.parametrize("offset", [-2, -1, 0, 1])
+def test_the_byte_search_finds_a_mark_across_blocks(tmp_path, offset):
+    """The search for NUL and U+037E reads a block at a time: a mark straddling two blocks
+    is found too."""
+    from ntm_eval.csvfile import _CHUNK, _needs_plain_reader
+
+    for mark, delimiter in ((b"\x00", ","), ("\u037e".encode(), ";")):
+        path = tmp_path / "big.csv"
+        path.write_bytes(b"a" * (_CHUNK + offset) + mark + b"b" * 10)
+        assert _needs_plain_reader(path, "utf-8", delimiter)
+        path.write_bytes(b"a" * (_CHUNK + offset) + b"b" * 10)
+        assert not _needs_plain_reader(path, "utf-8", delimiter)
