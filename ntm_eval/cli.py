@@ -228,6 +228,8 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
     job = _or_fail(prepare, str(data), fmt)
     try:
         emit(RENDERERS[fmt.value], "stream", job, output)
+    except BrokenPipeError:
+        _reader_left()
     except InputError as exc:
         _print_problems(exc.problems)
         if job.failed:  # the data, not the output file: stdout stays JSON
@@ -288,12 +290,14 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
     # Loading and judging build many small objects that form no cycles, all kept until the
     # end: the cyclic collector would scan them again and again (~20% of the time), and
     # once more when it is enabled again, unless they are frozen out of its sight.
+    enabled = gc.isenabled()
     gc.disable()
     try:
         return _or_fail(work, str(data), fmt)
     finally:
         gc.freeze()
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | None,
@@ -304,8 +308,11 @@ def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | Non
 
     width = shutil.get_terminal_size((80, 24)).columns
     color = output is None and _use_color(sys.stdout)
-    _or_fail(lambda: emit(module, view, obj, output, width=width, color=color, **options),
-             str(output), None)
+    try:
+        _or_fail(lambda: emit(module, view, obj, output, width=width, color=color, **options),
+                 str(output), None)
+    except BrokenPipeError:
+        _reader_left()
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)
 
@@ -686,10 +693,18 @@ def rules_show(
     sys.stdout.write(catalogue.SHOW_FORMATS[fmt.value](cat, color=_use_color(sys.stdout)))
 
 
+def _reader_left() -> None:
+    """`ntm-eval check … | head`: the reader left; not an error of ours. Whatever is still
+    buffered for stdout goes nowhere, quietly (the command line framework would exit 1)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(EXIT_OK)
+
+
 def main() -> None:
     try:
         app()
-    except BrokenPipeError:  # `ntm-eval check … | head`: the reader left; not an error of ours
+    except BrokenPipeError:  # `ntm-eval … | head` outside a command's output: the same
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_OK)

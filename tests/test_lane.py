@@ -362,3 +362,15 @@ def test_the_byte_search_finds_a_mark_across_blocks(tmp_path, offset):
         assert _needs_plain_reader(path, "utf-8", delimiter)
         path.write_bytes(b"a" * (_CHUNK + offset) + b"b" * 10)
         assert not _needs_plain_reader(path, "utf-8", delimiter)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "text"])
+def test_a_reader_that_leaves_early_is_not_an_error(generated, fmt):
+    """`ntm-eval check big.csv --format jsonl | head -n 1`: tens of megabytes are cut off
+    after one line; exit 0, nothing on stderr but the problem summary."""
+    command = f"'{sys.executable}' -m ntm_eval check '{generated['clean']}' --format {fmt} " \
+        "--max-rows 0 | head -c 300; exit ${PIPESTATUS[0]}"
+    proc = subprocess.run(["bash", "-c", command], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout) == 300
+    assert b"Traceback" not in proc.stderr and b"Exception ignored" not in proc.stderr
