@@ -16,8 +16,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections import deque
-from itertools import chain, compress, islice, repeat
-from operator import itemgetter
+from itertools import chain, islice, repeat
+from operator import add, itemgetter
 from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from pydantic import BeforeValidator, ConfigDict, create_model
@@ -542,25 +542,29 @@ class DuplicateCheck:
     """One row per commune and year (D023), checked as rows are read, in bounded memory.
 
     Numeric codes of up to six digits (official codes have five) are marked in one byte
-    array per (year, number of digits) — 100 kB a year for five digits — seven-digit codes
-    in a bitmap (1.25 MB a year); other codes go to a set. A duplicate is noted as it is
-    found; the line of its first occurrence, which the message names, is found at the end
-    by a second look at the (code, year) of every row (``finish``), only when there are
-    duplicates.
+    array per number of digits, a slice of it per year — 100 kB a year for five digits —
+    seven-digit codes in a bitmap per year (1.25 MB); other codes go to a set. A duplicate
+    is noted as it is found; the line of its first occurrence, which the message names, is
+    found at the end by a second look at the (code, year) of every row (``finish``), only
+    when there are duplicates.
     """
 
     def __init__(self, shown: str, col: int) -> None:
         self.shown, self.col = shown, col
-        self.marks: dict[tuple[int | None, int], bytearray] = {}
+        self.marks: dict[int, bytearray] = {}  # digits → a slice per year, a byte per code
+        self.slots: dict[int, dict[int | None, int]] = {}  # digits → year → its slice
+        self.bitmaps: dict[int | None, bytearray] = {}  # year → seven-digit codes
         self.other: set[tuple[str, int | None]] = set()
         self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of each repeat
 
-    def _marks(self, year: int | None, size: int) -> bytearray:
-        marks = self.marks.get((year, size))
-        if marks is None:
-            marks = self.marks[(year, size)] = bytearray(10 ** size if size <= 6 else
-                                                         10 ** size // 8 + 1)
-        return marks
+    def _offset(self, year: int | None, size: int) -> int:
+        """Where the slice of ``year`` starts in the marks of ``size``-digit codes."""
+        slots = self.slots.setdefault(size, {})
+        slot = slots.get(year)
+        if slot is None:
+            slot = slots[year] = len(slots)
+            self.marks.setdefault(size, bytearray()).extend(bytes(10 ** size))
+        return slot * 10 ** size
 
     def see(self, row: CommuneRow) -> None:
         self.see_many((row.line,), (row.code,), (row.year,))
@@ -573,17 +577,20 @@ class DuplicateCheck:
             if not code:
                 continue
             size = len(code)
-            if size <= 7 and code.isdigit() and code.isascii():
-                marks, n = self._marks(year, size), int(code)
-                if size <= 6:
-                    if not marks[n]:
-                        marks[n] = 1
-                        continue
-                else:
-                    byte, bit = n >> 3, 1 << (n & 7)
-                    if not marks[byte] & bit:
-                        marks[byte] |= bit
-                        continue
+            if size <= 6 and code.isdigit() and code.isascii():
+                marks, at = self.marks, self._offset(year, size) + int(code)
+                if not marks[size][at]:
+                    marks[size][at] = 1
+                    continue
+            elif size == 7 and code.isdigit() and code.isascii():
+                bitmap = self.bitmaps.get(year)
+                if bitmap is None:
+                    bitmap = self.bitmaps[year] = bytearray(10 ** 7 // 8 + 1)
+                n = int(code)
+                byte, bit = n >> 3, 1 << (n & 7)
+                if not bitmap[byte] & bit:
+                    bitmap[byte] |= bit
+                    continue
             else:
                 key = (code, year)
                 if key not in other:
@@ -594,23 +601,23 @@ class DuplicateCheck:
     def see_digits(self, lines: Sequence[int], codes: Sequence[str],
                    years: Sequence[int | None]) -> None:
         """``see_many`` for codes that are all ASCII digits (what ``batch`` reads fast):
-        marked a year at a time at C speed when no code repeats."""
+        looked up and marked at C speed when no code repeats."""
         sizes = set(map(len, codes))
         size = sizes.pop()
         if sizes or size > 6:
             self.see_many(lines, codes, years)
             return
-        numbers = list(map(int, codes))
-        several = len(set(years)) > 1
-        for year in set(years):
-            chosen = list(compress(numbers, map(year.__eq__, years))) if several else numbers
-            marks = self._marks(year, size)
-            if len(set(chosen)) != len(chosen) or any(map(marks.__getitem__, chosen)):
-                self.see_many(lines, codes, years)  # a repeat: row by row, to find it
-                return
-        for year in set(years):
-            chosen = list(compress(numbers, map(year.__eq__, years))) if several else numbers
-            deque(map(self._marks(year, size).__setitem__, chosen, repeat(1)), maxlen=0)
+        offsets = {year: self._offset(year, size) for year in set(years)}
+        numbers = map(int, codes)
+        if len(offsets) == 1:
+            at = list(map(next(iter(offsets.values())).__add__, numbers))
+        else:
+            at = list(map(add, numbers, map(offsets.__getitem__, years)))
+        marks = self.marks[size]
+        if len(set(at)) != len(at) or any(map(marks.__getitem__, at)):
+            self.see_many(lines, codes, years)  # a repeat: row by row, to find it
+            return
+        deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
 
     def finish(self, problems: list[Problem],
                keys: Callable[[], Iterable[tuple[int, str, int | None]]]) -> None:
