@@ -7,18 +7,21 @@ texts per column, so nearly every cell is a cache hit. A measure's cache gives a
 a small integer naming one judged result (``IndicatorResult``) and, for JSON, its text.
 The entry's high bits hold the result's status rank (met < not evaluable < not met), so a
 criterion's status is the rank of the largest entry of its measures (``map(max, …)``), and
-a commune's line is joined from ready-made pieces. Caches of measures whose thresholds are
-the same for every (region, year) of a batch are keyed by the cell text alone; the others
-by (group, text).
+a commune's line is joined from ready-made pieces. A criterion whose cells repeat as a
+tuple (yes/no columns, mostly) is looked up once a row, by the tuple of its cells; one
+whose tuples rarely repeat, measure by measure (chosen from the misses seen). Measures and
+criteria whose thresholds are the same for every (region, year) of a batch are keyed by
+the cells alone; the others by (kind, cells), a kind standing for the groups of equal
+thresholds.
 
-Only rows that raise no problem take this lane. A row with a bad, ambiguous or missing
-cell, a name with look-alike letters, a province the unit list covers (its code and name
-are checked), the wrong number of cells, or no region or year is read, checked and judged
-one by one by the plain parts (``RowReader.read``, ``UnitCheck.keep``, ``Evaluator.row``),
-in its place. What the lane does at once for a batch — duplicates, years outside the
-period, provinces outside the unit list, the first value showing how the file uses number
-separators — it does in row order, as the plain path would. Tests compare every verdict,
-count, problem and output byte with the plain path, on clean, dirty and hostile files.
+Only rows that raise no problem take this lane. A row with a bad or ambiguous cell, a name
+with look-alike letters, a province the unit list covers (its code and name are checked),
+too few or too many cells, or no region or year is read, checked and judged one by one by
+the plain parts (``RowReader.read``, ``UnitCheck.keep``, ``Evaluator.row``), in its place.
+What the lane does at once for a batch — duplicates, years outside the period, provinces
+outside the unit list, the first value showing how the file uses number separators — it
+does in row order, as the plain path would. Tests compare every verdict, count, problem
+and output byte with the plain path, on clean, dirty and hostile files (``test_lane``).
 """
 
 from __future__ import annotations
@@ -481,18 +484,12 @@ class Lane:
         if good is not None:
             tops = [[column[i] for i in good] for column in tops]
             verdicts = [verdicts[i] for i in good]
-        tally = self.tally
-        for (criterion, _), column, heads in zip(self.evaluator.criteria, tops, self.heads):
-            counts = tally.counts[criterion.id]
-            for status, head in zip(_STATUS, heads):
-                counts[status] += column.count(head)
-        tally.communes += len(verdicts)
         statuses = list(map(itemgetter(1), verdicts))
-        for status in _STATUS:
-            tally.statuses[status] += statuses.count(status)
-        by_met = tally.by_met
-        for met, count in Counter(map(itemgetter(2), verdicts)).items():
-            by_met[met] = by_met.get(met, 0) + count
+        self.tally.add_counts(
+            [{status: column.count(head) for status, head in zip(_STATUS, heads)}
+             for column, heads in zip(tops, self.heads)],
+            {status: statuses.count(status) for status in _STATUS},
+            Counter(map(itemgetter(2), verdicts)))
 
     def _cache_of(self, k: int, present: set[int], gids: list[int]) -> _Cache | None:
         """Measure ``k``'s text cache when every group of the batch shares one, else None

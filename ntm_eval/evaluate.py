@@ -289,14 +289,19 @@ class Tally:
         self.statuses[commune.status] += 1
         self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
 
-    def add_many(self, statuses: list[str], status: str, met: int, count: int) -> None:
-        """Add ``count`` communes with the same verdict: criteria ``statuses`` in rule order,
-        overall ``status``, ``met`` criteria met."""
-        for (i, _), criterion_status in zip(self.items, statuses):
-            self.counts[i][criterion_status] += count
-        self.communes += count
-        self.statuses[status] += count
-        self.by_met[met] = self.by_met.get(met, 0) + count
+    def add_counts(self, criteria: list[dict[str, int]], statuses: dict[str, int],
+                   by_met: dict[int, int]) -> None:
+        """Add communes counted elsewhere (``batch``): per criterion in rule order, status →
+        communes; overall status → communes; criteria met → communes."""
+        for (i, _), counted in zip(self.items, criteria):
+            counts = self.counts[i]
+            for status, n in counted.items():
+                counts[status] += n
+        for status, n in statuses.items():
+            self.statuses[status] += n
+            self.communes += n
+        for met, n in by_met.items():
+            self.by_met[met] = self.by_met.get(met, 0) + n
 
     def summary(self) -> Summary:
         counts = self.counts
