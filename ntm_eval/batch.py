@@ -30,7 +30,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import itemgetter
+from operator import itemgetter, rshift
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -130,7 +130,6 @@ class Lane:
                        for k in range(len(measures))]
         self.heads = [[(rj.criterion_head(c.id, c.name, c.sector) + rj._string(s)
                         + ',"indicators":[').encode() for s in _STATUS] for c, _ in criteria]
-        self.rank_of = {h: r for heads in self.heads for r, h in enumerate(heads)}
         #: the criterion a measure alone makes up: its text starts with the head
         self.alone = {span.start: c for c, (_, span) in enumerate(criteria) if len(span) == 1}
         #: criteria judged from the tuple of their cells (one lookup a row, see ``_joint``);
@@ -182,8 +181,6 @@ class Lane:
         self.mixed_joints = [_Cache(self._joint_maker(c, None)) for c in range(len(self.heads))]
         self.misses = [0] * len(self.heads)  # of joint caches, in this batch
         self.criterion_results = [_Cache(self._criterion_maker(c)) for c in range(self.total)]
-        self.top = [_Cache(lambda entry, heads=heads: heads[entry >> _SHIFT])
-                    for heads in self.heads]  # largest entry of a criterion → its head
         for gid in range(len(self.groups)):
             self._assign(gid)
 
@@ -341,12 +338,11 @@ class Lane:
         self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
-    def _pattern(self, heads: tuple) -> tuple:
-        """A commune's verdict from its criteria's heads: (its JSON text from the status to
-        the criteria, status, criteria met)."""
+    def _pattern(self, ranks: tuple) -> tuple:
+        """A commune's verdict from its criteria's status ranks: (its JSON text from the
+        status to the criteria, status, criteria met)."""
         if len(self.patterns) >= VERDICT_LIMIT:
             self.patterns.clear()
-        ranks = list(map(self.rank_of.__getitem__, heads))
         ids = self.quoted
         status = _STATUS[max(ranks)]
         met = ranks.count(0)
@@ -412,7 +408,7 @@ class Lane:
         entries: list = [None] * len(self.plan)  # per measure judged alone: its entries
         columns = []  # per criterion: the entries it is judged by (its largest, or joint)
         plan = self.plan
-        for c, ((_, span), top) in enumerate(zip(self.evaluator.criteria, self.top)):
+        for c, (_, span) in enumerate(self.evaluator.criteria):
             texts = [cols[plan[k][0]] if plan[k][0] is not None else repeat(_ABSENT, n)
                      for k in span]
             if self.joint[c]:
@@ -443,16 +439,16 @@ class Lane:
         self._choose(n)
 
         # a criterion's status is the rank of its largest entry; its head says it
-        tops = [list(map(top.__getitem__, column)) for top, column in zip(self.top, columns)]
-        heads = list(zip(*tops))
-        verdicts = list(map(self.patterns.__getitem__, heads))
+        shift = repeat(_SHIFT)
+        ranks = [list(map(rshift, column, shift)) for column in columns]
+        verdicts = list(map(self.patterns.__getitem__, zip(*ranks)))
 
         good = [i for i in range(n) if i not in bad] if bad else range(n)
         whole = not bad and len(taken) == len(rows)
         fast_lines = lines if whole else [lines[taken[i]] for i in good]
         slow = self._slow_rows(rows, taken, bad)
         self._row_order_checks(lines, rows, taken, slow, good, codes, gids, provinces)
-        self._tally(tops, verdicts, good if bad else None)
+        self._tally(ranks, verdicts, good if bad else None)
 
         if self.mode == "first":
             self._first(good, codes, names, districts, provinces, gids, fast_lines, verdicts,
@@ -465,7 +461,7 @@ class Lane:
             pick = (lambda column: column) if not bad else \
                 (lambda column: [column[i] for i in good])
             made = self._texts(pick, len(good), codes, names, districts, provinces, gids,
-                               fast_lines, verdicts, entries, tops, columns)
+                               fast_lines, verdicts, entries, ranks, columns)
         if whole or self.mode == "first":
             for p, cells in slow.items():
                 self._one(lines[p], cells)
@@ -477,17 +473,17 @@ class Lane:
             out[p] = self._one(lines[p], cells)
         return [x for x in out if x is not None]
 
-    def _tally(self, tops: list[list[bytes]], verdicts: list[tuple], good: list | None
+    def _tally(self, ranks: list[list[int]], verdicts: list[tuple], good: list | None
                ) -> None:
         """Count the lane's communes of a batch: criteria by their heads, communes by
         verdict (counted at C speed, a column at a time)."""
         if good is not None:
-            tops = [[column[i] for i in good] for column in tops]
+            ranks = [[column[i] for i in good] for column in ranks]
             verdicts = [verdicts[i] for i in good]
         statuses = list(map(itemgetter(1), verdicts))
         self.tally.add_counts(
-            [{status: column.count(head) for status, head in zip(_STATUS, heads)}
-             for column, heads in zip(tops, self.heads)],
+            [{status: column.count(rank) for rank, status in enumerate(_STATUS)}
+             for column in ranks],
             {status: statuses.count(status) for status in _STATUS},
             Counter(map(itemgetter(2), verdicts)))
 
@@ -510,7 +506,7 @@ class Lane:
         self.misses = [0] * len(self.misses)
 
     def _texts(self, pick: Callable, m: int, codes, names, districts, provinces, gids,
-               lines, verdicts, entries, tops, columns) -> list:
+               lines, verdicts, entries, ranks, columns) -> list:
         texts = self.texts.__getitem__
         groups = self.groups
         code_texts = "\x1f".join(pick(codes)).encode().split(b"\x1f")
@@ -518,11 +514,12 @@ class Lane:
         parts = [repeat(_HEADS[self.mode], m), code_texts, pick(names), pick(districts),
                  pick(provinces), [groups[g].place for g in pick(gids)], line_texts,
                  [v[0] for v in pick(verdicts)]]
-        for (_, span), top, column in zip(self.evaluator.criteria, tops, columns):
+        for (_, span), rank, column, heads in zip(self.evaluator.criteria, ranks, columns,
+                                                  self.heads):
             if len(span) == 1 or entries[span.start] is None:  # its text is whole
                 parts.append(list(map(texts, pick(column))))
             else:
-                parts.append(pick(top))
+                parts.append(list(map(heads.__getitem__, pick(rank))))
                 parts += [list(map(texts, pick(entries[k]))) for k in span]
         if self.mode == "jsonl":
             parts.append(repeat(b"\n", m))
