@@ -2,10 +2,10 @@
 
 One row per commune and year. Identity columns name the commune; one column per measure
 of the rule set holds its value. Headers may be the column keys, their declared aliases
-(Vietnamese headers) or ``Label [key]``. Cells are validated by pydantic, one
-``TypeAdapter`` per column built from the rule set, each distinct text once per column
-(``RowReader``); ``row_model`` is the same validation as one model per row, the plain
-reference. A bad cell never stops the run: the problem is reported with its line and
+(Vietnamese headers) or ``Label [key]``. Cells are validated by pydantic, a
+``TypeAdapter`` per kind of column built from the rule set, each distinct text once per
+column (``RowReader``); ``row_model`` is the same validation as one model per row, the
+plain reference. A bad cell never stops the run: the problem is reported with its line and
 column (and, in a workbook, its cell such as ``Sheet1!D17``), and the cell counts as not
 evaluable.
 """
@@ -266,8 +266,9 @@ _MISS = object()
 class RowReader:
     """Turns the data records of one file into ``CommuneRow``s, collecting every problem.
 
-    Each column is validated by its own pydantic ``TypeAdapter`` — the same tolerant
-    validators as ``row_model`` — and each distinct raw text is validated once per column:
+    Each column is validated by a pydantic ``TypeAdapter`` (one per kind of column: pct,
+    count, money, yes/no, and each identity column) — the same tolerant validators as
+    ``row_model`` — and each distinct raw text is validated once per column:
     the result is remembered (up to ``MEMO_LIMIT`` texts a column) and reused, while every
     bad cell is still reported at its own line and column. Remembering is exact: a parser's
     result depends only on the text, and the evidence a number gives about the file's
@@ -290,15 +291,20 @@ class RowReader:
         self.absent = frozenset(c for c in ruleset.columns if c not in keys)
         self.blank = dict.fromkeys(self.kinds)
 
+        validators: dict[Any, Any] = {}  # parser → its adapter's validate: one per kind
+
         def plan(key: str, parse: Any) -> tuple:
-            adapter = TypeAdapter(Annotated[Any, BeforeValidator(_tolerant(parse))])
+            validate = validators.get(parse)
+            if validate is None:
+                adapter = TypeAdapter(Annotated[Any, BeforeValidator(_tolerant(parse))])
+                validate = validators[parse] = adapter.validate_python
             # codes differ on every row: remembering them would only cost memory
-            return key, keys[key], None if key == "commune_code" else {}, adapter.validate_python
+            return key, keys[key], None if key == "commune_code" else {}, validate
         identity = {"commune_code": _text, "commune_name": _text, "district": _text,
                     "province": _text, "region": region_parser(ruleset), "year": _year}
         self.identity = [plan(k, p) for k, p in identity.items() if k in keys]
-        self.measures = [plan(k, numbers.parser(kind)) for k, kind in self.kinds.items()
-                         if k in keys]
+        parsers = {kind: numbers.parser(kind) for kind in set(self.kinds.values())}
+        self.measures = [plan(k, parsers[kind]) for k, kind in self.kinds.items() if k in keys]
         self.measure_keys = [key for key, _, _, _ in self.measures]
         self.memos = [memo for _, _, memo, _ in self.measures]
         self.misses = [_MISS] * len(self.measures)
