@@ -62,6 +62,13 @@ _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "
 _HEADS = {"jsonl": b'{"type":"commune","code":"', "json": b'{"code":"'}
 
 
+def _counted(ranks: list[int]) -> dict[str, int]:
+    """Communes by status in a column of status ranks."""
+    not_evaluable, not_met = ranks.count(1), ranks.count(2)
+    return {MET: len(ranks) - not_evaluable - not_met, NOT_EVALUABLE: not_evaluable,
+            NOT_MET: not_met}
+
+
 def _nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
@@ -340,7 +347,7 @@ class Lane:
 
     def _pattern(self, ranks: tuple) -> tuple:
         """A commune's verdict from its criteria's status ranks: (its JSON text from the
-        status to the criteria, status, criteria met)."""
+        status to the criteria — None but for JSON —, status, criteria met)."""
         if len(self.patterns) >= VERDICT_LIMIT:
             self.patterns.clear()
         ids = self.quoted
@@ -348,6 +355,8 @@ class Lane:
         met = ranks.count(0)
         if met == self.total:  # the usual verdict of a good year
             return self.all_met
+        if not self.texts_wanted:
+            return None, status, met
         text = self.verdict_format % (
             self.quoted_status[max(ranks)], met,
             ",".join([q for q, r in zip(ids, ranks) if r == 2]),
@@ -482,8 +491,7 @@ class Lane:
             verdicts = [verdicts[i] for i in good]
         statuses = list(map(itemgetter(1), verdicts))
         self.tally.add_counts(
-            [{status: column.count(rank) for rank, status in enumerate(_STATUS)}
-             for column in ranks],
+            list(map(_counted, ranks)),
             {status: statuses.count(status) for status in _STATUS},
             Counter(map(itemgetter(2), verdicts)))
 
