@@ -74,8 +74,9 @@ def _nfc(text: str) -> str:
 
 
 class _Cache(dict):
-    """Text (or (group, text)) → entry; a text the lane does not take is not remembered,
-    so each of its cells calls ``make`` (which raises the lane's flag)."""
+    """Cells (a text, a tuple of texts, or either with a kind first) → what ``make`` makes
+    of them; a cell the lane does not take (``make`` gives None or ``_BAD``) is not
+    remembered, so each of its cells calls ``make`` again (which raises the lane's flag)."""
 
     __slots__ = ("make",)
 
@@ -102,8 +103,9 @@ class _Group:
 class Lane:
     """Judges the batches of one CSV file. ``mode``: "jsonl" gives each commune as its JSON
     line in pieces (a tuple of bytes, to join or write one after another), "json" as (sort
-    key, its JSON text in pieces) — the report's order is by code, year and line — and
-    "results" as a ``CommuneResult``."""
+    key, its JSON text in pieces) — the report's order is by code, year and line —,
+    "results" as a ``CommuneResult``, and "first" nothing: it keeps the ``first`` communes
+    in the report's order as results (``first``), and only counts the others."""
 
     def __init__(self, reader: Any, evaluator: Evaluator, check: UnitCheck, tally: Tally,
                  mode: str, first: int = 0) -> None:
