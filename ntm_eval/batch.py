@@ -372,14 +372,14 @@ class Lane:
         (an ambiguous number) or are not evaluated (a ward) give nothing."""
         width = self.reader.width
         if not self.usable:
-            return self._one_by_one(lines, rows, {})
+            return self._one_by_one(lines, rows)
         if self._cached() > ENTRY_BUDGET or self.held > TEXT_BUDGET:
             self._forget()
         if all(len(r) == width for r in rows):
             return self._columns(lines, rows, range(len(rows)), rows)
         taken = [i for i, r in enumerate(rows) if len(r) == width]
         if not taken:
-            return self._one_by_one(lines, rows, {})
+            return self._one_by_one(lines, rows)
         return self._columns(lines, rows, taken, [rows[i] for i in taken])
 
     def _columns(self, lines: Sequence[int], rows: list[list[str]], taken: Sequence[int],
@@ -407,11 +407,10 @@ class Lane:
         gids = list(map(self.group_ids.__getitem__, zip(cols[ri], cols[yi])))
         note(gids, _BAD)
         if len(bad) == n:
-            return self._one_by_one(lines, rows, {})
+            return self._one_by_one(lines, rows)
         if _BAD in gids:  # any group does for their lookups: those rows go one by one
             some = next(g for g in gids if g != _BAD)
             gids = [some if g == _BAD else g for g in gids]
-        groups = self.groups
         present = set(gids)
 
         seen = self.reader.numbers.seen
@@ -670,7 +669,8 @@ class Lane:
             if wanted <= seen.keys():
                 return
 
-    def _one_by_one(self, lines: Sequence[int], rows: list[list[str]], _: dict) -> list:
+    def _one_by_one(self, lines: Sequence[int], rows: list[list[str]]) -> list:
+        """A batch read, checked and judged row by row (the lane cannot take it)."""
         slow = self._slow_rows(rows, (), set())
         keys = [self.reader.key_of(lines[p], cells) for p, cells in slow.items()]
         if keys:
