@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 import unicodedata
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
 
@@ -182,21 +182,36 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
             yield [line for line, _ in part], [cells for _, cells in part]
         return
     with f:
-        reader = csv.reader(lines, delimiter=delimiter, strict=False)
         first = 1 + skip  # the line the next record starts on
+        reader, base = None, 0
         try:
+            # Lines without a quote are split at the separator: what csv.reader gives them,
+            # sooner. From the first batch holding a quote (or a line longer than a field
+            # may be), csv.reader reads the rest.
+            limit, ends, quote = csv.field_size_limit(), repeat("\r\n"), repeat('"')
+            while True:
+                chunk = list(islice(lines, size))
+                if not chunk:
+                    return
+                if any(map(str.__contains__, chunk, quote)) or max(map(len, chunk)) > limit:
+                    break
+                yield range(first, first + len(chunk)), \
+                    list(map(str.split, map(str.rstrip, chunk, ends), repeat(delimiter)))
+                first += len(chunk)
+            reader = csv.reader(chain(chunk, lines), delimiter=delimiter, strict=False)
+            base = first - 1  # reader.line_num counts from the batch's first line
             while True:
                 rows = list(islice(reader, size))
                 if not rows:
                     return
-                last = reader.line_num + skip
+                last = reader.line_num + base
                 yield (range(first, last + 1) if last - first + 1 == len(rows)
                        else _record_starts(rows, first)), rows
                 first = last + 1
         except (csv.Error, UnicodeDecodeError) as exc:
             read_records(path, shown, known, encoding)  # raises the plain reader's problem
             raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
-                                      reader.line_num + skip)]) from None
+                                      reader.line_num + base if reader else first)]) from None
 
 
 def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:

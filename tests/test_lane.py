@@ -374,3 +374,55 @@ def test_a_reader_that_leaves_early_is_not_an_error(generated, fmt):
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout) == 300
     assert b"Traceback" not in proc.stderr and b"Exception ignored" not in proc.stderr
+
+
+def csv_module_records(path: Path, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every record as csv.reader gives them: the reference."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter, strict=False)
+        out, line = [], 1
+        for cells in reader:
+            out.append((line, cells))
+            line = reader.line_num + 1
+    return out
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 512])
+@pytest.mark.parametrize("name, text", [
+    ("lf", "commune_code,year\n1,2020\n2,2019\n"),
+    ("crlf", "commune_code,year\r\n1,2020\r\n\r\n2,2019\r\n"),
+    ("cr", "commune_code,year\r1,2020\r2,\r"),
+    ("no final newline", "commune_code,year\n1,2020\n,,\n  ,x"),
+    ("semicolons", "commune_code;year;name\n1;2020;Hòa, Thắng\n2;;\n"),
+    ("tabs", "commune_code\tyear\n1\t2020\n\t\n"),
+    ("quote late", "commune_code,year,name\n1,2020,A\n2,2019,B\n3,2018,\"C, D\"\n"
+                   "4,2017,\"E\nF\"\n5,2016,G\n"),
+    ("quote first", "commune_code,year,name\n\"1\",2020,A\n2,2019,B\n"),
+    ("blank lines", "commune_code,year\n\n1,2020\n\n\n2,2019\n"),
+    ("long line", "commune_code,year\n1," + "9" * 200_000 + "\n2,2019\n"),
+])
+def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text, size):
+    """Lines without a quote are split at the separator, not parsed by csv.reader: the
+    same cells and lines, whatever the line ends, blank lines or a quote further on."""
+    from ntm_eval.csvfile import iter_batches
+
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    from ntm_eval.diagnostics import InputError
+
+    delimiter = ";" if "semicolons" in name else "\t" if "tabs" in name else ","
+    known = lambda c: c in ("commune_code", "year")  # noqa: E731
+    if name == "long line":  # csv.reader refuses a field past its limit, so do the batches
+        with pytest.raises(csv.Error):
+            csv_module_records(path, delimiter)
+        with pytest.raises(InputError):
+            list(iter_batches(path, "f.csv", known, size=size))
+        return
+    expected = csv_module_records(path, delimiter)
+    got = []
+    for lines, rows in iter_batches(path, "f.csv", known, size=size):
+        got += [(line, cells) for line, cells in zip(lines, rows)]
+    blank = lambda cells: not any(c.strip() for c in cells)  # noqa: E731 — [] or ['']
+    assert [(line, cells) for line, cells in got if not blank(cells)] == \
+        [(line, cells) for line, cells in expected if not blank(cells)]
+    assert [line for line, _ in got] == [line for line, _ in expected]
