@@ -264,8 +264,8 @@ class Lane:
     def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
         """The entry of criterion ``c`` for a tuple of its cells (with ``caches``, one per
         measure) or for (kind, cells…) (without): its text is the criterion's whole text;
-        its result (mode "results") the ``CriterionResult``."""
-        criterion, span = self.evaluator.criteria[c]
+        without texts, ``results`` keeps the entries of its measures (``_criterion_maker``
+        makes its ``CriterionResult`` when a commune needs it)."""
 
         def make(key: tuple) -> int:
             self.misses[c] += 1
@@ -278,12 +278,8 @@ class Lane:
                 return _BAD
             entry = max(parts) >> _SHIFT << _SHIFT | self.serial
             self.serial += 1
-            if not self.texts_wanted:
-                results = tuple(map(self.results.__getitem__, parts))
-                self.criterion_results[c][entry] = CriterionResult(
-                    criterion.id, criterion.name, criterion.sector,
-                    combine([r.status for r in results]), results)
-                self.results[entry] = None  # counted against the budget
+            if not self.texts_wanted:  # its result is made when a commune needs it
+                self.results[entry] = tuple(parts)
             else:
                 text = self.texts[entry] = self.heads[c][entry >> _SHIFT] + b"".join(
                     map(self.texts.__getitem__, parts))
@@ -587,7 +583,11 @@ class Lane:
 
         def make(key: Any) -> CriterionResult:
             self.stored += 1
-            parts = (results[key],) if len(span) == 1 else tuple(map(results.__getitem__, key))
+            if len(span) == 1:
+                parts = (results[key],)
+            else:  # a joint entry holds the entries of its measures
+                parts = tuple(map(results.__getitem__, results[key] if key.__class__ is int
+                                  else key))
             return CriterionResult(criterion.id, criterion.name, criterion.sector,
                                    combine([r.status for r in parts]), parts)
         return make

@@ -104,11 +104,16 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     table.add_column(tr(lang, "col.status"), no_wrap=True)
     table.add_column(tr(lang, "col.missing"))
     shown = report.communes if max_rows <= 0 else report.communes[:max_rows]
+    # Text cells, not markup: a national file lists hundreds of rows (no parsing per cell).
+    from rich.text import Text
+
+    statuses = {s: Text(i18n.status(lang, s), style=STATUS_STYLE[s]) for s in STATUS_STYLE}
     for c in shown:
-        cells = [escape(c.code), escape(c.name), escape(c.district)]
+        cells = [Text(c.code), Text(c.name), Text(c.district)]
         if several_years:
-            cells.append(str(c.year or "—"))
-        cells += [f"{c.criteria_met}/{c.criteria_total}", _status(c.status, lang), _missing(c)]
+            cells.append(Text(str(c.year or "—")))
+        cells += [Text(f"{c.criteria_met}/{c.criteria_total}"), statuses[c.status],
+                  Text(_missing(c))]
         table.add_row(*cells)
     console.print(table)
     console.print(escape(tr(lang, "missing.legend")))
