@@ -107,7 +107,7 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     # Text cells, not markup: a national file lists hundreds of rows (no parsing per cell).
     from rich.text import Text
 
-    statuses = {s: Text(i18n.status(lang, s), style=STATUS_STYLE[s]) for s in STATUS_STYLE}
+    statuses = {s: Text.from_markup(_status(s, lang)) for s in STATUS_STYLE}  # word styled
     for c in shown:
         cells = [Text(c.code), Text(c.name), Text(c.district)]
         if several_years:

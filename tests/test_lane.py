@@ -426,3 +426,12 @@ def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text
     assert [(line, cells) for line, cells in got if not blank(cells)] == \
         [(line, cells) for line, cells in expected if not blank(cells)]
     assert [line for line, _ in got] == [line for line, _ in expected]
+
+
+def test_coloured_status_words_keep_their_padding_plain():
+    """The table's status cell colours the word only, as its markup did (the padding after
+    it stays plain): coloured output is unchanged by building cells as Text."""
+    report = plain(ROOT / "data" / "2020.csv")
+    out = render_text.render(report, color=True, width=120)
+    assert "\x1b[32mmet\x1b[0m" in out and "\x1b[31mnot met\x1b[0m" in out
+    assert "\x1b[32mmet " not in out and "met  \x1b[0m" not in out
