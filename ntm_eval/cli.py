@@ -285,19 +285,8 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
         dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
         return evaluate(ruleset, check_units(dataset, unit_list))
 
-    import gc
-
-    # Loading and judging build many small objects that form no cycles, all kept until the
-    # end: the cyclic collector would scan them again and again (~20% of the time), and
-    # once more when it is enabled again, unless they are frozen out of its sight.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _or_fail(work, str(data), fmt)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    # The cyclic collector is off for the whole run (``ntm_eval.__main__``).
+    return _or_fail(work, str(data), fmt)
 
 
 def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | None,
@@ -693,11 +682,15 @@ def rules_show(
     sys.stdout.write(catalogue.SHOW_FORMATS[fmt.value](cat, color=_use_color(sys.stdout)))
 
 
+def _stdout_to_devnull() -> None:
+    """The reader of stdout left: whatever is still buffered for it goes nowhere, quietly."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _reader_left() -> None:
-    """`ntm-eval check … | head`: the reader left; not an error of ours. Whatever is still
-    buffered for stdout goes nowhere, quietly (the command line framework would exit 1)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """`ntm-eval check … | head`: the reader left; not an error of ours (exit 0; the
+    command line framework would exit 1)."""
+    _stdout_to_devnull()
     raise typer.Exit(EXIT_OK)
 
 
@@ -705,6 +698,5 @@ def main() -> None:
     try:
         app()
     except BrokenPipeError:  # `ntm-eval … | head` outside a command's output: the same
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _stdout_to_devnull()
         sys.exit(EXIT_OK)

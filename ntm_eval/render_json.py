@@ -172,17 +172,20 @@ class CommuneEncoder:
         self._templates: dict[tuple, tuple[str, str, str]] = {}
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
 
+    def _remembered(self, cached: dict[int, tuple[str, Any]], result: Any,
+                    encode: Any) -> str:
+        """``encode(result)``, once per result object (kept alive with its text, so that its
+        id stays its own); the memory starts again past ``LIMIT`` texts."""
+        hit = cached.get(id(result))
+        if hit is None:
+            if len(cached) >= self.LIMIT:
+                cached.clear()
+            hit = cached[id(result)] = (encode(result), result)
+        return hit[0]
+
     def encode(self, c: CommuneResult) -> str:
         """``dumps(commune_dict(c))``, built from cached pieces."""
-        cached = self._criteria
-        texts = []
-        for k in c.criteria:
-            hit = cached.get(id(k))
-            if hit is None:
-                if len(cached) >= self.LIMIT:
-                    cached.clear()
-                hit = cached[id(k)] = (self._criterion(k), k)
-            texts.append(hit[0])
+        texts = [self._remembered(self._criteria, k, self._criterion) for k in c.criteria]
         return "".join((
             '{"code":', _string(c.code), names_text(c.name, c.district, c.province),
             place_text(c.region, c.year), _scalar(c.line),
@@ -190,15 +193,7 @@ class CommuneEncoder:
             ",".join(texts), "]}"))
 
     def _criterion(self, k: Any) -> str:
-        cached = self._indicators
-        parts = []
-        for r in k.indicators:
-            hit = cached.get(id(r))
-            if hit is None:
-                if len(cached) >= self.LIMIT:
-                    cached.clear()
-                hit = cached[id(r)] = (self._indicator(r), r)
-            parts.append(hit[0])
+        parts = [self._remembered(self._indicators, r, self._indicator) for r in k.indicators]
         tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
         head = self._heads.get(k.id)
         if head is None or head[0] is not k.name or head[1] != k.sector:

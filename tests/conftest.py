@@ -87,6 +87,20 @@ def commune_csv(rows: list[dict[str, str]], columns: list[str] | None = None) ->
     return out.getvalue()
 
 
+def generate_national(folder: Path, rows: int, seed: int) -> dict[str, Path]:
+    """Synthetic national data from the benchmark's generator (every measure, all regions,
+    2016–2020): ``{"clean": path, "dirty": path}`` (dirty: decimal commas, spaces, %,
+    Vietnamese yes/no words)."""
+    files = {}
+    for name, extra in (("clean", []), ("dirty", ["--dirty"])):
+        out = folder / f"{name}.csv"
+        subprocess.run([sys.executable, str(ROOT / "tests" / "bench" / "generate.py"),
+                        "--rows", str(rows), "--seed", str(seed), *extra, "-o", str(out)],
+                       check=True, timeout=120)
+        files[name] = out
+    return files
+
+
 @pytest.fixture
 def write_csv(tmp_path):
     def write(rows: list[dict[str, str]], columns: list[str] | None = None, name: str = "data.csv") -> Path:

@@ -9,13 +9,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, national_rules, passing_values
+from conftest import generate_national, national_rules, passing_values
 from ntm_eval import data as data_module
 from ntm_eval import evaluate as evaluate_module
 from ntm_eval import render_json
@@ -26,20 +24,10 @@ from ntm_eval.report import Filters
 from ntm_eval.units import check_units, load_units
 from ntm_eval.views import filter_report
 
-BENCH = ROOT / "tests" / "bench"
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, Path]:
     """Generated national data, clean and dirty (decimal commas, spaces, %, yes/no words)."""
-    folder = tmp_path_factory.mktemp("generated")
-    files = {}
-    for name, extra in (("clean", []), ("dirty", ["--dirty"])):
-        out = folder / f"{name}.csv"
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--rows", "700", "--seed",
-                        "3", *extra, "-o", str(out)], check=True, timeout=120)
-        files[name] = out
-    return files
+    return generate_national(tmp_path_factory.mktemp("generated"), rows=700, seed=3)
 
 
 def report_of(path: Path):

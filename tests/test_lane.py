@@ -19,27 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, national_rules, passing_values
+from conftest import ROOT, generate_national, national_rules, passing_values
 from ntm_eval import batch, render_json, render_text
 from ntm_eval.data import load_data
 from ntm_eval.evaluate import evaluate
 from ntm_eval.stream import StreamedCheck, check_csv, judge_csv, judge_first
 from ntm_eval.units import check_units, load_units
 
-BENCH = ROOT / "tests" / "bench"
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, Path]:
     """Generated national data (all regions, 2016–2020), clean and dirty."""
-    folder = tmp_path_factory.mktemp("lane")
-    files = {}
-    for name, extra in (("clean", []), ("dirty", ["--dirty"])):
-        out = folder / f"{name}.csv"
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--rows", "1500", "--seed",
-                        "11", *extra, "-o", str(out)], check=True, timeout=120)
-        files[name] = out
-    return files
+    return generate_national(tmp_path_factory.mktemp("lane"), rows=1500, seed=11)
 
 
 def plain(path: Path, units: str | None = None):
