@@ -108,12 +108,6 @@ class _CompiledMeasure:
         return threshold, from_year, reason, verified
 
 
-def evaluate_measure(measure: Measure, indicator_id: str, row: CommuneRow) -> IndicatorResult:
-    """Judge one measured value against the threshold for the row's region and year."""
-    m = _CompiledMeasure(measure, indicator_id)
-    return m.judge(row.values.get(m.column), m.column in row.invalid, m.lookup(row.region, row.year))
-
-
 class _Group:
     """Everything that depends only on (region, year): thresholds and result caches.
 

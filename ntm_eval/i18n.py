@@ -153,12 +153,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
-    return lang
-
-
 def tr(lang: str, key: str, /, **fields: Any) -> str:
     """The message ``key`` in ``lang``, with ``fields`` filled in."""
     en, vi = MESSAGES[key]
