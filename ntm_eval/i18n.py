@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-LANGS = ("en", "vi")
 DEFAULT_LANG = "en"
-ENV_VAR = "NTM_EVAL_LANG"
 
 #: key → (English, Vietnamese). ``str.format`` fields are filled by ``tr``.
 MESSAGES: dict[str, tuple[str, str]] = {
