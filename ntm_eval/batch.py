@@ -69,7 +69,10 @@ def _counted(ranks: list[int]) -> dict[str, int]:
             NOT_MET: not_met}
 
 
-def _nfc(text: str) -> str:
+def _nfc(cell: str | bytes) -> str:
+    """A cell's text, NFC-normalised; a cell of bytes is UTF-8 (``UnicodeDecodeError``
+    when it is not: ``run`` reports the file as the plain reader does)."""
+    text = cell.decode() if cell.__class__ is bytes else cell
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
@@ -132,6 +135,9 @@ class Lane:
         #: reader's memo of the column: a text judged against several thresholds is read
         #: once)
         self.plan = [by_column.get(m.column, (None, None, None)) for m in measures]
+        #: columns the lane never reads: their bytes are only checked to be UTF-8
+        self.unread = sorted(set(range(reader.width)).difference(
+            self.cols, (i for i, _, _ in self.plan if i is not None)))
         # what follows each indicator's text: a comma, or the end of its criterion (and of
         # the commune, after the last)
         last = {span.stop - 1 for _, span in criteria}
@@ -371,7 +377,7 @@ class Lane:
             return self._one_by_one(lines, rows)
         if self._cached() > ENTRY_BUDGET or self.held > TEXT_BUDGET:
             self._forget()
-        if all(len(r) == width for r in rows):
+        if list(map(len, rows)).count(width) == len(rows):
             return self._columns(lines, rows, range(len(rows)), rows)
         taken = [i for i, r in enumerate(rows) if len(r) == width]
         if not taken:
@@ -391,9 +397,19 @@ class Lane:
                 bad.update(i for i, x in enumerate(column) if x is mark or x == mark)
 
         codes = cols[ci]
-        joined = "".join(codes)
-        if not (joined.isdigit() and joined.isascii()) or "" in codes:
+        empty = codes[0][:0]
+        joined = empty.join(codes)
+        if not (joined.isdigit() and joined.isascii()) or empty in codes:
             bad.update(i for i, c in enumerate(codes) if not (c.isdigit() and c.isascii()))
+        digits = None  # the codes as UTF-8, when the cells are bytes
+        if empty == b"":  # codes of digits as text (another code's row goes one by one)
+            digits = codes
+            codes = b" ".join(codes).decode().split(" ") if not bad else \
+                [c.decode(errors="replace") for c in codes]
+            for i in self.unread:  # the plain reader refuses a file that is not UTF-8
+                text = b"".join(cols[i])
+                if not text.isascii():
+                    text.decode()
         names = list(map(self.names[0].__getitem__, cols[ni]))
         note(names, None)
         districts = list(map(self.names[1].__getitem__, cols[di]))
@@ -466,7 +482,7 @@ class Lane:
         else:
             pick = (lambda column: column) if not bad else \
                 (lambda column: [column[i] for i in good])
-            made = self._texts(pick, len(good), codes, names, districts, provinces, gids,
+            made = self._texts(pick, len(good), codes, digits, names, districts, provinces, gids,
                                fast_lines, verdicts, entries, ranks, columns)
         if whole or self.mode == "first":
             for p, cells in slow.items():
@@ -510,11 +526,12 @@ class Lane:
                 self.joint[c] = False
         self.misses = [0] * len(self.misses)
 
-    def _texts(self, pick: Callable, m: int, codes, names, districts, provinces, gids,
+    def _texts(self, pick: Callable, m: int, codes, digits, names, districts, provinces, gids,
                lines, verdicts, entries, ranks, columns) -> list:
         texts = self.texts.__getitem__
         groups = self.groups
-        code_texts = "\x1f".join(pick(codes)).encode().split(b"\x1f")
+        code_texts = pick(digits) if digits is not None else \
+            "\x1f".join(pick(codes)).encode().split(b"\x1f")
         line_texts = "\x1f".join(map(str, lines)).encode().split(b"\x1f")
         parts = [repeat(_HEADS[self.mode], m), code_texts, pick(names), pick(districts),
                  pick(provinces), [groups[g].place for g in pick(gids)], line_texts,
@@ -725,47 +742,49 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
     (before any commune is sent)."""
     import gc
 
-    from ntm_eval.csvfile import iter_batches, iter_records
+    from ntm_eval.csvfile import iter_batches, iter_records, refuse
     from ntm_eval.headers import HeaderMatcher
 
     shown = shown or str(path)
     matcher = HeaderMatcher(ruleset)
-    batches = iter_batches(path, shown, lambda cell: matcher.match(cell) is not None,
-                           encoding, BATCH)
-    header, rest = None, None
-    for lines, rows in batches:
-        for j, cells in enumerate(rows):
-            cells = [_nfc(c) for c in cells]
-            if any(c.strip() for c in cells):
-                header, rest = (lines[j], cells), (lines[j + 1:], rows[j + 1:])
-                break
-        if header is not None:
-            break
-    reader, _ = open_rows(iter([header] if header else []), shown, ruleset, matcher, None)
-    reader.track_duplicates = False  # the lane sees (code, year) in row order itself
-    columns = {key: i + 1 for key, i in reader.keys.items()}
-    place = DataSet(shown, (), (), columns, reader.headers, None)  # locates unit problems
-    check = UnitCheck(place, units)
-    tally = Tally.of(ruleset)
-    lane = Lane(reader, Evaluator(ruleset), check, tally, mode, first)
+    known = lambda cell: matcher.match(cell) is not None  # noqa: E731
+    batches = iter_batches(path, shown, known, encoding, BATCH, raw=True)
     # Judging builds many small objects that form no cycles: the cyclic collector would
     # only scan them again and again.
     enabled = gc.isenabled()
     gc.disable()
     try:
+        header, rest = None, None
+        for lines, rows in batches:
+            for j, cells in enumerate(rows):
+                cells = [_nfc(c) for c in cells]
+                if any(c.strip() for c in cells):
+                    header, rest = (lines[j], cells), (lines[j + 1:], rows[j + 1:])
+                    break
+            if header is not None:
+                break
+        reader, _ = open_rows(iter([header] if header else []), shown, ruleset, matcher,
+                              None)
+        reader.track_duplicates = False  # the lane sees (code, year) in row order itself
+        columns = {key: i + 1 for key, i in reader.keys.items()}
+        place = DataSet(shown, (), (), columns, reader.headers, None)  # locates unit problems
+        check = UnitCheck(place, units)
+        tally = Tally.of(ruleset)
+        lane = Lane(reader, Evaluator(ruleset), check, tally, mode, first)
         if rest is not None and rest[1]:
             send(lane.batch(*rest))
         for lines, rows in batches:
             send(lane.batch(lines, rows))
         send(lane.finish())
+    except UnicodeDecodeError as exc:  # a cell of bytes (see iter_batches) is not UTF-8
+        refuse(path, shown, known, encoding, f"not UTF-8 text: {exc}")
     finally:
         if enabled:
             gc.enable()
 
     def keys():  # (line, code, year) of every row again, to name a duplicate's first line
         return (reader.key_of(line, cells) for line, cells in
-                iter_records(path, shown, lambda cell: matcher.match(cell) is not None,
-                             encoding) if line > reader.header_line)
+                iter_records(path, shown, known, encoding) if line > reader.header_line)
 
     problems = check.merge(reader.finish_problems(keys))
     return Report(ruleset=ruleset, input_path=shown, input_rows=tally.communes,

@@ -196,6 +196,28 @@ def test_number_separators_first_value_in_row_order(write_csv, monkeypatch):
     assert_lane_is_plain(path)
 
 
+@pytest.mark.parametrize("change", ["crlf", "byte-order mark", "quote late", "cr late"])
+def test_bytes_then_text(generated, tmp_path, monkeypatch, change):
+    """The lane reads a UTF-8 file as bytes, and as text from the first batch holding a
+    quote or a line ending in '\r' alone: its caches then hold cells of both kinds. Line
+    ends, a byte-order mark and the switch change nothing."""
+    monkeypatch.setattr(batch, "BATCH", 100)
+    lines = generated["dirty"].read_bytes().split(b"\n")
+    if change == "crlf":
+        data = b"\r\n".join(lines)
+    elif change == "byte-order mark":
+        data = b"\xef\xbb\xbf" + b"\n".join(lines)
+    else:
+        cells = lines[900].split(b",")
+        cells[1] = b'"' + cells[1] + b', Huy\xe1\xbb\x87n"' if change == "quote late" \
+            else cells[1]
+        lines[900] = b",".join(cells) + (b"\r" + lines.pop(901) if change == "cr late" else b"")
+        data = b"\n".join(lines)
+    path = tmp_path / "switch.csv"
+    path.write_bytes(data)
+    assert_lane_is_plain(path)
+
+
 def test_accents_decomposed_in_the_file(tmp_path):
     """A file saved with decomposed accents (NFD) reads as the same names and words."""
     from conftest import commune_csv
@@ -311,15 +333,27 @@ def test_years_outside_the_period_name_their_first_lines(write_csv):
     assert_lane_is_plain(path)
 
 
-@pytest.mark.parametrize("bad", [b"\xe9", b"\x00"])
-def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad):
+@pytest.mark.parametrize("bad, where", [
+    (b"\xe9", b"Huy"),  # a name: read through a cache
+    (b"\x00", b"Huy"),
+    (b"\xe9", b"90001"),  # a code: the row goes one by one
+    (b"\xe9", b"note"),  # a column the lane never reads
+    (b"\xe9", b",100"),  # a measure's value
+])
+def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad, where):
     """A byte of another encoding, or a NUL, after many good rows: the same problem as the
-    plain reader's; JSONL has given the rows before it, then says the run failed."""
-    from conftest import commune_csv
+    plain reader's; JSONL has given the rows before it, then says the run failed. The lane
+    reads UTF-8 files as bytes: a cell it never decodes is checked all the same."""
+    from conftest import IDENTITY, commune_csv, national_columns
 
-    text = commune_csv([{"commune_code": f"{90000 + i}"} for i in range(1500)])
+    rows = [{"commune_code": f"{90000 + i}", "remarks": "note"} for i in range(1500)]
+    text = commune_csv(rows, IDENTITY + national_columns() + ["remarks"])
     lines = text.encode("utf-8").split(b"\n")
-    lines[1200] = lines[1200].replace(b"Huy", b"Huy" + bad, 1)
+    if where == b"90001":
+        lines[1200] = lines[1200].replace(b"91199", b"911\xe99", 1)
+    else:
+        assert where in lines[1200]
+        lines[1200] = lines[1200].replace(where, where + bad, 1)
     path = tmp_path / "bad.csv"
     path.write_bytes(b"\n".join(lines))
     from ntm_eval.diagnostics import InputError
@@ -377,6 +411,11 @@ def csv_module_records(path: Path, delimiter: str) -> list[tuple[int, list[str]]
     return out
 
 
+#: A file whose first lines fill the block the separator is found in (64 KiB), then others
+LONG_START = "commune_code,year,name\n" + "".join(f"{i},2020,Hòa Thắng\n" for i in range(4000))
+
+
+@pytest.mark.parametrize("raw", [False, True])
 @pytest.mark.parametrize("size", [1, 2, 3, 512])
 @pytest.mark.parametrize("name, text", [
     ("lf", "commune_code,year\n1,2020\n2,2019\n"),
@@ -390,17 +429,24 @@ def csv_module_records(path: Path, delimiter: str) -> list[tuple[int, list[str]]
     ("quote first", "commune_code,year,name\n\"1\",2020,A\n2,2019,B\n"),
     ("blank lines", "commune_code,year\n\n1,2020\n\n\n2,2019\n"),
     ("long line", "commune_code,year\n1," + "9" * 200_000 + "\n2,2019\n"),
+    ("byte-order mark", "\ufeffcommune_code,year,name\n1,2020,Hòa\n"),
+    ("sep line", "sep=;\r\ncommune_code;year\r\n1;2020\r\n"),
+    ("cr late", LONG_START + "5,2020,X\r6,2019,Y\n7,,\r\n8,2018,Z\n"),
+    ("quote late, long", LONG_START + '5,2020,"Hòa, Thắng"\n6,2019,Y\n'),
+    ("crlf late", LONG_START.replace("\n", "\r\n") + "5,2020,X\n"),
 ])
-def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text, size):
+def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text, size, raw):
     """Lines without a quote are split at the separator, not parsed by csv.reader: the
-    same cells and lines, whatever the line ends, blank lines or a quote further on."""
+    same cells and lines, whatever the line ends, blank lines or a quote further on. Read
+    ``raw`` (the lane), a UTF-8 file's batches are bytes until a quote or a line ending in
+    '\r' alone: the same cells once decoded."""
     from ntm_eval.csvfile import iter_batches
 
     path = tmp_path / "f.csv"
     path.write_text(text, encoding="utf-8", newline="")
     from ntm_eval.diagnostics import InputError
 
-    delimiter = ";" if "semicolons" in name else "\t" if "tabs" in name else ","
+    delimiter = ";" if name in ("semicolons", "sep line") else "\t" if "tabs" in name else ","
     known = lambda c: c in ("commune_code", "year")  # noqa: E731
     if name == "long line":  # csv.reader refuses a field past its limit, so do the batches
         with pytest.raises(csv.Error):
@@ -408,10 +454,24 @@ def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text
         with pytest.raises(InputError):
             list(iter_batches(path, "f.csv", known, size=size))
         return
+    if size < 512 and len(text) > 60_000:
+        size *= 1000  # the same edges, in a tenth of the time
     expected = csv_module_records(path, delimiter)
-    got = []
-    for lines, rows in iter_batches(path, "f.csv", known, size=size):
+    if name == "sep line":
+        expected = expected[1:]  # the separator's line is not a record
+    got, kinds = [], []
+    for lines, rows in iter_batches(path, "f.csv", known, size=size, raw=raw):
+        kinds += [type(cells[0]) for cells in rows]
+        rows = [[c.decode() if isinstance(c, bytes) else c for c in cells] for cells in rows]
         got += [(line, cells) for line, cells in zip(lines, rows)]
+    if name == "byte-order mark":
+        expected[0][1][0] = expected[0][1][0].lstrip("\ufeff")
+    # bytes up to the batch holding the first quote or '\r' alone (one record a line), text
+    # from there on; '\r' alone in the first block: text from the start
+    marks = [i for i, line in enumerate(text.encode().split(b"\n"))
+             if b'"' in line or b"\r" in line.rstrip(b"\r")]
+    in_bytes = 0 if not raw else len(kinds) if not marks else marks[0] // size * size
+    assert kinds == [bytes] * in_bytes + [str] * (len(kinds) - in_bytes)
     blank = lambda cells: not any(c.strip() for c in cells)  # noqa: E731 — [] or ['']
     assert [(line, cells) for line, cells in got if not blank(cells)] == \
         [(line, cells) for line, cells in expected if not blank(cells)]
