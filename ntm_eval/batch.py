@@ -55,6 +55,7 @@ TEXT_BUDGET = 12 << 20  # bytes of cached JSON text
 _SHIFT = 28  # an entry is rank << _SHIFT | serial number
 _RANK = {MET: 0, NOT_EVALUABLE: 1, NOT_MET: 2}
 _STATUS = (MET, NOT_EVALUABLE, NOT_MET)
+_IS_1, _IS_2 = (1).__eq__, (2).__eq__  # a rank of not evaluable, of not met
 _BAD = -1  # the entry or group of a cell this lane does not take (the row goes one by one)
 _ABSENT = object()  # the "cell" of a measure whose column the file lacks
 _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "year")
@@ -354,18 +355,17 @@ class Lane:
         status to the criteria — None but for JSON —, status, criteria met)."""
         if len(self.patterns) >= VERDICT_LIMIT:
             self.patterns.clear()
-        ids = self.quoted
-        status = _STATUS[max(ranks)]
         met = ranks.count(0)
         if met == self.total:  # the usual verdict of a good year
             return self.all_met
+        rank = max(ranks)
         if not self.texts_wanted:
-            return None, status, met
+            return None, _STATUS[rank], met
+        ids = self.quoted
         text = self.verdict_format % (
-            self.quoted_status[max(ranks)], met,
-            ",".join([q for q, r in zip(ids, ranks) if r == 2]),
-            ",".join([q for q, r in zip(ids, ranks) if r == 1]))
-        return text.encode(), status, met
+            self.quoted_status[rank], met, ",".join(compress(ids, map(_IS_2, ranks))),
+            ",".join(compress(ids, map(_IS_1, ranks))))
+        return text.encode(), _STATUS[rank], met
 
     # --- a batch ------------------------------------------------------------------------
 
