@@ -63,11 +63,15 @@ _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "
 _HEADS = {"jsonl": b'{"type":"commune","code":"', "json": b'{"code":"'}
 
 
-def _counted(ranks: list[int]) -> dict[str, int]:
+def _counted(ranks: bytes | list[int]) -> dict[str, int]:
     """Communes by status in a column of status ranks."""
     not_evaluable, not_met = ranks.count(1), ranks.count(2)
     return {MET: len(ranks) - not_evaluable - not_met, NOT_EVALUABLE: not_evaluable,
             NOT_MET: not_met}
+
+
+def _joined(a: str, b: str) -> str:
+    return f"{a},{b}" if a and b else a or b
 
 
 def _nfc(cell: str | bytes) -> str:
@@ -153,6 +157,9 @@ class Lane:
         self.joint = [len(span) > 1 for _, span in criteria]
         self.total = len(criteria)
         self.quoted = [rj._string(c.id) for c, _ in criteria]
+        self.half = self.total // 2
+        self.halves = (_Cache(self._half_maker(self.quoted[:self.half])),
+                       _Cache(self._half_maker(self.quoted[self.half:])))
         self.verdict_format = rj.verdict_text("@S@", 0, self.total, ["@N@"], ["@E@"]).replace(
             "%", "%%").replace('"@S@"', "%s").replace(
             '"criteria_met":0', '"criteria_met":%d').replace('"@N@"', "%s").replace(
@@ -169,6 +176,8 @@ class Lane:
         self.provinces = _Cache(self._province)
         self.group_ids = _Cache(self._group)
         self.groups: list[_Group] = []
+        self.places: list[bytes] = []  # by group: its place's JSON text
+        self.years: list[int] = []  # by group: its year
         self.patterns = _Cache(self._pattern)
         self._forget()
 
@@ -347,6 +356,8 @@ class Lane:
         period = self.period
         self.groups.append(_Group(region, year, [], rj.place_text(region, year).encode(),
                                   period is not None and not period.from_ <= year <= period.to))
+        self.places.append(self.groups[-1].place)
+        self.years.append(year)
         self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
@@ -355,17 +366,32 @@ class Lane:
         status to the criteria — None but for JSON —, status, criteria met)."""
         if len(self.patterns) >= VERDICT_LIMIT:
             self.patterns.clear()
-        met = ranks.count(0)
+        # each half of the criteria repeats far more often than the whole
+        h = self.half
+        first, second = self.halves
+        a, b = first[ranks[:h]], second[ranks[h:]]
+        met = a[2] + b[2]
         if met == self.total:  # the usual verdict of a good year
             return self.all_met
-        rank = max(ranks)
+        rank = max(a[3], b[3])
         if not self.texts_wanted:
             return None, _STATUS[rank], met
-        ids = self.quoted
         text = self.verdict_format % (
-            self.quoted_status[rank], met, ",".join(compress(ids, map(_IS_2, ranks))),
-            ",".join(compress(ids, map(_IS_1, ranks))))
+            self.quoted_status[rank], met, _joined(a[0], b[0]), _joined(a[1], b[1]))
         return text.encode(), _STATUS[rank], met
+
+    def _half_maker(self, ids: list[str]) -> Callable[[tuple], tuple]:
+        """For some criteria (``ids``, quoted): their status ranks → (ids not met, ids not
+        evaluable, how many met, the largest rank)."""
+
+        def make(ranks: tuple) -> tuple:
+            if len(self.halves[0]) + len(self.halves[1]) >= VERDICT_LIMIT:
+                self.halves[0].clear()
+                self.halves[1].clear()
+            return (",".join(compress(ids, map(_IS_2, ranks))),
+                    ",".join(compress(ids, map(_IS_1, ranks))), ranks.count(0),
+                    max(ranks, default=0))
+        return make
 
     # --- a batch ------------------------------------------------------------------------
 
@@ -462,7 +488,8 @@ class Lane:
 
         # a criterion's status is the rank of its largest entry; its head says it
         shift = repeat(_SHIFT)
-        ranks = [list(map(rshift, column, shift)) for column in columns]
+        # (as bytes: counted at C speed; a row going one by one may hold _BAD, below 0)
+        ranks = [(bytes if not bad else list)(map(rshift, column, shift)) for column in columns]
         verdicts = list(map(self.patterns.__getitem__, zip(*ranks)))
 
         good = [i for i in range(n) if i not in bad] if bad else range(n)
@@ -529,13 +556,12 @@ class Lane:
     def _texts(self, pick: Callable, m: int, codes, digits, names, districts, provinces, gids,
                lines, verdicts, entries, ranks, columns) -> list:
         texts = self.texts.__getitem__
-        groups = self.groups
         code_texts = pick(digits) if digits is not None else \
             "\x1f".join(pick(codes)).encode().split(b"\x1f")
         line_texts = "\x1f".join(map(str, lines)).encode().split(b"\x1f")
         parts = [repeat(_HEADS[self.mode], m), code_texts, pick(names), pick(districts),
-                 pick(provinces), [groups[g].place for g in pick(gids)], line_texts,
-                 [v[0] for v in pick(verdicts)]]
+                 pick(provinces), list(map(self.places.__getitem__, pick(gids))), line_texts,
+                 list(map(itemgetter(0), pick(verdicts)))]
         for (_, span), rank, column, heads in zip(self.evaluator.criteria, ranks, columns,
                                                   self.heads):
             if len(span) == 1 or entries[span.start] is None:  # its text is whole
@@ -546,7 +572,7 @@ class Lane:
         if self.mode == "jsonl":
             parts.append(repeat(b"\n", m))
             return list(zip(*parts))
-        years = [groups[g].year for g in pick(gids)]
+        years = map(self.years.__getitem__, pick(gids))
         return list(zip(zip(pick(codes), years, lines), zip(*parts)))
 
     def _results(self, good, codes, names, districts, provinces, gids, lines, verdicts,
@@ -632,7 +658,7 @@ class Lane:
         """Duplicates, years outside the period and provinces outside the unit list, for the
         rows of the lane and, for duplicates, those read one by one (in row order)."""
         groups = self.groups
-        years = [groups[g].year for g in gids]
+        years = list(map(self.years.__getitem__, gids))
         duplicates = self.reader.duplicates
         if not slow and len(good) == len(codes):  # codes of ASCII digits, every one
             duplicates.see_digits(lines if len(taken) == len(rows) else
