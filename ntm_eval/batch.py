@@ -1,7 +1,8 @@
 """``check`` of a CSV file column by column: the fast lane.
 
-The records of a file come in batches of a few hundred (``csvfile.iter_batches``). Each
-batch is turned into columns, and each column is looked up, at C speed, in a cache of the
+The records of a file come in batches of a few hundred (``csvfile.iter_batches``); a UTF-8
+file's cells come as bytes, decoded only when a cache meets them first (a cell the lane
+never reads is only checked to be UTF-8). Each batch is turned into columns, and each column is looked up, at C speed, in a cache of the
 distinct texts seen so far in that column: a national file holds a few hundred distinct
 texts per column, so nearly every cell is a cache hit. A measure's cache gives an *entry*:
 a small integer naming one judged result (``IndicatorResult``) and, for JSON, its text.

@@ -159,11 +159,12 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
     accents; a file whose separator is ';' and that holds U+037E, which normalises to ';',
     is read by ``read_records``).
 
-    With ``raw``, the records of a UTF-8 file come as bytes, not decoded, as long as they
-    hold no quote (and lines end in ``\n`` or ``\r\n``): splitting bytes is twice as fast
-    as splitting text with accents. The caller decodes the cells it reads, and must check
-    that the others are UTF-8 (``read_records`` refuses a file that is not). From the first
-    batch with a quote, records come as text.
+    With ``raw``, the records of a UTF-8 file come as bytes, not decoded: splitting bytes
+    is twice as fast as splitting text with accents (each piece of text is scanned for its
+    widest character). The caller decodes the cells it reads, and must check that the
+    others are UTF-8 (``read_records`` refuses a file that is not). From the first batch
+    holding a quote or a line ending in '\r' alone, records come as text (from the start
+    when the first 64 KiB hold such a line end).
 
     A file ``read_records`` refuses raises the same ``InputError`` — from the first bytes
     (not text, a workbook, an unknown encoding), or when the reading reaches the bad part
