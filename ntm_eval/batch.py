@@ -1,14 +1,15 @@
 """``check`` of a CSV file column by column: the fast lane.
 
-The records of a file come in batches of a few hundred (``csvfile.iter_batches``); a UTF-8
+The records of a file come in batches of a thousand (``csvfile.iter_batches``); a UTF-8
 file's cells come as bytes, decoded only when a cache meets them first (a cell the lane
-never reads is only checked to be UTF-8). Each batch is turned into columns, and each column is looked up, at C speed, in a cache of the
-distinct texts seen so far in that column: a national file holds a few hundred distinct
-texts per column, so nearly every cell is a cache hit. A measure's cache gives an *entry*:
-a small integer naming one judged result (``IndicatorResult``) and, for JSON, its text.
-The entry's high bits hold the result's status rank (met < not evaluable < not met), so a
-criterion's status is the rank of the largest entry of its measures (``map(max, …)``), and
-a commune's line is joined from ready-made pieces. A criterion whose cells repeat as a
+never reads is only checked to be UTF-8). Each batch is turned into columns, and each
+column is looked up, at C speed, in a cache of the distinct texts seen so far in that
+column: a national file holds a few hundred distinct texts per column, so nearly every
+cell is a cache hit. A measure's cache gives an *entry*: a small integer naming one judged
+result (``IndicatorResult``) and, for JSON, its text. The entry's high bits hold the
+result's status rank (met < not evaluable < not met), so a criterion's status is the rank
+of the largest entry of its measures (``map(max, …)``), and a commune's line is joined
+from ready-made pieces. A criterion whose cells repeat as a
 tuple (yes/no columns, mostly) is looked up once a row, by the tuple of its cells; one
 whose tuples rarely repeat, measure by measure (chosen from the misses seen). Measures and
 criteria whose thresholds are the same for every (region, year) of a batch are keyed by
@@ -511,8 +512,8 @@ class Lane:
         else:
             pick = (lambda column: column) if not bad else \
                 (lambda column: [column[i] for i in good])
-            made = self._texts(pick, len(good), codes, digits, names, districts, provinces, gids,
-                               fast_lines, verdicts, entries, ranks, columns)
+            made = self._texts(pick, len(good), codes, digits, names, districts, provinces,
+                               gids, fast_lines, verdicts, entries, ranks, columns)
         if whole or self.mode == "first":
             for p, cells in slow.items():
                 self._one(lines[p], cells)
