@@ -762,11 +762,12 @@ class Lane:
 
 def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
         send: Callable[[list], None], shown: str | None = None,
-        encoding: str | None = None, first: int = 0) -> Report:
+        encoding: str | None = None, first: int = 0, progress: Any = None) -> Report:
     """Check the CSV file ``path``, giving ``send`` the communes of each batch (see
     ``Lane`` for ``mode``) in input order, rows that waited for the end of the file last.
     Returns the report without its communes — but for mode "first", with the ``first``
-    communes in the report's order (the others are counted, not kept). Raises
+    communes in the report's order (the others are counted, not kept). ``progress`` (a
+    ``progress.Progress``) is told how far the reading is, and closed at the end. Raises
     ``InputError`` as ``data.load_csv`` does when the file as a whole cannot be used
     (before any commune is sent)."""
     import gc
@@ -777,7 +778,7 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
     shown = shown or str(path)
     matcher = HeaderMatcher(ruleset)
     known = lambda cell: matcher.match(cell) is not None  # noqa: E731
-    batches = iter_batches(path, shown, known, encoding, BATCH, raw=True)
+    batches = iter_batches(path, shown, known, encoding, BATCH, raw=True, progress=progress)
     # Judging builds many small objects that form no cycles: the cyclic collector would
     # only scan them again and again.
     enabled = gc.isenabled()
@@ -810,6 +811,8 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
     finally:
         if enabled:
             gc.enable()
+        if progress is not None:  # erased before anything else is written
+            progress.close()
 
     def keys():  # (line, code, year) of every row again, to name a duplicate's first line
         return (reader.key_of(line, cells) for line, cells in

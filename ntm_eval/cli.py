@@ -223,7 +223,10 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
     def prepare():
         from ntm_eval.units import load_units
 
-        return StreamedCheck(data, _load_rules(rules), load_units(units), str(data), encoding)
+        # JSON lines written to the terminal the progress line would be drawn on: none
+        streams_here = fmt is Format.jsonl and output is None and sys.stdout.isatty()
+        return StreamedCheck(data, _load_rules(rules), load_units(units), str(data), encoding,
+                             None if streams_here else _progress(data))
 
     job = _or_fail(prepare, str(data), fmt)
     try:
@@ -257,6 +260,13 @@ def _or_fail(work, path: str, fmt: Format | None):
         raise typer.Exit(EXIT_ERROR)
 
 
+def _progress(data: Path):
+    """How far the check of ``data`` is, on standard error when it is a terminal."""
+    from ntm_eval.progress import for_terminal
+
+    return for_terminal(sys.stderr, str(data))
+
+
 def _load_rules(rules: Optional[Path]):
     from ntm_eval.rules import default_rules_path, load_rules
 
@@ -276,8 +286,9 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
         unit_list = load_units(units)
         if streamable(data, sheet):  # column by column: the same report, sooner
             if first:
-                return judge_first(data, ruleset, unit_list, first, str(data), encoding)
-            return judge_csv(data, ruleset, unit_list, str(data), encoding)
+                return judge_first(data, ruleset, unit_list, first, str(data), encoding,
+                                   _progress(data))
+            return judge_csv(data, ruleset, unit_list, str(data), encoding, _progress(data))
         from ntm_eval.data import load_data
         from ntm_eval.evaluate import evaluate
         from ntm_eval.units import check_units

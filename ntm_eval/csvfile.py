@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import unicodedata
 from itertools import chain, islice, repeat
 from pathlib import Path
@@ -150,7 +151,8 @@ def iter_records(path: Path, shown: str, known: Callable[[str], bool],
 
 
 def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
-                 encoding: str | None = None, size: int = 512, raw: bool = False
+                 encoding: str | None = None, size: int = 512, raw: bool = False,
+                 progress: Callable[[float, int], None] | None = None
                  ) -> Iterator[tuple[Sequence[int], list[list[str]] | list[list[bytes]]]]:
     """The records of a CSV file, ``size`` at a time, with the line each one starts on,
     read as they come: the file is never held in memory whole. Cells are not
@@ -165,6 +167,9 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
     others are UTF-8 (``read_records`` refuses a file that is not). From the first batch
     holding a quote or a line ending in '\r' alone, records come as text (from the start
     when the first 64 KiB hold such a line end).
+
+    ``progress``, when given, is told before each batch the share of the file read so far
+    and the line the batch ends on.
 
     A file ``read_records`` refuses raises the same ``InputError`` — from the first bytes
     (not text, a workbook, an unknown encoding), or when the reading reaches the bad part
@@ -181,10 +186,14 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
         records = read_records(path, shown, known, encoding)
         for i in range(0, len(records), size):
             part = records[i:i + size]
+            if progress is not None:
+                progress((i + len(part)) / len(records), part[-1][0])
             yield [line for line, _ in part], [cells for _, cells in part]
         return
     f, lines, delimiter, skip, rest = opened
     binary = rest is not None  # lines are bytes, rest holds the sample's lines not read
+    read_to = None if progress is None else \
+        _teller(progress, (f if binary else f.buffer).tell, os.fstat(f.fileno()).st_size)
     with f:
         first = 1 + skip  # the line the next record starts on
         reader, base = None, 0
@@ -208,6 +217,8 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
                         break
                 elif any(map(str.__contains__, chunk, quote)) or max(map(len, chunk)) > limit:
                     break
+                if read_to is not None:
+                    read_to(first + len(chunk) - 1)
                 yield range(first, first + len(chunk)), \
                     list(map(kind.split, map(kind.rstrip, chunk, ends), cut))
                 first += len(chunk)
@@ -221,12 +232,25 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
                 if not rows:
                     return
                 last = reader.line_num + base
+                if read_to is not None:
+                    read_to(last)
                 yield (range(first, last + 1) if last - first + 1 == len(rows)
                        else _record_starts(rows, first)), rows
                 first = last + 1
         except (csv.Error, UnicodeDecodeError) as exc:
             refuse(path, shown, known, encoding, f"CSV syntax error: {exc}",
                    reader.line_num + base if reader else first)
+
+
+def _teller(progress: Callable[[float, int], None], where: Callable[[], int], size: int
+            ) -> Callable[[int], None]:
+    """What tells ``progress`` the share read of a file of ``size`` bytes (``where`` says
+    the byte reached; the file's binary layer tells it while lines are read) and a line."""
+    size = max(size, 1)
+
+    def read_to(line: int) -> None:
+        progress(where() / size, line)
+    return read_to
 
 
 def refuse(path: Path, shown: str, known: Callable[[str], bool], encoding: str | None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ntm_eval.report import CommuneResult, Report
 from ntm_eval.rules import RuleSet
@@ -42,6 +42,7 @@ class StreamedCheck:
     units: UnitList
     shown: str
     encoding: str | None = None
+    progress: Any = None  # a ``progress.Progress``: how far the reading is, on a terminal
     report: Report | None = field(default=None, init=False)
     failed: bool = field(default=False, init=False)  # the data could not be read
 
@@ -51,7 +52,7 @@ class StreamedCheck:
 
         try:
             self.report = run(self.path, self.ruleset, self.units, mode, send, self.shown,
-                              self.encoding)
+                              self.encoding, progress=self.progress)
         except InputError:
             self.failed = True
             raise
@@ -60,7 +61,7 @@ class StreamedCheck:
 
 def check_csv(path: Path, ruleset: RuleSet, units: UnitList,
               send: Callable[[CommuneResult], None], shown: str | None = None,
-              encoding: str | None = None) -> Report:
+              encoding: str | None = None, progress: Any = None) -> Report:
     """Check the CSV file ``path``, giving each judged commune to ``send`` (input order,
     rows that wait for the end of the file last); the report has no communes.
 
@@ -73,23 +74,25 @@ def check_csv(path: Path, ruleset: RuleSet, units: UnitList,
         for commune in communes:
             send(commune)
 
-    return run(path, ruleset, units, "results", give, shown, encoding)
+    return run(path, ruleset, units, "results", give, shown, encoding, progress=progress)
 
 
 def judge_csv(path: Path, ruleset: RuleSet, units: UnitList, shown: str | None = None,
-              encoding: str | None = None) -> Report:
+              encoding: str | None = None, progress: Any = None) -> Report:
     """The report of the CSV file ``path``, communes included, in the plain path's order
     (``evaluate.evaluate``): the same report, judged column by column."""
     communes: list[CommuneResult] = []
-    report = check_csv(path, ruleset, units, communes.append, shown, encoding)
+    report = check_csv(path, ruleset, units, communes.append, shown, encoding, progress)
     communes.sort(key=lambda c: (c.code, c.year or 0, c.line))
     return dataclasses.replace(report, communes=tuple(communes))
 
 
 def judge_first(path: Path, ruleset: RuleSet, units: UnitList, first: int,
-                shown: str | None = None, encoding: str | None = None) -> Report:
+                shown: str | None = None, encoding: str | None = None,
+                progress: Any = None) -> Report:
     """The report of the CSV file ``path`` with only its ``first`` communes in the report's
     order (what a terminal table lists); counts and problems cover every commune."""
     from ntm_eval.batch import run
 
-    return run(path, ruleset, units, "first", lambda _: None, shown, encoding, first)
+    return run(path, ruleset, units, "first", lambda _: None, shown, encoding, first,
+               progress)
