@@ -193,11 +193,12 @@ def check(
     filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
                       districts=tuple(district), statuses=tuple(s.value for s in status),
                       communes=tuple(commune))
-    if fmt in (Format.jsonl, Format.json) and not filters:
+    if fmt in (Format.jsonl, Format.json, Format.csv) and not filters:
         from ntm_eval.stream import streamable
 
-        if streamable(data, sheet):  # JSON texts made column by column (jsonl: as judged)
-            _check_streamed(data, rules, output, encoding, units, fail_on, fmt)
+        # JSON texts made column by column; JSON lines and CSV rows written as judged
+        if streamable(data, sheet):
+            _check_streamed(data, rules, output, encoding, units, fail_on, fmt, lang.value)
     # The terminal table lists the first --max-rows communes: only those are kept whole.
     first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
     report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units,
@@ -214,8 +215,9 @@ def check(
 
 def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
                     encoding: Optional[str], units: Optional[str], fail_on: FailOn,
-                    fmt: Format) -> None:
-    """``check --format jsonl|json`` of a CSV file, batch by batch (``ntm_eval.stream``)."""
+                    fmt: Format, lang: str) -> None:
+    """``check --format jsonl|json|csv`` of a CSV file, batch by batch
+    (``ntm_eval.stream``)."""
     from ntm_eval.diagnostics import InputError
     from ntm_eval.output import emit
     from ntm_eval.stream import StreamedCheck
@@ -223,19 +225,20 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
     def prepare():
         from ntm_eval.units import load_units
 
-        # JSON lines written to the terminal the progress line would be drawn on: none
-        streams_here = fmt is Format.jsonl and output is None and sys.stdout.isatty()
+        # lines written to the terminal the progress line would be drawn on: none
+        streams_here = fmt in (Format.jsonl, Format.csv) and output is None and \
+            sys.stdout.isatty()
         return StreamedCheck(data, _load_rules(rules), load_units(units), str(data), encoding,
                              None if streams_here else _progress(data))
 
     job = _or_fail(prepare, str(data), fmt)
     try:
-        emit(RENDERERS[fmt.value], "stream", job, output)
+        emit(RENDERERS[fmt.value], "stream", job, output, lang=lang)
     except BrokenPipeError:
         _reader_left()
     except InputError as exc:
         _print_problems(exc.problems)
-        if job.failed:  # the data, not the output file: stdout stays JSON
+        if job.failed and fmt is not Format.csv:  # the data, not the output: stays JSON
             from ntm_eval.render_json import failure_document
             sys.stdout.write(failure_document(str(data), exc.problems))
         raise typer.Exit(EXIT_ERROR)

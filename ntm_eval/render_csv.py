@@ -4,12 +4,14 @@ check: one row per commune × criterion. gaps: one row per commune × measure le
 compare: one row per commune × changed indicator. Headers and status words are fixed keys
 (the same in every language); names follow ``--lang``. A cell that starts with ``=``,
 ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading ``'`` so a spreadsheet
-shows it as text instead of running it as a formula. Streams row by row.
+shows it as text instead of running it as a formula. Streams row by row; ``check`` of a
+CSV file streams its rows as the communes are judged (``write_stream``).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from typing import IO, Any, Iterable
 
 from ntm_eval.report import NOT_EVALUABLE, NOT_MET
@@ -58,23 +60,66 @@ def _values(k: Any) -> str:
     return "; ".join([f"{r.column}={cell(r.value)}" for r in k.indicators])
 
 
+class _CheckRows:
+    """The rows of each commune, as CSV text. A commune's identity and verdict are formatted
+    once, and each criterion's cells once per judged result: the column-wise lane gives the
+    same ``CriterionResult`` object to every commune whose cells are the same."""
+
+    LIMIT = 4096  # criterion texts kept (with their results) before starting again
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.buffer = io.StringIO()
+        self.writer = _writer(self.buffer)
+        self.tails: dict[int, tuple[Any, str]] = {}  # id(result) → (result, its cells)
+        self.names: dict[str, str] = {}
+
+    def format(self, fields: list[Any]) -> str:
+        """Cells as csv.writer writes them, without the line end."""
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(fields)
+        return self.buffer.getvalue()[:-1]
+
+    def tail(self, k: Any) -> str:
+        known = self.tails.get(id(k))
+        if known is not None and known[0] is k:  # kept alive here: the id is its own
+            return known[1]
+        name = self.names.get(k.id)
+        if name is None:
+            name = self.names[k.id] = cell(k.name.get(self.lang))
+        # ids, sector keys and status words come from the rule file's strict patterns
+        text = self.format([
+            k.id, k.part_of or "", name, k.sector, k.status,
+            " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
+            " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
+            _values(k)])
+        if len(self.tails) >= self.LIMIT:
+            self.tails.clear()
+        self.tails[id(k)] = (k, text)
+        return text
+
+    def commune(self, c: Any) -> str:
+        head = self.format([cell(x) for x in (c.code, c.name, c.district, c.province,
+                                              c.region, c.year, c.status, c.criteria_met,
+                                              c.criteria_total)])
+        return "".join([f"{head},{self.tail(k)}\n" for k in c.criteria])
+
+
 def write(report: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
-    w = _writer(stream)
-    w.writerow(CHECK_HEADER)
-    names: dict[str, str] = {}
+    rows = _CheckRows(lang)
+    stream.write(rows.format(CHECK_HEADER) + "\n")
     for c in report.communes:
-        head = [cell(x) for x in (c.code, c.name, c.district, c.province, c.region, c.year,
-                                  c.status, c.criteria_met, c.criteria_total)]
-        for k in c.criteria:
-            name = names.get(k.id)
-            if name is None:
-                name = names[k.id] = cell(k.name.get(lang))
-            # ids, sector keys and status words come from the rule file's strict patterns
-            w.writerow(head + [
-                k.id, k.part_of or "", name, k.sector, k.status,
-                " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
-                " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
-                _values(k)])
+        stream.write(rows.commune(c))
+
+
+def write_stream(check: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
+    """Run a ``stream.StreamedCheck``, writing the rows of each batch of communes as soon as
+    they are judged: input order (rows that wait for the end of the file last), in memory
+    that does not grow with the file."""
+    rows = _CheckRows(lang)
+    stream.write(rows.format(CHECK_HEADER) + "\n")
+    check.run("results", lambda communes: stream.write("".join(map(rows.commune, communes))))
 
 
 GAPS_HEADER = ["rank", "code", "name", "district", "criteria_met", "criteria_total",

@@ -10,6 +10,7 @@ lines, and the terminal table of the first communes. Nothing is timed here.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, generate_national, national_rules, passing_values
-from ntm_eval import batch, render_json, render_text
+from ntm_eval import batch, render_csv, render_json, render_text
 from ntm_eval.data import load_data
 from ntm_eval.evaluate import evaluate
 from ntm_eval.stream import StreamedCheck, check_csv, judge_csv, judge_first
@@ -40,8 +41,8 @@ def plain(path: Path, units: str | None = None):
 def lane_text(path: Path, fmt: str, units: str | None = None) -> str:
     job = StreamedCheck(path, national_rules(), load_units(units), str(path))
     out = io.StringIO()
-    {"json": render_json, "jsonl": __import__("ntm_eval.render_jsonl").render_jsonl}[fmt] \
-        .write_stream(job, out)
+    {"json": render_json, "jsonl": __import__("ntm_eval.render_jsonl").render_jsonl,
+     "csv": render_csv}[fmt].write_stream(job, out)
     return out.getvalue()
 
 
@@ -65,6 +66,12 @@ def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7) -
     assert [expected[d["line"]] for d in got] == lines[:-1]
     summary = json.loads(lines[-1])
     assert summary["type"] == "summary" and summary["summary"]["communes"] == len(expected)
+    # the CSV rows: the plain writer's, communes in the order of the JSON lines
+    by_line = {c.line: c for c in reference.communes}
+    in_order = dataclasses.replace(reference, communes=tuple(by_line[d["line"]] for d in got))
+    plain_csv = io.StringIO()
+    render_csv.write(in_order, plain_csv)
+    assert lane_text(path, "csv", units) == plain_csv.getvalue()
     # the first communes of the terminal table (mode "first"): same table, same counts
     head = judge_first(path, rs, load_units(units), first)
     assert head.communes == reference.communes[:first]
@@ -308,6 +315,23 @@ def test_cli_json_and_jsonl_are_the_plain_outputs(cli, generated):
     assert len(run.stdout.splitlines()) == len(reference.communes) + 1
 
 
+def test_csv_rows_come_in_the_order_of_the_file(write_csv, cli, tmp_path):
+    """`check --format csv` writes each commune's rows as it is judged: in the file's order
+    (the JSON document and the terminal table sort by code); with --output, the same rows
+    after the byte-order mark spreadsheets look for."""
+    path = write_csv([{"commune_code": code} for code in ("30000", "10000", "20000")])
+    run = cli("check", str(path), "--format", "csv")
+    assert run.code == 0
+    rows = list(csv.reader(io.StringIO(run.stdout)))
+    assert list(dict.fromkeys(r[0] for r in rows[1:])) == ["30000", "10000", "20000"]
+    assert len(rows) == 1 + 3 * len(national_rules().criteria)
+    out = tmp_path / "out.csv"
+    assert cli("check", str(path), "--format", "csv", "--output", str(out)).code == 0
+    assert out.read_text(encoding="utf-8") == "\ufeff" + run.stdout
+    document = json.loads(cli("check", str(path), "--format", "json").stdout)
+    assert [c["code"] for c in document["communes"]] == ["10000", "20000", "30000"]
+
+
 def test_duplicates_within_one_batch_of_the_lane(write_csv):
     """Every row taken column-wise: a repeat inside one batch is found, first line named."""
     rows = [{"commune_code": f"{80000 + i}", "year": "2019" if i % 2 else "2020"}
@@ -372,6 +396,17 @@ def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad, where):
     assert json.loads(out[-1])["errors"][0]["line"] == 1201
     run = cli("check", str(path), "--format", "json")
     assert run.code == 2 and json.loads(run.stdout)["errors"][0]["line"] == 1201
+    # CSV rows are written as judged too: the rows before it, no JSON, the same problem
+    run = cli("check", str(path), "--format", "csv")
+    assert run.code == 2 and "line 1201" in run.stderr
+    rows = list(csv.reader(io.StringIO(run.stdout)))
+    assert rows[0][0] == "code" and all(len(r) == len(rows[0]) for r in rows)
+    assert len(rows) > 1 or bad == b"\x00"  # a NUL is found before reading starts
+    codes = list(dict.fromkeys(r[0] for r in rows[1:]))
+    assert codes == [f"{90000 + i}" for i in range(len(codes))] and len(codes) < 1200
+    out = tmp_path / "out.csv"  # written whole or not at all
+    assert cli("check", str(path), "--format", "csv", "--output", str(out)).code == 2
+    assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
 
 
 @pytest.mark.parametrize("offset", [-2, -1, 0, 1])
