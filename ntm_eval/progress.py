@@ -22,7 +22,7 @@ _ENV = "NTM_EVAL_PROGRESS"
 
 
 class Progress:
-    """Call with the share of the file read (0–1) and the next line to read; ``close``
+    """Call with the share of the file read (0–1) and the last line read; ``close``
     erases the line. Cheap when nothing is drawn: one clock reading per call."""
 
     def __init__(self, stream: IO[str], label: str, after: float = AFTER) -> None:
