@@ -107,7 +107,6 @@ class _Group:
     region: str
     year: int
     caches: list  # per measure: the text cache for this group's threshold lookup
-    place: bytes  # ,"region":…,"year":…,"line":
     outside: bool  # the year is outside the rule set's period
 
 
@@ -179,8 +178,10 @@ class Lane:
         self.provinces = _Cache(self._province)
         self.group_ids = _Cache(self._group)
         self.groups: list[_Group] = []
-        self.places: list[bytes] = []  # by group: its place's JSON text
-        self.years: list[int] = []  # by group: its year
+        # by group, for lookups at C speed: its place's JSON text (,"region":…,"year":…,
+        # "line":), its year
+        self.places: list[bytes] = []
+        self.years: list[int] = []
         self.patterns = _Cache(self._pattern)
         self._forget()
 
@@ -357,9 +358,9 @@ class Lane:
             if group.region == region and group.year == year:
                 return gid
         period = self.period
-        self.groups.append(_Group(region, year, [], rj.place_text(region, year).encode(),
+        self.groups.append(_Group(region, year, [],
                                   period is not None and not period.from_ <= year <= period.to))
-        self.places.append(self.groups[-1].place)
+        self.places.append(rj.place_text(region, year).encode())
         self.years.append(year)
         self._assign(len(self.groups) - 1)
         return len(self.groups) - 1

@@ -14,6 +14,7 @@ import csv
 import io
 from typing import IO, Any, Iterable
 
+from ntm_eval.render_json import once_per_object
 from ntm_eval.report import NOT_EVALUABLE, NOT_MET
 
 #: Written first when the output is a file: spreadsheet programs detect UTF-8 by it.
@@ -71,8 +72,9 @@ class _CheckRows:
         self.lang = lang
         self.buffer = io.StringIO()
         self.writer = _writer(self.buffer)
-        self.tails: dict[int, tuple[Any, str]] = {}  # id(result) → (result, its cells)
+        self.tails: dict[int, tuple[str, Any]] = {}  # id(result) → (its cells, result)
         self.names: dict[str, str] = {}
+        self.header = self.format(CHECK_HEADER) + "\n"
 
     def format(self, fields: list[Any]) -> str:
         """Cells as csv.writer writes them, without the line end."""
@@ -82,22 +84,18 @@ class _CheckRows:
         return self.buffer.getvalue()[:-1]
 
     def tail(self, k: Any) -> str:
-        known = self.tails.get(id(k))
-        if known is not None and known[0] is k:  # kept alive here: the id is its own
-            return known[1]
+        return once_per_object(self.tails, k, self._tail, self.LIMIT)
+
+    def _tail(self, k: Any) -> str:
         name = self.names.get(k.id)
         if name is None:
             name = self.names[k.id] = cell(k.name.get(self.lang))
         # ids, sector keys and status words come from the rule file's strict patterns
-        text = self.format([
+        return self.format([
             k.id, k.part_of or "", name, k.sector, k.status,
             " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
             " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
             _values(k)])
-        if len(self.tails) >= self.LIMIT:
-            self.tails.clear()
-        self.tails[id(k)] = (k, text)
-        return text
 
     def commune(self, c: Any) -> str:
         head = self.format([cell(x) for x in (c.code, c.name, c.district, c.province,
@@ -108,7 +106,7 @@ class _CheckRows:
 
 def write(report: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
     rows = _CheckRows(lang)
-    stream.write(rows.format(CHECK_HEADER) + "\n")
+    stream.write(rows.header)
     for c in report.communes:
         stream.write(rows.commune(c))
 
@@ -118,7 +116,7 @@ def write_stream(check: Any, stream: IO[str], lang: str = "en", **_: Any) -> Non
     they are judged: input order (rows that wait for the end of the file last), in memory
     that does not grow with the file."""
     rows = _CheckRows(lang)
-    stream.write(rows.format(CHECK_HEADER) + "\n")
+    stream.write(rows.header)
     check.run("results", lambda communes: stream.write("".join(map(rows.commune, communes))))
 
 

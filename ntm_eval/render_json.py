@@ -7,7 +7,7 @@ import dataclasses
 import io
 import json
 from json.encoder import encode_basestring as _string  # what dumps(ensure_ascii=False) uses
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from ntm_eval.report import CommuneResult, IndicatorResult, Report
 
@@ -154,6 +154,20 @@ def criterion_head(id_: str, name: Any, sector: str) -> str:
                     _scalar(name.vi), ',"sector":', _scalar(sector), ',"status":'))
 
 
+def once_per_object(cache: dict[int, tuple[Any, Any]], obj: Any, make: Callable[[Any], Any],
+                    limit: int) -> Any:
+    """``make(obj)``, made once per object: remembered by identity, the object kept alive
+    with what was made so that its id stays its own; past ``limit`` objects the cache
+    starts again. (The evaluator and the column-wise lane share identical results between
+    communes.)"""
+    hit = cache.get(id(obj))
+    if hit is None:
+        if len(cache) >= limit:
+            cache.clear()
+        hit = cache[id(obj)] = (make(obj), obj)
+    return hit[0]
+
+
 class CommuneEncoder:
     """Encodes communes one by one, as ``dumps(commune_dict(c))`` would.
 
@@ -172,20 +186,10 @@ class CommuneEncoder:
         self._templates: dict[tuple, tuple[str, str, str]] = {}
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
 
-    def _remembered(self, cached: dict[int, tuple[str, Any]], result: Any,
-                    encode: Any) -> str:
-        """``encode(result)``, once per result object (kept alive with its text, so that its
-        id stays its own); the memory starts again past ``LIMIT`` texts."""
-        hit = cached.get(id(result))
-        if hit is None:
-            if len(cached) >= self.LIMIT:
-                cached.clear()
-            hit = cached[id(result)] = (encode(result), result)
-        return hit[0]
-
     def encode(self, c: CommuneResult) -> str:
         """``dumps(commune_dict(c))``, built from cached pieces."""
-        texts = [self._remembered(self._criteria, k, self._criterion) for k in c.criteria]
+        texts = [once_per_object(self._criteria, k, self._criterion, self.LIMIT)
+                 for k in c.criteria]
         return "".join((
             '{"code":', _string(c.code), names_text(c.name, c.district, c.province),
             place_text(c.region, c.year), _scalar(c.line),
@@ -193,7 +197,8 @@ class CommuneEncoder:
             ",".join(texts), "]}"))
 
     def _criterion(self, k: Any) -> str:
-        parts = [self._remembered(self._indicators, r, self._indicator) for r in k.indicators]
+        parts = [once_per_object(self._indicators, r, self._indicator, self.LIMIT)
+                 for r in k.indicators]
         tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
         head = self._heads.get(k.id)
         if head is None or head[0] is not k.name or head[1] != k.sector:
