@@ -69,11 +69,11 @@ class FailOn(str, enum.Enum):
 #: (streaming) or ``render(report, **options) -> str``, and likewise ``*_gaps`` and
 #: ``*_compare`` for those commands (see ``output.emit``).
 RENDERERS = {
-    "text": "ntm_eval.render_text",
-    "json": "ntm_eval.render_json",
-    "jsonl": "ntm_eval.render_jsonl",
-    "csv": "ntm_eval.render_csv",
-    "markdown": "ntm_eval.render_markdown",
+    "text": "ntm_eval.render.text",
+    "json": "ntm_eval.render.json",
+    "jsonl": "ntm_eval.render.jsonl",
+    "csv": "ntm_eval.render.csv",
+    "markdown": "ntm_eval.render.markdown",
 }
 
 _LANG_HELP = "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and " \
@@ -188,13 +188,13 @@ def check(
     document for other tools (jsonl: one line per commune; csv: one row per commune and
     criterion; markdown: tables for reports).
     """
-    from ntm_eval.report import Filters
+    from ntm_eval.engine.results import Filters
 
     filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
                       districts=tuple(district), statuses=tuple(s.value for s in status),
                       communes=tuple(commune))
     if fmt in (Format.jsonl, Format.json, Format.csv) and not filters:
-        from ntm_eval.stream import streamable
+        from ntm_eval.engine.pipeline import streamable
 
         # JSON texts made column by column; JSON lines and CSV rows written as judged
         if streamable(data, sheet):
@@ -204,7 +204,7 @@ def check(
     report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units,
                     first=first)
     if filters:
-        from ntm_eval.views import filter_report
+        from ntm_eval.engine.filters import filter_report
 
         report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
     _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
@@ -217,13 +217,13 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
                     encoding: Optional[str], units: Optional[str], fail_on: FailOn,
                     fmt: Format, lang: str) -> None:
     """``check --format jsonl|json|csv`` of a CSV file, batch by batch
-    (``ntm_eval.stream``)."""
+    (``ntm_eval.engine.pipeline``)."""
     from ntm_eval.diagnostics import InputError
     from ntm_eval.output import emit
-    from ntm_eval.stream import StreamedCheck
+    from ntm_eval.engine.pipeline import StreamedCheck
 
     def prepare():
-        from ntm_eval.units import load_units
+        from ntm_eval.input.units import load_units
 
         # lines written to the terminal the progress line would be drawn on: none
         streams_here = fmt in (Format.jsonl, Format.csv) and output is None and \
@@ -239,7 +239,7 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
     except InputError as exc:
         _print_problems(exc.problems)
         if job.failed and fmt is not Format.csv:  # the data, not the output: stays JSON
-            from ntm_eval.render_json import failure_document
+            from ntm_eval.render.json import failure_document
             sys.stdout.write(failure_document(str(data), exc.problems))
         raise typer.Exit(EXIT_ERROR)
     if output is not None:
@@ -258,7 +258,7 @@ def _or_fail(work, path: str, fmt: Format | None):
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt in (Format.json, Format.jsonl):
-            from ntm_eval.render_json import failure_document
+            from ntm_eval.render.json import failure_document
             sys.stdout.write(failure_document(str(path), exc.problems))
         raise typer.Exit(EXIT_ERROR)
 
@@ -271,7 +271,7 @@ def _progress(data: Path):
 
 
 def _load_rules(rules: Optional[Path]):
-    from ntm_eval.rules import default_rules_path, load_rules
+    from ntm_eval.rules.loader import default_rules_path, load_rules
 
     return load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
 
@@ -282,8 +282,8 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
     every row; exit 2 when the rules or the data cannot be used. With ``first``, a CSV
     file's report keeps only its first communes (``stream.judge_first``)."""
     def work():
-        from ntm_eval.stream import judge_csv, judge_first, streamable
-        from ntm_eval.units import load_units
+        from ntm_eval.engine.pipeline import judge_csv, judge_first, streamable
+        from ntm_eval.input.units import load_units
 
         ruleset = _load_rules(rules)
         unit_list = load_units(units)
@@ -292,9 +292,9 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
                 return judge_first(data, ruleset, unit_list, first, str(data), encoding,
                                    _progress(data))
             return judge_csv(data, ruleset, unit_list, str(data), encoding, _progress(data))
-        from ntm_eval.data import load_data
-        from ntm_eval.evaluate import evaluate
-        from ntm_eval.units import check_units
+        from ntm_eval.input.rows import load_data
+        from ntm_eval.engine.evaluate import evaluate
+        from ntm_eval.input.units import check_units
 
         dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
         return evaluate(ruleset, check_units(dataset, unit_list))
@@ -351,7 +351,7 @@ def gaps(
     Order: fewest criteria missing (a criterion that cannot be evaluated counts as missing),
     then fewest indicators short, then the smallest shortfall relative to the thresholds.
     """
-    from ntm_eval.views import gaps as rank
+    from ntm_eval.engine.gaps import gaps as rank
 
     report = _judge(data, rules, fmt)
     view = rank(report, top=top, by_sector=by_sector)
@@ -386,7 +386,7 @@ def compare(
     or lost the standard or a criterion, indicator by indicator, and the communes that met
     the standard in OLD but now fail something (maintaining the standard).
     """
-    from ntm_eval.compare import compare as diff, load_side
+    from ntm_eval.engine.compare import compare as diff, load_side
 
     def work():
         ruleset = _load_rules(rules)
@@ -425,10 +425,10 @@ def report(
     thresholds), a bar chart of communes meeting each criterion, the bands and the
     candidates closest to the standard. Prints well.
     """
-    from ntm_eval.views import gaps as rank
+    from ntm_eval.engine.gaps import gaps as rank
 
     judged = _judge(data, rules, None)
-    _emit("ntm_eval.render_html", "", judged, output, None,
+    _emit("ntm_eval.render.html", "", judged, output, None,
           candidates=rank(judged, top=top), lang=lang.value)
     _print_problems(judged.problems)
     raise typer.Exit(EXIT_ERROR if judged.errors else EXIT_OK)
@@ -477,8 +477,8 @@ def template(
     stdout is redirected); a one-line summary goes to stderr.
     """
     from ntm_eval.diagnostics import InputError
-    from ntm_eval.rules import default_rules_path, load_rules
-    from ntm_eval import template as tpl
+    from ntm_eval.rules.loader import default_rules_path, load_rules
+    from ntm_eval.render import template as tpl
 
     chosen = fmt or (TemplateFormat.xlsx if output and output.suffix.lower() == ".xlsx"
                      else TemplateFormat.csv)
@@ -489,7 +489,7 @@ def template(
         ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
         unit_list = None
         if units is not None:
-            from ntm_eval.units import load_units
+            from ntm_eval.input.units import load_units
 
             unit_list = load_units(units)
     except InputError as exc:
@@ -559,8 +559,8 @@ def validate(
     Exit codes: 0 every file is valid (warnings allowed); 1 a file has errors; 2 usage
     error (a path that does not exist, a folder without rule files).
     """
-    from ntm_eval.validate import FORMATS, summary
-    from ntm_eval.validate import validate as run
+    from ntm_eval.rules.validation import FORMATS, summary
+    from ntm_eval.rules.validation import validate as run
 
     result = run(list(paths or [Path("rules")]))
     sys.stdout.write(FORMATS[fmt.value](result, color=_use_color(sys.stdout)))
@@ -587,7 +587,7 @@ def schema() -> None:
 
     Exit codes: 0 always.
     """
-    from ntm_eval.schema import render
+    from ntm_eval.rules.schema import render
 
     sys.stdout.write(render())
 
@@ -632,8 +632,8 @@ def rules_list(
     Exit codes: 0 listed (a set that cannot be loaded is listed as invalid; 'ntm-eval
     validate' says why); 2 usage error (a path that does not exist).
     """
-    from ntm_eval.catalogue import LIST_FORMATS, list_sets
-    from ntm_eval.validate import collect
+    from ntm_eval.rules.catalogue import LIST_FORMATS, list_sets
+    from ntm_eval.rules.validation import collect
 
     files, usage = collect(list(paths or []))
     if usage:
@@ -680,7 +680,7 @@ def rules_show(
     Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion), or a
     rule file that cannot be read or has errors.
     """
-    from ntm_eval import catalogue
+    from ntm_eval.rules import catalogue
     from ntm_eval.diagnostics import InputError
 
     try:

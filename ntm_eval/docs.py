@@ -11,7 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from ntm_eval.rules import IDENTITY_COLUMNS, RuleSet, default_rules_path, load_rules
+from ntm_eval.rules.loader import default_rules_path, load_rules
+from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
 
 IDENTITY_HELP = {
     "commune_code": "official commune code, kept as text (leading zeros stay)",

@@ -45,7 +45,7 @@ def cli():
 
 @functools.cache
 def national_rules():
-    from ntm_eval.rules import load_rules
+    from ntm_eval.rules.loader import load_rules
 
     return load_rules(NATIONAL)
 
@@ -119,7 +119,7 @@ def sample_rows() -> tuple[list[str], list[list[str]]]:
 
 def vietnamese_headers(columns: list[str]) -> list[str]:
     """The first declared alias (the Vietnamese header) of each column key."""
-    from ntm_eval.rules import load_rules
+    from ntm_eval.rules.loader import load_rules
 
     names = load_rules(NATIONAL).header_names()
     return [names[c][1] for c in columns]

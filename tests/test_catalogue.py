@@ -90,7 +90,7 @@ def test_show_json_gives_every_origin_with_line_and_column():
 
 
 def test_show_unverified_lists_only_unverified_values():
-    from ntm_eval.rules import load_rules
+    from ntm_eval.rules.loader import load_rules
 
     expected = sum(not m.verified(k) for _, _, m in load_rules(NATIONAL).measures()
                    for k in m.thresholds)
@@ -182,7 +182,7 @@ def test_list_a_path_that_does_not_exist_is_a_usage_error():
 
 def test_shipped_files_are_named_after_their_ids():
     # `extends: ID` and `rules show ID` find a shipped set by its file name.
-    from ntm_eval.rules import example_sets, load_rules, shipped_sets
+    from ntm_eval.rules.loader import example_sets, load_rules, shipped_sets
 
     assert shipped_sets()
     for set_id, path in (shipped_sets() | example_sets()).items():

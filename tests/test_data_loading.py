@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import IDENTITY, NATIONAL, commune_csv, national_columns
-from ntm_eval.data import load_csv
+from ntm_eval.input.rows import load_csv
 from ntm_eval.diagnostics import InputError
-from ntm_eval.rules import load_rules
+from ntm_eval.rules.loader import load_rules
 
 
 @pytest.fixture(scope="module")

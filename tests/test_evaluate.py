@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import NATIONAL, passing_values
-from ntm_eval.data import CommuneRow, DataSet
-from ntm_eval.evaluate import evaluate, evaluate_row, lookup_threshold
-from ntm_eval.report import MET, NOT_EVALUABLE, NOT_MET, combine
-from ntm_eval.rules import load_rules
-from ntm_eval.values import PARSERS
+from ntm_eval.input.rows import CommuneRow, DataSet
+from ntm_eval.engine.evaluate import evaluate, evaluate_row, lookup_threshold
+from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, combine
+from ntm_eval.rules.loader import load_rules
+from ntm_eval.input.cells import PARSERS
 
 RS = load_rules(NATIONAL)
 REGIONS = list(RS.regions)
@@ -193,7 +193,7 @@ def test_verdict_compares_values_not_the_rounded_gap(value, expected):
 def test_one_evaluator_never_mixes_regions_or_years_that_share_a_value():
     """Results are shared between (region, year) groups whose thresholds are equal: a
     result must still carry its own group's threshold, year and confirmation."""
-    from ntm_eval.evaluate import Evaluator
+    from ntm_eval.engine.evaluate import Evaluator
 
     ev = Evaluator(RS)
     rows = [row(region, year, poverty_rate_pct=6.0, income_per_capita=45.0)

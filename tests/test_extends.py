@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DATA, ROOT, RULES, run_cli
 from ntm_eval.diagnostics import InputError
-from ntm_eval.rules import load_rule_source, load_rules
+from ntm_eval.rules.loader import load_rule_source, load_rules
 
 VALID = ROOT / "tests" / "cases" / "rules-valid"
 EXAMPLE = RULES / "examples" / "example-province-2016-2020.yaml"

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from conftest import generate_national, national_rules, passing_values
-from ntm_eval import data as data_module
-from ntm_eval import evaluate as evaluate_module
-from ntm_eval import render_json
+from ntm_eval.input import rows as data_module
+from ntm_eval.engine import evaluate as evaluate_module
+from ntm_eval.render import json as render_json
 from ntm_eval.output import render
-from ntm_eval.data import load_data
-from ntm_eval.evaluate import evaluate
-from ntm_eval.report import Filters
-from ntm_eval.units import check_units, load_units
-from ntm_eval.views import filter_report
+from ntm_eval.input.rows import load_data
+from ntm_eval.engine.evaluate import evaluate
+from ntm_eval.engine.results import Filters
+from ntm_eval.input.units import check_units, load_units
+from ntm_eval.engine.filters import filter_report
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, Path]:
@@ -50,7 +50,7 @@ def test_json_is_byte_identical_to_plain_dumps(generated, kind, filters):
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
 def test_jsonl_commune_lines_equal_plain_dumps(generated, kind):
     report = report_of(generated[kind])
-    lines = render("ntm_eval.render_jsonl", "", report).splitlines()
+    lines = render("ntm_eval.render.jsonl", "", report).splitlines()
     assert len(lines) == len(report.communes) + 1
     for line, commune in zip(lines, report.communes):
         assert line == render_json.dumps({"type": "commune", **render_json.commune_dict(commune)})
@@ -126,11 +126,11 @@ def test_duplicates_name_the_first_line(write_csv, codes, expected):
         assert f"already on line {first} for year 2020" in p.message
 
 
-# --- the streamed check (ntm_eval.stream) against the plain path -------------------------
+# --- the streamed check (ntm_eval.engine.pipeline) against the plain path -------------------------
 
 
 def streamed(path: Path, units_spec: str | None = None):
-    from ntm_eval.stream import check_csv
+    from ntm_eval.engine.pipeline import check_csv
 
     rs = national_rules()
     communes = []
@@ -211,7 +211,7 @@ def test_streamed_check_refuses_what_the_plain_loader_refuses(tmp_path):
         load_data(bad, rs)
     sent = []
     with pytest.raises(InputError) as streamed_error:
-        from ntm_eval.stream import check_csv
+        from ntm_eval.engine.pipeline import check_csv
         check_csv(bad, rs, load_units(None), sent.append)
     assert streamed_error.value.problems == plain.value.problems
     assert sent == []
@@ -234,9 +234,9 @@ def test_column_reader_equals_the_row_model(generated, kind):
     """RowReader (a TypeAdapter and a memo per column) parses every cell as row_model does."""
     import csv
 
-    from ntm_eval.data import _Invalid, row_model
+    from ntm_eval.input.rows import _Invalid, row_model
     from ntm_eval.lookalike import fold_letters
-    from ntm_eval.values import Ambiguous, NumberReader
+    from ntm_eval.input.cells import Ambiguous, NumberReader
 
     rs = national_rules()
     ds = load_data(generated[kind], rs)

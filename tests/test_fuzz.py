@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import IDENTITY, NATIONAL, national_columns, passing_values, run_cli
-from ntm_eval.data import load_data
+from ntm_eval.input.rows import load_data
 from ntm_eval.diagnostics import InputError
-from ntm_eval.evaluate import evaluate
-from ntm_eval.render_json import render as render_json
-from ntm_eval.render_text import render as render_text
-from ntm_eval.rules import load_rules
-from ntm_eval.units import check_units, load_units
+from ntm_eval.engine.evaluate import evaluate
+from ntm_eval.render.json import render as render_json
+from ntm_eval.render.text import render as render_text
+from ntm_eval.rules.loader import load_rules
+from ntm_eval.input.units import check_units, load_units
 
 RULES = load_rules(NATIONAL)
 UNITS = load_units()

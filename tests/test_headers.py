@@ -4,8 +4,9 @@ import pytest
 
 from conftest import NATIONAL
 from ntm_eval.diagnostics import InputError
-from ntm_eval.headers import HeaderMatcher
-from ntm_eval.rules import IDENTITY_COLUMNS, load_rules
+from ntm_eval.input.headers import HeaderMatcher
+from ntm_eval.rules.loader import load_rules
+from ntm_eval.rules.model import IDENTITY_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT, run_cli
-from ntm_eval import yaml_source
+from ntm_eval.rules import yaml_source
 from ntm_eval.diagnostics import InputError
 
 HOSTILE = ROOT / "tests" / "cases" / "rules-hostile"

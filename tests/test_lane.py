@@ -1,4 +1,4 @@
-"""The column-wise lane (``ntm_eval.batch``) gives exactly what the plain path gives.
+"""The column-wise lane (``ntm_eval.engine.lane``) gives exactly what the plain path gives.
 
 The plain path — ``load_data`` → ``check_units`` → ``evaluate``, rendered by the plain
 writers — is the reference. For clean, dirty and hostile files, with batches of every
@@ -10,6 +10,7 @@ lines, and the terminal table of the first communes. Nothing is timed here.
 from __future__ import annotations
 
 import csv
+import importlib
 import dataclasses
 import io
 import json
@@ -21,11 +22,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, generate_national, national_rules, passing_values
-from ntm_eval import batch, render_csv, render_json, render_text
-from ntm_eval.data import load_data
-from ntm_eval.evaluate import evaluate
-from ntm_eval.stream import StreamedCheck, check_csv, judge_csv, judge_first
-from ntm_eval.units import check_units, load_units
+from ntm_eval.engine import lane as batch
+from ntm_eval.render import csv as render_csv
+from ntm_eval.render import json as render_json
+from ntm_eval.render import text as render_text
+from ntm_eval.input.rows import load_data
+from ntm_eval.engine.evaluate import evaluate
+from ntm_eval.engine.pipeline import StreamedCheck, check_csv, judge_csv, judge_first
+from ntm_eval.input.units import check_units, load_units
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, Path]:
@@ -41,7 +45,7 @@ def plain(path: Path, units: str | None = None):
 def lane_text(path: Path, fmt: str, units: str | None = None) -> str:
     job = StreamedCheck(path, national_rules(), load_units(units), str(path))
     out = io.StringIO()
-    {"json": render_json, "jsonl": __import__("ntm_eval.render_jsonl").render_jsonl,
+    {"json": render_json, "jsonl": importlib.import_module("ntm_eval.render.jsonl"),
      "csv": render_csv}[fmt].write_stream(job, out)
     return out.getvalue()
 
@@ -253,7 +257,7 @@ def test_a_character_that_normalises_to_a_separator(tmp_path):
 def test_structural_characters_are_every_one():
     """``csvfile.STRUCTURAL`` holds every character whose NFC form has a separator, a
     quote or a line end in it."""
-    from ntm_eval.csvfile import DELIMITERS, STRUCTURAL
+    from ntm_eval.input.csvfile import DELIMITERS, STRUCTURAL
 
     marks = set(DELIMITERS) | {'"', "\n", "\r"}
     found = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF
@@ -413,7 +417,7 @@ def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad, where):
 def test_the_byte_search_finds_a_mark_across_blocks(tmp_path, offset):
     """The search for NUL and U+037E reads a block at a time: a mark straddling two blocks
     is found too."""
-    from ntm_eval.csvfile import _CHUNK, _needs_plain_reader
+    from ntm_eval.input.csvfile import _CHUNK, _needs_plain_reader
 
     for mark, delimiter in ((b"\x00", ","), ("\u037e".encode(), ";")):
         path = tmp_path / "big.csv"
@@ -475,7 +479,7 @@ def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text
     same cells and lines, whatever the line ends, blank lines or a quote further on. Read
     ``raw`` (the lane), a UTF-8 file's batches are bytes until a quote or a line ending in
     '\r' alone: the same cells once decoded."""
-    from ntm_eval.csvfile import iter_batches
+    from ntm_eval.input.csvfile import iter_batches
 
     path = tmp_path / "f.csv"
     path.write_text(text, encoding="utf-8", newline="")

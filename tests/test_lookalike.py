@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 
 from ntm_eval.lookalike import FOLDS, fold_letters
-from ntm_eval.text import header_key, name_key
+from ntm_eval.normalise import header_key, name_key
 
 
 @pytest.mark.parametrize("seen, intended", [

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import NATIONAL
-from ntm_eval.evaluate import lookup_threshold
-from ntm_eval.rules import load_rules
+from ntm_eval.engine.evaluate import lookup_threshold
+from ntm_eval.rules.loader import load_rules
 
 KEYS = ("national", "tdmnpb", "dbsh", "btb", "dhntb", "tn", "dnb", "dbscl")
 REGIONS = KEYS[1:]

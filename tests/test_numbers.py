@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ntm_eval.values import Ambiguous, CellError, NumberReader, parse_bool, parse_count, parse_pct, read_number
+from ntm_eval.input.cells import Ambiguous, CellError, NumberReader, parse_bool, parse_count, parse_pct, read_number
 
 
 @pytest.mark.parametrize("raw, value, shows", [

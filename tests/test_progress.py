@@ -108,7 +108,7 @@ def test_none_over_json_lines_written_to_the_same_terminal(national):
 def test_iter_batches_tells_how_far_it_has_read(tmp_path, name, data, encoding):
     """Every way a file is read tells the share read and the batch's last line, up to the
     whole file."""
-    from ntm_eval.csvfile import iter_batches
+    from ntm_eval.input.csvfile import iter_batches
 
     path = tmp_path / "f.csv"
     path.write_bytes(data.encode(encoding or "utf-8"))

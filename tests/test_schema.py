@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, RULES, run_cli
-from ntm_eval.schema import SCHEMA_PATH, render
-from ntm_eval.yaml_source import load_yaml
+from ntm_eval.rules.schema import SCHEMA_PATH, render
+from ntm_eval.rules.yaml_source import load_yaml
 
 CASES = ROOT / "tests" / "cases"
 RULE_FILES = sorted(RULES.rglob("*.yaml"))

@@ -8,10 +8,10 @@ import unicodedata
 import pytest
 
 from conftest import DATA, NATIONAL, commune_csv, sample_rows, verdicts, vietnamese_headers
-from ntm_eval.data import load_data
+from ntm_eval.input.rows import load_data
 from ntm_eval.diagnostics import InputError
-from ntm_eval.rules import load_rules
-from ntm_eval.units import check_units, load_units
+from ntm_eval.rules.loader import load_rules
+from ntm_eval.input.units import check_units, load_units
 
 RULES = load_rules(NATIONAL)
 

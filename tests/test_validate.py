@@ -65,7 +65,7 @@ def _unverified(rs) -> int:
 
 
 def test_unverified_values_are_one_warning_line_per_file_with_the_count():
-    from ntm_eval.rules import load_rules
+    from ntm_eval.rules.loader import load_rules
 
     count = _unverified(load_rules(NATIONAL))
     example = "rules/examples/example-province-2016-2020.yaml"
@@ -186,7 +186,7 @@ def test_validate_help_gives_examples_and_exit_codes():
 
 def test_text_colours_only_the_severity_when_asked():
     from ntm_eval.diagnostics import Problem
-    from ntm_eval.validate import Validation, FileResult, render_text
+    from ntm_eval.rules.validation import Validation, FileResult, render_text
 
     error = Problem("R024", "too high", "a.yaml", 3, 5)
     warning = Problem("W301", "2 unverified", "a.yaml", severity="warning")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ntm_eval.values import CellError, parse_bool, parse_count, parse_money, parse_pct
+from ntm_eval.input.cells import CellError, parse_bool, parse_count, parse_money, parse_pct
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from conftest import NATIONAL, commune_csv
 
-from ntm_eval.compare import GAINED, LOST, Side, compare
-from ntm_eval.data import load_csv
+from ntm_eval.engine.compare import GAINED, LOST, Side, compare
+from ntm_eval.input.rows import load_csv
 from ntm_eval.diagnostics import InputError
-from ntm_eval.evaluate import evaluate
-from ntm_eval.report import MET, NOT_EVALUABLE, NOT_MET, Filters
-from ntm_eval.rules import load_rules
-from ntm_eval.views import filter_report, gaps, select_items
+from ntm_eval.engine.evaluate import evaluate
+from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, Filters
+from ntm_eval.rules.loader import load_rules
+from ntm_eval.engine.filters import filter_report, select_items
+from ntm_eval.engine.gaps import gaps
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from typing import Any
 
 from ntm_eval import __version__, i18n
 from ntm_eval.i18n import tr
-from ntm_eval.render_text import band_label, item_label, left_text, threshold_text
-from ntm_eval.report import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult, Report
+from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
+from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult, Report
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
 
@@ -219,7 +219,7 @@ def _problems(report: Report, lang: str) -> list[str]:
 
 def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any) -> str:
     """The whole page. ``candidates`` is the ``views.gaps`` ranking to list."""
-    from ntm_eval.views import gaps
+    from ntm_eval.engine.gaps import gaps
 
     g = candidates if candidates is not None else gaps(report, top=10)
     rs = report.ruleset

@@ -13,22 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.render_text import OP_SIGNS, fmt_number
-from ntm_eval.rules import (
-    NATIONAL,
-    UNVERIFIED,
-    Criterion,
-    Indicator,
-    LoadedRules,
-    Measure,
-    RuleSet,
-    display_path,
-    example_sets,
-    is_path_reference,
-    load_rule_source,
-    shipped_sets,
-)
-from ntm_eval.yaml_source import Loc
+from ntm_eval.render.text import OP_SIGNS, fmt_number
+from ntm_eval.rules.loader import LoadedRules, display_path, example_sets, is_path_reference, load_rule_source, shipped_sets
+from ntm_eval.rules.model import NATIONAL, UNVERIFIED, Criterion, Indicator, Measure, RuleSet
+from ntm_eval.rules.yaml_source import Loc
 
 SCHEMA_VERSION = 1
 

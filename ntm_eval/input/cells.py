@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
-from ntm_eval.text import fold
+from ntm_eval.normalise import fold
 
 
 class CellError(ValueError):

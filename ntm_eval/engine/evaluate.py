@@ -5,8 +5,8 @@ from __future__ import annotations
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
-from ntm_eval.data import CommuneRow, DataSet
-from ntm_eval.report import (
+from ntm_eval.input.rows import CommuneRow, DataSet
+from ntm_eval.engine.results import (
     MET,
     NOT_EVALUABLE,
     NOT_MET,
@@ -19,7 +19,7 @@ from ntm_eval.report import (
     Summary,
     combine,
 )
-from ntm_eval.rules import Measure, RuleSet, in_force
+from ntm_eval.rules.model import Measure, RuleSet, in_force
 
 #: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
 BANDS_19 = (("19/19", 19, 19), ("15–18", 15, 18), ("10–14", 10, 14), ("5–9", 5, 9), ("under 5", 0, 4))

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ntm_eval.data import CommuneRow, DataSet
+from ntm_eval.input.rows import CommuneRow, DataSet
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.text import fold, name_key
+from ntm_eval.normalise import fold, name_key
 
-LISTS_DIR = Path(__file__).parent / "unit_lists"
+LISTS_DIR = Path(__file__).parents[1] / "unit_lists"
 DEFAULT_LIST = "binh-thuan-2020"
 
 RURAL = "xa"
@@ -142,7 +142,7 @@ def _province_names() -> dict[str, str]:
 def load_units(spec: str | None = None) -> UnitList:
     """Load a unit list (a shipped list's name or a CSV path); ``InputError`` (D030) lists
     every problem in it."""
-    from ntm_eval.csvfile import decode, read_bytes, sniff_delimiter
+    from ntm_eval.input.csvfile import decode, read_bytes, sniff_delimiter
 
     path, label = resolve(spec)
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ntm_eval.diagnostics import HasProblems, Problem
-from ntm_eval.rules import RuleSet, Text
+from ntm_eval.rules.model import RuleSet, Text
 
 MET = "met"
 NOT_MET = "not_met"

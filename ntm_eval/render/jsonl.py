@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from ntm_eval import render_json as rj
+from ntm_eval.render import json as rj
 
 
 def _line(stream: IO[str], kind: str, doc: dict[str, Any]) -> None:
@@ -40,7 +40,7 @@ def write_summary(report: Any, stream: IO[str]) -> None:
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
     """Run a ``stream.StreamedCheck``, writing the lines of each batch of communes as soon
     as they are judged (input order), then the summary line. Each line comes as pieces of
-    UTF-8 text (``ntm_eval.batch``), joined as it is written."""
+    UTF-8 text (``ntm_eval.engine.lane``), joined as it is written."""
     from ntm_eval.output import binary_writer
 
     out, done = binary_writer(stream)

@@ -9,7 +9,7 @@ import json
 from json.encoder import encode_basestring as _string  # what dumps(ensure_ascii=False) uses
 from typing import IO, Any, Callable
 
-from ntm_eval.report import CommuneResult, IndicatorResult, Report
+from ntm_eval.engine.results import CommuneResult, IndicatorResult, Report
 
 SCHEMA_VERSION = 1
 
@@ -123,7 +123,7 @@ def _scalar(x: Any) -> str:
 
 
 # The pieces of a commune's JSON text, shared by ``CommuneEncoder`` and the column-wise
-# encoder of ``ntm_eval.batch`` (both must give exactly ``dumps(commune_dict(c))``).
+# encoder of ``ntm_eval.engine.lane`` (both must give exactly ``dumps(commune_dict(c))``).
 
 
 def names_text(name: str, district: str, province: str) -> str:
@@ -237,7 +237,7 @@ def write(report: Report, stream: IO[str], **_: Any) -> None:
 
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
     """Run a ``stream.StreamedCheck`` for one JSON document: each commune's text is made
-    column by column, in pieces (``ntm_eval.batch``); the communes are sorted as the report
+    column by column, in pieces (``ntm_eval.engine.lane``); the communes are sorted as the report
     orders them and each one joined as it is written. The text equals ``write`` of the
     plain report (a test compares them)."""
     from operator import itemgetter

@@ -8,7 +8,7 @@ from typing import Any
 
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
-from ntm_eval.report import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, IndicatorResult, Report
+from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, IndicatorResult, Report
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
 STATUS_STYLE = {MET: "green", NOT_MET: "red", NOT_EVALUABLE: "yellow"}

@@ -23,11 +23,11 @@ from typing import Annotated, Any, Callable, Iterable, Iterator, NamedTuple, Seq
 from pydantic import BeforeValidator, ConfigDict, create_model
 
 from ntm_eval.diagnostics import HasProblems, InputError, Problem, cell_problem, column_label
-from ntm_eval.headers import HeaderMatcher
+from ntm_eval.input.headers import HeaderMatcher
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
-from ntm_eval.rules import IDENTITY_COLUMNS, RuleSet
-from ntm_eval.text import fold
-from ntm_eval.values import Ambiguous, CellError, NumberReader
+from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
+from ntm_eval.normalise import fold
+from ntm_eval.input.cells import Ambiguous, CellError, NumberReader
 
 REQUIRED_IDENTITY = ("commune_code", "region", "year")
 #: Columns holding names: look-alike letters in them are folded back (and reported).
@@ -73,7 +73,7 @@ def _locate(problem: Problem, sheet: str | None) -> Problem:
     """Add the sheet cell (``Sheet1!D17``) to a problem found in a workbook."""
     if sheet is None or problem.line is None:
         return problem
-    from ntm_eval.excel import sheet_ref
+    from ntm_eval.input.excel import sheet_ref
 
     return dataclasses.replace(problem, cell=sheet_ref(sheet, problem.line, problem.col))
 
@@ -180,7 +180,7 @@ def load_data(path: Path, ruleset: RuleSet, display: str | None = None, *,
     Raises ``InputError`` only when the file as a whole cannot be used (unreadable, wrong
     encoding, no header). Problems in columns, rows and cells are returned in the ``DataSet``.
     """
-    from ntm_eval.excel import XLSX_SUFFIXES
+    from ntm_eval.input.excel import XLSX_SUFFIXES
 
     shown = display or str(path)
     suffix = path.suffix.lower()
@@ -202,7 +202,7 @@ def load_csv(path: Path, ruleset: RuleSet, display: str | None = None, *,
              encoding: str | None = None) -> DataSet:
     """Read a commune CSV file under ``ruleset``: UTF-8 (± BOM), UTF-16/32 with BOM, or
     ``encoding``; comma, semicolon or tab separated (detected)."""
-    from ntm_eval.csvfile import read_records
+    from ntm_eval.input.csvfile import read_records
 
     shown = display or str(path)
     matcher = HeaderMatcher(ruleset)
@@ -213,7 +213,7 @@ def load_csv(path: Path, ruleset: RuleSet, display: str | None = None, *,
 def load_xlsx(path: Path, ruleset: RuleSet, display: str | None = None, *,
               sheet: str | None = None) -> DataSet:
     """Read the first worksheet (or ``sheet``) of an Excel workbook under ``ruleset``."""
-    from ntm_eval.excel import read_sheet
+    from ntm_eval.input.excel import read_sheet
 
     shown = display or str(path)
     title, records = read_sheet(path, shown, sheet)

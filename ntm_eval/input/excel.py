@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.text import fold
+from ntm_eval.normalise import fold
 
 #: Suffixes read as workbooks.
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

@@ -15,8 +15,8 @@ from typing import Any, Optional, Union
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.report import MET, STATUSES, CommuneResult, CriterionResult, IndicatorResult
-from ntm_eval.rules import RuleSet, Text
+from ntm_eval.engine.results import MET, STATUSES, CommuneResult, CriterionResult, IndicatorResult
+from ntm_eval.rules.model import RuleSet, Text
 
 GAINED, LOST, CHANGED = "gained", "lost", "changed"
 
@@ -344,8 +344,8 @@ def load_side(path: Path, ruleset: RuleSet, shown: str) -> Side:
     """A compared side: a JSON result as it is, or commune data judged with ``ruleset``."""
     if path.suffix.lower() == ".json" or looks_like_json(path):
         return load_result(path, shown)
-    from ntm_eval.data import load_data
-    from ntm_eval.evaluate import evaluate
+    from ntm_eval.input.rows import load_data
+    from ntm_eval.engine.evaluate import evaluate
 
     report = evaluate(ruleset, load_data(path, ruleset, display=shown))
     return Side(shown, ruleset.id, report.communes, report.problems)

@@ -15,10 +15,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ntm_eval.overlay import ANY, MATCH_KEYS
-from ntm_eval.rules import OWN_KEYS, RuleSet, model_at
+from ntm_eval.rules.overlay import ANY, MATCH_KEYS
+from ntm_eval.rules.loader import OWN_KEYS, model_at
+from ntm_eval.rules.model import RuleSet
 
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "rules.schema.json"
+SCHEMA_PATH = Path(__file__).parents[1] / "schemas" / "rules.schema.json"
 OVERRIDE = "Override"
 
 

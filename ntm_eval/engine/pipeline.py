@@ -1,4 +1,4 @@
-"""``check`` of a CSV file in bounded memory, batch by batch (``ntm_eval.batch``): read →
+"""``check`` of a CSV file in bounded memory, batch by batch (``ntm_eval.engine.lane``): read →
 unit check → evaluate → output, then the next batch. The plain path (``data.load_data`` →
 ``units.check_units`` → ``evaluate.evaluate``) holds the whole file and is the reference;
 this one gives the same verdicts, counts, problems and output (tests compare them on clean,
@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ntm_eval.report import CommuneResult, Report
-from ntm_eval.rules import RuleSet
-from ntm_eval.units import UnitList
+from ntm_eval.engine.results import CommuneResult, Report
+from ntm_eval.rules.model import RuleSet
+from ntm_eval.input.units import UnitList
 
 
 def streamable(path: Path, sheet: str | None) -> bool:
     """Whether ``check_csv`` can read ``path``: a CSV file (workbooks are read whole)."""
-    from ntm_eval.excel import XLSX_SUFFIXES
+    from ntm_eval.input.excel import XLSX_SUFFIXES
 
     return sheet is None and path.suffix.lower() not in (*XLSX_SUFFIXES, ".xls", ".ods",
                                                           ".numbers")
@@ -33,7 +33,7 @@ def streamable(path: Path, sheet: str | None) -> bool:
 
 @dataclass
 class StreamedCheck:
-    """A check to run batch by batch (``ntm_eval.batch``): ``run`` gives ``send`` the
+    """A check to run batch by batch (``ntm_eval.engine.lane``): ``run`` gives ``send`` the
     communes of each batch as soon as they are judged, in the form ``mode`` names, and
     returns the report (without its communes: they are gone)."""
 
@@ -47,7 +47,7 @@ class StreamedCheck:
     failed: bool = field(default=False, init=False)  # the data could not be read
 
     def run(self, mode: str, send: Callable[[list], None]) -> Report:
-        from ntm_eval.batch import run
+        from ntm_eval.engine.lane import run
         from ntm_eval.diagnostics import InputError
 
         try:
@@ -68,7 +68,7 @@ def check_csv(path: Path, ruleset: RuleSet, units: UnitList,
     Raises ``InputError`` as ``data.load_csv`` does when the file as a whole cannot be used
     (before any commune is sent).
     """
-    from ntm_eval.batch import run
+    from ntm_eval.engine.lane import run
 
     def give(communes: list[CommuneResult]) -> None:
         for commune in communes:
@@ -92,7 +92,7 @@ def judge_first(path: Path, ruleset: RuleSet, units: UnitList, first: int,
                 progress: Any = None) -> Report:
     """The report of the CSV file ``path`` with only its ``first`` communes in the report's
     order (what a terminal table lists); counts and problems cover every commune."""
-    from ntm_eval.batch import run
+    from ntm_eval.engine.lane import run
 
     return run(path, ruleset, units, "first", lambda _: None, shown, encoding, first,
                progress)

@@ -36,15 +36,15 @@ from operator import itemgetter, rshift
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ntm_eval import render_json as rj
-from ntm_eval.data import CommuneRow, DataSet, _Invalid, open_rows, settled
-from ntm_eval.evaluate import Evaluator, Tally
+from ntm_eval.render import json as rj
+from ntm_eval.input.rows import CommuneRow, DataSet, _Invalid, open_rows, settled
+from ntm_eval.engine.evaluate import Evaluator, Tally
 from ntm_eval.lookalike import fold_letters
-from ntm_eval.report import (MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult,
+from ntm_eval.engine.results import (MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult,
                              Report, combine)
-from ntm_eval.rules import RuleSet
-from ntm_eval.units import UnitCheck, UnitList
-from ntm_eval.values import Ambiguous
+from ntm_eval.rules.model import RuleSet
+from ntm_eval.input.units import UnitCheck, UnitList
+from ntm_eval.input.cells import Ambiguous
 
 #: Records per batch: large enough to pay for the per-column calls, small enough to stay
 #: in the processor's caches (measured on 1,000,000 rows read as bytes: 1024 is 5% faster
@@ -695,7 +695,7 @@ class Lane:
         """Record, for evidence of the file's number separators first shown in this batch,
         the first value showing it in row order (the lane read the cells column by
         column)."""
-        from ntm_eval.values import read_number
+        from ntm_eval.input.cells import read_number
 
         seen = self.reader.numbers.seen
         wanted = set(new)
@@ -773,8 +773,8 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
     (before any commune is sent)."""
     import gc
 
-    from ntm_eval.csvfile import iter_batches, iter_records, refuse
-    from ntm_eval.headers import HeaderMatcher
+    from ntm_eval.input.csvfile import iter_batches, iter_records, refuse
+    from ntm_eval.input.headers import HeaderMatcher
 
     shown = shown or str(path)
     matcher = HeaderMatcher(ruleset)

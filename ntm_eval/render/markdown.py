@@ -11,7 +11,7 @@ from typing import Any
 
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
-from ntm_eval.render_text import (
+from ntm_eval.render.text import (
     band_label,
     filters_line,
     left_text,

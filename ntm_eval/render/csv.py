@@ -14,8 +14,8 @@ import csv
 import io
 from typing import IO, Any, Iterable
 
-from ntm_eval.render_json import once_per_object
-from ntm_eval.report import NOT_EVALUABLE, NOT_MET
+from ntm_eval.render.json import once_per_object
+from ntm_eval.engine.results import NOT_EVALUABLE, NOT_MET
 
 #: Written first when the output is a file: spreadsheet programs detect UTF-8 by it.
 BOM = True
@@ -126,7 +126,7 @@ GAPS_HEADER = ["rank", "code", "name", "district", "criteria_met", "criteria_tot
 
 
 def write_gaps(g: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
-    from ntm_eval.render_text import left_text
+    from ntm_eval.render.text import left_text
 
     groups = [c for s in g.by_sector for c in s.candidates] if g.by_sector is not None \
         else g.candidates

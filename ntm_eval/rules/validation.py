@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.rules import RULE_SUFFIXES, LoadedRules, load_rule_source, set_in
+from ntm_eval.rules.loader import RULE_SUFFIXES, LoadedRules, load_rule_source
+from ntm_eval.rules.meaning import set_in
 
 SCHEMA_VERSION = 1
 

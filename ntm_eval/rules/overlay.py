@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ntm_eval.yaml_source import PathKey, Positions
+from ntm_eval.rules.yaml_source import PathKey, Positions
 
 ANY = "*"  # in a path pattern: any key or list index
 

@@ -1,0 +1,1 @@
+"""Judging: results, the evaluator, the column-wise lane, the pipeline, views."""

@@ -1,0 +1,1 @@
+"""Data files → checked commune rows: CSV and workbooks, cells, headers, unit lists."""

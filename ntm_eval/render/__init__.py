@@ -1,0 +1,1 @@
+"""Output formats: each takes finished results and writes text."""

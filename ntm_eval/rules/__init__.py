@@ -1,0 +1,1 @@
+"""Rule sets: the model, rule files and their checks."""

@@ -1,0 +1,244 @@
+"""Rule files → a checked ``RuleSet``: YAML with positions, what a file extends, the
+structure (pydantic) and the meaning (``meaning``); every problem at once, located."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.rules.meaning import check_meaning, check_overrides, problem_at
+from ntm_eval.rules.model import RuleSet
+from ntm_eval.rules.overlay import overlay
+from ntm_eval.rules.yaml_source import PathKey, Positions, load_yaml
+
+
+
+
+def shipped_rules_dir() -> Path:
+    """Folder of the rule sets shipped with ntm-eval (inside a wheel, or the repo's rules/)."""
+    packaged = Path(__file__).parents[1] / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def default_rules_path() -> Path:
+    return shipped_rules_dir() / "national-2016-2020.yaml"
+
+
+#: Keys a file that extends another must state itself, not inherit.
+OWN_KEYS = ("schema_version", "id", "title", "legal_basis")
+MAX_EXTENDS = 8  # provincial sets are one or two levels deep; a longer chain is a mistake
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_sets() -> dict[str, Path]:
+    """The rule sets shipped with ntm-eval, by id (a shipped file is named after its id)."""
+    return {p.stem: p for p in sorted(shipped_rules_dir().glob("*.yaml"))}
+
+
+def example_sets() -> dict[str, Path]:
+    """The example sets shipped with ntm-eval (not for ``extends``), by id."""
+    return {p.stem: p for p in sorted((shipped_rules_dir() / "examples").glob("*.yaml"))}
+
+
+def is_path_reference(ref: str) -> bool:
+    """Whether a set reference (``extends``, ``rules show SET``) names a file, not an id."""
+    return ref.endswith(RULE_SUFFIXES) or "/" in ref or "\\" in ref
+
+
+def display_path(path: Path) -> str:
+    """``path`` as shown to people: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    """A resolved rule set, where each of its values comes from, and the set it extends."""
+
+    ruleset: RuleSet
+    positions: Positions
+    path: str  # the file as shown to people
+    parent: LoadedRules | None = None
+
+    @property
+    def files(self) -> list[str]:
+        """This file, then each file it extends, nearest first."""
+        chain: list[str] = []
+        node: LoadedRules | None = self
+        while node is not None:
+            chain.append(node.path)
+            node = node.parent
+        return chain
+
+
+def load_rules(path: Path, display: str | None = None) -> RuleSet:
+    """Load and check a rule file, resolving what it extends; raise ``InputError`` listing
+    every problem."""
+    return load_rule_source(path, display).ruleset
+
+
+def load_rule_source(path: Path, display: str | None = None) -> LoadedRules:
+    """Like ``load_rules``, keeping where every value comes from."""
+    return _load(path, display or str(path), ())[0]
+
+
+def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[LoadedRules, dict]:
+    data, positions = load_yaml(path, shown)
+    if not isinstance(data, dict):
+        _, line, col = positions.find(()) or (shown, 1, 1)
+        raise InputError([Problem("R012", "the top level of a rule file must be a mapping "
+                                  "(schema_version, id, title, …)", shown, line, col)])
+    if "extends" not in data:
+        return _checked(data, positions, shown, None), data
+
+    def at(code: str, loc: PathKey, message: str) -> Problem:
+        return problem_at(code, message, positions, loc, shown)
+
+    own = [at("R011", (), f"required key '{key}' missing: a rule file that extends another "
+              "states its own") for key in OWN_KEYS if key not in data]
+    ref = data["extends"]
+    parent_path, parent_shown = _parent_file(ref, path, shown, at)
+    seen = chain + ((path.resolve(), shown),)
+    resolved = [p for p, _ in seen]
+    if parent_path.resolve() in resolved:
+        loop = [s for _, s in seen[resolved.index(parent_path.resolve()):]] + [parent_shown]
+        raise InputError([at("R031", ("extends",), "extends cycle: " + " → ".join(loop))] + own)
+    if len(seen) > MAX_EXTENDS:
+        raise InputError([at("R031", ("extends",), f"more than {MAX_EXTENDS} rule files "
+                             "extend one another: " + " → ".join(s for _, s in seen))] + own)
+    try:
+        parent, parent_data = _load(parent_path, parent_shown, seen)
+    except InputError as exc:
+        named = f"'{ref}'" + ("" if parent_shown == ref else f" ({parent_shown})")
+        note = at("R030", ("extends",), f"extends {named}, which has errors")
+        raise InputError([note] + own + exc.problems) from None
+    if own:
+        raise InputError(own)
+    if data["id"] == parent.ruleset.id:
+        raise InputError([at("R020", ("id",), f"id '{data['id']}' is the id of the set it "
+                             "extends; give this set its own id")])
+    merged, merged_positions = overlay(parent_data, parent.positions, data, positions)
+    return _checked(merged, merged_positions, shown, parent), merged
+
+
+def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
+    """The file ``extends: ref`` names: a path (relative to the extending file) or the id
+    of a shipped set."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError([at("R012", ("extends",), "extends: give the id of a shipped rule set "
+                             "(e.g. national-2016-2020) or the path of a rule file")])
+    if is_path_reference(ref):
+        target = path.parent / ref
+        parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), ref))
+        if not target.is_file():
+            raise InputError([at("R030", ("extends",), f"extends '{ref}': no such file "
+                                 f"({parent_shown})")])
+        return target, parent_shown
+    shipped = shipped_sets()
+    if ref not in shipped:
+        raise InputError([at("R030", ("extends",), f"extends '{ref}': no shipped rule set has "
+                             f"this id (shipped: {', '.join(shipped)}); a file is named by a "
+                             "path ending in .yaml")])
+    return shipped[ref], display_path(shipped[ref])
+
+
+def _checked(data: dict, positions: Positions, shown: str, parent: LoadedRules | None
+             ) -> LoadedRules:
+    """Validate a (resolved) rule set: its structure, its meaning, and its overrides."""
+    try:
+        ruleset = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        problems = [_pydantic_problem(err, positions, shown, data) for err in exc.errors()]
+        raise InputError(sorted(problems, key=_order)) from None
+    problems = check_meaning(ruleset, positions, shown)
+    if parent is not None:
+        problems += check_overrides(parent.ruleset, ruleset, positions, shown)
+    if problems:
+        raise InputError(sorted(problems, key=_order))
+    return LoadedRules(ruleset, positions, shown, parent)
+
+
+def _order(p: Problem) -> tuple:
+    return (p.path, p.line or 0, p.col or 0, p.code)
+
+
+def _dotted(loc: PathKey, data: Any = None) -> str:
+    """``criteria[id=14].indicators[id=14.3].name``: list items by their id when they have
+    one (an index into a set that extends another would not match the file)."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(node, dict):
+            item = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            item = node[part]
+        else:
+            item = None
+        if isinstance(part, int):
+            ident = next((k for k in ("id", "column") if isinstance(item, dict)
+                          and isinstance(item.get(k), (str, int))), None)
+            out += f"[{ident}={item[ident]}]" if ident else f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+        node = item
+    return out or "(top level)"
+
+
+def model_at(loc: PathKey) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``loc``, if any."""
+    tp: Any = RuleSet
+    for part in loc:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = next((f for n, f in tp.model_fields.items() if part in (n, f.alias)), None)
+            if field is None:
+                return None
+            tp = field.annotation
+        else:
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[-1] if args else None
+        while typing.get_origin(tp) in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else None
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _pydantic_problem(err: dict, positions: Positions, path: str, data: Any = None) -> Problem:
+    # Custom validators report at the field; drop pydantic's internal loc parts.
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        model = model_at(loc[:-1])
+        allowed = _keys_of(model) if model else []
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        where = _dotted(loc[:-1], data)
+        msg = f"unknown key '{key}' in {where}"
+        msg += f"; did you mean '{hint[0]}'?" if hint else (
+            f"; expected one of: {', '.join(allowed)}" if allowed else "")
+        return problem_at("R010", msg, positions, loc, path, key=True)
+    if kind == "ntm_year":  # point at the offending year key, not the whole mapping
+        return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}", positions,
+                          loc + (err["ctx"]["year"],), path, key=True)
+    if kind == "missing":
+        return problem_at("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1], data)}",
+                          positions, loc[:-1], path)
+    shown = err.get("input")
+    value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
+    return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}{value}", positions, loc, path)
+
+

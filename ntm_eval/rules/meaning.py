@@ -1,0 +1,225 @@
+"""What types cannot say about a rule set: ids, references, kinds, ranges, coverage,
+aliases, and what a set that extends another may change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ntm_eval.diagnostics import Problem
+from ntm_eval.rules.model import DEFAULT, IDENTITY_COLUMNS, NATIONAL, Measure, RuleSet, in_force
+from ntm_eval.rules.yaml_source import PathKey, Positions
+
+
+def problem_at(code: str, message: str, positions: Positions, loc: PathKey, path: str,
+               key: bool = False) -> Problem:
+    """A problem located at ``loc`` (its key when ``key``), in whichever file it came from;
+    ``path`` is the fallback when nothing in the tree has a position."""
+    where = positions.find(loc, prefer_key=key)
+    if where is None:
+        return Problem(code, message, path)
+    return Problem(code, message, where.path, where.line, where.col)
+
+
+def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
+    """Checks that types cannot express: ids, references, kinds, ranges, coverage."""
+    problems: list[Problem] = []
+
+    def add(code: str, loc: PathKey, message: str, key: bool = False) -> None:
+        problems.append(problem_at(code, message, positions, loc, path, key))
+
+    group_ids: set[str] = set()
+    for gi, group in enumerate(rs.groups):
+        if group.id in group_ids:
+            add("R020", ("groups", gi, "id"), f"group id '{group.id}' is used twice")
+        group_ids.add(group.id)
+    if rs.period and rs.period.from_ > rs.period.to:
+        add("R034", ("period", "to"), f"the period ends ({rs.period.to}) before it starts "
+            f"({rs.period.from_})")
+    seen_criteria: dict[str, int] = {}
+    seen_indicators: dict[str, tuple] = {}
+    seen_columns: dict[str, str] = {c: "an identity column" for c in IDENTITY_COLUMNS}
+    for ci, crit in enumerate(rs.criteria):
+        cloc: PathKey = ("criteria", ci)
+        if crit.id in seen_criteria:
+            add("R020", cloc + ("id",), f"criterion id '{crit.id}' is used twice")
+        seen_criteria[crit.id] = ci
+        if crit.group not in group_ids:
+            add("R021", cloc + ("group",), f"criterion {crit.id}: group '{crit.group}' is not "
+                f"declared under 'groups' (declared: {', '.join(sorted(group_ids))})")
+        if crit.sector not in rs.sectors:
+            add("R021", cloc + ("sector",), f"criterion {crit.id}: sector '{crit.sector}' is "
+                "not declared under 'sectors'")
+        for ii, ind in enumerate(crit.indicators):
+            iloc = cloc + ("indicators", ii)
+            if ind.id != crit.id and not ind.id.startswith(crit.id + "."):
+                add("R025", iloc + ("id",), f"indicator '{ind.id}' does not belong to criterion "
+                    f"{crit.id} (its id must be '{crit.id}' or start with '{crit.id}.')")
+            if ind.id in seen_indicators:
+                add("R020", iloc + ("id",), f"indicator id '{ind.id}' is used twice")
+            seen_indicators[ind.id] = iloc
+            if ind.sector is not None and ind.sector not in rs.sectors:
+                add("R021", iloc + ("sector",), f"indicator {ind.id}: sector '{ind.sector}' is "
+                    "not declared under 'sectors'")
+            for mi, m in enumerate(ind.measures):
+                mloc = iloc + ("measures", mi)
+                if m.column in seen_columns:
+                    add("R020", mloc + ("column",), f"column '{m.column}' is already used by "
+                        f"{seen_columns[m.column]}")
+                else:
+                    seen_columns[m.column] = f"indicator {ind.id}"
+                _check_measure(rs, ind.id, m, mloc, add, positions)
+    _check_aliases(rs, positions, add)
+    return problems
+
+
+def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
+    """Two columns must never answer to the same header."""
+    from ntm_eval.normalise import header_key
+
+    owner: dict[str, str] = {header_key(key): key for key in rs.header_names()}
+    declared: list[tuple[str, str, PathKey]] = []
+    for key, ident in rs.identity.items():
+        declared += [(key, a, ("identity", key, "aliases", i)) for i, a in enumerate(ident.aliases)]
+    for ci, crit in enumerate(rs.criteria):
+        for ii, ind in enumerate(crit.indicators):
+            for mi, m in enumerate(ind.measures):
+                loc: PathKey = ("criteria", ci, "indicators", ii, "measures", mi, "aliases")
+                declared += [(m.column, a, loc + (i,)) for i, a in enumerate(m.aliases)]
+    for column, alias, loc in declared:
+        hk = header_key(alias)
+        if not hk:
+            add("R012", loc, f"alias '{alias}' of column '{column}' has no letters or digits")
+        elif owner.setdefault(hk, column) != column:
+            add("R020", loc, f"alias '{alias}' of column '{column}' reads the same as a name of "
+                f"column '{owner[hk]}' (headers are compared ignoring case, accents and "
+                "punctuation)")
+
+
+def _yaml(value: Any) -> str:
+    """A scalar as it is spelled in YAML."""
+    return str(value).lower() if isinstance(value, bool) or value is None else repr(value)
+
+
+def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any,
+                   positions: Positions) -> None:
+    what = f"indicator {ind_id} ({m.column})"
+    if m.kind == "bool" and m.op != "==":
+        add("R023", mloc + ("op",), f"{what}: a yes/no judgement can only be compared with "
+            f"'==' (got '{m.op}')")
+    if m.kind != "bool" and m.op == "==":
+        add("R023", mloc + ("op",), f"{what}: a {m.kind} measure needs '>=' or '<=' "
+            "(an exact match on a measured number is never what a criterion means)")
+    known = set(rs.regions) | {NATIONAL, DEFAULT}
+    for key, raw in m.thresholds.items():
+        tloc = mloc + ("thresholds", key)
+        if key not in known:
+            add("R021", tloc, f"{what}: threshold key '{key}' is not a declared region, "
+                f"'{NATIONAL}' or '{DEFAULT}'", key=True)
+        values = raw.items() if isinstance(raw, dict) else [(None, raw)]
+        for year, value in values:
+            vloc = tloc + ((year,) if year is not None else ())
+            if year is not None and rs.period and year > rs.period.to:
+                add("R034", vloc, f"{what}: year key {year} is after the rule set's period "
+                    f"({rs.period.from_}–{rs.period.to}), so it never applies", key=True)
+            if m.kind == "bool":
+                if value is not True:
+                    add("R023", vloc, f"{what}: a yes/no threshold must be true (got "
+                        f"{_yaml(value)}); the judgement is met when the data says 'Đạt'")
+                continue
+            if isinstance(value, bool):
+                add("R023", vloc, f"{what}: a {m.kind} threshold must be a number (got {value!r})")
+            elif m.kind == "pct" and not 0 <= value <= 100:
+                add("R024", vloc, f"{what}: percentage threshold {value:g} is outside 0–100")
+            elif m.kind == "count" and (value < 0 or value != int(value)):
+                add("R024", vloc, f"{what}: count threshold {value:g} must be a whole number ≥ 0")
+            elif m.kind == "money" and value < 0:
+                add("R024", vloc, f"{what}: money threshold {value:g} must be ≥ 0")
+    if DEFAULT not in m.thresholds:
+        missing = [r for r in rs.regions if r not in m.thresholds]
+        if missing:
+            # A region added by a set that extends this one is where the fix belongs.
+            where: PathKey = mloc + ("thresholds",)
+            declared = positions.find(("regions", missing[0]), prefer_key=True)
+            listed = positions.find(where)
+            elsewhere = bool(declared and listed and declared.path != listed.path)
+            add("R022", ("regions", missing[0]) if elsewhere else where, f"{what}: no threshold "
+                f"for region(s) {', '.join(missing)} and no '{DEFAULT}'", key=elsewhere)
+    for key in m.confirmation:
+        if key not in known:
+            add("R021", mloc + ("confirmation", key), f"{what}: confirmation key '{key}' is "
+                f"not a declared region, '{NATIONAL}' or '{DEFAULT}'", key=True)
+
+
+def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
+    """What a set that extends ``parent`` may not do: change what a measure is (its kind
+    or comparison), or loosen a threshold without stating a ``reason``. Only values set
+    in ``path`` itself are judged; inherited ones were judged with their own file."""
+    problems: list[Problem] = []
+    before = {m.column: m for _, _, m in parent.measures()}
+    for mloc, _, ind, m in rs.located_measures():
+        old = before.get(m.column)
+        if old is None:
+            continue
+        what = f"indicator {ind.id} ({m.column})"
+        changed = [f for f in ("kind", "op") if getattr(m, f) != getattr(old, f)]
+        for f in changed:
+            problems.append(problem_at(
+                "R033", f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
+                f"cannot change it (add a measure with its own column instead)",
+                positions, mloc + (f,), path))
+        stated = bool(m.reason and m.reason.strip()) and set_in(positions, mloc + ("reason",), path)
+        if changed or stated:
+            continue
+        for key in m.thresholds:
+            tloc = mloc + ("thresholds", key)
+            loosened = set_in(positions, tloc, path) and _loosened_against(old, m, key, rs)
+            if loosened:
+                problems.append(problem_at(
+                    "R032", f"{what}: {loosened} in {parent.id}; an override may only "
+                    "make a threshold stricter unless the measure states a 'reason'",
+                    positions, tloc, path))
+    return problems
+
+
+def set_in(positions: Positions, loc: PathKey, path: str) -> bool:
+    """Whether the value at ``loc`` is written in the file ``path`` (not inherited)."""
+    where = positions.values.get(loc)
+    return where is not None and where.path == path
+
+
+def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> str | None:
+    """How the value under ``key`` loosens ``old``, in words; None when it does not."""
+    if key == DEFAULT:  # the new default speaks for every region without its own value
+        targets = [r for r in rs.regions if r not in new.thresholds]
+    else:
+        targets = [key]
+    for target in targets:
+        entry = (old.thresholds.get(NATIONAL) if target == NATIONAL
+                 else (old.threshold_entry(target) or (None, None))[1])
+        if entry is None:
+            continue
+        found = _looser(new.op, new.thresholds[key], entry)
+        if found:
+            year, a, b = found
+            notes = ([f"in force in {year}"] if year is not None else []) + (
+                [f"for {target}"] if target != key else [])
+            when = f" ({', '.join(notes)})" if notes else ""
+            return f"{key} threshold {_yaml(a)}{when} is looser than {_yaml(b)}"
+    return None
+
+
+def _in_force(raw: Any, year: int | None) -> Any:
+    found = in_force(raw, year)
+    return None if found is None else found[0]
+
+
+def _looser(op: str, new: Any, old: Any) -> tuple[int | None, Any, Any] | None:
+    """The first year (None: every year) in which ``new`` asks less than ``old``."""
+    years = sorted({y for raw in (new, old) if isinstance(raw, dict) for y in raw}) or [None]
+    for year in years:
+        a, b = _in_force(new, year), _in_force(old, year)
+        if a is None or b is None:
+            continue
+        if (op == ">=" and a < b) or (op == "<=" and a > b) or (op == "==" and a != b):
+            return year, a, b
+    return None

@@ -1,0 +1,249 @@
+"""The typed, frozen model of a rule set: criteria, indicators, measures and their
+thresholds, with the lookups the engine and the loader share."""
+
+from __future__ import annotations
+
+import typing
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ntm_eval.rules.yaml_source import PathKey
+
+Kind = Literal["pct", "bool", "count", "money"]
+Op = Literal[">=", "<=", "=="]
+Confirmation = Literal["C2", "C1", "unverified"]
+Scalar = Union[bool, float]
+
+#: Keys of a thresholds mapping that are not regions.
+NATIONAL = "national"  # the national target, kept for information
+DEFAULT = "default"  # applies to every region without its own key
+UNVERIFIED = "unverified"  # the confirmation of a value no published source confirms
+
+IDENTITY_COLUMNS = ("commune_code", "commune_name", "district", "province", "region", "year")
+
+DEFAULT_UNITS = {"pct": "%", "bool": None, "count": None, "money": "million VND/person/year"}
+
+_KEY = r"^[a-z][a-z0-9_]*$"
+
+
+def _threshold(value: Any) -> Any:
+    """A threshold is a number, true/false, or ``{YEAR: value}`` (applies from YEAR on)."""
+    def scalar(v: Any) -> bool:
+        return isinstance(v, (bool, int, float))
+
+    if scalar(value):
+        return value
+    if isinstance(value, dict) and value:
+        bad_years = [y for y in value if isinstance(y, bool) or not isinstance(y, int)
+                     or not 1900 <= y <= 2100]
+        if bad_years:
+            raise PydanticCustomError(
+                "ntm_year", "year key {year} is not a year between 1900 and 2100",
+                {"year": bad_years[0]})
+        if all(scalar(v) for v in value.values()):
+            return value
+    raise PydanticCustomError(
+        "ntm_threshold",
+        "a threshold must be a number, true/false, or a mapping {YEAR: value} "
+        "(the value applies from that year on)")
+
+
+_SCALAR_SCHEMA = {"type": ["number", "boolean"]}
+Threshold = Annotated[Any, AfterValidator(_threshold), WithJsonSchema({
+    "description": "A number, true (for a yes/no judgement), or {YEAR: value}: each value "
+                   "applies from its year until a later key replaces it.",
+    "anyOf": [_SCALAR_SCHEMA, {"type": "object", "minProperties": 1,
+                               "propertyNames": {"pattern": "^(19|20|21)[0-9]{2}$"},
+                               "additionalProperties": _SCALAR_SCHEMA}]})]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Text(_Strict):
+    """A name in Vietnamese and English."""
+
+    vi: str = Field(description="Vietnamese, as in the legal text.")
+    en: str = Field(description="English.")
+
+    def get(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Period(_Strict):
+    """The years the set is meant for (data from other years gets a warning)."""
+
+    from_: int = Field(alias="from", ge=1900, le=2100, description="First year.")
+    to: int = Field(ge=1900, le=2100, description="Last year.")
+
+
+class Measure(_Strict):
+    """One measured value (one data column) and its thresholds."""
+
+    column: str = Field(pattern=_KEY, description="The data column (CSV header) holding the "
+                        "value; unique in the set. Identifies the measure in a set that "
+                        "extends this one.")
+    name: Text | None = Field(None, description="Needed when an indicator has several measures.")
+    kind: Kind = Field(description="pct: percentage 0–100; bool: a yes/no judgement (Đạt); "
+                       "count: whole number ≥ 0; money: million VND per person per year.")
+    op: Op = Field(description="How the value is compared with the threshold: '>=' for a "
+                   "minimum, '<=' for a maximum, '==' for a yes/no judgement.")
+    unit: str | None = Field(None, description="Unit shown with values (default from kind).")
+    aliases: list[str] = Field([], description="Column headers people write for this measure "
+                               "(Vietnamese first: the first one is the header of data-entry "
+                               "templates). Matched ignoring case, accents and spacing.")
+    thresholds: dict[str, Threshold] = Field(
+        description="Keyed by region, 'national' (for information) or 'default' (every "
+                    "region without its own key).")
+    confirmation: dict[str, Confirmation] = Field(
+        {}, description="Per thresholds key (or 'default'): C2 = two or more published "
+                        "sources, C1 = one, unverified = none (shown as such in every output).")
+    note: str | None = None
+    reason: str | None = Field(None, description="In a set that extends another: why this "
+                               "measure's thresholds are looser than the parent's (required "
+                               "to loosen them).")
+
+    @property
+    def unit_label(self) -> str | None:
+        return self.unit if self.unit is not None else DEFAULT_UNITS[self.kind]
+
+    def threshold_entry(self, region: str) -> tuple[str, Any] | None:
+        """The thresholds key that applies to ``region`` and its raw value."""
+        if region in self.thresholds:
+            return region, self.thresholds[region]
+        if DEFAULT in self.thresholds:
+            return DEFAULT, self.thresholds[DEFAULT]
+        return None
+
+    def verified(self, key: str) -> bool:
+        """Whether the threshold value under ``key`` is confirmed by a published source."""
+        return self.confirmation_of(key) != UNVERIFIED
+
+    def confirmation_of(self, key: str) -> str:
+        return self.confirmation.get(key, self.confirmation.get(DEFAULT, UNVERIFIED))
+
+
+class Indicator(_Strict):
+    """An indicator (chỉ tiêu): met when each of its measures meets its threshold."""
+
+    id: str = Field(pattern=r"^\d+(\.\d+)?$", description="'14.3', or '5' for a criterion "
+                    "with a single indicator; starts with its criterion's id.")
+    name: Text
+    sector: str | None = Field(None, description="Responsible sector, when not the criterion's.")
+    legal_basis: str | None = None
+    note: str | None = None
+    measures: list[Measure] = Field(min_length=1)
+
+
+class Criterion(_Strict):
+    """A criterion (tiêu chí): met when every one of its indicators is met."""
+
+    id: str = Field(pattern=r"^\d+$", description="'1' to '19' in the national set.")
+    group: str = Field(description="Id of a group declared under 'groups'.")
+    name: Text
+    sector: str = Field(description="Key of the responsible sector, declared under 'sectors'.")
+    legal_basis: str | None = None
+    note: str | None = None
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class IdentityColumn(_Strict):
+    """How an identity column (commune_code, …) is named in headers and templates."""
+
+    name: Text | None = None
+    aliases: list[str] = []
+
+
+IdentityKey = Literal["commune_code", "commune_name", "district", "province", "region", "year"]
+
+
+class Group(_Strict):
+    """A group of criteria (I Planning … V Political system)."""
+
+    id: str
+    name: Text
+
+
+class RuleSet(_Strict):
+    """A complete criteria set: what a commune must reach, region by region."""
+
+    schema_version: Literal[1] = Field(description="Version of this file format.")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Short stable name, e.g. "
+                    "national-2016-2020; a shipped set's file is named after it.")
+    extends: str | None = Field(None, description="The set this one builds on: a shipped "
+                                "set's id or a path relative to this file. Then only the "
+                                "changes are given: criteria and indicators matched by id, "
+                                "measures by column.")
+    title: Text
+    legal_basis: str = Field(description="The decision that issues the set.")
+    period: Period | None = None
+    identity: dict[IdentityKey, IdentityColumn] = Field(
+        {}, description="Names and header aliases of the identity columns (commune_code, …).")
+    regions: dict[str, Text] = Field(min_length=1, description="Region keys used by "
+                                     "thresholds and in the data's region column.")
+    sectors: dict[str, Text] = Field(min_length=1, description="Responsible sectors (provincial "
+                                     "departments) by key.")
+    groups: list[Group] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+
+    def measures(self) -> typing.Iterator[tuple[Criterion, Indicator, Measure]]:
+        for criterion in self.criteria:
+            for indicator in criterion.indicators:
+                for measure in indicator.measures:
+                    yield criterion, indicator, measure
+
+    def located_measures(self) -> typing.Iterator[tuple[PathKey, Criterion, Indicator, Measure]]:
+        """Like ``measures``, with each measure's path in the rule file's tree."""
+        for ci, criterion in enumerate(self.criteria):
+            for ii, indicator in enumerate(criterion.indicators):
+                for mi, measure in enumerate(indicator.measures):
+                    where = ("criteria", ci, "indicators", ii, "measures", mi)
+                    yield where, criterion, indicator, measure
+
+    @property
+    def columns(self) -> list[str]:
+        """Data columns the rule set reads, in rule-file order."""
+        return [m.column for _, _, m in self.measures()]
+
+    def kinds(self) -> dict[str, str]:
+        return {m.column: m.kind for _, _, m in self.measures()}
+
+    def header_names(self) -> dict[str, list[str]]:
+        """Every name declared for a column's header: its key, its aliases and its own name.
+
+        The header matcher also accepts an indicator's name for a measure that is alone in
+        its indicator (``indicator_names``), unless two columns would share it.
+        """
+        names: dict[str, list[str]] = {}
+        for key in IDENTITY_COLUMNS:
+            ident = self.identity.get(key)  # type: ignore[call-overload]
+            own = [ident.name.vi, ident.name.en] if ident and ident.name else []
+            names[key] = [key, *(ident.aliases if ident else []), *own]
+        for _, _, m in self.measures():
+            own = [m.name.vi, m.name.en] if m.name else []
+            names[m.column] = [m.column, *m.aliases, *own]
+        return names
+
+    def indicator_names(self) -> dict[str, list[str]]:
+        """Column → the names of its indicator, for measures alone in their indicator."""
+        return {ind.measures[0].column: [ind.name.vi, ind.name.en]
+                for crit in self.criteria for ind in crit.indicators if len(ind.measures) == 1}
+
+
+
+def in_force(raw: Any, year: int | None) -> tuple[Any, int | None] | None:
+    """``(value, from_year)`` a threshold holds in ``year``: a scalar holds in every year
+    (from_year None); a ``{YEAR: value}`` mapping holds its latest key not after ``year``.
+    None when no key applies yet, or the year is unknown — never a later year's value."""
+    if not isinstance(raw, dict):
+        return raw, None
+    applicable = [y for y in raw if year is not None and y <= year]
+    if not applicable:
+        return None
+    from_year = max(applicable)
+    return raw[from_year], from_year
+
+
