@@ -35,7 +35,7 @@ MIDDLE = 12  # communes at 10–14; the rest of the province sits at 5–9
 def district(name: str) -> str:
     for prefix in ("Thành phố ", "Thị xã ", "Huyện "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -69,7 +69,9 @@ def failing(m: dict, t, rng: random.Random) -> str:
 def main(units_path: Path, out_dir: Path) -> None:
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     criteria = rules["criteria"]
-    measures = [(c["id"], i["id"], m) for c in criteria for i in c["indicators"] for m in i["measures"]]
+    measures = [
+        (c["id"], i["id"], m) for c in criteria for i in c["indicators"] for m in i["measures"]
+    ]
 
     def threshold(m: dict):
         t = m["thresholds"][REGION]
@@ -87,7 +89,7 @@ def main(units_path: Path, out_dir: Path) -> None:
     all_ids = [c["id"] for c in criteria]
 
     fails: dict[str, dict[str, float | None]] = {code: {} for code in codes}
-    for code, crit in zip(previously[-len(SLIPPING):], SLIPPING):
+    for code, crit in zip(previously[-len(SLIPPING) :], SLIPPING):
         fails[code][crit] = None
     fails.update(REGISTERED_SHORT)
     fails.update(ONLY_SCHOOLS)
@@ -112,7 +114,14 @@ def main(units_path: Path, out_dir: Path) -> None:
             options = [m["column"] for c, _, m in measures if c == crit]
             failing_measure[rng.choice(options)] = fails[code][crit]
         failing_columns[code] = list(failing_measure)
-        row = [code, unit["commune_name"], district(unit["district_name"]), "Bình Thuận", REGION, str(YEAR)]
+        row = [
+            code,
+            unit["commune_name"],
+            district(unit["district_name"]),
+            "Bình Thuận",
+            REGION,
+            str(YEAR),
+        ]
         for _, _, m in measures:
             t = threshold(m)
             if m["column"] in failing_measure:
@@ -130,8 +139,15 @@ def main(units_path: Path, out_dir: Path) -> None:
     still_met[header.index("cultural_villages_pct")] = ""
 
     write(out_dir / "2020.csv", header, rows)
-    claimed = self_assessment(header, rows, failing_columns, measures, threshold,
-                              slipping=previously[-len(SLIPPING):], still_met=still_met[0])
+    claimed = self_assessment(
+        header,
+        rows,
+        failing_columns,
+        measures,
+        threshold,
+        slipping=previously[-len(SLIPPING) :],
+        still_met=still_met[0],
+    )
     write(out_dir / "2020-self-assessment.csv", header, claimed)
 
 
@@ -144,9 +160,15 @@ NUDGED = 8  # communes that reported a slightly better value that passes either 
 CLAIMED_CULTURE = "72.4"  # the value the appraisal could not confirm (left empty)
 
 
-def self_assessment(header: list[str], rows: list[list[str]], failing: dict[str, list[str]],
-                    measures: list, threshold, slipping: list[str], still_met: str
-                    ) -> list[list[str]]:
+def self_assessment(
+    header: list[str],
+    rows: list[list[str]],
+    failing: dict[str, list[str]],
+    measures: list,
+    threshold,
+    slipping: list[str],
+    still_met: str,
+) -> list[list[str]]:
     rng = random.Random(f"{YEAR}-self-assessment")
     by_column = {m["column"]: m for _, _, m in measures}
     claimed = [list(r) for r in rows]
@@ -165,8 +187,14 @@ def self_assessment(header: list[str], rows: list[list[str]], failing: dict[str,
             row[header.index("cultural_villages_pct")] = CLAIMED_CULTURE
     clean = [r for r in claimed if not failing[r[0]] and r[0] != still_met]
     for row in rng.sample(clean, NUDGED):
-        options = [c for c, m in by_column.items() if m["kind"] == "pct" and m["op"] == ">="
-                   and row[header.index(c)] and float(row[header.index(c)]) < 97]
+        options = [
+            c
+            for c, m in by_column.items()
+            if m["kind"] == "pct"
+            and m["op"] == ">="
+            and row[header.index(c)]
+            and float(row[header.index(c)]) < 97
+        ]
         column = rng.choice(options)
         value = float(row[header.index(column)])
         row[header.index(column)] = fmt(min(100.0, value + rng.uniform(0.5, 3.0)))
@@ -182,5 +210,7 @@ def write(out: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else UNITS,
-         Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data")
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else UNITS,
+        Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data",
+    )

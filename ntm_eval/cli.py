@@ -76,16 +76,21 @@ RENDERERS = {
     "markdown": "ntm_eval.render.markdown",
 }
 
-_LANG_HELP = "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and " \
-             "status words do not change."
+_LANG_HELP = (
+    "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "
+    "status words do not change."
+)
 _DATA_HELP = "Commune data file: CSV (comma, semicolon or tab; UTF-8 or UTF-16) or .xlsx."
 _SHEET_HELP = "Worksheet to read in an .xlsx file (default: the first)."
 _ENCODING_HELP = "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258)."
-_UNITS_HELP = ("Official unit list to check codes and names against (CSV), or the name of a "
-               "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are "
-               "not checked.")
-_OUTPUT_HELP = "Write the output to FILE (atomically: a temporary file, then a rename) " \
-               "instead of stdout."
+_UNITS_HELP = (
+    "Official unit list to check codes and names against (CSV), or the name of a "
+    "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are "
+    "not checked."
+)
+_OUTPUT_HELP = (
+    "Write the output to FILE (atomically: a temporary file, then a rename) instead of stdout."
+)
 
 
 def _version(value: bool) -> None:
@@ -142,39 +147,66 @@ def _print_problems(problems, stream=sys.stderr) -> None:
     )
 )
 def check(
-    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP,
-                                show_default=False),
+    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP, show_default=False),
     rules: Optional[Path] = typer.Option(
-        None, "--rules", "-r", metavar="FILE",
-        help="Rule file to use instead of the national 2016–2020 set."),
+        None,
+        "--rules",
+        "-r",
+        metavar="FILE",
+        help="Rule file to use instead of the national 2016–2020 set.",
+    ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     sector: List[str] = typer.Option(
-        [], "--sector", "-s", metavar="KEY",
+        [],
+        "--sector",
+        "-s",
+        metavar="KEY",
         help="Keep only the criteria and indicators this sector answers for (repeatable), "
-             "e.g. lao_dong. A commune's count becomes e.g. 3/4."),
+        "e.g. lao_dong. A commune's count becomes e.g. 3/4.",
+    ),
     criterion: List[str] = typer.Option(
-        [], "--criterion", metavar="ID",
-        help="Keep only this criterion (11) or indicator (14.3) (repeatable)."),
+        [],
+        "--criterion",
+        metavar="ID",
+        help="Keep only this criterion (11) or indicator (14.3) (repeatable).",
+    ),
     district: List[str] = typer.Option(
-        [], "--district", "-d", metavar="NAME",
-        help="Keep only communes of this district (repeatable; any case and accents)."),
+        [],
+        "--district",
+        "-d",
+        metavar="NAME",
+        help="Keep only communes of this district (repeatable; any case and accents).",
+    ),
     status: List[Status] = typer.Option(
-        [], "--status", metavar="STATUS",
+        [],
+        "--status",
+        metavar="STATUS",
         help="Keep only communes with this status over the kept criteria: met, not_met or "
-             "not_evaluable (repeatable)."),
+        "not_evaluable (repeatable).",
+    ),
     commune: List[str] = typer.Option(
-        [], "--commune", "-c", metavar="CODE",
+        [],
+        "--commune",
+        "-c",
+        metavar="CODE",
         help="Keep only this commune (repeatable); the text format adds its detailed table of "
-             "every indicator."),
+        "every indicator.",
+    ),
     fail_on: FailOn = typer.Option(
-        FailOn.none, "--fail-on",
+        FailOn.none,
+        "--fail-on",
         help="Exit 1 when a commune is not met or not evaluable (not-met), or when one is not "
-             "evaluable (not-evaluable). For CI."),
+        "evaluable (not-evaluable). For CI.",
+    ),
     max_rows: int = typer.Option(
-        200, "--max-rows", metavar="N",
-        help="List at most N communes in the text table (0 = all). Summaries always count all."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help=_OUTPUT_HELP),
+        200,
+        "--max-rows",
+        metavar="N",
+        help="List at most N communes in the text table (0 = all). Summaries always count all.",
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
+    ),
     lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
     sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", help=_SHEET_HELP),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help=_ENCODING_HELP),
@@ -190,9 +222,13 @@ def check(
     """
     from ntm_eval.engine.results import Filters
 
-    filters = Filters(sectors=tuple(sector), criteria=tuple(criterion),
-                      districts=tuple(district), statuses=tuple(s.value for s in status),
-                      communes=tuple(commune))
+    filters = Filters(
+        sectors=tuple(sector),
+        criteria=tuple(criterion),
+        districts=tuple(district),
+        statuses=tuple(s.value for s in status),
+        communes=tuple(commune),
+    )
     if fmt in (Format.jsonl, Format.json, Format.csv) and not filters:
         from ntm_eval.engine.pipeline import streamable
 
@@ -201,21 +237,35 @@ def check(
             _check_streamed(data, rules, output, encoding, units, fail_on, fmt, lang.value)
     # The terminal table lists the first --max-rows communes: only those are kept whole.
     first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
-    report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units,
-                    first=first)
+    report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units, first=first)
     if filters:
         from ntm_eval.engine.filters import filter_report
 
         report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
-    _emit(RENDERERS[fmt.value], "", report, output, fmt, communes=tuple(commune),
-          max_rows=max_rows, lang=lang.value)
+    _emit(
+        RENDERERS[fmt.value],
+        "",
+        report,
+        output,
+        fmt,
+        communes=tuple(commune),
+        max_rows=max_rows,
+        lang=lang.value,
+    )
     _print_problems(report.problems)
     raise typer.Exit(_exit_code(report, fail_on))
 
 
-def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
-                    encoding: Optional[str], units: Optional[str], fail_on: FailOn,
-                    fmt: Format, lang: str) -> None:
+def _check_streamed(
+    data: Path,
+    rules: Optional[Path],
+    output: Optional[Path],
+    encoding: Optional[str],
+    units: Optional[str],
+    fail_on: FailOn,
+    fmt: Format,
+    lang: str,
+) -> None:
     """``check --format jsonl|json|csv`` of a CSV file, batch by batch
     (``ntm_eval.engine.pipeline``)."""
     from ntm_eval.diagnostics import InputError
@@ -226,10 +276,15 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
         from ntm_eval.input.units import load_units
 
         # lines written to the terminal the progress line would be drawn on: none
-        streams_here = fmt in (Format.jsonl, Format.csv) and output is None and \
-            sys.stdout.isatty()
-        return StreamedCheck(data, _load_rules(rules), load_units(units), str(data), encoding,
-                             None if streams_here else _progress(data))
+        streams_here = fmt in (Format.jsonl, Format.csv) and output is None and sys.stdout.isatty()
+        return StreamedCheck(
+            data,
+            _load_rules(rules),
+            load_units(units),
+            str(data),
+            encoding,
+            None if streams_here else _progress(data),
+        )
 
     job = _or_fail(prepare, str(data), fmt)
     try:
@@ -240,6 +295,7 @@ def _check_streamed(data: Path, rules: Optional[Path], output: Optional[Path],
         _print_problems(exc.problems)
         if job.failed and fmt is not Format.csv:  # the data, not the output: stays JSON
             from ntm_eval.render.json import failure_document
+
             sys.stdout.write(failure_document(str(data), exc.problems))
         raise typer.Exit(EXIT_ERROR)
     if output is not None:
@@ -259,6 +315,7 @@ def _or_fail(work, path: str, fmt: Format | None):
         _print_problems(exc.problems)
         if fmt in (Format.json, Format.jsonl):
             from ntm_eval.render.json import failure_document
+
             sys.stdout.write(failure_document(str(path), exc.problems))
         raise typer.Exit(EXIT_ERROR)
 
@@ -276,11 +333,20 @@ def _load_rules(rules: Optional[Path]):
     return load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
 
 
-def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str | None = None,
-           encoding: str | None = None, units: str | None = None, first: int = 0):
+def _judge(
+    data: Path,
+    rules: Optional[Path],
+    fmt: Format | None,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    units: str | None = None,
+    first: int = 0,
+):
     """Load the rules and DATA (CSV or xlsx), check it against the unit list and judge
     every row; exit 2 when the rules or the data cannot be used. With ``first``, a CSV
     file's report keeps only its first communes (``stream.judge_first``)."""
+
     def work():
         from ntm_eval.engine.pipeline import judge_csv, judge_first, streamable
         from ntm_eval.input.units import load_units
@@ -289,8 +355,9 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
         unit_list = load_units(units)
         if streamable(data, sheet):  # column by column: the same report, sooner
             if first:
-                return judge_first(data, ruleset, unit_list, first, str(data), encoding,
-                                   _progress(data))
+                return judge_first(
+                    data, ruleset, unit_list, first, str(data), encoding, _progress(data)
+                )
             return judge_csv(data, ruleset, unit_list, str(data), encoding, _progress(data))
         from ntm_eval.input.rows import load_data
         from ntm_eval.engine.evaluate import evaluate
@@ -303,8 +370,9 @@ def _judge(data: Path, rules: Optional[Path], fmt: Format | None, *, sheet: str 
     return _or_fail(work, str(data), fmt)
 
 
-def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | None,
-          **options) -> None:
+def _emit(
+    module: str, view: str, obj, output: Optional[Path], fmt: Format | None, **options
+) -> None:
     import shutil
 
     from ntm_eval.output import emit
@@ -312,8 +380,11 @@ def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | Non
     width = shutil.get_terminal_size((80, 24)).columns
     color = output is None and _use_color(sys.stdout)
     try:
-        _or_fail(lambda: emit(module, view, obj, output, width=width, color=color, **options),
-                 str(output), None)
+        _or_fail(
+            lambda: emit(module, view, obj, output, width=width, color=color, **options),
+            str(output),
+            None,
+        )
     except BrokenPipeError:
         _reader_left()
     if output is not None:
@@ -330,18 +401,29 @@ def _emit(module: str, view: str, obj, output: Optional[Path], fmt: Format | Non
     )
 )
 def gaps(
-    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP,
-                                show_default=False),
+    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP, show_default=False),
     rules: Optional[Path] = typer.Option(
-        None, "--rules", "-r", metavar="FILE",
-        help="Rule file to use instead of the national 2016–2020 set."),
+        None,
+        "--rules",
+        "-r",
+        metavar="FILE",
+        help="Rule file to use instead of the national 2016–2020 set.",
+    ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    top: int = typer.Option(0, "--top", "-n", metavar="N", min=0,
-                            help="Show only the N communes closest to the standard (0 = all)."),
-    by_sector: bool = typer.Option(False, "--by-sector",
-                                   help="Group what is left by the sector that answers for it."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help=_OUTPUT_HELP),
+    top: int = typer.Option(
+        0,
+        "--top",
+        "-n",
+        metavar="N",
+        min=0,
+        help="Show only the N communes closest to the standard (0 = all).",
+    ),
+    by_sector: bool = typer.Option(
+        False, "--by-sector", help="Group what is left by the sector that answers for it."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
+    ),
     lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
 ) -> None:
     """Rank the communes that do not meet the standard yet, closest first, each with what
@@ -369,17 +451,26 @@ def gaps(
     )
 )
 def compare(
-    old: Path = typer.Argument(..., metavar="OLD", show_default=False,
-                               help="Earlier (or self-assessed) commune data, or a JSON result "
-                                    "of 'check --format json'."),
-    new: Path = typer.Argument(..., metavar="NEW", show_default=False,
-                               help="Later (or appraised) data or JSON result."),
+    old: Path = typer.Argument(
+        ...,
+        metavar="OLD",
+        show_default=False,
+        help="Earlier (or self-assessed) commune data, or a JSON result of 'check --format json'.",
+    ),
+    new: Path = typer.Argument(
+        ..., metavar="NEW", show_default=False, help="Later (or appraised) data or JSON result."
+    ),
     rules: Optional[Path] = typer.Option(
-        None, "--rules", "-r", metavar="FILE",
-        help="Rule file for data files (JSON results keep their own judgement)."),
+        None,
+        "--rules",
+        "-r",
+        metavar="FILE",
+        help="Rule file for data files (JSON results keep their own judgement).",
+    ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help=_OUTPUT_HELP),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
+    ),
     lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
 ) -> None:
     """Compare two judgements of the same communes (matched on commune code): who gained
@@ -395,8 +486,9 @@ def compare(
     old_side, new_side = _or_fail(work, str(old), fmt)
     comparison, notes = diff(old_side, new_side)
     problems = [*old_side.problems, *new_side.problems, *notes]
-    _emit(RENDERERS[fmt.value], "compare", comparison, output, fmt, lang=lang.value,
-          problems=problems)
+    _emit(
+        RENDERERS[fmt.value], "compare", comparison, output, fmt, lang=lang.value, problems=problems
+    )
     _print_problems(problems)
     raise typer.Exit(EXIT_ERROR if any(p.is_error for p in problems) else EXIT_OK)
 
@@ -409,15 +501,25 @@ def compare(
     )
 )
 def report(
-    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP,
-                                show_default=False),
+    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP, show_default=False),
     rules: Optional[Path] = typer.Option(
-        None, "--rules", "-r", metavar="FILE",
-        help="Rule file to use instead of the national 2016–2020 set."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help=_OUTPUT_HELP),
-    top: int = typer.Option(10, "--top", "-n", metavar="N", min=0,
-                            help="List the N communes closest to the standard (0 = all)."),
+        None,
+        "--rules",
+        "-r",
+        metavar="FILE",
+        help="Rule file to use instead of the national 2016–2020 set.",
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
+    ),
+    top: int = typer.Option(
+        10,
+        "--top",
+        "-n",
+        metavar="N",
+        min=0,
+        help="List the N communes closest to the standard (0 = all).",
+    ),
     lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
 ) -> None:
     """Write one self-contained HTML page (no network needed): the province summary, a
@@ -428,8 +530,15 @@ def report(
     from ntm_eval.engine.gaps import gaps as rank
 
     judged = _judge(data, rules, None)
-    _emit("ntm_eval.render.html", "", judged, output, None,
-          candidates=rank(judged, top=top), lang=lang.value)
+    _emit(
+        "ntm_eval.render.html",
+        "",
+        judged,
+        output,
+        None,
+        candidates=rank(judged, top=top),
+        lang=lang.value,
+    )
     _print_problems(judged.problems)
     raise typer.Exit(EXIT_ERROR if judged.errors else EXIT_OK)
 
@@ -451,24 +560,41 @@ class TemplateFormat(str, enum.Enum):
 )
 def template(
     rules: Optional[Path] = typer.Option(
-        None, "--rules", "-r", metavar="FILE",
-        help="Rule file whose columns to use instead of the national 2016–2020 set."),
+        None,
+        "--rules",
+        "-r",
+        metavar="FILE",
+        help="Rule file whose columns to use instead of the national 2016–2020 set.",
+    ),
     fmt: Optional[TemplateFormat] = typer.Option(
-        None, "--format", "-f",
+        None,
+        "--format",
+        "-f",
         help="csv, or xlsx (with drop-downs, bounds and an instructions sheet). Default: from "
-             "the -o file's extension, else csv."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", envvar="NTM_EVAL_LANG",
-                              help="Language of headers and instructions (default vi)."),
+        "the -o file's extension, else csv.",
+    ),
+    lang: Lang = typer.Option(
+        Lang.vi,
+        "--lang",
+        envvar="NTM_EVAL_LANG",
+        help="Language of headers and instructions (default vi).",
+    ),
     units: Optional[str] = typer.Option(
-        None, "--units", metavar="FILE",
+        None,
+        "--units",
+        metavar="FILE",
         help="Pre-fill one row per rural commune (xã) of this unit list (CSV, or the name of a "
-             "shipped one such as binh-thuan-2020)."),
+        "shipped one such as binh-thuan-2020).",
+    ),
     region: Optional[str] = typer.Option(
-        None, "--region", metavar="KEY", help="Pre-fill the region of every row (e.g. dhntb)."),
+        None, "--region", metavar="KEY", help="Pre-fill the region of every row (e.g. dhntb)."
+    ),
     year: Optional[int] = typer.Option(
-        None, "--year", metavar="YEAR", help="Pre-fill the assessment year of every row."),
+        None, "--year", metavar="YEAR", help="Pre-fill the assessment year of every row."
+    ),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+        None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."
+    ),
 ) -> None:
     r"""Write a data-entry file with the columns the rule set reads, ready to fill in.
 
@@ -480,10 +606,13 @@ def template(
     from ntm_eval.rules.loader import default_rules_path, load_rules
     from ntm_eval.render import template as tpl
 
-    chosen = fmt or (TemplateFormat.xlsx if output and output.suffix.lower() == ".xlsx"
-                     else TemplateFormat.csv)
+    chosen = fmt or (
+        TemplateFormat.xlsx if output and output.suffix.lower() == ".xlsx" else TemplateFormat.csv
+    )
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
-        print("error: a workbook cannot be shown on the terminal; give -o FILE.xlsx", file=sys.stderr)
+        print(
+            "error: a workbook cannot be shown on the terminal; give -o FILE.xlsx", file=sys.stderr
+        )
         raise typer.Exit(EXIT_ERROR)
     try:
         ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
@@ -496,10 +625,15 @@ def template(
         _print_problems(exc.problems)
         raise typer.Exit(EXIT_ERROR)
     if region is not None and region not in ruleset.regions:
-        print(f"error: --region '{region}' is not a region of rule set '{ruleset.id}' "
-              f"({', '.join(ruleset.regions)})", file=sys.stderr)
+        print(
+            f"error: --region '{region}' is not a region of rule set '{ruleset.id}' "
+            f"({', '.join(ruleset.regions)})",
+            file=sys.stderr,
+        )
         raise typer.Exit(EXIT_ERROR)
-    made = tpl.make(ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None)
+    made = tpl.make(
+        ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None
+    )
     if output is None:
         sys.stdout.buffer.write(made.content)
         sys.stdout.flush()
@@ -509,10 +643,14 @@ def template(
         def write() -> None:
             with atomic_open(output, binary=True) as f:
                 f.write(made.content)
+
         _or_fail(write, str(output), None)
     where = str(output) if output else "stdout"
-    print(f"{where}: {chosen.value} template, {made.columns} columns, {made.rows} commune row(s) "
-          f"pre-filled (rule set {ruleset.id})", file=sys.stderr)
+    print(
+        f"{where}: {chosen.value} template, {made.columns} columns, {made.rows} commune row(s) "
+        f"pre-filled (rule set {ruleset.id})",
+        file=sys.stderr,
+    )
 
 
 def _exit_code(report, fail_on: FailOn) -> int:
@@ -543,12 +681,18 @@ class ValidateFormat(str, enum.Enum):
 )
 def validate(
     paths: Optional[List[Path]] = typer.Argument(
-        None, metavar="[PATH]...", show_default=False,
-        help="Rule files, or folders searched for *.yaml and *.yml (default: rules/)."),
+        None,
+        metavar="[PATH]...",
+        show_default=False,
+        help="Rule files, or folders searched for *.yaml and *.yml (default: rules/).",
+    ),
     fmt: ValidateFormat = typer.Option(
-        ValidateFormat.text, "--format", "-f",
+        ValidateFormat.text,
+        "--format",
+        "-f",
         help="text: path:line:col: error [CODE] message. json: one JSON document. "
-             "github: GitHub Actions annotations."),
+        "github: GitHub Actions annotations.",
+    ),
 ) -> None:
     """Check rule files and report every problem, each at its line and column.
 
@@ -623,8 +767,11 @@ class ShowFormat(str, enum.Enum):
 )
 def rules_list(
     paths: Optional[List[Path]] = typer.Argument(
-        None, metavar="[PATH]...", show_default=False,
-        help="Rule files, or folders of them, to list besides the shipped sets."),
+        None,
+        metavar="[PATH]...",
+        show_default=False,
+        help="Rule files, or folders of them, to list besides the shipped sets.",
+    ),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List the rule sets: the shipped ones, the shipped examples, and those given.
@@ -654,21 +801,32 @@ def rules_list(
 )
 def rules_show(
     ref: str = typer.Argument(
-        "national-2016-2020", metavar="[SET]",
+        "national-2016-2020",
+        metavar="[SET]",
         help="The id of a shipped set or example (see 'ntm-eval rules list'), or a rule "
-             "file's path."),
+        "file's path.",
+    ),
     region: Optional[str] = typer.Option(
-        None, "--region", metavar="R", help="Only the threshold that applies in region R."),
+        None, "--region", metavar="R", help="Only the threshold that applies in region R."
+    ),
     sector: Optional[str] = typer.Option(
-        None, "--sector", metavar="S", help="Only indicators of sector S."),
+        None, "--sector", metavar="S", help="Only indicators of sector S."
+    ),
     criterion: Optional[str] = typer.Option(
-        None, "--criterion", metavar="ID", help="Only criterion ID (e.g. 17) or indicator ID "
-        "(e.g. 17.1)."),
+        None,
+        "--criterion",
+        metavar="ID",
+        help="Only criterion ID (e.g. 17) or indicator ID (e.g. 17.1).",
+    ),
     unverified: bool = typer.Option(
-        False, "--unverified", help="Only threshold values not confirmed from a published source."),
+        False, "--unverified", help="Only threshold values not confirmed from a published source."
+    ),
     fmt: ShowFormat = typer.Option(
-        ShowFormat.table, "--format", "-f",
-        help="table for people; json for tools; markdown for a catalogue document."),
+        ShowFormat.table,
+        "--format",
+        "-f",
+        help="table for people; json for tools; markdown for a catalogue document.",
+    ),
 ) -> None:
     """Show the criteria and indicators of a rule set with each threshold.
 

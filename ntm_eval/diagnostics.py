@@ -129,7 +129,13 @@ def column_label(column: str, header: str | None = None) -> str:
 
 
 def cell_problem(
-    code: str, path: str, line: int, col: int, column: str, value: str, expected: str,
+    code: str,
+    path: str,
+    line: int,
+    col: int,
+    column: str,
+    value: str,
+    expected: str,
     header: str | None = None,
 ) -> Problem:
     """A data cell that does not hold what its column needs."""

@@ -38,13 +38,21 @@ def columns_markdown(rs: RuleSet) -> str:
 
     lines = ["| column | Vietnamese header | what it holds |", "|---|---|---|"]
     regions = ", ".join(f"`{r}`" for r in rs.regions)
-    lines += [f"| `{c}` | {vi(c)} | {IDENTITY_HELP[c].format(regions=regions)} |"
-              for c in IDENTITY_COLUMNS]
-    lines += ["", "| column | Vietnamese header | indicator | kind | sector |", "|---|---|---|---|---|"]
+    lines += [
+        f"| `{c}` | {vi(c)} | {IDENTITY_HELP[c].format(regions=regions)} |"
+        for c in IDENTITY_COLUMNS
+    ]
+    lines += [
+        "",
+        "| column | Vietnamese header | indicator | kind | sector |",
+        "|---|---|---|---|---|",
+    ]
     for crit, ind, m in rs.measures():
         name = m.name.en if m.name else ind.name.en
-        lines.append(f"| `{m.column}` | {vi(m.column)} | {ind.id} {name} | {KIND_HELP[m.kind]} | "
-                     f"`{ind.sector or crit.sector}` |")
+        lines.append(
+            f"| `{m.column}` | {vi(m.column)} | {ind.id} {name} | {KIND_HELP[m.kind]} | "
+            f"`{ind.sector or crit.sector}` |"
+        )
     return "\n".join(lines)
 
 

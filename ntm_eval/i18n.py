@@ -45,34 +45,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.new": ("New", "Sau"),
     "missing.legend": (
         "Missing: criteria not met; ?N: criterion N could not be evaluated (see --commune CODE).",
-        "Còn thiếu: tiêu chí chưa đạt; ?N: tiêu chí N chưa đánh giá được (xem --commune MÃ)."),
-    "more.hidden": (
-        "… {hidden} more commune(s) not shown.",
-        "… còn {hidden} xã không hiển thị."),
+        "Còn thiếu: tiêu chí chưa đạt; ?N: tiêu chí N chưa đánh giá được (xem --commune MÃ).",
+    ),
+    "more.hidden": ("… {hidden} more commune(s) not shown.", "… còn {hidden} xã không hiển thị."),
     "more.how": (
         "Use --max-rows 0 to list every commune, or --format json for the full results.",
-        "Dùng --max-rows 0 để liệt kê mọi xã, hoặc --format json để có toàn bộ kết quả."),
-    "no.commune": ("No commune with code {code} in the data.", "Không có xã mã {code} trong dữ liệu."),
-    "counts.title": ("Communes meeting each criterion (of {n})",
-                     "Số xã đạt từng tiêu chí (trên {n} xã)"),
+        "Dùng --max-rows 0 để liệt kê mọi xã, hoặc --format json để có toàn bộ kết quả.",
+    ),
+    "no.commune": (
+        "No commune with code {code} in the data.",
+        "Không có xã mã {code} trong dữ liệu.",
+    ),
+    "counts.title": (
+        "Communes meeting each criterion (of {n})",
+        "Số xã đạt từng tiêu chí (trên {n} xã)",
+    ),
     "bands.title": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
     "band.under": ("under {n}", "dưới {n}"),
     "summary.all": (
         "{n} commune(s): {met} meet the standard ({total}/{total}), {not_met} do not, "
         "{not_evaluable} could not be evaluated.",
         "{n} xã: {met} xã đạt chuẩn ({total}/{total}), {not_met} xã chưa đạt, "
-        "{not_evaluable} xã chưa đánh giá được."),
+        "{not_evaluable} xã chưa đánh giá được.",
+    ),
     "summary.items": (
         "{n} commune(s): {met} meet all {total} selected criteria ({total}/{total}), "
         "{not_met} do not, {not_evaluable} could not be evaluated.",
         "{n} xã: {met} xã đạt cả {total} tiêu chí được chọn ({total}/{total}), "
-        "{not_met} xã chưa đạt, {not_evaluable} xã chưa đánh giá được."),
+        "{not_met} xã chưa đạt, {not_evaluable} xã chưa đánh giá được.",
+    ),
     "detail.region": ("region", "vùng"),
     "detail.from": ("{year}+", "từ {year}"),
-    "unverified": ("threshold not confirmed from a published source (marked unverified in the "
-                   "rule file).",
-                   "ngưỡng chưa được xác nhận từ nguồn công bố (đánh dấu unverified trong tệp "
-                   "tiêu chí)."),
+    "unverified": (
+        "threshold not confirmed from a published source (marked unverified in the rule file).",
+        "ngưỡng chưa được xác nhận từ nguồn công bố (đánh dấu unverified trong tệp tiêu chí).",
+    ),
     "filters": ("Filters", "Bộ lọc"),
     "filter.sector": ("sector", "ngành"),
     "filter.criterion": ("criterion", "tiêu chí"),
@@ -83,27 +90,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrote": ("wrote {path}", "đã ghi {path}"),
     # reasons an indicator is not evaluable
     "reason.value missing": ("value missing", "thiếu giá trị"),
-    "reason.value invalid or column missing": ("value invalid or column missing",
-                                               "giá trị không hợp lệ hoặc thiếu cột"),
+    "reason.value invalid or column missing": (
+        "value invalid or column missing",
+        "giá trị không hợp lệ hoặc thiếu cột",
+    ),
     "reason.region unknown": ("region unknown", "chưa rõ vùng"),
     # gaps
     "gaps.title": ("Communes closest to the standard", "Các xã gần đạt chuẩn nhất"),
     "gaps.count": (
         "{short} of {n} commune(s) do not meet the standard yet; {shown} shown, closest first.",
-        "{short}/{n} xã chưa đạt chuẩn; hiển thị {shown} xã, gần đạt nhất trước."),
+        "{short}/{n} xã chưa đạt chuẩn; hiển thị {shown} xã, gần đạt nhất trước.",
+    ),
     "gaps.order": (
         "Order: fewest criteria missing, then fewest indicators short, then smallest shortfall "
         "relative to the threshold.",
         "Thứ tự: ít tiêu chí còn thiếu nhất, rồi ít chỉ tiêu chưa đạt nhất, rồi mức thiếu hụt "
-        "so với ngưỡng nhỏ nhất."),
+        "so với ngưỡng nhỏ nhất.",
+    ),
     "gaps.none": ("Every commune meets the standard.", "Tất cả các xã đều đạt chuẩn."),
-    "gaps.more": ("… {hidden} more commune(s) not shown; use --top 0 to list them all.",
-                  "… còn {hidden} xã không hiển thị; dùng --top 0 để liệt kê tất cả."),
-    "gaps.sector": ("{sector} ({key}): {communes} commune(s), {items} item(s) left",
-                    "{sector} ({key}): {communes} xã, còn {items} chỉ tiêu"),
+    "gaps.more": (
+        "… {hidden} more commune(s) not shown; use --top 0 to list them all.",
+        "… còn {hidden} xã không hiển thị; dùng --top 0 để liệt kê tất cả.",
+    ),
+    "gaps.sector": (
+        "{sector} ({key}): {communes} commune(s), {items} item(s) left",
+        "{sector} ({key}): {communes} xã, còn {items} chỉ tiêu",
+    ),
     "gaps.missing": ("missing {n}", "thiếu {n}"),
-    "left.numeric": ("{value} → must be {op} {threshold}: {to_go} to go",
-                     "{value} → phải {op} {threshold}: còn {to_go}"),
+    "left.numeric": (
+        "{value} → must be {op} {threshold}: {to_go} to go",
+        "{value} → phải {op} {threshold}: còn {to_go}",
+    ),
     "left.bool": ("{value} → must be {threshold}", "{value} → phải {threshold}"),
     "left.unknown": ("cannot be judged: {reason}", "chưa đánh giá được: {reason}"),
     "unit.points": ("{n} point(s)", "{n} điểm %"),
@@ -114,21 +131,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{gained} gained it, {lost} lost it; {changed} changed at least one criterion.",
         "{both} xã có trong cả hai tệp: trước {old_met} xã đạt chuẩn, nay {new_met} xã; "
         "{gained} xã mới đạt, {lost} xã không còn đạt; {changed} xã thay đổi ít nhất một "
-        "tiêu chí."),
+        "tiêu chí.",
+    ),
     "compare.only_old": ("Only in {path}: {codes}", "Chỉ có trong {path}: {codes}"),
     "compare.only_new": ("Only in {path}: {codes}", "Chỉ có trong {path}: {codes}"),
     "compare.maintain": (
         "Maintaining the standard: {n} commune(s) met it in {old} and now fail something",
-        "Duy trì chuẩn: {n} xã đạt chuẩn trong {old} nay không còn đạt"),
+        "Duy trì chuẩn: {n} xã đạt chuẩn trong {old} nay không còn đạt",
+    ),
     "compare.maintain.none": (
         "Maintaining the standard: every commune that met it in {old} still meets it.",
-        "Duy trì chuẩn: mọi xã đạt chuẩn trong {old} vẫn đạt."),
-    "compare.changes": ("Criteria gained and lost, indicator by indicator",
-                        "Tiêu chí mới đạt và không còn đạt, theo từng chỉ tiêu"),
+        "Duy trì chuẩn: mọi xã đạt chuẩn trong {old} vẫn đạt.",
+    ),
+    "compare.changes": (
+        "Criteria gained and lost, indicator by indicator",
+        "Tiêu chí mới đạt và không còn đạt, theo từng chỉ tiêu",
+    ),
     "compare.nochange": ("No criterion changed status.", "Không tiêu chí nào thay đổi kết quả."),
     "compare.values": (
         "{n} other value(s) changed without changing a status (see --format json or csv).",
-        "{n} giá trị khác thay đổi nhưng không đổi kết quả (xem --format json hoặc csv)."),
+        "{n} giá trị khác thay đổi nhưng không đổi kết quả (xem --format json hoặc csv).",
+    ),
     "change.gained": ("gained", "mới đạt"),
     "change.lost": ("lost", "không còn đạt"),
     "change.changed": ("changed", "thay đổi"),
@@ -139,12 +162,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.matrix": ("Communes × criteria", "Kết quả từng xã theo tiêu chí"),
     "report.chart": ("Communes meeting each criterion", "Số xã đạt từng tiêu chí"),
     "report.bands": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
-    "report.candidates": ("Candidates: communes closest to the standard",
-                          "Xã gần đạt chuẩn nhất"),
-    "report.click": ("Hover over or click a cell to see its values and thresholds.",
-                     "Di chuột hoặc bấm vào một ô để xem giá trị và ngưỡng."),
-    "report.generated": ("Generated by ntm-eval {version} from {path} with rule set {ruleset}.",
-                         "Tạo bởi ntm-eval {version} từ {path} với bộ tiêu chí {ruleset}."),
+    "report.candidates": ("Candidates: communes closest to the standard", "Xã gần đạt chuẩn nhất"),
+    "report.click": (
+        "Hover over or click a cell to see its values and thresholds.",
+        "Di chuột hoặc bấm vào một ô để xem giá trị và ngưỡng.",
+    ),
+    "report.generated": (
+        "Generated by ntm-eval {version} from {path} with rule set {ruleset}.",
+        "Tạo bởi ntm-eval {version} từ {path} với bộ tiêu chí {ruleset}.",
+    ),
     "report.legend": ("Legend", "Chú giải"),
     "report.communes": ("communes", "xã"),
     "report.met_share": ("{pct} meet the standard", "{pct} đạt chuẩn"),

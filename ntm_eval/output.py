@@ -25,11 +25,13 @@ def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> I
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError([Problem("U010", f"cannot write the output file: {exc.strerror}",
-                                  shown)]) from None
+        raise InputError(
+            [Problem("U010", f"cannot write the output file: {exc.strerror}", shown)]
+        ) from None
     try:
-        with (os.fdopen(fd, "wb") if binary else
-              os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
+        with (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        ) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -41,8 +43,9 @@ def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> I
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise InputError([Problem("U010", f"cannot write the output file: {exc.strerror}",
-                                      shown)]) from None
+            raise InputError(
+                [Problem("U010", f"cannot write the output file: {exc.strerror}", shown)]
+            ) from None
         raise
 
 

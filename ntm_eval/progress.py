@@ -38,8 +38,13 @@ class Progress:
         self.due = now + EVERY
         told = f": {min(share, 1.0):.0%} read, line {line:,}, {now - self.start:.0f} s"
         room = self.width() - 1 - len("checking ") - len(told)  # one line, never wrapped
-        label = self.label if len(self.label) <= room else "…" + self.label[-room + 1:] \
-            if room > 8 else "…"
+        label = (
+            self.label
+            if len(self.label) <= room
+            else "…" + self.label[-room + 1 :]
+            if room > 8
+            else "…"
+        )
         self.stream.write("\rchecking " + label + told + "\x1b[K")
         self.stream.flush()
         self.shown = True

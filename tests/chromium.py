@@ -22,9 +22,19 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars", "--remote-debugging-pipe"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--remote-debugging-pipe",
+]
 #: A safety net so a stuck browser cannot hang the test run; never a measured duration.
 PATIENCE = 60.0
 
@@ -36,8 +46,10 @@ class ProtocolError(RuntimeError):
 class Browser:
     def __init__(self) -> None:
         if not CHROMIUM.exists():
-            raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium package "
-                               "(.ci/run does: apt-get install -y chromium)")
+            raise RuntimeError(
+                f"{CHROMIUM} is missing: install Debian's chromium package "
+                "(.ci/run does: apt-get install -y chromium)"
+            )
         self.profile = tempfile.mkdtemp(prefix="ntm-chromium-")
         to_browser_r, self._to_browser = self._high_pipe()
         self._from_browser, from_browser_w = self._high_pipe()
@@ -50,8 +62,12 @@ class Browser:
         # close_fds=False: closing would also close 3 and 4, which only exist after the dup2.
         self.proc = subprocess.Popen(
             [str(CHROMIUM), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            close_fds=False, preexec_fn=wire_fds)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            close_fds=False,
+            preexec_fn=wire_fds,
+        )
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._buffer = b""
@@ -93,8 +109,10 @@ class Browser:
                 raise ProtocolError("Chromium did not answer")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                raise ProtocolError("Chromium closed the pipe: "
-                                    + self.proc.stderr.read().decode(errors="replace")[-2000:])
+                raise ProtocolError(
+                    "Chromium closed the pipe: "
+                    + self.proc.stderr.read().decode(errors="replace")[-2000:]
+                )
             self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
@@ -112,12 +130,16 @@ class Browser:
 
     def open(self, url: str, width: int = 1280, height: int = 900, media: str = "") -> "Page":
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         page = Page(self, session)
         for domain in ("Page", "Runtime", "Log"):
             page.send(f"{domain}.enable")
-        page.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        page.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         if media:
             page.send("Emulation.setEmulatedMedia", {"media": media})
         page.send("Page.navigate", {"url": url})
@@ -154,8 +176,10 @@ class Page:
 
     def eval(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (JSON-serialisable results)."""
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": True})
+        result = self.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        )
         if "exceptionDetails" in result:
             raise ProtocolError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -169,12 +193,18 @@ class Page:
                 continue
             method, params = e.get("method"), e.get("params", {})
             if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                out.append("console: " + " ".join(str(a.get("value", a.get("description")))
-                                                  for a in params.get("args", [])))
+                out.append(
+                    "console: "
+                    + " ".join(
+                        str(a.get("value", a.get("description"))) for a in params.get("args", [])
+                    )
+                )
             elif method == "Runtime.exceptionThrown":
                 details = params.get("exceptionDetails", {})
-                out.append("exception: " + details.get("exception", {}).get(
-                    "description", details.get("text", "")))
+                out.append(
+                    "exception: "
+                    + details.get("exception", {}).get("description", details.get("text", ""))
+                )
             elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
                 out.append("log: " + params["entry"].get("text", ""))
         return out
@@ -185,15 +215,19 @@ class Page:
             e.scrollIntoView({{block: "center"}}); const r = e.getBoundingClientRect();
             return [r.x + r.width / 2, r.y + r.height / 2]; }})()""")
         for kind in ("mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1],
-                                                   "button": "left", "clickCount": 1})
+            self.send(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1},
+            )
 
     def screenshot(self, path: Path, full_page: bool = True) -> Path:
         params: dict[str, Any] = {"format": "png"}
         if full_page:
             size = self.send("Page.getLayoutMetrics")["cssContentSize"]
-            params.update(captureBeyondViewport=True, clip={
-                "x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1})
+            params.update(
+                captureBeyondViewport=True,
+                clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+            )
         data = self.send("Page.captureScreenshot", params)["data"]
         path.write_bytes(base64.b64decode(data))
         return path

@@ -33,8 +33,16 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | 
     full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
     full_env.update({"NO_COLOR": "1", "COLUMNS": "80", "PYTHONWARNINGS": "error"})
     full_env.update(env or {})
-    proc = subprocess.run([str(NTM_EVAL), *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, encoding="utf-8", input=stdin, timeout=120)
+    proc = subprocess.run(
+        [str(NTM_EVAL), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        input=stdin,
+        timeout=120,
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -80,9 +88,16 @@ def commune_csv(rows: list[dict[str, str]], columns: list[str] | None = None) ->
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for i, overrides in enumerate(rows):
-        row = {"commune_code": f"{10000 + i}", "commune_name": f"Xã {i}", "district": "Huyện A",
-               "province": "Tỉnh B", "region": "dhntb", "year": "2020", **passing_values(),
-               **overrides}
+        row = {
+            "commune_code": f"{10000 + i}",
+            "commune_name": f"Xã {i}",
+            "district": "Huyện A",
+            "province": "Tỉnh B",
+            "region": "dhntb",
+            "year": "2020",
+            **passing_values(),
+            **overrides,
+        }
         writer.writerow([row.get(c, "") for c in columns])
     return out.getvalue()
 
@@ -94,19 +109,34 @@ def generate_national(folder: Path, rows: int, seed: int) -> dict[str, Path]:
     files = {}
     for name, extra in (("clean", []), ("dirty", ["--dirty"])):
         out = folder / f"{name}.csv"
-        subprocess.run([sys.executable, str(ROOT / "tests" / "bench" / "generate.py"),
-                        "--rows", str(rows), "--seed", str(seed), *extra, "-o", str(out)],
-                       check=True, timeout=120)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "tests" / "bench" / "generate.py"),
+                "--rows",
+                str(rows),
+                "--seed",
+                str(seed),
+                *extra,
+                "-o",
+                str(out),
+            ],
+            check=True,
+            timeout=120,
+        )
         files[name] = out
     return files
 
 
 @pytest.fixture
 def write_csv(tmp_path):
-    def write(rows: list[dict[str, str]], columns: list[str] | None = None, name: str = "data.csv") -> Path:
+    def write(
+        rows: list[dict[str, str]], columns: list[str] | None = None, name: str = "data.csv"
+    ) -> Path:
         path = tmp_path / name
         path.write_text(commune_csv(rows, columns), encoding="utf-8")
         return path
+
     return write
 
 
@@ -125,7 +155,9 @@ def vietnamese_headers(columns: list[str]) -> list[str]:
     return [names[c][1] for c in columns]
 
 
-def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", before: list[list] = ()) -> Path:
+def write_xlsx(
+    path: Path, rows: list[list], sheet: str = "Sheet1", before: list[list] = ()
+) -> Path:
     """A workbook whose first sheet holds ``before`` rows (titles), then ``rows``."""
     import openpyxl
 
@@ -143,5 +175,7 @@ def verdicts(json_text: str) -> list[tuple]:
     import json
 
     doc = json.loads(json_text)
-    return [(c["code"], c["status"], c["criteria_met"], tuple(c["not_met"]), tuple(c["not_evaluable"]))
-            for c in doc["communes"]]
+    return [
+        (c["code"], c["status"], c["criteria_met"], tuple(c["not_met"]), tuple(c["not_evaluable"]))
+        for c in doc["communes"]
+    ]

@@ -36,8 +36,9 @@ def load(name: str):
 
 
 def generate(out: Path, *args: str) -> Path:
-    subprocess.run([sys.executable, str(BENCH / "generate.py"), *args, "-o", str(out)],
-                   check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), *args, "-o", str(out)], check=True, timeout=120
+    )
     return out
 
 
@@ -86,8 +87,13 @@ def test_generated_data_mixes_met_and_not_met_around_the_thresholds(checked):
         assert {"met", "not_met"} <= statuses[column], column
     assert on_the_line > 0, "some values should sit exactly on their threshold"
     # Income thresholds apply from 2020 only: earlier years cannot be judged on income.
-    income = {(c["year"], i["status"]) for c in checked["communes"] for k in c["criteria"]
-              for i in k["indicators"] if i["column"] == "income_per_capita"}
+    income = {
+        (c["year"], i["status"])
+        for c in checked["communes"]
+        for k in c["criteria"]
+        for i in k["indicators"]
+        if i["column"] == "income_per_capita"
+    }
     assert {status for year, status in income if year < 2020} == {"not_evaluable"}
 
 
@@ -108,8 +114,20 @@ def test_dirty_data_is_written_the_ways_people_type_it(tmp_path):
     assert re.search(r'"\s*\d+,\d\s*%?\s*"', text), "decimal commas"
     assert re.search(r"\d %?,|\d%,", text), "% suffixes"
     assert re.search(r",\s+\d", text), "spaces around numbers"
-    for word in ["Đạt", "đạt", "DAT", "Chưa đạt", "chua dat", "Không đạt", "Cơ bản đạt",
-                 "có", "không", ",1,", ",0,", "Đồng bằng sông Hồng"]:
+    for word in [
+        "Đạt",
+        "đạt",
+        "DAT",
+        "Chưa đạt",
+        "chua dat",
+        "Không đạt",
+        "Cơ bản đạt",
+        "có",
+        "không",
+        ",1,",
+        ",0,",
+        "Đồng bằng sông Hồng",
+    ]:
         assert word in text, word
     assert ",," in text, "empty cells"
 
@@ -135,27 +153,51 @@ def test_codes_stay_unique_past_100000_rows():
 @pytest.mark.skipif(not HAS_PANDERA, reason="needs the bench extra (pandas, pandera)")
 def test_pandera_baseline_reaches_the_same_verdicts_as_ntm_eval(sample, checked, tmp_path):
     verdicts = tmp_path / "verdicts.csv"
-    proc = subprocess.run([sys.executable, str(BENCH / "pandera_baseline.py"), str(sample[1]),
-                           "--verdicts", str(verdicts)], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "pandera_baseline.py"),
+            str(sample[1]),
+            "--verdicts",
+            str(verdicts),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     summary = checked["summary"]
-    assert (f"communes: {summary['met']} met, {summary['not_met']} not met, "
-            f"{summary['not_evaluable']} not evaluable") in proc.stdout
+    assert (
+        f"communes: {summary['met']} met, {summary['not_met']} not met, "
+        f"{summary['not_evaluable']} not evaluable"
+    ) in proc.stdout
     with verdicts.open(encoding="utf-8", newline="") as f:
-        theirs = {(r["code"], r["year"]): (r["status"], int(r["criteria_met"]))
-                  for r in csv.DictReader(f)}
-    ours = {(c["code"], str(c["year"])): (c["status"], c["criteria_met"])
-            for c in checked["communes"]}
+        theirs = {
+            (r["code"], r["year"]): (r["status"], int(r["criteria_met"])) for r in csv.DictReader(f)
+        }
+    ours = {
+        (c["code"], str(c["year"])): (c["status"], c["criteria_met"]) for c in checked["communes"]
+    }
     assert theirs == ours
 
 
 @pytest.mark.skipif(not HAS_PANDERA, reason="needs the bench extra (pandas, pandera)")
 def test_pandera_baseline_counts_bad_cells_as_not_evaluable(tmp_path, write_csv):
-    path = write_csv([{}, {"poverty_rate_pct": "105"}, {"plan_approved": "maybe"},
-                      {"temporary_houses": "1.5"}, {"income_per_capita": "-3"}])
-    proc = subprocess.run([sys.executable, str(BENCH / "pandera_baseline.py"), str(path)],
-                          capture_output=True, text=True, timeout=300)
+    path = write_csv(
+        [
+            {},
+            {"poverty_rate_pct": "105"},
+            {"plan_approved": "maybe"},
+            {"temporary_houses": "1.5"},
+            {"income_per_capita": "-3"},
+        ]
+    )
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "pandera_baseline.py"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "communes: 1 met, 0 not met, 4 not evaluable" in proc.stdout
     assert "4 unreadable or out-of-range cells" in proc.stdout
@@ -203,8 +245,12 @@ def test_runner_does_not_judge_without_a_baseline(runner):
 
 
 def test_runner_help_runs_without_measuring_anything():
-    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--help"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     for flag in ("--runs", "--quick", "--markdown", "--data-dir"):
         assert flag in proc.stdout

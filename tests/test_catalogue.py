@@ -16,7 +16,7 @@ NATIONAL_SHOWN = "rules/national-2016-2020.yaml"
 
 def _line_of(path: Path, text: str) -> int:
     source = path.read_text(encoding="utf-8")
-    return source[:source.index(text)].count("\n") + 1
+    return source[: source.index(text)].count("\n") + 1
 
 
 def _rows(stdout: str) -> list[list[str]]:
@@ -32,23 +32,38 @@ def test_show_region_gives_the_threshold_that_applies_and_its_line():
     result = run_cli("rules", "show", "--region", "dhntb", "--criterion", "11")
     assert result.code == 0, result.stderr
     line = _line_of(NATIONAL, "thresholds: {national: 6, tdmnpb: 12")
-    assert _rows(result.stdout) == [[
-        "11", "poverty_rate_pct", "dhntb", "≤ 5", "%", "unverified", "lao_dong",
-        f"{NATIONAL_SHOWN}:{line}",
-        "Decision 1980/QĐ-TTg, annex, indicator 11; poverty line: Decision 59/2015/QĐ-TTg"]]
+    assert _rows(result.stdout) == [
+        [
+            "11",
+            "poverty_rate_pct",
+            "dhntb",
+            "≤ 5",
+            "%",
+            "unverified",
+            "lao_dong",
+            f"{NATIONAL_SHOWN}:{line}",
+            "Decision 1980/QĐ-TTg, annex, indicator 11; poverty line: Decision 59/2015/QĐ-TTg",
+        ]
+    ]
     assert result.stdout.splitlines()[:2] == [
         "National criteria for new rural communes, 2016–2020 (national-2016-2020)",
-        "Thresholds for region dhntb (South Central Coast)"]
+        "Thresholds for region dhntb (South Central Coast)",
+    ]
 
 
 def test_show_without_a_region_lists_every_value_of_a_measure():
     result = run_cli("rules", "show", "--criterion", "4.2")
     assert result.code == 0
     assert [(r[2], r[3], r[5]) for r in _rows(result.stdout)] == [
-        ("national", "≥ 98", "C2"), ("tdmnpb", "≥ 95", "C1"), ("dbsh", "≥ 99", "unverified"),
-        ("btb", "≥ 98", "unverified"), ("dhntb", "≥ 98", "unverified"),
-        ("tn", "≥ 98", "unverified"), ("dnb", "≥ 99", "unverified"),
-        ("dbscl", "≥ 98", "unverified")]
+        ("national", "≥ 98", "C2"),
+        ("tdmnpb", "≥ 95", "C1"),
+        ("dbsh", "≥ 99", "unverified"),
+        ("btb", "≥ 98", "unverified"),
+        ("dhntb", "≥ 98", "unverified"),
+        ("tn", "≥ 98", "unverified"),
+        ("dnb", "≥ 99", "unverified"),
+        ("dbscl", "≥ 98", "unverified"),
+    ]
 
 
 def test_show_the_example_set_tells_which_file_each_value_comes_from():
@@ -58,8 +73,11 @@ def test_show_the_example_set_tells_which_file_each_value_comes_from():
     rows = {r[1]: r for r in _rows(result.stdout)}
     assert rows["poverty_rate_pct"][3] == "≤ 4"
     assert rows["poverty_rate_pct"][7] == f"{EXAMPLE}:{_line_of(example, 'thresholds: {dhntb: 4}')}"
-    assert rows["income_per_capita"][3:6] == ["≥ 39 from 2019, 43 from 2020",
-                                              "million VND/person/year", "C1"]
+    assert rows["income_per_capita"][3:6] == [
+        "≥ 39 from 2019, 43 from 2020",
+        "million VND/person/year",
+        "C1",
+    ]
     assert rows["standard_schools_pct"][3] == "≥ 70"
     assert rows["hygienic_water_pct"][6] == "tai_nguyen_moi_truong"  # sector reassigned
     line = _line_of(NATIONAL, "thresholds: {national: 98, tdmnpb: 95")
@@ -83,21 +101,34 @@ def test_show_json_gives_every_origin_with_line_and_column():
     [measure] = doc["criteria"][0]["indicators"][0]["measures"]
     values = {v["key"]: v for v in measure["thresholds"]}
     assert values["dhntb"] == {
-        "key": "dhntb", "value": 4, "confirmation": "unverified", "verified": False,
-        "origin": {"path": EXAMPLE, "line": _line_of(ROOT / EXAMPLE, "thresholds: {dhntb: 4}"),
-                   "col": 33}}
+        "key": "dhntb",
+        "value": 4,
+        "confirmation": "unverified",
+        "verified": False,
+        "origin": {
+            "path": EXAMPLE,
+            "line": _line_of(ROOT / EXAMPLE, "thresholds: {dhntb: 4}"),
+            "col": 33,
+        },
+    }
     assert values["dbsh"]["origin"]["path"] == NATIONAL_SHOWN
 
 
 def test_show_unverified_lists_only_unverified_values():
     from ntm_eval.rules.loader import load_rules
 
-    expected = sum(not m.verified(k) for _, _, m in load_rules(NATIONAL).measures()
-                   for k in m.thresholds)
+    expected = sum(
+        not m.verified(k) for _, _, m in load_rules(NATIONAL).measures() for k in m.thresholds
+    )
     result = run_cli("rules", "show", "--unverified", "--format", "json")
     assert result.code == 0
-    values = [v for c in json.loads(result.stdout)["criteria"] for i in c["indicators"]
-              for m in i["measures"] for v in m["thresholds"]]
+    values = [
+        v
+        for c in json.loads(result.stdout)["criteria"]
+        for i in c["indicators"]
+        for m in i["measures"]
+        for v in m["thresholds"]
+    ]
     assert len(values) == expected
     assert {v["confirmation"] for v in values} == {"unverified"}
     table = run_cli("rules", "show", "--unverified")
@@ -117,15 +148,27 @@ def test_show_criterion_takes_a_criterion_or_an_indicator_id():
     assert len(_rows(result.stdout)) == 9
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--region", "mars"], "error: unknown region 'mars'; this rule set has: tdmnpb, dbsh, btb, "
-                           "dhntb, tn, dnb, dbscl\n"),
-    (["--sector", "army"], "error: unknown sector 'army'; this rule set has: "),
-    (["--criterion", "20"], "error: unknown criterion or indicator '20'; this rule set has: 1, "),
-    (["national-2099"], "error: no shipped rule set has the id 'national-2099' (shipped: "
-                        "national-2016-2020, example-province-2016-2020); give the path of a "
-                        "rule file instead\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--region", "mars"],
+            "error: unknown region 'mars'; this rule set has: tdmnpb, dbsh, btb, "
+            "dhntb, tn, dnb, dbscl\n",
+        ),
+        (["--sector", "army"], "error: unknown sector 'army'; this rule set has: "),
+        (
+            ["--criterion", "20"],
+            "error: unknown criterion or indicator '20'; this rule set has: 1, ",
+        ),
+        (
+            ["national-2099"],
+            "error: no shipped rule set has the id 'national-2099' (shipped: "
+            "national-2016-2020, example-province-2016-2020); give the path of a "
+            "rule file instead\n",
+        ),
+    ],
+)
 def test_show_usage_errors_exit_2_without_output(args, message):
     result = run_cli("rules", "show", *args)
     assert result.code == 2
@@ -148,20 +191,29 @@ def test_show_an_invalid_file_exits_2_with_located_problems(fmt):
 def test_list_shows_shipped_sets_and_examples_and_given_files(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\n", encoding="utf-8")
-    result = run_cli("rules", "list", "--format", "json", str(broken),
-                     "tests/cases/rules-valid/minimal.yaml")
+    result = run_cli(
+        "rules", "list", "--format", "json", str(broken), "tests/cases/rules-valid/minimal.yaml"
+    )
     assert result.code == 0, result.stderr
     sets = json.loads(result.stdout)["sets"]
     assert [(s["id"], s["source"], s["valid"]) for s in sets] == [
         ("national-2016-2020", "shipped", True),
         ("example-province-2016-2020", "example", True),
         (None, "given", False),
-        ("minimal", "given", True)]
+        ("minimal", "given", True),
+    ]
     assert sets[0] | {"errors": []} == {
-        "id": "national-2016-2020", "title": "National criteria for new rural communes, 2016–2020",
+        "id": "national-2016-2020",
+        "title": "National criteria for new rural communes, 2016–2020",
         "title_vi": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2016–2020",
-        "extends": None, "criteria": 19, "indicators": 49, "source": "shipped",
-        "path": NATIONAL_SHOWN, "valid": True, "errors": []}
+        "extends": None,
+        "criteria": 19,
+        "indicators": 49,
+        "source": "shipped",
+        "path": NATIONAL_SHOWN,
+        "valid": True,
+        "errors": [],
+    }
     assert sets[1]["extends"] == "national-2016-2020"
     assert sets[2]["errors"][0]["code"] == "R011"
 
@@ -190,10 +242,13 @@ def test_shipped_files_are_named_after_their_ids():
     assert sorted(p.name for p in RULES.glob("*.yml")) == []  # only .yaml is searched
 
 
-@pytest.mark.parametrize("command, example", [
-    (["rules", "list"], "ntm-eval rules list --format json provinces/"),
-    (["rules", "show"], "ntm-eval rules show --criterion 17 --unverified"),
-])
+@pytest.mark.parametrize(
+    "command, example",
+    [
+        (["rules", "list"], "ntm-eval rules list --format json provinces/"),
+        (["rules", "show"], "ntm-eval rules show --criterion 17 --unverified"),
+    ],
+)
 def test_help_gives_examples_and_exit_codes(command, example):
     result = run_cli(*command, "--help")
     assert result.code == 0
@@ -205,13 +260,15 @@ def test_help_gives_examples_and_exit_codes(command, example):
 def test_the_committed_catalogue_matches_the_rule_file():
     committed = (RULES / "CATALOGUE.md").read_text(encoding="utf-8")
     first = committed.splitlines()[0]
-    assert first.startswith("<!-- Generated by `ntm-eval rules show national-2016-2020 "
-                            "--format markdown`")
+    assert first.startswith(
+        "<!-- Generated by `ntm-eval rules show national-2016-2020 --format markdown`"
+    )
     result = run_cli("rules", "show", "national-2016-2020", "--format", "markdown")
     assert result.code == 0
     assert result.stdout == committed, (
         "rules/CATALOGUE.md is out of date: run "
-        "ntm-eval rules show national-2016-2020 --format markdown > rules/CATALOGUE.md")
+        "ntm-eval rules show national-2016-2020 --format markdown > rules/CATALOGUE.md"
+    )
 
 
 def test_the_catalogue_does_not_depend_on_the_working_folder(tmp_path):
@@ -232,10 +289,14 @@ def test_markdown_marks_unverified_and_overridden_values():
     assert by_column["tdmnpb"] == "≤ 12*"
     assert by_column["Confirmation"] == "C2 national; others unverified"
     assert result.stdout.startswith(
-        f"<!-- Generated by `ntm-eval rules show {EXAMPLE} --criterion 11 --format markdown`")
+        f"<!-- Generated by `ntm-eval rules show {EXAMPLE} --criterion 11 --format markdown`"
+    )
 
 
 def test_markdown_for_one_region_has_one_threshold_column():
     result = run_cli("rules", "show", "--region", "dnb", "--criterion", "5", "--format", "markdown")
-    assert "| ID | Indicator | Column | Unit | dnb | Confirmation | Sector | Legal basis |" in result.stdout
+    assert (
+        "| ID | Indicator | Column | Unit | dnb | Confirmation | Sector | Legal basis |"
+        in result.stdout
+    )
     assert "| `standard_schools_pct` | % | ≥ 80* | unverified |" in result.stdout

@@ -23,6 +23,7 @@ def schema(name: str) -> dict:
 
 def parse_markdown_tables(text: str) -> list[list[dict[str, str]]]:
     """Every pipe table in ``text`` as a list of row dicts (header → unescaped cell)."""
+
     def cells(line: str) -> list[str]:
         parts = re.split(r"(?<!\\)\|", line.strip())[1:-1]
         return [re.sub(r"\\(.)", r"\1", p.strip()) for p in parts]
@@ -61,8 +62,13 @@ def test_sector_filter_in_json(cli):
     assert r.code == 0, r.stderr
     doc = json.loads(r.stdout)
     jsonschema.validate(doc, schema("check"))
-    assert doc["filters"] == {"sector": ["lao_dong"], "criterion": [], "district": [],
-                              "status": [], "commune": []}
+    assert doc["filters"] == {
+        "sector": ["lao_dong"],
+        "criterion": [],
+        "district": [],
+        "status": [],
+        "commune": [],
+    }
     assert [c["id"] for c in doc["summary"]["by_criterion"]] == ["11", "12", "14.3", "18.6"]
     for commune in doc["communes"]:
         assert [k["id"] for k in commune["criteria"]] == ["11", "12", "14.3", "18.6"]
@@ -81,8 +87,20 @@ def test_unfiltered_json_says_no_filters(cli):
 
 
 def test_criterion_district_and_status_filters(cli):
-    r = cli("check", SAMPLE, "--criterion", "11", "--criterion", "14.3", "--district", "tuy phong",
-            "--status", "not_met", "-f", "json")
+    r = cli(
+        "check",
+        SAMPLE,
+        "--criterion",
+        "11",
+        "--criterion",
+        "14.3",
+        "--district",
+        "tuy phong",
+        "--status",
+        "not_met",
+        "-f",
+        "json",
+    )
     assert r.code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert {c["district"] for c in doc["communes"]} == {"Tuy Phong"}
@@ -99,13 +117,16 @@ def test_commune_filter_keeps_the_commune_and_shows_its_detail(cli):
     assert re.search(r"11\s+poverty_rate_pct\s+6.2%\s+≤ 5%\*\s+-1.2\s+not met", r.stdout)
 
 
-@pytest.mark.parametrize("args, code, where", [
-    (["--sector", "lao_dog"], "U001", "--sector"),
-    (["--criterion", "14.9"], "U002", "--criterion"),
-    (["--district", "Nowhere"], "U003", "--district"),
-    (["--commune", "99999"], "U003", "--commune"),
-    (["--sector", "quoc_phong", "--criterion", "11"], "U004", "--criterion"),
-])
+@pytest.mark.parametrize(
+    "args, code, where",
+    [
+        (["--sector", "lao_dog"], "U001", "--sector"),
+        (["--criterion", "14.9"], "U002", "--criterion"),
+        (["--district", "Nowhere"], "U003", "--district"),
+        (["--commune", "99999"], "U003", "--commune"),
+        (["--sector", "quoc_phong", "--criterion", "11"], "U004", "--criterion"),
+    ],
+)
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_filter_mistakes_are_usage_errors(cli, args, code, where, fmt):
     r = cli("check", SAMPLE, *args, "--format", fmt)
@@ -145,7 +166,11 @@ def test_csv_one_row_per_commune_and_criterion(cli):
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert len(rows) == 93 * 19
     row = next(x for x in rows if x["code"] == "22984" and x["criterion"] == "11")
-    assert (row["status"], row["commune_status"], row["criteria_met"]) == ("not_met", "not_met", "18")
+    assert (row["status"], row["commune_status"], row["criteria_met"]) == (
+        "not_met",
+        "not_met",
+        "18",
+    )
     assert row["indicators_not_met"] == "11" and "poverty_rate_pct=6.2" in row["values"]
     assert row["criterion_name"] == "Poor households"
     unknown = next(x for x in rows if x["code"] == "22957" and x["criterion"] == "16")
@@ -153,29 +178,40 @@ def test_csv_one_row_per_commune_and_criterion(cli):
 
 
 def test_csv_neutralises_formulas(cli, write_csv):
-    path = write_csv([
-        {"commune_code": "1", "commune_name": "=HYPERLINK(\"http://x\")", "district": "+cmd"},
-        {"commune_code": "2", "commune_name": "@SUM(A1)", "district": "-2+3"},
-        {"commune_code": "3", "commune_name": "Tân Bình", "district": "La Gi"},
-    ])
+    path = write_csv(
+        [
+            {"commune_code": "1", "commune_name": '=HYPERLINK("http://x")', "district": "+cmd"},
+            {"commune_code": "2", "commune_name": "@SUM(A1)", "district": "-2+3"},
+            {"commune_code": "3", "commune_name": "Tân Bình", "district": "La Gi"},
+        ]
+    )
     r = cli("check", str(path), "--format", "csv")
     assert r.code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     names = {x["code"]: (x["name"], x["district"]) for x in rows}
-    assert names == {"1": ("'=HYPERLINK(\"http://x\")", "'+cmd"), "2": ("'@SUM(A1)", "'-2+3"),
-                     "3": ("Tân Bình", "La Gi")}
+    assert names == {
+        "1": ('\'=HYPERLINK("http://x")', "'+cmd"),
+        "2": ("'@SUM(A1)", "'-2+3"),
+        "3": ("Tân Bình", "La Gi"),
+    }
     for x in rows:
         assert not any(v.startswith(("=", "+", "-", "@")) for v in x.values())
 
 
 def test_markdown_tables_parse_back(cli, write_csv):
-    path = write_csv([{"commune_code": "1", "commune_name": "A | B *bold*"},
-                      {"commune_code": "2", "poverty_rate_pct": "7"}])
+    path = write_csv(
+        [
+            {"commune_code": "1", "commune_name": "A | B *bold*"},
+            {"commune_code": "2", "poverty_rate_pct": "7"},
+        ]
+    )
     r = cli("check", str(path), "--format", "markdown")
     assert r.code == 0, r.stderr
     communes, counts, bands = parse_markdown_tables(r.stdout)
     assert [(x["Code"], x["Commune"], x["Met"], x["Status"], x["Missing"]) for x in communes] == [
-        ("1", "A | B *bold*", "19/19", "met", ""), ("2", "Xã 1", "18/19", "not met", "11")]
+        ("1", "A | B *bold*", "19/19", "met", ""),
+        ("2", "Xã 1", "18/19", "not met", "11"),
+    ]
     assert [x["ID"] for x in counts] == [str(n) for n in range(1, 20)]
     assert {x["Band"]: x["Communes"] for x in bands}["19/19"] == "1"
     assert r.stdout.startswith("# National criteria")
@@ -262,7 +298,9 @@ def test_machine_formats_do_not_change_with_the_language(cli, fmt):
 
 
 def test_csv_keeps_keys_and_status_words_in_vietnamese(cli):
-    rows = list(csv.DictReader(io.StringIO(cli("check", SAMPLE, "-f", "csv", "--lang", "vi").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(cli("check", SAMPLE, "-f", "csv", "--lang", "vi").stdout))
+    )
     assert rows[0]["status"] in ("met", "not_met", "not_evaluable")
     assert {r["criterion_name"] for r in rows if r["criterion"] == "11"} == {"Hộ nghèo"}
 

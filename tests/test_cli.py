@@ -58,16 +58,26 @@ def test_exit_2_for_a_data_error_and_results_are_still_printed(write_csv):
 
 def test_exit_2_for_an_invalid_rule_file(tmp_path):
     rules = tmp_path / "r.yaml"
-    rules.write_text("schema_version: 1\nid: x\ntitle: {vi: a, en: b}\nlegal_basis: c\n"
-                     "regions: {a: {vi: a, en: a}}\nsectors: {s: {vi: s, en: s}}\n"
-                     "groups: [{id: I, name: {vi: a, en: a}}]\ncriteria: []\nextra: 1\n")
+    rules.write_text(
+        "schema_version: 1\nid: x\ntitle: {vi: a, en: b}\nlegal_basis: c\n"
+        "regions: {a: {vi: a, en: a}}\nsectors: {s: {vi: s, en: s}}\n"
+        "groups: [{id: I, name: {vi: a, en: a}}]\ncriteria: []\nextra: 1\n"
+    )
     result = run_cli("check", SAMPLE, "--rules", str(rules))
     assert result.code == EXIT_ERROR
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert f"{rules}:8:11: error [R012] criteria: List should have at least 1 item after validation, not 0" in lines
-    assert any(line.startswith(f"{rules}:9:1: error [R010] unknown key 'extra' in (top level); "
-                               "expected one of: schema_version, id,") for line in lines)
+    assert (
+        f"{rules}:8:11: error [R012] criteria: List should have at least 1 item after validation, not 0"
+        in lines
+    )
+    assert any(
+        line.startswith(
+            f"{rules}:9:1: error [R010] unknown key 'extra' in (top level); "
+            "expected one of: schema_version, id,"
+        )
+        for line in lines
+    )
 
 
 def test_exit_2_for_a_rule_file_with_a_python_tag(tmp_path):
@@ -80,13 +90,16 @@ def test_exit_2_for_a_rule_file_with_a_python_tag(tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("args", [
-    ["check"],  # DATA missing
-    ["check", SAMPLE, "--format", "xml"],
-    ["check", SAMPLE, "--fail-on", "sometimes"],
-    ["check", SAMPLE, "--no-such-option"],
-    ["frobnicate"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],  # DATA missing
+        ["check", SAMPLE, "--format", "xml"],
+        ["check", SAMPLE, "--fail-on", "sometimes"],
+        ["check", SAMPLE, "--no-such-option"],
+        ["frobnicate"],
+    ],
+)
 def test_exit_2_for_usage_errors(args):
     result = run_cli(*args)
     assert result.code == EXIT_ERROR
@@ -101,24 +114,45 @@ def test_json_is_one_document_that_matches_the_schema():
     jsonschema.validate(doc, SCHEMA)
     assert doc["input"] == {"path": SAMPLE, "rows": 93}
     assert doc["summary"]["communes"] == 93
-    assert (doc["summary"]["met"], doc["summary"]["not_met"], doc["summary"]["not_evaluable"]) == (61, 31, 1)
+    assert (doc["summary"]["met"], doc["summary"]["not_met"], doc["summary"]["not_evaluable"]) == (
+        61,
+        31,
+        1,
+    )
     assert [b["communes"] for b in doc["summary"]["bands"]] == [61, 12, 12, 8, 0]
     vinh_tan = next(c for c in doc["communes"] if c["code"] == "22984")
-    assert (vinh_tan["status"], vinh_tan["criteria_met"], vinh_tan["not_met"]) == ("not_met", 18, ["11"])
+    assert (vinh_tan["status"], vinh_tan["criteria_met"], vinh_tan["not_met"]) == (
+        "not_met",
+        18,
+        ["11"],
+    )
     poverty = vinh_tan["criteria"][10]["indicators"][0]
-    assert poverty == {"id": "11", "column": "poverty_rate_pct", "kind": "pct", "value": 6.2, "op": "<=",
-                       "threshold": 5, "threshold_from": None, "unit": "%", "status": "not_met",
-                       "gap": -1.2, "verified": False, "reason": None}
+    assert poverty == {
+        "id": "11",
+        "column": "poverty_rate_pct",
+        "kind": "pct",
+        "value": 6.2,
+        "op": "<=",
+        "threshold": 5,
+        "threshold_from": None,
+        "unit": "%",
+        "status": "not_met",
+        "gap": -1.2,
+        "verified": False,
+        "reason": None,
+    }
     water = [i["column"] for i in vinh_tan["criteria"][16]["indicators"] if i["id"] == "17.1"]
     assert water == ["hygienic_water_pct", "clean_water_pct"]
     assert sum(len(k["indicators"]) for k in vinh_tan["criteria"]) == 50
 
 
 def test_json_pipes_into_json_tool():
-    producer = subprocess.Popen([str(NTM_EVAL), "check", SAMPLE, "--format", "json"],
-                                stdout=subprocess.PIPE)
-    tool = subprocess.run([sys.executable, "-m", "json.tool"], stdin=producer.stdout,
-                          capture_output=True, text=True)
+    producer = subprocess.Popen(
+        [str(NTM_EVAL), "check", SAMPLE, "--format", "json"], stdout=subprocess.PIPE
+    )
+    tool = subprocess.run(
+        [sys.executable, "-m", "json.tool"], stdin=producer.stdout, capture_output=True, text=True
+    )
     producer.stdout.close()
     assert producer.wait() == 0 and tool.returncode == 0
     assert '"schema_version": 1' in tool.stdout
@@ -135,13 +169,16 @@ def test_json_stays_json_when_the_input_cannot_be_read(tmp_path):
 
 def test_json_carries_errors_and_warnings(write_csv, tmp_path):
     from conftest import IDENTITY, national_columns
-    path = write_csv([{"poverty_rate_pct": "x", "note": "y"}],
-                     IDENTITY + national_columns() + ["note"])
+
+    path = write_csv(
+        [{"poverty_rate_pct": "x", "note": "y"}], IDENTITY + national_columns() + ["note"]
+    )
     result = run_cli("check", str(path), "--format", "json")
     doc = json.loads(result.stdout)
     jsonschema.validate(doc, SCHEMA)
     assert [(e["code"], e["line"], e["column"], e["value"]) for e in doc["errors"]] == [
-        ("D010", 2, "poverty_rate_pct", "x")]
+        ("D010", 2, "poverty_rate_pct", "x")
+    ]
     assert [w["code"] for w in doc["warnings"]] == ["W101", "W112"]  # W112: not Bình Thuận
 
 
@@ -151,7 +188,9 @@ def test_version():
 
 
 def test_python_dash_m():
-    proc = subprocess.run([sys.executable, "-m", "ntm_eval", "--version"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ntm_eval", "--version"], capture_output=True, text=True
+    )
     assert proc.stdout == f"ntm-eval {__version__}\n"
 
 
@@ -185,7 +224,9 @@ def _run_on_a_terminal(*args, env_extra=None):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
     env.update({"COLUMNS": "100", "TERM": "xterm-256color", **(env_extra or {})})
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([str(NTM_EVAL), *args], stdout=follower, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [str(NTM_EVAL), *args], stdout=follower, stderr=subprocess.DEVNULL, env=env
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -213,7 +254,11 @@ def test_no_colour_when_piped():
 
 
 def test_broken_pipe_is_not_an_error():
-    proc = subprocess.run(f"'{NTM_EVAL}' check '{SAMPLE}' --max-rows 0 | head -n 1",
-                          shell=True, capture_output=True, text=True)
+    proc = subprocess.run(
+        f"'{NTM_EVAL}' check '{SAMPLE}' --max-rows 0 | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
     assert proc.stdout.startswith("National criteria")
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -45,8 +45,18 @@ def test_code_stays_a_string_with_leading_zeros(tmp_path, rs):
     assert ds.rows[0].code == "00127"
 
 
-@pytest.mark.parametrize("spelling", ["dhntb", "DHNTB", "Dhntb", " dhntb ", "Duyên hải Nam Trung Bộ",
-                                      "duyen hai nam trung bo", "DUYÊN HẢI NAM TRUNG BỘ"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "dhntb",
+        "DHNTB",
+        "Dhntb",
+        " dhntb ",
+        "Duyên hải Nam Trung Bộ",
+        "duyen hai nam trung bo",
+        "DUYÊN HẢI NAM TRUNG BỘ",
+    ],
+)
 def test_region_spellings(tmp_path, rs, spelling):
     ds = load(tmp_path, commune_csv([{"region": spelling}]), rs)
     assert ds.problems == ()
@@ -54,8 +64,20 @@ def test_region_spellings(tmp_path, rs, spelling):
 
 
 def test_values_are_parsed(tmp_path, rs):
-    ds = load(tmp_path, commune_csv([{"poverty_rate_pct": "4,5 %", "plan_approved": "chua dat",
-                                      "temporary_houses": "3", "income_per_capita": "41,2"}]), rs)
+    ds = load(
+        tmp_path,
+        commune_csv(
+            [
+                {
+                    "poverty_rate_pct": "4,5 %",
+                    "plan_approved": "chua dat",
+                    "temporary_houses": "3",
+                    "income_per_capita": "41,2",
+                }
+            ]
+        ),
+        rs,
+    )
     values = ds.rows[0].values
     assert values["poverty_rate_pct"] == 4.5
     assert values["plan_approved"] is False
@@ -71,8 +93,13 @@ def test_empty_cell_is_missing_not_an_error(tmp_path, rs):
 
 
 def test_every_bad_cell_is_reported_at_once_with_its_location(tmp_path, rs):
-    text = commune_csv([{}, {"poverty_rate_pct": "105", "plan_approved": "maybe"},
-                        {"temporary_houses": "1.5", "year": "20x0", "region": "Mars"}])
+    text = commune_csv(
+        [
+            {},
+            {"poverty_rate_pct": "105", "plan_approved": "maybe"},
+            {"temporary_houses": "1.5", "year": "20x0", "region": "Mars"},
+        ]
+    )
     ds = load(tmp_path, text, rs)
     header = IDENTITY + national_columns()
     col = {name: header.index(name) + 1 for name in header}
@@ -85,8 +112,10 @@ def test_every_bad_cell_is_reported_at_once_with_its_location(tmp_path, rs):
         (4, col["temporary_houses"], "D012", "temporary_houses", "1.5"),
     ]
     line = ds.problems[1].format()
-    assert line == (f"{tmp_path / 'd.csv'}:3:{col['poverty_rate_pct']}: error [D011] column "
-                    "'poverty_rate_pct': value '105' — expected a percentage from 0 to 100")
+    assert line == (
+        f"{tmp_path / 'd.csv'}:3:{col['poverty_rate_pct']}: error [D011] column "
+        "'poverty_rate_pct': value '105' — expected a percentage from 0 to 100"
+    )
     # Rows with bad cells are kept; the bad cells are marked, the good ones keep their values.
     assert len(ds.rows) == 3
     assert ds.rows[1].invalid == {"poverty_rate_pct", "plan_approved"}
@@ -96,8 +125,13 @@ def test_every_bad_cell_is_reported_at_once_with_its_location(tmp_path, rs):
 
 
 def test_duplicate_code_for_the_same_year(tmp_path, rs):
-    text = commune_csv([{"commune_code": "22984"}, {"commune_code": "22984", "year": "2019"},
-                        {"commune_code": "22984"}])
+    text = commune_csv(
+        [
+            {"commune_code": "22984"},
+            {"commune_code": "22984", "year": "2019"},
+            {"commune_code": "22984"},
+        ]
+    )
     ds = load(tmp_path, text, rs)
     assert codes(ds) == ["D023"]
     problem = ds.problems[0]
@@ -110,7 +144,9 @@ def test_missing_identity_and_measure_columns_are_named(tmp_path, rs):
     columns = [c for c in IDENTITY + national_columns() if c not in ("year", "poverty_rate_pct")]
     ds = load(tmp_path, commune_csv([{}], columns), rs)
     assert [(p.code, p.column, p.line) for p in ds.problems] == [
-        ("D002", "year", 1), ("D003", "poverty_rate_pct", 1)]
+        ("D002", "year", 1),
+        ("D003", "poverty_rate_pct", 1),
+    ]
     assert "poverty_rate_pct" in ds.rows[0].invalid
 
 
@@ -165,7 +201,10 @@ def test_quoted_multiline_cell_keeps_line_numbers(tmp_path, rs):
 
 def test_required_identity_value_missing(tmp_path, rs):
     ds = load(tmp_path, commune_csv([{"commune_code": "", "region": " "}]), rs)
-    assert [(p.code, p.column) for p in ds.problems] == [("D020", "commune_code"), ("D020", "region")]
+    assert [(p.code, p.column) for p in ds.problems] == [
+        ("D020", "commune_code"),
+        ("D020", "region"),
+    ]
 
 
 def test_year_outside_the_rule_period_is_a_warning(tmp_path, rs):
@@ -174,12 +213,15 @@ def test_year_outside_the_rule_period_is_a_warning(tmp_path, rs):
     assert "2016–2020" in ds.problems[0].message and "2 row(s)" in ds.problems[0].message
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "the file is empty"),
-    (b"\n\n", "the file is empty"),
-    ("commune_code\n22984,Tân\n".encode("latin-1"), "not UTF-8"),
-    ("mã xã\nxã Vĩnh Tân\n".encode("utf-16-le"), "UTF-16 text without a byte-order mark"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "the file is empty"),
+        (b"\n\n", "the file is empty"),
+        ("commune_code\n22984,Tân\n".encode("latin-1"), "not UTF-8"),
+        ("mã xã\nxã Vĩnh Tân\n".encode("utf-16-le"), "UTF-16 text without a byte-order mark"),
+    ],
+)
 def test_unusable_files(tmp_path, rs, content, expected):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)

@@ -24,6 +24,7 @@ from ntm_eval.engine.results import Filters
 from ntm_eval.input.units import check_units, load_units
 from ntm_eval.engine.filters import filter_report
 
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, Path]:
     """Generated national data, clean and dirty (decimal commas, spaces, %, yes/no words)."""
@@ -36,8 +37,10 @@ def report_of(path: Path):
 
 
 def plain_json(report) -> str:
-    return json.dumps(render_json.report_dict(report), ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
+    return (
+        json.dumps(render_json.report_dict(report), ensure_ascii=False, separators=(",", ":"))
+        + "\n"
+    )
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
@@ -57,8 +60,24 @@ def test_jsonl_commune_lines_equal_plain_dumps(generated, kind):
 
 
 def test_scalars_encode_as_json_does():
-    for x in (None, True, False, 0, -3, 10**20, 0.1, 1e-7, 1e22, -0.0, 85.5, float("nan"),
-              float("inf"), "Xã Hòa \"Thắng\"\n\u2028", "", [1, "a"]):
+    for x in (
+        None,
+        True,
+        False,
+        0,
+        -3,
+        10**20,
+        0.1,
+        1e-7,
+        1e22,
+        -0.0,
+        85.5,
+        float("nan"),
+        float("inf"),
+        'Xã Hòa "Thắng"\n\u2028',
+        "",
+        [1, "a"],
+    ):
         assert render_json._scalar(x) == json.dumps(x, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -70,10 +89,24 @@ def test_encoder_cache_overflow_gives_the_same_text(generated, monkeypatch):
 
 
 def verdicts(report) -> list:
-    return [(c.line, c.code, c.year, c.status, c.criteria_met,
-             [(k.id, k.status, [(i.id, i.value, i.threshold, i.status, i.gap, i.reason)
-                                for i in k.indicators]) for k in c.criteria])
-            for c in report.communes]
+    return [
+        (
+            c.line,
+            c.code,
+            c.year,
+            c.status,
+            c.criteria_met,
+            [
+                (
+                    k.id,
+                    k.status,
+                    [(i.id, i.value, i.threshold, i.status, i.gap, i.reason) for i in k.indicators],
+                )
+                for k in c.criteria
+            ],
+        )
+        for c in report.communes
+    ]
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
@@ -96,25 +129,39 @@ def test_memo_keeps_every_bad_cell_and_ambiguous_number(write_csv):
     """The same bad or ambiguous text on several rows: each row gets its own problem."""
     rs = national_rules()
     rows = []
-    for i, (pct, count) in enumerate([("abc", "1.234"), ("abc", "1.234"), ("12,5", "7"),
-                                      ("abc", "1.234")]):
-        rows.append({**passing_values(), "commune_code": f"1000{i}", "year": "2020",
-                     "poverty_rate_pct": pct, "temporary_houses": count})
+    for i, (pct, count) in enumerate(
+        [("abc", "1.234"), ("abc", "1.234"), ("12,5", "7"), ("abc", "1.234")]
+    ):
+        rows.append(
+            {
+                **passing_values(),
+                "commune_code": f"1000{i}",
+                "year": "2020",
+                "poverty_rate_pct": pct,
+                "temporary_houses": count,
+            }
+        )
     ds = load_data(write_csv(rows), rs)
     bad = [(p.code, p.line, p.column) for p in ds.problems if p.is_error]
-    assert bad == [("D010", 2, "poverty_rate_pct"), ("D010", 3, "poverty_rate_pct"),
-                   ("D010", 5, "poverty_rate_pct")]
+    assert bad == [
+        ("D010", 2, "poverty_rate_pct"),
+        ("D010", 3, "poverty_rate_pct"),
+        ("D010", 5, "poverty_rate_pct"),
+    ]
     # '12,5' shows the comma marks decimals, so '1.234' groups thousands, on every row
     assert [r.values["temporary_houses"] for r in ds.rows] == [1234, 1234, 7, 1234]
 
 
-@pytest.mark.parametrize("codes, expected", [
-    (["22984", "22984"], [(3, "22984", 2)]),
-    (["022984", "22984", "022984"], [(4, "022984", 2)]),  # spelled apart: other codes
-    (["000123", "1234567", "000123", "1234567"], [(4, "000123", 2), (5, "1234567", 3)]),
-    (["X-12", "x-12", "X-12", "X-12"], [(4, "X-12", 2), (5, "X-12", 2)]),
-    (["12345678", "7", "12345678", "07", "7"], [(4, "12345678", 2), (6, "7", 3)]),
-])
+@pytest.mark.parametrize(
+    "codes, expected",
+    [
+        (["22984", "22984"], [(3, "22984", 2)]),
+        (["022984", "22984", "022984"], [(4, "022984", 2)]),  # spelled apart: other codes
+        (["000123", "1234567", "000123", "1234567"], [(4, "000123", 2), (5, "1234567", 3)]),
+        (["X-12", "x-12", "X-12", "X-12"], [(4, "X-12", 2), (5, "X-12", 2)]),
+        (["12345678", "7", "12345678", "07", "7"], [(4, "12345678", 2), (6, "7", 3)]),
+    ],
+)
 def test_duplicates_name_the_first_line(write_csv, codes, expected):
     rs = national_rules()
     rows = [{**passing_values(), "commune_code": code, "year": "2020"} for code in codes]
@@ -152,8 +199,9 @@ def assert_same_as_plain(path: Path, units_spec: str | None = None) -> None:
     assert by_line == plain_by_line
     # the JSONL commune lines are the plain ones, reordered
     encoder = render_json.CommuneEncoder()
-    assert sorted(encoder.encode(c) for c in communes) == \
-        sorted(render_json.dumps(render_json.commune_dict(c)) for c in plain.communes)
+    assert sorted(encoder.encode(c) for c in communes) == sorted(
+        render_json.dumps(render_json.commune_dict(c)) for c in plain.communes
+    )
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
@@ -163,12 +211,27 @@ def test_streamed_check_gives_every_plain_verdict(generated, kind):
 
 def test_streamed_check_with_problems_of_every_kind(write_csv, tmp_path):
     rows = [
-        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
-         "province": "Bình Thuận", "year": "2020", "poverty_rate_pct": "abc"},
-        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
-         "province": "Bình Thuận", "year": "2020"},  # duplicate of the first
-        {"commune_code": "", "commune_name": "Chí Công", "district": "Tuy Phong",
-         "province": "Bình Thuận"},  # empty code: the unit list suggests one
+        {
+            "commune_code": "22984",
+            "commune_name": "Chí Công",
+            "district": "Tuy Phong",
+            "province": "Bình Thuận",
+            "year": "2020",
+            "poverty_rate_pct": "abc",
+        },
+        {
+            "commune_code": "22984",
+            "commune_name": "Chí Công",
+            "district": "Tuy Phong",
+            "province": "Bình Thuận",
+            "year": "2020",
+        },  # duplicate of the first
+        {
+            "commune_code": "",
+            "commune_name": "Chí Công",
+            "district": "Tuy Phong",
+            "province": "Bình Thuận",
+        },  # empty code: the unit list suggests one
         {"commune_code": "22945", "commune_name": "Phan Rí Cửa", "province": "Bình Thuận"},
         {"commune_code": "99999", "commune_name": "Xã Lạ", "province": "Bình Thuận"},
         {"commune_code": "10001", "temporary_houses": "1.234", "year": "2014"},  # waits
@@ -182,18 +245,18 @@ def test_streamed_check_with_problems_of_every_kind(write_csv, tmp_path):
     codes = {p.code for p in report.problems}
     assert {"D010", "D020", "D021", "D023", "D031", "D033", "W102", "W110"} <= codes
     waiting = [c.line for c in communes if c.code in ("10001", "10002")]
-    assert [c.line for c in communes][-len(waiting):] == waiting  # they come last
+    assert [c.line for c in communes][-len(waiting) :] == waiting  # they come last
     assert_same_as_plain(path)
 
 
 def test_streamed_check_reads_other_encodings_and_separators(tmp_path, write_csv):
-    source = write_csv([{"commune_code": f"{20000 + i}", "district": "Huyện Ä"}
-                        for i in range(5)])
+    source = write_csv([{"commune_code": f"{20000 + i}", "district": "Huyện Ä"} for i in range(5)])
     text = source.read_text(encoding="utf-8")
-    for name, data in (("utf16.csv", text.encode("utf-16")),
-                       ("bom.csv", b"\xef\xbb\xbf" + text.replace(",", ";").encode("utf-8")),
-                       ("sep.csv", ("sep=\t\r\n" + text.replace(",", "\t").replace("\n", "\r\n"))
-                        .encode("utf-8"))):
+    for name, data in (
+        ("utf16.csv", text.encode("utf-16")),
+        ("bom.csv", b"\xef\xbb\xbf" + text.replace(",", ";").encode("utf-8")),
+        ("sep.csv", ("sep=\t\r\n" + text.replace(",", "\t").replace("\n", "\r\n")).encode("utf-8")),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         report, communes = streamed(path)
@@ -212,6 +275,7 @@ def test_streamed_check_refuses_what_the_plain_loader_refuses(tmp_path):
     sent = []
     with pytest.raises(InputError) as streamed_error:
         from ntm_eval.engine.pipeline import check_csv
+
         check_csv(bad, rs, load_units(None), sent.append)
     assert streamed_error.value.problems == plain.value.problems
     assert sent == []
@@ -225,8 +289,11 @@ def test_cli_jsonl_streams_in_input_order(cli, write_csv):
     assert lines[-1]["type"] == "summary" and lines[-1]["input"]["rows"] == 3
     # a filter needs every commune: the plain path, sorted by code
     run = cli("check", str(path), "--format", "jsonl", "--status", "met")
-    assert [json.loads(line).get("code") for line in run.stdout.splitlines()][:3] == \
-        ["30001", "30002", "30003"]
+    assert [json.loads(line).get("code") for line in run.stdout.splitlines()][:3] == [
+        "30001",
+        "30002",
+        "30003",
+    ]
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
@@ -253,5 +320,8 @@ def test_column_reader_equals_the_row_model(generated, kind):
                 expected = None if value.__class__ is _Invalid else value
                 got = row.values[key]
                 assert got == expected and type(got) is type(expected), (row.line, key)
-        assert (row.code, row.region, row.year) == \
-            (parsed["commune_code"], parsed["region"], parsed["year"])
+        assert (row.code, row.region, row.year) == (
+            parsed["commune_code"],
+            parsed["region"],
+            parsed["year"],
+        )

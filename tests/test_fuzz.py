@@ -27,20 +27,68 @@ RULES = load_rules(NATIONAL)
 UNITS = load_units()
 COLUMNS = IDENTITY + national_columns()
 BASE = passing_values()
-FAST = settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FAST = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 SLOW = settings(FAST, max_examples=6)
 
 # Cell text people really type, plus the awkward: separators, spaces, look-alikes, scripts.
-TRICKY = st.sampled_from([
-    "", " ", "Đạt", "Chưa đạt", "Cơ bản đạt", "Ðạt", "85,5", "85.5", "1.234", "1,234", "1.234,5",
-    "1 234", "\u00a085\u00a0", "85,5 %", "-1", "1e5", "nan", "inf", "١٢", "𝟙", "\u200b", "Tâп Bìпh",
-    "пôпg tʜôп", "ᵭầʋ", "Bжnh", "22915", "22957", "23221", "Tân Hà", "Đức Linh", "Hàm Tân",
-    "Bình Thuận", "Tỉnh B", "dhntb", "Duyên hải Nam Trung Bộ", "2020", "1899", "\"", "'", ";", "\t",
-    "=1+1", "#DIV/0!", "😀",
-])
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"),
-               max_size=12)
+TRICKY = st.sampled_from(
+    [
+        "",
+        " ",
+        "Đạt",
+        "Chưa đạt",
+        "Cơ bản đạt",
+        "Ðạt",
+        "85,5",
+        "85.5",
+        "1.234",
+        "1,234",
+        "1.234,5",
+        "1 234",
+        "\u00a085\u00a0",
+        "85,5 %",
+        "-1",
+        "1e5",
+        "nan",
+        "inf",
+        "١٢",
+        "𝟙",
+        "\u200b",
+        "Tâп Bìпh",
+        "пôпg tʜôп",
+        "ᵭầʋ",
+        "Bжnh",
+        "22915",
+        "22957",
+        "23221",
+        "Tân Hà",
+        "Đức Linh",
+        "Hàm Tân",
+        "Bình Thuận",
+        "Tỉnh B",
+        "dhntb",
+        "Duyên hải Nam Trung Bộ",
+        "2020",
+        "1899",
+        '"',
+        "'",
+        ";",
+        "\t",
+        "=1+1",
+        "#DIV/0!",
+        "😀",
+    ]
+)
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"),
+    max_size=12,
+)
 CELL = st.one_of(TRICKY, TRICKY, TEXT)
 
 
@@ -124,14 +172,19 @@ def test_random_csv_shapes_lose_no_row(tmp_path_factory, shape):
 
 XLSX_CELL = st.one_of(
     CELL.map(lambda s: "".join(ch for ch in s if ch >= " " or ch == "\t")),
-    st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-    st.none(), st.datetimes(min_value=datetime.datetime(1900, 3, 1), max_value=datetime.datetime(2100, 1, 1)),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.datetimes(min_value=datetime.datetime(1900, 3, 1), max_value=datetime.datetime(2100, 1, 1)),
 )
 
 
 @settings(FAST, max_examples=20)
-@given(cells=st.lists(st.tuples(st.sampled_from(COLUMNS[:6] + COLUMNS[6::7]), XLSX_CELL), max_size=12),
-       n_rows=st.integers(1, 4))
+@given(
+    cells=st.lists(st.tuples(st.sampled_from(COLUMNS[:6] + COLUMNS[6::7]), XLSX_CELL), max_size=12),
+    n_rows=st.integers(1, 4),
+)
 def test_random_workbook_cells_lose_no_row(tmp_path_factory, cells, n_rows):
     import openpyxl
 
@@ -139,8 +192,10 @@ def test_random_workbook_cells_lose_no_row(tmp_path_factory, cells, n_rows):
     ws = book.active
     ws.append(COLUMNS)
     base = BASE
-    rows = [[f"{10000 + r}", "A", "B", "Tỉnh B", "dhntb", 2020] + [base[c] for c in COLUMNS[6:]]
-            for r in range(n_rows)]
+    rows = [
+        [f"{10000 + r}", "A", "B", "Tỉnh B", "dhntb", 2020] + [base[c] for c in COLUMNS[6:]]
+        for r in range(n_rows)
+    ]
     for i, (column, value) in enumerate(cells):
         rows[i % n_rows][COLUMNS.index(column)] = value
     for row in rows:
@@ -149,13 +204,15 @@ def test_random_workbook_cells_lose_no_row(tmp_path_factory, cells, n_rows):
     book.save(path)
     report = run_pipeline(path)
     assert report is not None
-    assert_every_row_accounted_for(report, [r + 2 for r in range(n_rows)
-                                            if any(v not in (None, "") for v in rows[r])])
+    assert_every_row_accounted_for(
+        report, [r + 2 for r in range(n_rows) if any(v not in (None, "") for v in rows[r])]
+    )
     for p in report.problems:
         assert p.cell is None or p.cell.startswith("Sheet!")
 
 
 # --- the installed command: exit 0 or 2, messages, never a traceback --------------------
+
 
 def assert_clean_exit(result):
     assert result.code in (0, 2), result.stderr

@@ -48,8 +48,14 @@ def test_gaps_json(cli):
     vinh_tan = next(c for c in doc["candidates"] if c["code"] == "22984")
     assert vinh_tan["missing"] == ["11"]
     (item,) = vinh_tan["items"]
-    assert (item["value"], item["op"], item["threshold"], item["to_go"], item["unit"],
-            item["sector"]) == (6.2, "<=", 5, 1.2, "%", "lao_dong")
+    assert (
+        item["value"],
+        item["op"],
+        item["threshold"],
+        item["to_go"],
+        item["unit"],
+        item["sector"],
+    ) == (6.2, "<=", 5, 1.2, "%", "lao_dong")
     assert doc["by_sector"] is None
 
 
@@ -72,7 +78,10 @@ def test_gaps_csv_jsonl_markdown(cli):
     vinh_tan = [x for x in rows if x["code"] == "22984"]
     assert len(vinh_tan) == 1
     assert (vinh_tan[0]["indicator"], vinh_tan[0]["to_go"], vinh_tan[0]["left"]) == (
-        "11", "1.2", "6.2% → must be ≤ 5%: 1.2 points to go")
+        "11",
+        "1.2",
+        "6.2% → must be ≤ 5%: 1.2 points to go",
+    )
     lines = [json.loads(x) for x in cli("gaps", SAMPLE, "-f", "jsonl").stdout.splitlines()]
     assert [x["type"] for x in lines] == ["candidate"] * 32 + ["summary"]
     (table,) = parse_markdown_tables(cli("gaps", SAMPLE, "-f", "markdown", "--top", "3").stdout)
@@ -106,13 +115,16 @@ def test_compare_lists_what_the_appraisal_changed(cli):
     r = cli("compare", SELF, SAMPLE)
     assert r.code == 0, r.stderr
     flat = " ".join(r.stdout.split())
-    assert "93 commune(s) in both files: 66 met the standard before, 61 now; 0 gained it, " \
-           "5 lost it" in flat
+    assert (
+        "93 commune(s) in both files: 66 met the standard before, 61 now; 0 gained it, "
+        "5 lost it" in flat
+    )
     maintain = r.stdout.split("Maintaining the standard")[1].split("Criteria gained")[0]
     codes = re.findall(r"^(\d{5})\s", maintain, re.M)
     assert codes == ["22957", "22984", "23185", "23224", "23242"]
-    assert re.search(r"22984\s+Vĩnh Tân\s+19→18/19\s+11\s+poverty_rate_pct 4.9% → 6.2% \(≤ 5%\)",
-                     maintain)
+    assert re.search(
+        r"22984\s+Vĩnh Tân\s+19→18/19\s+11\s+poverty_rate_pct 4.9% → 6.2% \(≤ 5%\)", maintain
+    )
     assert "cultural_villages_pct 72.4% → —" in maintain
     assert "8 other value(s) changed without changing a status" in flat
 
@@ -130,7 +142,11 @@ def test_compare_json(cli):
     assert vinh_tan["standard"] == "lost"
     (crit,) = vinh_tan["criteria"]
     assert (crit["id"], crit["change"], crit["old_status"], crit["new_status"]) == (
-        "11", "lost", "met", "not_met")
+        "11",
+        "lost",
+        "met",
+        "not_met",
+    )
     assert (crit["indicators"][0]["old_value"], crit["indicators"][0]["new_value"]) == (4.9, 6.2)
 
 
@@ -153,12 +169,18 @@ def test_compare_json_results_like_data_files(cli, tmp_path):
         assert doc["communes"] == from_data["communes"]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "not valid JSON"),
-    ('{"schema_version": 1, "communes": []}', "not a result of 'ntm-eval check --format json'"),
-    ('{"schema_version":1,"ruleset":null,"input":{"path":"x","rows":0},"summary":null,'
-     '"communes":[],"errors":[],"warnings":[]}', "could not evaluate anything"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"schema_version": 1, "communes": []}', "not a result of 'ntm-eval check --format json'"),
+        (
+            '{"schema_version":1,"ruleset":null,"input":{"path":"x","rows":0},"summary":null,'
+            '"communes":[],"errors":[],"warnings":[]}',
+            "could not evaluate anything",
+        ),
+    ],
+)
 def test_compare_rejects_json_that_is_not_a_result(cli, tmp_path, content, message):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
@@ -172,10 +194,14 @@ def test_compare_csv_jsonl_markdown(cli):
     rows = list(csv.DictReader(io.StringIO(cli("compare", SELF, SAMPLE, "-f", "csv").stdout)))
     vinh_tan = [x for x in rows if x["code"] == "22984"]
     assert [(x["indicator"], x["old_value"], x["new_value"], x["standard"]) for x in vinh_tan] == [
-        ("11", "4.9", "6.2", "lost")]
+        ("11", "4.9", "6.2", "lost")
+    ]
     thien = next(x for x in rows if x["code"] == "22957")
     assert (thien["old_value"], thien["new_value"], thien["indicator_new_status"]) == (
-        "72.4", "", "not_evaluable")
+        "72.4",
+        "",
+        "not_evaluable",
+    )
     lines = [json.loads(x) for x in cli("compare", SELF, SAMPLE, "-f", "jsonl").stdout.splitlines()]
     assert lines[-1]["type"] == "summary" and lines[-1]["summary"]["lost"][1] == "22984"
     assert {x["type"] for x in lines[:-1]} == {"change"}
@@ -200,8 +226,15 @@ def test_compare_missing_file(cli, tmp_path):
 
 
 def test_generator_reproduces_both_samples(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "data" / "generate.py"),
-                    str(ROOT / "ntm_eval" / "unit_lists" / "binh-thuan-2020.csv"),
-                    str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "data" / "generate.py"),
+            str(ROOT / "ntm_eval" / "unit_lists" / "binh-thuan-2020.csv"),
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     for name in ("2020.csv", "2020-self-assessment.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name

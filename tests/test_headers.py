@@ -21,20 +21,27 @@ def test_every_column_has_vietnamese_aliases():
     assert all(rs.identity[k].aliases for k in IDENTITY_COLUMNS)
 
 
-@pytest.mark.parametrize("header, column", [
-    ("Tỷ lệ hộ nghèo (%)", "poverty_rate_pct"),
-    ("Tỉ lệ hộ nghèo", "poverty_rate_pct"),
-    ("TỶ LỆ  HỘ NGHÈO", "poverty_rate_pct"),
-    ("ty le ho ngheo", "poverty_rate_pct"),
-    ("POVERTY_RATE_PCT", "poverty_rate_pct"),
-    ("Tỷ lệ hộ nghèo (%) [poverty_rate_pct]", "poverty_rate_pct"),
-    ("Anything at all [poverty_rate_pct]", "poverty_rate_pct"),
-    ("Mã xã", "commune_code"), ("Tên xã", "commune_name"), ("Huyện", "district"),
-    ("Tỉnh", "province"), ("Vùng", "region"), ("Năm", "year"),
-    ("Têп xã", "commune_name"),  # Cyrillic п
-    ("Thu nhập bình quân đầu người (triệu đồng/người/năm)", "income_per_capita"),
-    ("Xã có điểm phục vụ bưu chính", "postal_point"),  # the indicator's own name
-])
+@pytest.mark.parametrize(
+    "header, column",
+    [
+        ("Tỷ lệ hộ nghèo (%)", "poverty_rate_pct"),
+        ("Tỉ lệ hộ nghèo", "poverty_rate_pct"),
+        ("TỶ LỆ  HỘ NGHÈO", "poverty_rate_pct"),
+        ("ty le ho ngheo", "poverty_rate_pct"),
+        ("POVERTY_RATE_PCT", "poverty_rate_pct"),
+        ("Tỷ lệ hộ nghèo (%) [poverty_rate_pct]", "poverty_rate_pct"),
+        ("Anything at all [poverty_rate_pct]", "poverty_rate_pct"),
+        ("Mã xã", "commune_code"),
+        ("Tên xã", "commune_name"),
+        ("Huyện", "district"),
+        ("Tỉnh", "province"),
+        ("Vùng", "region"),
+        ("Năm", "year"),
+        ("Têп xã", "commune_name"),  # Cyrillic п
+        ("Thu nhập bình quân đầu người (triệu đồng/người/năm)", "income_per_capita"),
+        ("Xã có điểm phục vụ bưu chính", "postal_point"),  # the indicator's own name
+    ],
+)
 def test_headers_match(matcher, header, column):
     assert matcher.match(header) == column
 
@@ -47,7 +54,8 @@ def test_unmatched_header_gets_the_closest_known_name(matcher):
 
 def test_alias_shared_by_two_columns_is_a_rule_error(tmp_path):
     text = NATIONAL.read_text(encoding="utf-8").replace(
-        'aliases: ["Tỷ lệ hộ nghèo", ', 'aliases: ["Tỷ lệ người có việc làm", ', 1)
+        'aliases: ["Tỷ lệ hộ nghèo", ', 'aliases: ["Tỷ lệ người có việc làm", ', 1
+    )
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as exc:

@@ -21,12 +21,15 @@ HOSTILE = ROOT / "tests" / "cases" / "rules-hostile"
 R004 = "[R004] tag '!!python/object/apply:os.mkdir' is not allowed"
 
 
-@pytest.mark.parametrize("command, code, says", [
-    (["validate"], 1, R004),
-    (["check", str(DATA / "2020.csv"), "--rules"], 2, R004),
-    (["rules", "show"], 2, R004),
-    (["rules", "list"], 0, "invalid (1 error(s)): ntm-eval validate evil.yaml"),
-])
+@pytest.mark.parametrize(
+    "command, code, says",
+    [
+        (["validate"], 1, R004),
+        (["check", str(DATA / "2020.csv"), "--rules"], 2, R004),
+        (["rules", "show"], 2, R004),
+        (["rules", "list"], 0, "invalid (1 error(s)): ntm-eval validate evil.yaml"),
+    ],
+)
 def test_python_object_apply_is_rejected_and_nothing_runs(command, code, says, tmp_path):
     rule_file = tmp_path / "evil.yaml"
     shutil.copy(HOSTILE / "python-object-apply.yaml", rule_file)  # would os.mkdir('ran-python')
@@ -42,8 +45,10 @@ def test_a_file_over_the_size_bound_is_not_parsed(tmp_path):
     path.write_text("# " + "x" * yaml_source.MAX_BYTES + "\n", encoding="utf-8")
     result = run_cli("validate", "big.yaml", cwd=tmp_path)
     assert result.code == 1
-    assert result.stdout == (f"big.yaml: error [R001] file is {yaml_source.MAX_BYTES + 3:,} bytes; "
-                             f"rule files are limited to {yaml_source.MAX_BYTES:,}\n")
+    assert result.stdout == (
+        f"big.yaml: error [R001] file is {yaml_source.MAX_BYTES + 3:,} bytes; "
+        f"rule files are limited to {yaml_source.MAX_BYTES:,}\n"
+    )
 
 
 def test_deep_nesting_without_libyaml_is_an_error_not_a_crash(monkeypatch, tmp_path):
@@ -54,4 +59,5 @@ def test_deep_nesting_without_libyaml_is_an_error_not_a_crash(monkeypatch, tmp_p
     with pytest.raises(InputError) as caught:
         yaml_source.load_yaml(path, "deep.yaml")
     assert [p.format() for p in caught.value.problems] == [
-        "deep.yaml: error [R004] nested too deeply"]
+        "deep.yaml: error [R004] nested too deeply"
+    ]

@@ -34,10 +34,12 @@ def decimal_commas(row: list[str]) -> list[str]:
 
 
 def test_sample_as_xlsx_with_vietnamese_headers_and_decimal_commas_gives_the_same_verdicts(
-        cli, tmp_path, csv_verdicts):
+    cli, tmp_path, csv_verdicts
+):
     header, rows = sample_rows()
-    book = write_xlsx(tmp_path / "2020.xlsx", [vietnamese_headers(header)]
-                      + [decimal_commas(r) for r in rows])
+    book = write_xlsx(
+        tmp_path / "2020.xlsx", [vietnamese_headers(header)] + [decimal_commas(r) for r in rows]
+    )
     result = cli("check", str(book), "--format", "json")
     assert result.code == 0, result.stderr
     assert verdicts(result.stdout) == csv_verdicts
@@ -52,7 +54,9 @@ def test_xlsx_with_typed_numbers_and_percent_format(cli, tmp_path, csv_verdicts)
     ws = book.active
     ws.append(vietnamese_headers(header))
     for row in rows:
-        ws.append([float(c) if c.replace(".", "").isdigit() and i > 0 else c for i, c in enumerate(row)])
+        ws.append(
+            [float(c) if c.replace(".", "").isdigit() and i > 0 else c for i, c in enumerate(row)]
+        )
     pct = header.index("poverty_rate_pct") + 1
     for r in range(2, len(rows) + 2):  # the poverty column as Excel percentages: 0.062 → 6.2%
         cell = ws.cell(r, pct)
@@ -73,8 +77,10 @@ def test_xlsx_problems_name_the_sheet_cell(cli, tmp_path):
     assert result.code == 2
     col = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[header.index("poverty_rate_pct") % 26]
     prefix = "A" if header.index("poverty_rate_pct") >= 26 else ""
-    assert (f"bad.xlsx:'Năm 2020'!{prefix}{col}17: error [D011] column 'poverty_rate_pct' "
-            "('Tỷ lệ hộ nghèo'): value '105' — expected a percentage from 0 to 100") in result.stderr
+    assert (
+        f"bad.xlsx:'Năm 2020'!{prefix}{col}17: error [D011] column 'poverty_rate_pct' "
+        "('Tỷ lệ hộ nghèo'): value '105' — expected a percentage from 0 to 100"
+    ) in result.stderr
 
 
 def test_xlsx_sheet_option_and_title_rows(cli, tmp_path, csv_verdicts):
@@ -124,7 +130,9 @@ def test_unicode_encodings_with_bom(cli, tmp_path, csv_verdicts, encoding):
     assert verdicts(result.stdout) == csv_verdicts
 
 
-def test_legacy_encoding_is_refused_with_advice_then_read_with_encoding(cli, tmp_path, csv_verdicts):
+def test_legacy_encoding_is_refused_with_advice_then_read_with_encoding(
+    cli, tmp_path, csv_verdicts
+):
     text = (DATA / "2020.csv").read_text(encoding="utf-8")
     path = tmp_path / "windows.csv"
     path.write_bytes(cp1258(text))
@@ -137,11 +145,14 @@ def test_legacy_encoding_is_refused_with_advice_then_read_with_encoding(cli, tmp
     assert verdicts(result.stdout) == csv_verdicts
 
 
-@pytest.mark.parametrize("content, message", [
-    ("utf-16-le", "looks like UTF-16 text without a byte-order mark; use --encoding utf-16-le"),
-    ("zip", "this is a zip file — probably an Excel workbook"),
-    ("binary", "not a text file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("utf-16-le", "looks like UTF-16 text without a byte-order mark; use --encoding utf-16-le"),
+        ("zip", "this is a zip file — probably an Excel workbook"),
+        ("binary", "not a text file"),
+    ],
+)
 def test_unreadable_files_say_what_to_do(cli, tmp_path, content, message):
     path = tmp_path / "data.csv"
     if content == "utf-16-le":
@@ -171,9 +182,14 @@ def test_damaged_workbook(cli, tmp_path):
 
 
 def test_options_that_do_not_fit_the_file(cli, tmp_path):
-    assert "--sheet applies to Excel workbooks" in cli("check", str(DATA / "2020.csv"), "--sheet", "A").stderr
+    assert (
+        "--sheet applies to Excel workbooks"
+        in cli("check", str(DATA / "2020.csv"), "--sheet", "A").stderr
+    )
     book = write_xlsx(tmp_path / "b.xlsx", [["commune_code"]])
-    assert "--encoding applies to CSV files" in cli("check", str(book), "--encoding", "utf-8").stderr
+    assert (
+        "--encoding applies to CSV files" in cli("check", str(book), "--encoding", "utf-8").stderr
+    )
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     assert "save the sheet as .xlsx" in cli("check", str(old)).stderr
@@ -185,16 +201,25 @@ def test_unmatched_header_gets_a_hint(cli, write_csv, tmp_path):
     path.write_text(text, encoding="utf-8")
     result = cli("check", str(path))
     assert result.code == 2
-    assert ("warning [W101] column 'Tỷ lệ hộ nghèoo' is not used by rule set 'national-2016-2020'; "
-            "its values are ignored (did you mean 'Tỷ lệ hộ nghèo' (poverty_rate_pct)?)") in result.stderr
+    assert (
+        "warning [W101] column 'Tỷ lệ hộ nghèoo' is not used by rule set 'national-2016-2020'; "
+        "its values are ignored (did you mean 'Tỷ lệ hộ nghèo' (poverty_rate_pct)?)"
+    ) in result.stderr
     assert "error [D003] column 'poverty_rate_pct' is missing" in result.stderr
 
 
-@pytest.mark.parametrize("cells, code, message", [
-    (["1.234", "85"], "D040", "reads as 1.234 if '.' marks decimals or 1234 if it separates thousands"),
-    (["1.234", "85,5"], "D011", "value '1.234' — expected a percentage from 0 to 100"),
-    (["1.234", "85.5"], None, None),
-])
+@pytest.mark.parametrize(
+    "cells, code, message",
+    [
+        (
+            ["1.234", "85"],
+            "D040",
+            "reads as 1.234 if '.' marks decimals or 1234 if it separates thousands",
+        ),
+        (["1.234", "85,5"], "D011", "value '1.234' — expected a percentage from 0 to 100"),
+        (["1.234", "85.5"], None, None),
+    ],
+)
 def test_thousands_separators_in_a_file(cli, write_csv, cells, code, message):
     path = write_csv([{"poverty_rate_pct": cells[0]}, {"poverty_rate_pct": cells[1]}])
     result = cli("check", str(path))

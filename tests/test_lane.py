@@ -31,6 +31,7 @@ from ntm_eval.engine.evaluate import evaluate
 from ntm_eval.engine.pipeline import StreamedCheck, check_csv, judge_csv, judge_first
 from ntm_eval.input.units import check_units, load_units
 
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, Path]:
     """Generated national data (all regions, 2016–2020), clean and dirty."""
@@ -45,8 +46,11 @@ def plain(path: Path, units: str | None = None):
 def lane_text(path: Path, fmt: str, units: str | None = None) -> str:
     job = StreamedCheck(path, national_rules(), load_units(units), str(path))
     out = io.StringIO()
-    {"json": render_json, "jsonl": importlib.import_module("ntm_eval.render.jsonl"),
-     "csv": render_csv}[fmt].write_stream(job, out)
+    {
+        "json": render_json,
+        "jsonl": importlib.import_module("ntm_eval.render.jsonl"),
+        "csv": render_csv,
+    }[fmt].write_stream(job, out)
     return out.getvalue()
 
 
@@ -63,8 +67,10 @@ def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7) -
     assert lane_text(path, "json", units) == render_json.render(reference)
     # the JSONL lines: the plain lines, in input order, rows waiting for the file last
     lines = lane_text(path, "jsonl", units).splitlines()
-    expected = {c.line: render_json.dumps({"type": "commune", **render_json.commune_dict(c)})
-                for c in reference.communes}
+    expected = {
+        c.line: render_json.dumps({"type": "commune", **render_json.commune_dict(c)})
+        for c in reference.communes
+    }
     got = [json.loads(line) for line in lines[:-1]]
     assert sorted(lines[:-1]) == sorted(expected.values())
     assert [expected[d["line"]] for d in got] == lines[:-1]
@@ -80,8 +86,7 @@ def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7) -
     head = judge_first(path, rs, load_units(units), first)
     assert head.communes == reference.communes[:first]
     assert head.summary == reference.summary and head.problems == reference.problems
-    assert render_text.render(head, max_rows=first) == \
-        render_text.render(reference, max_rows=first)
+    assert render_text.render(head, max_rows=first) == render_text.render(reference, max_rows=first)
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
@@ -124,12 +129,27 @@ def test_joint_and_measure_by_measure_criteria_agree(generated, monkeypatch, joi
 
 def rows_with_problems() -> list[dict[str, str]]:
     return [
-        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
-         "province": "Bình Thuận", "year": "2020", "poverty_rate_pct": "abc"},
-        {"commune_code": "22984", "commune_name": "Chí Công", "district": "Tuy Phong",
-         "province": "Bình Thuận", "year": "2020"},
-        {"commune_code": "", "commune_name": "Chí Công", "district": "Tuy Phong",
-         "province": "Bình Thuận"},
+        {
+            "commune_code": "22984",
+            "commune_name": "Chí Công",
+            "district": "Tuy Phong",
+            "province": "Bình Thuận",
+            "year": "2020",
+            "poverty_rate_pct": "abc",
+        },
+        {
+            "commune_code": "22984",
+            "commune_name": "Chí Công",
+            "district": "Tuy Phong",
+            "province": "Bình Thuận",
+            "year": "2020",
+        },
+        {
+            "commune_code": "",
+            "commune_name": "Chí Công",
+            "district": "Tuy Phong",
+            "province": "Bình Thuận",
+        },
         {"commune_code": "22945", "commune_name": "Phan Rí Cửa", "province": "Bình Thuận"},
         {"commune_code": "99999", "commune_name": "Xã Lạ", "province": "Bình Thuận"},
         {"commune_code": "10001", "temporary_houses": "1.234", "year": "2014"},  # waits
@@ -165,8 +185,14 @@ def test_rows_of_the_wrong_width_blank_rows_and_line_breaks_in_cells(tmp_path, m
 
     columns = IDENTITY + national_columns()
     writer.writerow(columns)
-    base = {"commune_name": "Xã A", "district": "Huyện A", "province": "Tỉnh B",
-            "region": "dhntb", "year": "2020", **passing_values()}
+    base = {
+        "commune_name": "Xã A",
+        "district": "Huyện A",
+        "province": "Tỉnh B",
+        "region": "dhntb",
+        "year": "2020",
+        **passing_values(),
+    }
     for i in range(14):
         row = {**base, "commune_code": f"{30000 + i}"}
         if i == 3:
@@ -194,12 +220,14 @@ def test_number_separators_first_value_in_row_order(write_csv, monkeypatch):
     """The message of an unsettled number names the first value showing each use of a
     separator, in row order — the lane reads column by column and must not change it."""
     monkeypatch.setattr(batch, "BATCH", 10)
-    rows = [{"commune_code": "40001"},
-            {"commune_code": "40002", "trained_labour_pct": "12.5"},   # later column, row 2
-            {"commune_code": "40003", "irrigated_area_pct": "3.75"},   # earlier column, row 3
-            {"commune_code": "40004", "income_per_capita": "1,234.5"},  # '.' decimals, ',' thousands
-            {"commune_code": "40005", "temporary_houses": "1.234"},    # ambiguous: '.' both ways?
-            {"commune_code": "40006", "income_per_capita": "2.345,5"}]  # '.' groups thousands too
+    rows = [
+        {"commune_code": "40001"},
+        {"commune_code": "40002", "trained_labour_pct": "12.5"},  # later column, row 2
+        {"commune_code": "40003", "irrigated_area_pct": "3.75"},  # earlier column, row 3
+        {"commune_code": "40004", "income_per_capita": "1,234.5"},  # '.' decimals, ',' thousands
+        {"commune_code": "40005", "temporary_houses": "1.234"},  # ambiguous: '.' both ways?
+        {"commune_code": "40006", "income_per_capita": "2.345,5"},
+    ]  # '.' groups thousands too
     path = write_csv(rows)
     reference = plain(path)
     d040 = [p for p in reference.problems if p.code == "D040"]
@@ -220,8 +248,7 @@ def test_bytes_then_text(generated, tmp_path, monkeypatch, change):
         data = b"\xef\xbb\xbf" + b"\n".join(lines)
     else:
         cells = lines[900].split(b",")
-        cells[1] = b'"' + cells[1] + b', Huy\xe1\xbb\x87n"' if change == "quote late" \
-            else cells[1]
+        cells[1] = b'"' + cells[1] + b', Huy\xe1\xbb\x87n"' if change == "quote late" else cells[1]
         lines[900] = b",".join(cells) + (b"\r" + lines.pop(901) if change == "cr late" else b"")
         data = b"\n".join(lines)
     path = tmp_path / "switch.csv"
@@ -233,10 +260,10 @@ def test_accents_decomposed_in_the_file(tmp_path):
     """A file saved with decomposed accents (NFD) reads as the same names and words."""
     from conftest import commune_csv
 
-    text = commune_csv([{"commune_name": "Hòa Thắng", "district": "Bắc Bình",
-                         "poverty_rate_pct": "3,5"}] * 1 +
-                       [{"commune_code": f"{50000 + i}", "commune_name": "Xã Đức"}
-                        for i in range(5)])
+    text = commune_csv(
+        [{"commune_name": "Hòa Thắng", "district": "Bắc Bình", "poverty_rate_pct": "3,5"}] * 1
+        + [{"commune_code": f"{50000 + i}", "commune_name": "Xã Đức"} for i in range(5)]
+    )
     path = tmp_path / "nfd.csv"
     path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
     report = judge_csv(path, national_rules(), load_units(None))
@@ -260,17 +287,24 @@ def test_structural_characters_are_every_one():
     from ntm_eval.input.csvfile import DELIMITERS, STRUCTURAL
 
     marks = set(DELIMITERS) | {'"', "\n", "\r"}
-    found = {chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF
-             and chr(c) not in marks
-             and marks & set(unicodedata.normalize("NFC", chr(c)))}
+    found = {
+        chr(c)
+        for c in range(0x110000)
+        if not 0xD800 <= c <= 0xDFFF
+        and chr(c) not in marks
+        and marks & set(unicodedata.normalize("NFC", chr(c)))
+    }
     assert found == set(STRUCTURAL)
 
 
 def test_a_file_missing_measure_columns(write_csv):
     from conftest import IDENTITY, national_columns
 
-    columns = IDENTITY + [c for c in national_columns()
-                          if c not in ("poverty_rate_pct", "road_alley", "food_safety_pct")]
+    columns = IDENTITY + [
+        c
+        for c in national_columns()
+        if c not in ("poverty_rate_pct", "road_alley", "food_safety_pct")
+    ]
     path = write_csv([{"commune_code": f"{60000 + i}"} for i in range(6)], columns)
     assert_lane_is_plain(path)
 
@@ -278,8 +312,10 @@ def test_a_file_missing_measure_columns(write_csv):
 def test_a_file_missing_identity_columns_goes_one_by_one(write_csv):
     from conftest import national_columns
 
-    path = write_csv([{"commune_code": f"{61000 + i}"} for i in range(4)],
-                     ["commune_code", "commune_name", "region", "year"] + national_columns())
+    path = write_csv(
+        [{"commune_code": f"{61000 + i}"} for i in range(4)],
+        ["commune_code", "commune_name", "region", "year"] + national_columns(),
+    )
     assert_lane_is_plain(path)
 
 
@@ -297,9 +333,14 @@ def test_streamed_communes_come_in_input_order(write_csv):
 
 def test_the_text_table_lists_years_when_its_rows_span_several(write_csv):
     """The year column shows when the listed communes are of several years."""
-    path = write_csv([{"commune_code": "70001", "year": "2019"},
-                      {"commune_code": "70002", "year": "2020"},
-                      {"commune_code": "70003", "year": "2020"}])
+    path = write_csv(
+        [
+            {"commune_code": "70001", "year": "2019"},
+            {"commune_code": "70002", "year": "2020"},
+            {"commune_code": "70003", "year": "2020"},
+        ]
+    )
+
     def header(listed: int) -> str:
         head = judge_first(path, national_rules(), load_units(None), listed)
         text = render_text.render(head, max_rows=listed)
@@ -314,8 +355,14 @@ def test_cli_json_and_jsonl_are_the_plain_outputs(cli, generated):
     reference = plain(path)
     run = cli("check", str(path), "--format", "json")
     assert run.stdout == render_json.render(reference)
-    run = cli("check", str(path), "--format", "jsonl", "--rules",
-              str(ROOT / "rules" / "national-2016-2020.yaml"))
+    run = cli(
+        "check",
+        str(path),
+        "--format",
+        "jsonl",
+        "--rules",
+        str(ROOT / "rules" / "national-2016-2020.yaml"),
+    )
     assert len(run.stdout.splitlines()) == len(reference.communes) + 1
 
 
@@ -338,8 +385,7 @@ def test_csv_rows_come_in_the_order_of_the_file(write_csv, cli, tmp_path):
 
 def test_duplicates_within_one_batch_of_the_lane(write_csv):
     """Every row taken column-wise: a repeat inside one batch is found, first line named."""
-    rows = [{"commune_code": f"{80000 + i}", "year": "2019" if i % 2 else "2020"}
-            for i in range(9)]
+    rows = [{"commune_code": f"{80000 + i}", "year": "2019" if i % 2 else "2020"} for i in range(9)]
     rows.insert(6, {"commune_code": "80004", "year": "2020"})  # same code and year as row 5
     rows.insert(8, {"commune_code": "80004", "year": "2018"})  # same code, another year
     path = write_csv(rows)
@@ -352,8 +398,14 @@ def test_duplicates_within_one_batch_of_the_lane(write_csv):
 def test_years_outside_the_period_name_their_first_lines(write_csv):
     """Rows read one by one (a bad cell) and rows of the lane, of a year outside the rule
     set's period: the warning names the first five lines in file order."""
-    rows = [{"commune_code": f"{81000 + i}", "year": "2013",
-             **({"poverty_rate_pct": "abc"} if i in (0, 6) else {})} for i in range(8)]
+    rows = [
+        {
+            "commune_code": f"{81000 + i}",
+            "year": "2013",
+            **({"poverty_rate_pct": "abc"} if i in (0, 6) else {}),
+        }
+        for i in range(8)
+    ]
     path = write_csv(rows)
     reference = plain(path)
     w102 = [p for p in reference.warnings if p.code == "W102"]
@@ -361,13 +413,16 @@ def test_years_outside_the_period_name_their_first_lines(write_csv):
     assert_lane_is_plain(path)
 
 
-@pytest.mark.parametrize("bad, where", [
-    (b"\xe9", b"Huy"),  # a name: read through a cache
-    (b"\x00", b"Huy"),
-    (b"\xe9", b"90001"),  # a code: the row goes one by one
-    (b"\xe9", b"note"),  # a column the lane never reads
-    (b"\xe9", b",100"),  # a measure's value
-])
+@pytest.mark.parametrize(
+    "bad, where",
+    [
+        (b"\xe9", b"Huy"),  # a name: read through a cache
+        (b"\x00", b"Huy"),
+        (b"\xe9", b"90001"),  # a code: the row goes one by one
+        (b"\xe9", b"note"),  # a column the lane never reads
+        (b"\xe9", b",100"),  # a measure's value
+    ],
+)
 def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad, where):
     """A byte of another encoding, or a NUL, after many good rows: the same problem as the
     plain reader's; JSONL has given the rows before it, then says the run failed. The lane
@@ -431,8 +486,10 @@ def test_the_byte_search_finds_a_mark_across_blocks(tmp_path, offset):
 def test_a_reader_that_leaves_early_is_not_an_error(generated, fmt):
     """`ntm-eval check big.csv --format jsonl | head -n 1`: tens of megabytes are cut off
     after one line; exit 0, nothing on stderr but the problem summary."""
-    command = f"'{sys.executable}' -m ntm_eval check '{generated['clean']}' --format {fmt} " \
+    command = (
+        f"'{sys.executable}' -m ntm_eval check '{generated['clean']}' --format {fmt} "
         "--max-rows 0 | head -c 300; exit ${PIPESTATUS[0]}"
+    )
     proc = subprocess.run(["bash", "-c", command], capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout) == 300
@@ -456,24 +513,29 @@ LONG_START = "commune_code,year,name\n" + "".join(f"{i},2020,Hòa Thắng\n" for
 
 @pytest.mark.parametrize("raw", [False, True])
 @pytest.mark.parametrize("size", [1, 2, 3, 512])
-@pytest.mark.parametrize("name, text", [
-    ("lf", "commune_code,year\n1,2020\n2,2019\n"),
-    ("crlf", "commune_code,year\r\n1,2020\r\n\r\n2,2019\r\n"),
-    ("cr", "commune_code,year\r1,2020\r2,\r"),
-    ("no final newline", "commune_code,year\n1,2020\n,,\n  ,x"),
-    ("semicolons", "commune_code;year;name\n1;2020;Hòa, Thắng\n2;;\n"),
-    ("tabs", "commune_code\tyear\n1\t2020\n\t\n"),
-    ("quote late", "commune_code,year,name\n1,2020,A\n2,2019,B\n3,2018,\"C, D\"\n"
-                   "4,2017,\"E\nF\"\n5,2016,G\n"),
-    ("quote first", "commune_code,year,name\n\"1\",2020,A\n2,2019,B\n"),
-    ("blank lines", "commune_code,year\n\n1,2020\n\n\n2,2019\n"),
-    ("long line", "commune_code,year\n1," + "9" * 200_000 + "\n2,2019\n"),
-    ("byte-order mark", "\ufeffcommune_code,year,name\n1,2020,Hòa\n"),
-    ("sep line", "sep=;\r\ncommune_code;year\r\n1;2020\r\n"),
-    ("cr late", LONG_START + "5,2020,X\r6,2019,Y\n7,,\r\n8,2018,Z\n"),
-    ("quote late, long", LONG_START + '5,2020,"Hòa, Thắng"\n6,2019,Y\n'),
-    ("crlf late", LONG_START.replace("\n", "\r\n") + "5,2020,X\n"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("lf", "commune_code,year\n1,2020\n2,2019\n"),
+        ("crlf", "commune_code,year\r\n1,2020\r\n\r\n2,2019\r\n"),
+        ("cr", "commune_code,year\r1,2020\r2,\r"),
+        ("no final newline", "commune_code,year\n1,2020\n,,\n  ,x"),
+        ("semicolons", "commune_code;year;name\n1;2020;Hòa, Thắng\n2;;\n"),
+        ("tabs", "commune_code\tyear\n1\t2020\n\t\n"),
+        (
+            "quote late",
+            'commune_code,year,name\n1,2020,A\n2,2019,B\n3,2018,"C, D"\n4,2017,"E\nF"\n5,2016,G\n',
+        ),
+        ("quote first", 'commune_code,year,name\n"1",2020,A\n2,2019,B\n'),
+        ("blank lines", "commune_code,year\n\n1,2020\n\n\n2,2019\n"),
+        ("long line", "commune_code,year\n1," + "9" * 200_000 + "\n2,2019\n"),
+        ("byte-order mark", "\ufeffcommune_code,year,name\n1,2020,Hòa\n"),
+        ("sep line", "sep=;\r\ncommune_code;year\r\n1;2020\r\n"),
+        ("cr late", LONG_START + "5,2020,X\r6,2019,Y\n7,,\r\n8,2018,Z\n"),
+        ("quote late, long", LONG_START + '5,2020,"Hòa, Thắng"\n6,2019,Y\n'),
+        ("crlf late", LONG_START.replace("\n", "\r\n") + "5,2020,X\n"),
+    ],
+)
 def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text, size, raw):
     """Lines without a quote are split at the separator, not parsed by csv.reader: the
     same cells and lines, whatever the line ends, blank lines or a quote further on. Read
@@ -507,13 +569,17 @@ def test_batches_are_what_the_csv_module_reads(tmp_path, monkeypatch, name, text
         expected[0][1][0] = expected[0][1][0].lstrip("\ufeff")
     # bytes up to the batch holding the first quote or '\r' alone (one record a line), text
     # from there on; '\r' alone in the first block: text from the start
-    marks = [i for i, line in enumerate(text.encode().split(b"\n"))
-             if b'"' in line or b"\r" in line.rstrip(b"\r")]
+    marks = [
+        i
+        for i, line in enumerate(text.encode().split(b"\n"))
+        if b'"' in line or b"\r" in line.rstrip(b"\r")
+    ]
     in_bytes = 0 if not raw else len(kinds) if not marks else marks[0] // size * size
     assert kinds == [bytes] * in_bytes + [str] * (len(kinds) - in_bytes)
     blank = lambda cells: not any(c.strip() for c in cells)  # noqa: E731 — [] or ['']
-    assert [(line, cells) for line, cells in got if not blank(cells)] == \
-        [(line, cells) for line, cells in expected if not blank(cells)]
+    assert [(line, cells) for line, cells in got if not blank(cells)] == [
+        (line, cells) for line, cells in expected if not blank(cells)
+    ]
     assert [line for line, _ in got] == [line for line, _ in expected]
 
 

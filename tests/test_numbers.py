@@ -4,26 +4,37 @@ import datetime
 
 import pytest
 
-from ntm_eval.input.cells import Ambiguous, CellError, NumberReader, parse_bool, parse_count, parse_pct, read_number
+from ntm_eval.input.cells import (
+    Ambiguous,
+    CellError,
+    NumberReader,
+    parse_bool,
+    parse_count,
+    parse_pct,
+    read_number,
+)
 
 
-@pytest.mark.parametrize("raw, value, shows", [
-    ("85", 85, ()),
-    ("85.5", 85.5, ("dec.",)),
-    ("85,5", 85.5, ("dec,",)),
-    (" 85,5\u00a0", 85.5, ("dec,",)),
-    ("0.125", 0.125, ("dec.",)),
-    ("1234.567", 1234.567, ("dec.",)),
-    ("1.234,5", 1234.5, ("dec,", "thou.")),
-    ("1,234.5", 1234.5, ("dec.", "thou,")),
-    ("1.234.567", 1234567, ("thou.",)),
-    ("1,234,567", 1234567, ("thou,",)),
-    ("1 234", 1234, ()),
-    ("1\u00a0234,5", 1234.5, ("dec,",)),
-    ("1\u202f234\u202f567", 1234567, ()),
-    ("-5", -5, ()),
-    ("\u22125,5", -5.5, ("dec,",)),
-])
+@pytest.mark.parametrize(
+    "raw, value, shows",
+    [
+        ("85", 85, ()),
+        ("85.5", 85.5, ("dec.",)),
+        ("85,5", 85.5, ("dec,",)),
+        (" 85,5\u00a0", 85.5, ("dec,",)),
+        ("0.125", 0.125, ("dec.",)),
+        ("1234.567", 1234.567, ("dec.",)),
+        ("1.234,5", 1234.5, ("dec,", "thou.")),
+        ("1,234.5", 1234.5, ("dec.", "thou,")),
+        ("1.234.567", 1234567, ("thou.",)),
+        ("1,234,567", 1234567, ("thou,",)),
+        ("1 234", 1234, ()),
+        ("1\u00a0234,5", 1234.5, ("dec,",)),
+        ("1\u202f234\u202f567", 1234567, ()),
+        ("-5", -5, ()),
+        ("\u22125,5", -5.5, ("dec,",)),
+    ],
+)
 def test_read_number(raw, value, shows):
     assert read_number(raw, False) == (value, shows)
 
@@ -34,8 +45,23 @@ def test_one_separator_before_three_digits_is_ambiguous(raw):
     assert isinstance(value, Ambiguous) and shows == ()
 
 
-@pytest.mark.parametrize("raw", ["", "abc", "1,2,3", "1.23.4", "85 5", "1.234.5,6.7", "12..5", ".5",
-                                 "5.", "1,234 567", "١٢", "²"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "abc",
+        "1,2,3",
+        "1.23.4",
+        "85 5",
+        "1.234.5,6.7",
+        "12..5",
+        ".5",
+        "5.",
+        "1,234 567",
+        "١٢",
+        "²",
+    ],
+)
 def test_not_numbers(raw):
     assert read_number(raw, False) is None
 
@@ -95,12 +121,24 @@ def test_workbook_cells_keep_their_type():
             parse(bad)
 
 
-@pytest.mark.parametrize("raw, value", [("Đạt", True), ("Chưa đạt", False), ("Ðạt", True),
-                                        ("Cơ bản đạt", False), (True, True), (0, False), ("", None)])
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("Đạt", True),
+        ("Chưa đạt", False),
+        ("Ðạt", True),
+        ("Cơ bản đạt", False),
+        (True, True),
+        (0, False),
+        ("", None),
+    ],
+)
 def test_bool_words(raw, value):
     assert parse_bool(raw) is value
 
 
-@pytest.mark.parametrize("raw, value", [("+7", 7), ("+ 7", 7), ("-7", -7), ("\u22127", -7), ("+1.234,5", 1234.5)])
+@pytest.mark.parametrize(
+    "raw, value", [("+7", 7), ("+ 7", 7), ("-7", -7), ("\u22127", -7), ("+1.234,5", 1234.5)]
+)
 def test_explicit_signs(raw, value):
     assert read_number(raw, False)[0] == value

@@ -25,8 +25,9 @@ def national(tmp_path_factory) -> Path:
     return generate_national(tmp_path_factory.mktemp("progress"), rows=3000, seed=5)["clean"]
 
 
-def run(args: list[str], setting: str | None, stderr_tty: bool = True,
-        stdout_tty: bool = False) -> tuple[int, bytes, bytes]:
+def run(
+    args: list[str], setting: str | None, stderr_tty: bool = True, stdout_tty: bool = False
+) -> tuple[int, bytes, bytes]:
     """Run ``ntm-eval ARGS``: (exit code, stdout, stderr as the terminal or pipe got it)."""
     env = {k: v for k, v in os.environ.items() if k not in ("NTM_EVAL_PROGRESS", "TERM")}
     env["TERM"] = "xterm-256color"
@@ -72,8 +73,11 @@ LINE = re.compile(r"checking (\S+): (\d+)% read, line ([\d,]+), (\d+) s")
 
 def test_the_share_read_grows_and_the_readme_shows_the_line(national):
     _, _, err = run(["check", str(national), "--format", "json"], "0")
-    drawn = [LINE.fullmatch(part.removesuffix("\x1b[K")) for part in err.decode().split("\r")
-             if "% read" in part]
+    drawn = [
+        LINE.fullmatch(part.removesuffix("\x1b[K"))
+        for part in err.decode().split("\r")
+        if "% read" in part
+    ]
     assert drawn and all(drawn)
     shares = [int(m[2]) for m in drawn]
     assert shares == sorted(shares) and shares[-1] >= 30
@@ -82,10 +86,15 @@ def test_the_share_read_grows_and_the_readme_shows_the_line(national):
     assert example and LINE.fullmatch(example[1])
 
 
-@pytest.mark.parametrize("stderr_tty, setting", [
-    (False, "0"), (True, "off"), (True, "5"),
-    (True, None),  # by default after a second: this run is shorter
-])
+@pytest.mark.parametrize(
+    "stderr_tty, setting",
+    [
+        (False, "0"),
+        (True, "off"),
+        (True, "5"),
+        (True, None),  # by default after a second: this run is shorter
+    ],
+)
 def test_none_when_piped_turned_off_or_the_run_is_short(national, stderr_tty, setting):
     _, _, err = run(["check", str(national), "--format", "json"], setting, stderr_tty)
     assert b"% read" not in err and b"\x1b[K" not in err
@@ -97,14 +106,23 @@ def test_none_over_json_lines_written_to_the_same_terminal(national):
     assert seen.count(b'"type":"commune"') == 3000
 
 
-@pytest.mark.parametrize("name, data, encoding", [
-    ("bytes", "commune_code,year\n" + "".join(f"{i},2020\n" for i in range(30000)), None),
-    ("quote", "commune_code,year\n" + "".join(f'"{i}",2020\n' for i in range(30000)), None),
-    ("cp1258", "commune_code,year,name\n" + "".join(f"{i},2020,Đa\n" for i in range(30000)),
-     "cp1258"),
-    ("plain reader", "commune_code;year;name\n" + "".join(f"{i};2020;\u037e\n"
-                                                         for i in range(30000)), None),
-])
+@pytest.mark.parametrize(
+    "name, data, encoding",
+    [
+        ("bytes", "commune_code,year\n" + "".join(f"{i},2020\n" for i in range(30000)), None),
+        ("quote", "commune_code,year\n" + "".join(f'"{i}",2020\n' for i in range(30000)), None),
+        (
+            "cp1258",
+            "commune_code,year,name\n" + "".join(f"{i},2020,Đa\n" for i in range(30000)),
+            "cp1258",
+        ),
+        (
+            "plain reader",
+            "commune_code;year;name\n" + "".join(f"{i};2020;\u037e\n" for i in range(30000)),
+            None,
+        ),
+    ],
+)
 def test_iter_batches_tells_how_far_it_has_read(tmp_path, name, data, encoding):
     """Every way a file is read tells the share read and the batch's last line, up to the
     whole file."""
@@ -114,9 +132,15 @@ def test_iter_batches_tells_how_far_it_has_read(tmp_path, name, data, encoding):
     path.write_bytes(data.encode(encoding or "utf-8"))
     told: list[tuple[float, int]] = []
     ends = []
-    for lines, _ in iter_batches(path, "f.csv", lambda c: c in ("commune_code", "year"),
-                                 encoding, size=5000, raw=True,
-                                 progress=lambda share, line: told.append((share, line))):
+    for lines, _ in iter_batches(
+        path,
+        "f.csv",
+        lambda c: c in ("commune_code", "year"),
+        encoding,
+        size=5000,
+        raw=True,
+        progress=lambda share, line: told.append((share, line)),
+    ):
         ends.append(lines[-1])
     assert [line for _, line in told] == ends
     shares = [share for share, _ in told]

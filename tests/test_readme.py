@@ -16,10 +16,13 @@ from conftest import ROOT, run_cli
 from ntm_eval import docs
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SETUP_AND_RUN = ("python3 -m venv .venv && .venv/bin/pip install -q -e . && "
-                 ".venv/bin/ntm-eval check data/2020.csv")
-SETUP_AND_TEST = ("python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && "
-                  ".venv/bin/python -m pytest")
+SETUP_AND_RUN = (
+    "python3 -m venv .venv && .venv/bin/pip install -q -e . && "
+    ".venv/bin/ntm-eval check data/2020.csv"
+)
+SETUP_AND_TEST = (
+    "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
+)
 
 
 def blocks(lang: str) -> list[str]:
@@ -42,9 +45,14 @@ def test_the_main_command_works_in_a_fresh_copy(tmp_path):
         if name and (ROOT / name).is_file():
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, tmp_path / name)
-    proc = subprocess.run(["bash", "-c", SETUP_AND_RUN], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=600, env={"PATH": "/usr/local/bin:/usr/bin:/bin",
-                                                       "HOME": str(tmp_path), "NO_COLOR": "1"})
+    proc = subprocess.run(
+        ["bash", "-c", SETUP_AND_RUN],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"},
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "93 commune(s): 61 meet the standard (19/19)" in proc.stdout
 
@@ -71,8 +79,15 @@ def test_exit_code_table():
     assert re.findall(r"^\| (\d) \|", table, re.M) == ["0", "1", "2"]
 
 
-@pytest.mark.parametrize("path", ["data/README.md", "ntm_eval/schemas/check-output.schema.json",
-                                  "rules/national-2016-2020.yaml", ".ci/run"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "data/README.md",
+        "ntm_eval/schemas/check-output.schema.json",
+        "rules/national-2016-2020.yaml",
+        ".ci/run",
+    ],
+)
 def test_files_the_readme_names_exist(path):
     assert path in README or path == ".ci/run"
     assert (ROOT / path).is_file()
@@ -80,10 +95,20 @@ def test_files_the_readme_names_exist(path):
 
 BLOCKS = re.findall(r"^```(console|sh)\n(.*?)^```", README, re.M | re.S)
 # Each `$ ntm-eval …` line of a console block, with the output shown under it.
-CONSOLE = [chunk for kind, body in BLOCKS if kind == "console"
-           for chunk in re.split(r"(?m)^(?=\$ ntm-eval )", body) if chunk.startswith("$ ntm-eval ")]
-COMMANDS = [line for kind, body in BLOCKS if kind == "sh"
-            for line in body.splitlines() if line.startswith("ntm-eval ")]
+CONSOLE = [
+    chunk
+    for kind, body in BLOCKS
+    if kind == "console"
+    for chunk in re.split(r"(?m)^(?=\$ ntm-eval )", body)
+    if chunk.startswith("$ ntm-eval ")
+]
+COMMANDS = [
+    line
+    for kind, body in BLOCKS
+    if kind == "sh"
+    for line in body.splitlines()
+    if line.startswith("ntm-eval ")
+]
 
 
 @pytest.fixture
@@ -104,7 +129,7 @@ def test_console_example(block, workdir):
     """The output shown is what the command prints: stdout and stderr, or only stderr when
     the example sends stdout to /dev/null. An example that shows errors exits 2."""
     first, _, expected = block.partition("\n")
-    argv = shlex.split(first[len("$ ntm-eval "):])
+    argv = shlex.split(first[len("$ ntm-eval ") :])
     quiet = argv[-2:] == [">", "/dev/null"]
     writes = "-o" in argv or "--output" in argv  # those run in a scratch folder
     r = run_cli(*(argv[:-2] if quiet else argv), cwd=workdir if writes else ROOT)
@@ -116,8 +141,9 @@ def test_console_example(block, workdir):
 def test_sh_example(command, workdir):
     args = shlex.split(command)[1:]
     if "self.json" in args and "compare" in args:  # uses the file the line before writes
-        run_cli("check", "data/2020-self-assessment.csv", "-f", "json", "-o", "self.json",
-                cwd=workdir)
+        run_cli(
+            "check", "data/2020-self-assessment.csv", "-f", "json", "-o", "self.json", cwd=workdir
+        )
     r = run_cli(*args, cwd=workdir)
     assert r.code == 0, r.stderr
     if "--output" in args:
@@ -140,6 +166,7 @@ def test_generated_readme_tables_are_current():
 
 
 def test_no_merge_conflict_markers_in_tracked_text_files():
-    tracked = subprocess.run(["git", "grep", "-n", "-E", "^(<<<<<<<|>>>>>>>) "], cwd=ROOT,
-                             capture_output=True, text=True)
+    tracked = subprocess.run(
+        ["git", "grep", "-n", "-E", "^(<<<<<<<|>>>>>>>) "], cwd=ROOT, capture_output=True, text=True
+    )
     assert tracked.stdout == ""

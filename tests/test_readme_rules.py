@@ -67,8 +67,14 @@ def test_pre_commit_hook_validates_the_rule_files_it_matches():
     assert hook["id"] == "ntm-eval-validate"
     assert hook["language"] == "python"
     files = re.compile(hook["files"])
-    candidates = ["rules/national-2016-2020.yaml", "rules/examples/example-province-2016-2020.yaml",
-                  "provinces/rules/my.yml", "data/2020.csv", "README.md", "tests/rules.py"]
+    candidates = [
+        "rules/national-2016-2020.yaml",
+        "rules/examples/example-province-2016-2020.yaml",
+        "provinces/rules/my.yml",
+        "data/2020.csv",
+        "README.md",
+        "tests/rules.py",
+    ]
     matched = [c for c in candidates if files.search(c)]
     assert matched == candidates[:3]
     # pre-commit runs the entry with the matching files as arguments.

@@ -55,24 +55,40 @@ def test_page_renders_without_errors(browser, pages):
     assert page.eval("document.documentElement.lang") == "en"
     # the matrix: one row per commune, one coloured cell per criterion
     assert page.eval("document.querySelectorAll('#matrix tbody tr').length") == 93
-    assert page.eval("[...document.querySelectorAll('#matrix tbody tr')]"
-                     ".every(r => r.querySelectorAll('td.c').length === 19)")
+    assert page.eval(
+        "[...document.querySelectorAll('#matrix tbody tr')]"
+        ".every(r => r.querySelectorAll('td.c').length === 19)"
+    )
     colours = page.eval("""Object.fromEntries(['met', 'not_met', 'not_evaluable'].map(s =>
         [s, getComputedStyle(document.querySelector('#matrix td.s-' + s)).backgroundColor]))""")
     assert len(set(colours.values())) == 3, colours
     assert page.eval("document.querySelectorAll('#matrix td.s-not_met').length") == sum(
-        [9, 5, 9, 8, 11, 9, 13, 12, 15, 11, 10, 11, 11, 8, 14, 10, 15, 9, 7])
+        [9, 5, 9, 8, 11, 9, 13, 12, 15, 11, 10, 11, 11, 8, 14, 10, 15, 9, 7]
+    )
     # the summary, the chart, the bands and the candidates
     assert page.eval("document.querySelector('.card.s-met b').textContent") == "61"
     assert page.eval("document.querySelectorAll('#chart .bar').length") == 19
-    width = page.eval("(() => { const b = document.querySelector('#chart .bar[data-id=\"11\"]');"
-                      " return b.firstChild.getBoundingClientRect().width /"
-                      " b.getBoundingClientRect().width; })()")
+    width = page.eval(
+        "(() => { const b = document.querySelector('#chart .bar[data-id=\"11\"]');"
+        " return b.firstChild.getBoundingClientRect().width /"
+        " b.getBoundingClientRect().width; })()"
+    )
     assert width == pytest.approx(83 / 93, abs=0.01)
     assert page.eval("[...document.querySelectorAll('#bands td')].map(t => t.textContent)") == [
-        "19/19", "61", "15–18", "12", "10–14", "12", "5–9", "8", "under 5", "0"]
-    assert "22984" in page.eval("[...document.querySelectorAll('#candidates tr[data-code]')]"
-                                ".map(r => r.dataset.code)")
+        "19/19",
+        "61",
+        "15–18",
+        "12",
+        "10–14",
+        "12",
+        "5–9",
+        "8",
+        "under 5",
+        "0",
+    ]
+    assert "22984" in page.eval(
+        "[...document.querySelectorAll('#candidates tr[data-code]')].map(r => r.dataset.code)"
+    )
     page.screenshot(_artifact("report-top.png"), full_page=False)
 
 
@@ -113,8 +129,9 @@ def test_vietnamese_page(browser, pages):
     assert page.eval("document.documentElement.lang") == "vi"
     headings = page.eval("[...document.querySelectorAll('h2')].map(h => h.textContent)")
     assert headings[:2] == ["Tổng hợp toàn tỉnh", "Số xã đạt từng tiêu chí"]
-    title = page.eval("document.querySelector('#matrix tr[data-code=\"22984\"] td[data-id=\"11\"]')"
-                      ".title")
+    title = page.eval(
+        'document.querySelector(\'#matrix tr[data-code="22984"] td[data-id="11"]\').title'
+    )
     assert "6,2% (≤ 5%*) — Chưa đạt" in title
     page.screenshot(_artifact("report-vi.png"), full_page=False)
 
@@ -135,7 +152,10 @@ def _artifact(name: str):
 def test_the_browser_check_sees_errors(browser, tmp_path):
     """The no-errors assertions above can fail: a broken page is caught."""
     bad = tmp_path / "bad.html"
-    bad.write_text("<!DOCTYPE html><html><body><script>console.error('boom');"
-                   "notDefined();</script></body></html>", encoding="utf-8")
+    bad.write_text(
+        "<!DOCTYPE html><html><body><script>console.error('boom');"
+        "notDefined();</script></body></html>",
+        encoding="utf-8",
+    )
     errors = browser.open(bad.as_uri()).errors()
     assert any("boom" in e for e in errors) and any("notDefined" in e for e in errors)

@@ -20,7 +20,8 @@ RULE_FILES = sorted(RULES.rglob("*.yaml"))
 def test_the_committed_schema_matches_the_models():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == render(), (
         "ntm_eval/schemas/rules.schema.json is out of date: run "
-        "ntm-eval schema > ntm_eval/schemas/rules.schema.json")
+        "ntm-eval schema > ntm_eval/schemas/rules.schema.json"
+    )
 
 
 def test_schema_command_prints_the_committed_schema():
@@ -42,18 +43,29 @@ def _as_json(path: Path):
     return json.loads(json.dumps(data, default=str))
 
 
-@pytest.mark.parametrize("path", RULE_FILES + sorted((CASES / "rules-valid").glob("*.yaml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", RULE_FILES + sorted((CASES / "rules-valid").glob("*.yaml")), ids=lambda p: p.name
+)
 def test_valid_rule_files_pass_the_schema(path):
     errors = [e.message for e in _validator().iter_errors(_as_json(path))]
     assert errors == []
 
 
-@pytest.mark.parametrize("name", ["unknown-key", "unknown-top-level-key", "bad-confirmation",
-                                  "threshold-wrong-type", "missing-key", "id-wrong-form",
-                                  "malformed-period",
-                                  "extends-unknown-key", "extends-half-a-name",
-                                  "extends-without-own-keys"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unknown-key",
+        "unknown-top-level-key",
+        "bad-confirmation",
+        "threshold-wrong-type",
+        "missing-key",
+        "id-wrong-form",
+        "malformed-period",
+        "extends-unknown-key",
+        "extends-half-a-name",
+        "extends-without-own-keys",
+    ],
+)
 def test_structural_mistakes_fail_the_schema_too(name):
     # Not all: in a file that extends another, the schema cannot know whether an id is new
     # (then the item must be complete) or inherited; `ntm-eval validate` does.

@@ -43,11 +43,21 @@ def test_xlsx_template_validates_input(cli, tmp_path):
     rules = {}
     for dv in ws.data_validations.dataValidation:
         for rng in str(dv.sqref).split():
-            rules[headers[openpyxl.utils.column_index_from_string(rng.split(":")[0].rstrip("0123456789")) - 1]] = dv
+            rules[
+                headers[
+                    openpyxl.utils.column_index_from_string(rng.split(":")[0].rstrip("0123456789"))
+                    - 1
+                ]
+            ] = dv
     plan = rules["Quy hoạch chung được phê duyệt (Đạt/Chưa đạt) [plan_approved]"]
     assert plan.type == "list" and plan.formula1 == '"Đạt,Chưa đạt"' and plan.showErrorMessage
     poverty = rules["Tỷ lệ hộ nghèo (%) [poverty_rate_pct]"]
-    assert (poverty.type, poverty.operator, poverty.formula1, poverty.formula2) == ("decimal", "between", "0", "100")
+    assert (poverty.type, poverty.operator, poverty.formula1, poverty.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "100",
+    )
     houses = [dv for h, dv in rules.items() if h.endswith("[temporary_houses]")][0]
     assert (houses.type, houses.operator, houses.formula1) == ("whole", "greaterThanOrEqual", "0")
     year = rules["Năm [year]"]
@@ -61,8 +71,19 @@ def test_filled_xlsx_template_loads_without_edits(cli, tmp_path, sample_verdicts
     import openpyxl
 
     path = tmp_path / "binh-thuan.xlsx"
-    result = cli("template", "--format", "xlsx", "--units", "binh-thuan-2020", "--region", "dhntb",
-                 "--year", "2020", "-o", str(path))
+    result = cli(
+        "template",
+        "--format",
+        "xlsx",
+        "--units",
+        "binh-thuan-2020",
+        "--region",
+        "dhntb",
+        "--year",
+        "2020",
+        "-o",
+        str(path),
+    )
     assert result.code == 0, result.stderr
     assert "93 commune row(s) pre-filled" in result.stderr
     book = openpyxl.load_workbook(path)
@@ -91,11 +112,18 @@ def test_csv_template_to_stdout_loads_when_filled(cli, tmp_path, sample_verdicts
     assert result.code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     keys = [key_of(h) for h in rows[0]]
-    assert len(rows) == 94 and keys[:6] == ["commune_code", "commune_name", "district",
-                                            "province", "region", "year"]
+    assert len(rows) == 94 and keys[:6] == [
+        "commune_code",
+        "commune_name",
+        "district",
+        "province",
+        "region",
+        "year",
+    ]
     sample = sample_by_code()
-    filled = [rows[0]] + [[sample[r[0]][k] if i > 4 else r[i] for i, k in enumerate(keys)]
-                          for r in rows[1:]]
+    filled = [rows[0]] + [
+        [sample[r[0]][k] if i > 4 else r[i] for i, k in enumerate(keys)] for r in rows[1:]
+    ]
     path = tmp_path / "filled.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(filled)
@@ -106,8 +134,20 @@ def test_csv_template_to_stdout_loads_when_filled(cli, tmp_path, sample_verdicts
 
 def test_blank_template_loads_with_nothing_to_evaluate(cli, tmp_path):
     path = tmp_path / "blank.csv"
-    assert cli("template", "--units", "binh-thuan-2020", "--region", "dhntb", "--year", "2020",
-               "-o", str(path)).code == 0
+    assert (
+        cli(
+            "template",
+            "--units",
+            "binh-thuan-2020",
+            "--region",
+            "dhntb",
+            "--year",
+            "2020",
+            "-o",
+            str(path),
+        ).code
+        == 0
+    )
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the accents
     result = cli("check", str(path))
     assert result.code == 0 and result.stderr == ""

@@ -22,8 +22,11 @@ def _cases(folder: str) -> list[Path]:
     return sorted((CASES / folder).glob("*.yaml"))
 
 
-@pytest.mark.parametrize("case", _cases("rules-invalid") + _cases("rules-hostile"),
-                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "case",
+    _cases("rules-invalid") + _cases("rules-hostile"),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
 def test_invalid_case_fails_at_its_expected_line_and_column(case):
     expected = case.with_suffix(".expected").read_text(encoding="utf-8")
     result = run_cli("validate", case.name, cwd=case.parent)
@@ -79,7 +82,8 @@ def test_unverified_values_are_one_warning_line_per_file_with_the_count():
         # replacing an inherited C2 value).
         f"{example}: warning [W301] {count} threshold value(s) marked unverified (2 set in "
         f"this file, {count - 2} inherited); list them with: ntm-eval rules show {example} "
-        "--unverified"]
+        "--unverified",
+    ]
     assert result.stderr == "2 file(s) checked, all valid: 0 error(s), 2 warning(s)\n"
 
 
@@ -90,7 +94,7 @@ def _national_with(tmp_path: Path, old: str, new: str) -> tuple[Path, int, int]:
     line = text.count("\n", 0, start) + 1
     col = start - text.rfind("\n", 0, start)
     path = tmp_path / "national.yaml"
-    path.write_text(text[:start] + new + text[start + len(old):], encoding="utf-8")
+    path.write_text(text[:start] + new + text[start + len(old) :], encoding="utf-8")
     return path, line, col
 
 
@@ -102,7 +106,8 @@ def test_threshold_150_in_shipped_file_is_reported_at_its_line(tmp_path):
     value_col = col + len("{national: 80, tdmnpb: ")
     assert result.stdout == (
         f"national.yaml:{line}:{value_col}: error [R024] indicator 3.1 (irrigated_area_pct): "
-        "percentage threshold 150 is outside 0–100\n")
+        "percentage threshold 150 is outside 0–100\n"
+    )
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -122,7 +127,8 @@ def test_github_format_prints_annotations():
     assert result.code == 1
     assert result.stdout == (
         "::error file=pct-out-of-range.yaml,line=26,col=33,title=ntm-eval R024::[R024] "
-        "indicator 1.1 (irrigated_pct): percentage threshold 150 is outside 0–100\n")
+        "indicator 1.1 (irrigated_pct): percentage threshold 150 is outside 0–100\n"
+    )
 
 
 def test_github_format_escapes_what_would_break_a_workflow_command(tmp_path):
@@ -135,16 +141,21 @@ def test_github_format_escapes_what_would_break_a_workflow_command(tmp_path):
 
 def test_json_format_is_one_document_with_every_problem():
     folder = CASES / "rules-invalid"
-    result = run_cli("validate", "--format", "json", "unknown-key.yaml", "pct-out-of-range.yaml",
-                     cwd=folder)
+    result = run_cli(
+        "validate", "--format", "json", "unknown-key.yaml", "pct-out-of-range.yaml", cwd=folder
+    )
     assert result.code == 1
     doc = json.loads(result.stdout)
     assert doc["valid"] is False
-    assert doc["files"] == [{"path": "unknown-key.yaml", "valid": False},
-                            {"path": "pct-out-of-range.yaml", "valid": False}]
+    assert doc["files"] == [
+        {"path": "unknown-key.yaml", "valid": False},
+        {"path": "pct-out-of-range.yaml", "valid": False},
+    ]
     assert [(e["path"], e["line"], e["col"], e["code"]) for e in doc["errors"]] == [
-        ("unknown-key.yaml", 23, 13, "R011"), ("unknown-key.yaml", 26, 13, "R010"),
-        ("pct-out-of-range.yaml", 26, 33, "R024")]
+        ("unknown-key.yaml", 23, 13, "R011"),
+        ("unknown-key.yaml", 26, 13, "R010"),
+        ("pct-out-of-range.yaml", 26, 33, "R024"),
+    ]
     assert doc["warnings"] == []
 
 
@@ -174,7 +185,9 @@ def test_a_path_that_does_not_exist_is_a_usage_error(fmt, tmp_path):
 def test_a_folder_without_rule_files_is_a_usage_error(tmp_path):
     result = run_cli("validate", str(tmp_path))
     assert result.code == 2
-    assert result.stdout == f"{tmp_path}: error [R001] no rule files (*.yaml, *.yml) in this folder\n"
+    assert (
+        result.stdout == f"{tmp_path}: error [R001] no rule files (*.yaml, *.yml) in this folder\n"
+    )
 
 
 def test_validate_help_gives_examples_and_exit_codes():
@@ -191,8 +204,10 @@ def test_text_colours_only_the_severity_when_asked():
     error = Problem("R024", "too high", "a.yaml", 3, 5)
     warning = Problem("W301", "2 unverified", "a.yaml", severity="warning")
     result = Validation((FileResult("a.yaml", (error, warning)),))
-    assert render_text(result) == ("a.yaml:3:5: error [R024] too high\n"
-                                   "a.yaml: warning [W301] 2 unverified\n")
+    assert render_text(result) == (
+        "a.yaml:3:5: error [R024] too high\na.yaml: warning [W301] 2 unverified\n"
+    )
     assert render_text(result, color=True) == (
         "a.yaml:3:5: \x1b[31merror\x1b[0m [R024] too high\n"
-        "a.yaml: \x1b[33mwarning\x1b[0m [W301] 2 unverified\n")
+        "a.yaml: \x1b[33mwarning\x1b[0m [W301] 2 unverified\n"
+    )

@@ -141,22 +141,43 @@ def _latest(side: Side) -> tuple[dict[str, CommuneResult], list[Problem]]:
     if repeated:
         codes = sorted(repeated)
         shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
-        problems.append(Problem("U021", f"{len(codes)} commune(s) have rows for several years "
-                                f"({shown}); the latest year of each is compared", side.path,
-                                severity="warning"))
+        problems.append(
+            Problem(
+                "U021",
+                f"{len(codes)} commune(s) have rows for several years "
+                f"({shown}); the latest year of each is compared",
+                side.path,
+                severity="warning",
+            )
+        )
     return by_code, problems
 
 
-def _indicator_changes(crit: str, old: CriterionResult, new: CriterionResult
-                       ) -> list[IndicatorChange]:
+def _indicator_changes(
+    crit: str, old: CriterionResult, new: CriterionResult
+) -> list[IndicatorChange]:
     new_by_column = {r.column: r for r in new.indicators}
     out = []
     for a in old.indicators:
         b = new_by_column.get(a.column)
         if b is None or (a.value == b.value and a.status == b.status):
             continue
-        out.append(IndicatorChange(crit, a.id, a.column, a.kind, a.unit, a.op, a.value, b.value,
-                                   a.threshold, b.threshold, a.status, b.status))
+        out.append(
+            IndicatorChange(
+                crit,
+                a.id,
+                a.column,
+                a.kind,
+                a.unit,
+                a.op,
+                a.value,
+                b.value,
+                a.threshold,
+                b.threshold,
+                a.status,
+                b.status,
+            )
+        )
     return out
 
 
@@ -169,15 +190,31 @@ def _commune_change(a: CommuneResult, b: CommuneResult, ids: list[str]) -> Commu
         changes = _indicator_changes(cid, ca, cb)
         values += changes
         if ca.status != cb.status:
-            criteria.append(CriterionChange(cid, cb.name, ca.status, cb.status,
-                                            tuple(c for c in changes if c.status_changed)))
+            criteria.append(
+                CriterionChange(
+                    cid,
+                    cb.name,
+                    ca.status,
+                    cb.status,
+                    tuple(c for c in changes if c.status_changed),
+                )
+            )
     if not values and not criteria and a.status == b.status:
         return None
     return CommuneChange(
-        code=b.code, name=b.name or a.name, district=b.district or a.district,
-        old_year=a.year, new_year=b.year, old_status=a.status, new_status=b.status,
-        old_met=a.criteria_met, new_met=b.criteria_met, total=b.criteria_total,
-        criteria=tuple(criteria), values=tuple(values))
+        code=b.code,
+        name=b.name or a.name,
+        district=b.district or a.district,
+        old_year=a.year,
+        new_year=b.year,
+        old_status=a.status,
+        new_status=b.status,
+        old_met=a.criteria_met,
+        new_met=b.criteria_met,
+        total=b.criteria_total,
+        criteria=tuple(criteria),
+        values=tuple(values),
+    )
 
 
 def compare(old: Side, new: Side) -> tuple[Comparison, list[Problem]]:
@@ -188,16 +225,27 @@ def compare(old: Side, new: Side) -> tuple[Comparison, list[Problem]]:
     news, more = _latest(new)
     problems += more
     if old.ruleset_id != new.ruleset_id:
-        problems.append(Problem("U022", f"judged with rule set '{new.ruleset_id}', but "
-                                f"{old.path} with '{old.ruleset_id}'", new.path,
-                                severity="warning"))
+        problems.append(
+            Problem(
+                "U022",
+                f"judged with rule set '{new.ruleset_id}', but {old.path} with '{old.ruleset_id}'",
+                new.path,
+                severity="warning",
+            )
+        )
     order = [c.id for c in (next(iter(olds.values())).criteria if olds else ())]
     new_ids = {c.id for c in (next(iter(news.values())).criteria if news else ())}
     ids = [i for i in order if i in new_ids]
     if olds and news and (len(ids) != len(order) or len(ids) != len(new_ids)):
-        problems.append(Problem("U022", "the two sides do not judge the same criteria; only "
-                                f"the {len(ids)} criteria on both sides are compared", new.path,
-                                severity="warning"))
+        problems.append(
+            Problem(
+                "U022",
+                "the two sides do not judge the same criteria; only "
+                f"the {len(ids)} criteria on both sides are compared",
+                new.path,
+                severity="warning",
+            )
+        )
     both = sorted(set(olds) & set(news))
     changes = []
     for code in both:
@@ -205,7 +253,9 @@ def compare(old: Side, new: Side) -> tuple[Comparison, list[Problem]]:
         if change is not None:
             changes.append(change)
     return Comparison(
-        old=old, new=new, both=len(both),
+        old=old,
+        new=new,
+        both=len(both),
         old_met=sum(olds[c].status == MET for c in both),
         new_met=sum(news[c].status == MET for c in both),
         communes=tuple(changes),
@@ -218,6 +268,7 @@ def compare(old: Side, new: Side) -> tuple[Comparison, list[Problem]]:
 
 # Models of the check JSON result, as far as comparing needs it. Unknown keys are ignored
 # here on purpose: a result written by a newer ntm-eval with extra keys still compares.
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -282,18 +333,46 @@ def _from_json(doc: _Result) -> tuple[CommuneResult, ...]:
     for c in doc.communes:
         criteria = tuple(
             CriterionResult(
-                id=k.id, name=Text(vi=k.name_vi or k.name, en=k.name), sector=k.sector,
-                status=k.status, part_of=k.part_of,
-                indicators=tuple(IndicatorResult(
-                    id=i.id, column=i.column, kind=i.kind, value=_number(i.value), op=i.op,
-                    threshold=_number(i.threshold), threshold_from=i.threshold_from,
-                    unit=i.unit, status=i.status, gap=i.gap, verified=i.verified,
-                    reason=i.reason) for i in k.indicators))
-            for k in c.criteria)
-        communes.append(CommuneResult(
-            code=c.code, name=c.name, district=c.district, province=c.province,
-            region=c.region, year=c.year, line=c.line, status=c.status,
-            criteria_met=c.criteria_met, criteria_total=c.criteria_total, criteria=criteria))
+                id=k.id,
+                name=Text(vi=k.name_vi or k.name, en=k.name),
+                sector=k.sector,
+                status=k.status,
+                part_of=k.part_of,
+                indicators=tuple(
+                    IndicatorResult(
+                        id=i.id,
+                        column=i.column,
+                        kind=i.kind,
+                        value=_number(i.value),
+                        op=i.op,
+                        threshold=_number(i.threshold),
+                        threshold_from=i.threshold_from,
+                        unit=i.unit,
+                        status=i.status,
+                        gap=i.gap,
+                        verified=i.verified,
+                        reason=i.reason,
+                    )
+                    for i in k.indicators
+                ),
+            )
+            for k in c.criteria
+        )
+        communes.append(
+            CommuneResult(
+                code=c.code,
+                name=c.name,
+                district=c.district,
+                province=c.province,
+                region=c.region,
+                year=c.year,
+                line=c.line,
+                status=c.status,
+                criteria_met=c.criteria_met,
+                criteria_total=c.criteria_total,
+                criteria=criteria,
+            )
+        )
     return tuple(communes)
 
 
@@ -309,6 +388,7 @@ def looks_like_json(path: Path) -> bool:
 
 def load_result(path: Path, shown: str) -> Side:
     """Read the JSON result of ``ntm-eval check --format json``."""
+
     def fail(message: str) -> InputError:
         return InputError([Problem("U020", message, shown)])
 
@@ -317,26 +397,28 @@ def load_result(path: Path, shown: str) -> Side:
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"cannot read the file: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise InputError([Problem("U020", f"not valid JSON: {exc.msg}", shown, exc.lineno,
-                                  exc.colno)]) from None
+        raise InputError(
+            [Problem("U020", f"not valid JSON: {exc.msg}", shown, exc.lineno, exc.colno)]
+        ) from None
     try:
         result = _Result.model_validate(doc)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise fail(f"not a result of 'ntm-eval check --format json' ({where}: {err['msg']})"
-                   ) from None
+        raise fail(
+            f"not a result of 'ntm-eval check --format json' ({where}: {err['msg']})"
+        ) from None
     if result.schema_version != 1:
         raise fail(f"result schema_version {result.schema_version} is not supported (1 is)")
     if result.ruleset is None:
-        raise fail("this result is from a check that could not evaluate anything "
-                   "(its 'errors' say why)")
+        raise fail(
+            "this result is from a check that could not evaluate anything (its 'errors' say why)"
+        )
     for c in result.communes:
         for k in c.criteria:
             bad = {k.status, *(i.status for i in k.indicators)} - set(STATUSES)
             if bad:
-                raise fail(f"commune {c.code}, criterion {k.id}: unknown status "
-                           f"'{sorted(bad)[0]}'")
+                raise fail(f"commune {c.code}, criterion {k.id}: unknown status '{sorted(bad)[0]}'")
     return Side(shown, result.ruleset.id, _from_json(result))
 
 

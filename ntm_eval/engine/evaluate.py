@@ -22,11 +22,18 @@ from ntm_eval.engine.results import (
 from ntm_eval.rules.model import Measure, RuleSet, in_force
 
 #: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
-BANDS_19 = (("19/19", 19, 19), ("15–18", 15, 18), ("10–14", 10, 14), ("5–9", 5, 9), ("under 5", 0, 4))
+BANDS_19 = (
+    ("19/19", 19, 19),
+    ("15–18", 15, 18),
+    ("10–14", 10, 14),
+    ("5–9", 5, 9),
+    ("under 5", 0, 4),
+)
 
 
-def lookup_threshold(measure: Measure, region: str | None, year: int | None
-                     ) -> tuple[Any, int | None, str | None, str | None]:
+def lookup_threshold(
+    measure: Measure, region: str | None, year: int | None
+) -> tuple[Any, int | None, str | None, str | None]:
     """The threshold that applies to a commune of ``region`` assessed in ``year``.
 
     Returns ``(threshold, from_year, thresholds_key, reason)``; when no threshold applies,
@@ -98,9 +105,20 @@ class _CompiledMeasure:
                 status = MET if value <= threshold else NOT_MET
             else:
                 status = MET if value == threshold else NOT_MET
-        return IndicatorResult(self.indicator_id, self.column, self.kind, value, self.op,
-                               threshold, from_year, self.unit, status, gap, verified,
-                               reason if status == NOT_EVALUABLE else None)
+        return IndicatorResult(
+            self.indicator_id,
+            self.column,
+            self.kind,
+            value,
+            self.op,
+            threshold,
+            from_year,
+            self.unit,
+            status,
+            gap,
+            verified,
+            reason if status == NOT_EVALUABLE else None,
+        )
 
     def lookup(self, region: str | None, year: int | None) -> tuple:
         threshold, from_year, key, reason = lookup_threshold(self.measure, region, year)
@@ -128,8 +146,10 @@ class _Group:
             self.plan.append((m.column, cache, m, lookup))
         self.caches = [cache for _, cache, _, _ in self.plan]
         #: Per criterion: (criterion, first measure, end, result cache keyed by part ids).
-        self.criteria = [(c, span.start, span.stop, cache) for (c, span), cache
-                         in zip(evaluator.criteria, evaluator.criterion_caches)]
+        self.criteria = [
+            (c, span.start, span.stop, cache)
+            for (c, span), cache in zip(evaluator.criteria, evaluator.criterion_caches)
+        ]
         self.criterion_caches = evaluator.criterion_caches
 
 
@@ -142,8 +162,9 @@ class Evaluator:
         self.criteria: list[tuple[Any, range]] = []
         for criterion in ruleset.criteria:
             first = len(self.measures)
-            self.measures += [_CompiledMeasure(m, i.id) for i in criterion.indicators
-                              for m in i.measures]
+            self.measures += [
+                _CompiledMeasure(m, i.id) for i in criterion.indicators for m in i.measures
+            ]
             self.criteria.append((criterion, range(first, len(self.measures))))
         self._groups: dict[tuple, _Group] = {}
         self._stored = 0  # results in the caches of all groups
@@ -152,9 +173,14 @@ class Evaluator:
         self.criterion_caches: list[dict] = [{} for _ in self.criteria]
         self.columns = [m.column for m in self.measures]
         #: Per criterion: the key of its result from the ids of the row's indicator results.
-        self.criterion_keys = [itemgetter(*span) if len(span) > 1 else
-                               itemgetter(span.start) if span else lambda ids: ()
-                               for _, span in self.criteria]
+        self.criterion_keys = [
+            itemgetter(*span)
+            if len(span) > 1
+            else itemgetter(span.start)
+            if span
+            else lambda ids: ()
+            for _, span in self.criteria
+        ]
         getter = itemgetter(*self.columns)
         self.values_of = getter if len(self.columns) > 1 else lambda values: (getter(values),)
 
@@ -200,8 +226,9 @@ class Evaluator:
                 pass
             else:
                 results = list(map(dict.get, group.caches, vals))
-                if None in results or \
-                        list(map(type, vals)) != list(map(type, map(_value_of, results))):
+                if None in results or list(map(type, vals)) != list(
+                    map(type, map(_value_of, results))
+                ):
                     plan = group.plan
                     for i, value in enumerate(vals):
                         result = results[i]
@@ -224,8 +251,12 @@ class Evaluator:
                 if criteria[i] is None:
                     parts = tuple(results[start:stop])
                     result = criteria[i] = CriterionResult(
-                        criterion.id, criterion.name, criterion.sector,
-                        combine([r.status for r in parts]), parts)
+                        criterion.id,
+                        criterion.name,
+                        criterion.sector,
+                        combine([r.status for r in parts]),
+                        parts,
+                    )
                     if len(cache) < _CACHE_LIMIT:
                         cache[keys[i]] = result
                         self._stored += 1
@@ -240,8 +271,11 @@ class Evaluator:
             region=row.region,
             year=row.year,
             line=row.line,
-            status=NOT_MET if NOT_MET in statuses else
-            NOT_EVALUABLE if NOT_EVALUABLE in statuses else MET,
+            status=NOT_MET
+            if NOT_MET in statuses
+            else NOT_EVALUABLE
+            if NOT_EVALUABLE in statuses
+            else MET,
             criteria_met=statuses.count(MET),
             criteria_total=len(criteria),
             criteria=tuple(criteria),
@@ -283,8 +317,9 @@ class Tally:
         self.statuses[commune.status] += 1
         self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
 
-    def add_counts(self, criteria: list[dict[str, int]], statuses: dict[str, int],
-                   by_met: dict[int, int]) -> None:
+    def add_counts(
+        self, criteria: list[dict[str, int]], statuses: dict[str, int], by_met: dict[int, int]
+    ) -> None:
         """Add communes counted elsewhere (``batch``): per criterion in rule order, status →
         communes; overall status → communes; criteria met → communes."""
         for (i, _), counted in zip(self.items, criteria):
@@ -304,12 +339,18 @@ class Tally:
             met=self.statuses[MET],
             not_met=self.statuses[NOT_MET],
             not_evaluable=self.statuses[NOT_EVALUABLE],
-            by_criterion=tuple(CriterionCount(i, name, counts[i][MET], counts[i][NOT_MET],
-                                              counts[i][NOT_EVALUABLE])
-                               for i, name in self.items),
-            bands=tuple(Band(label, low, high, sum(n for met, n in self.by_met.items()
-                                                   if low <= met <= high))
-                        for label, low, high in bands_for(len(self.items))),
+            by_criterion=tuple(
+                CriterionCount(
+                    i, name, counts[i][MET], counts[i][NOT_MET], counts[i][NOT_EVALUABLE]
+                )
+                for i, name in self.items
+            ),
+            bands=tuple(
+                Band(
+                    label, low, high, sum(n for met, n in self.by_met.items() if low <= met <= high)
+                )
+                for label, low, high in bands_for(len(self.items))
+            ),
         )
 
 
@@ -324,10 +365,12 @@ def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
 def evaluate(ruleset: RuleSet, data: DataSet) -> Report:
     """Judge every row of ``data`` against ``ruleset``."""
     evaluator = Evaluator(ruleset)
-    communes = tuple(sorted(
-        (evaluator.row(row) for row in data.rows),
-        key=lambda c: (c.code, c.year or 0, c.line),
-    ))
+    communes = tuple(
+        sorted(
+            (evaluator.row(row) for row in data.rows),
+            key=lambda c: (c.code, c.year or 0, c.line),
+        )
+    )
     return Report(
         ruleset=ruleset,
         input_path=data.path,

@@ -24,7 +24,6 @@ from ntm_eval.engine.results import (
 from ntm_eval.rules.model import Criterion, Indicator, RuleSet, Text
 
 
-
 @dataclass(frozen=True, slots=True)
 class Item:
     """One column of a filtered view: a whole criterion, or one indicator of a criterion
@@ -60,37 +59,54 @@ def _source(code: str) -> str:
     return "data" if code == "U003" else "rule set"
 
 
-def select_items(ruleset: RuleSet, sectors: tuple[str, ...] = (),
-                 criteria: tuple[str, ...] = ()) -> tuple[Item, ...]:
+def select_items(
+    ruleset: RuleSet, sectors: tuple[str, ...] = (), criteria: tuple[str, ...] = ()
+) -> tuple[Item, ...]:
     """The criteria and indicators kept by a sector and a criterion filter, in rule-file
     order. A criterion all of whose indicators are kept stays whole; otherwise each kept
     indicator becomes an item of its own (``--sector lao_dong`` → 11, 12, 14.3, 18.6)."""
-    problems = [_unknown("U001", "--sector", "sector", s, list(ruleset.sectors))
-                for s in sectors if s not in ruleset.sectors]
-    ids = [c.id for c in ruleset.criteria] + [i.id for c in ruleset.criteria
-                                              for i in c.indicators if i.id != c.id]
-    problems += [_unknown("U002", "--criterion", "criterion or indicator", c, ids)
-                 for c in criteria if c not in ids]
+    problems = [
+        _unknown("U001", "--sector", "sector", s, list(ruleset.sectors))
+        for s in sectors
+        if s not in ruleset.sectors
+    ]
+    ids = [c.id for c in ruleset.criteria] + [
+        i.id for c in ruleset.criteria for i in c.indicators if i.id != c.id
+    ]
+    problems += [
+        _unknown("U002", "--criterion", "criterion or indicator", c, ids)
+        for c in criteria
+        if c not in ids
+    ]
     if problems:
         raise InputError(problems)
     items: list[Item] = []
     for crit in ruleset.criteria:
-        kept = [ind for ind in crit.indicators
-                if (not sectors or sector_of(crit, ind) in sectors)
-                and (not criteria or crit.id in criteria or ind.id in criteria)]
+        kept = [
+            ind
+            for ind in crit.indicators
+            if (not sectors or sector_of(crit, ind) in sectors)
+            and (not criteria or crit.id in criteria or ind.id in criteria)
+        ]
         if not kept:
             continue
         if len(kept) == len(crit.indicators):
-            items.append(Item(crit.id, crit.name, crit.sector, crit.id,
-                              tuple(i.id for i in kept)))
+            items.append(Item(crit.id, crit.name, crit.sector, crit.id, tuple(i.id for i in kept)))
         else:
-            items += [Item(ind.id, ind.name, sector_of(crit, ind), crit.id, (ind.id,))
-                      for ind in kept]
+            items += [
+                Item(ind.id, ind.name, sector_of(crit, ind), crit.id, (ind.id,)) for ind in kept
+            ]
     if not items:
-        raise InputError([Problem(
-            "U004", "the --sector and --criterion filters together keep no criterion: "
-            f"sector {', '.join(sectors)} answers for none of {', '.join(criteria)}",
-            "--criterion")])
+        raise InputError(
+            [
+                Problem(
+                    "U004",
+                    "the --sector and --criterion filters together keep no criterion: "
+                    f"sector {', '.join(sectors)} answers for none of {', '.join(criteria)}",
+                    "--criterion",
+                )
+            ]
+        )
     return tuple(items)
 
 
@@ -111,11 +127,23 @@ def _restrict(commune: CommuneResult, items: tuple[Item, ...]) -> CommuneResult:
             kept.append(crit)
             continue
         results = tuple(r for r in crit.indicators if r.id in item.indicators)
-        kept.append(CriterionResult(id=item.id, name=item.name, sector=item.sector,
-                                    status=combine(r.status for r in results),
-                                    indicators=results, part_of=item.criterion))
-    return replace(commune, criteria=tuple(kept), status=combine(c.status for c in kept),
-                   criteria_met=sum(c.status == MET for c in kept), criteria_total=len(kept))
+        kept.append(
+            CriterionResult(
+                id=item.id,
+                name=item.name,
+                sector=item.sector,
+                status=combine(r.status for r in results),
+                indicators=results,
+                part_of=item.criterion,
+            )
+        )
+    return replace(
+        commune,
+        criteria=tuple(kept),
+        status=combine(c.status for c in kept),
+        criteria_met=sum(c.status == MET for c in kept),
+        criteria_total=len(kept),
+    )
 
 
 def summarise_items(items: list[tuple[str, Text]], communes: tuple[CommuneResult, ...]) -> Summary:
@@ -136,8 +164,9 @@ def filter_report(report: Report, filters: Filters) -> Report:
         return report
     bad = [s for s in filters.statuses if s not in STATUSES]
     if bad:
-        raise InputError([Problem("U005", f"status '{bad[0]}' is not one of "
-                                  f"{', '.join(STATUSES)}", "--status")])
+        raise InputError(
+            [Problem("U005", f"status '{bad[0]}' is not one of {', '.join(STATUSES)}", "--status")]
+        )
     communes = report.communes
     problems = []
     names = [(c.id, c.name) for c in report.ruleset.criteria]
@@ -154,20 +183,25 @@ def filter_report(report: Report, filters: Filters) -> Report:
         for c in report.communes:
             known.setdefault(_district_key(c.district), c.district)
         wanted = {_district_key(d) for d in filters.districts}
-        problems += [_unknown("U003", "--district", "district", d, sorted(known.values()))
-                     for d in filters.districts if _district_key(d) not in known]
+        problems += [
+            _unknown("U003", "--district", "district", d, sorted(known.values()))
+            for d in filters.districts
+            if _district_key(d) not in known
+        ]
         communes = tuple(c for c in communes if _district_key(c.district) in wanted)
     if filters.communes:
         codes = {c.code for c in report.communes}
-        problems += [_unknown("U003", "--commune", "commune code", code, sorted(codes))
-                     for code in filters.communes if code not in codes]
+        problems += [
+            _unknown("U003", "--commune", "commune code", code, sorted(codes))
+            for code in filters.communes
+            if code not in codes
+        ]
         wanted_codes = set(filters.communes)
         communes = tuple(c for c in communes if c.code in wanted_codes)
     if problems:
         raise InputError(problems)
     if filters.statuses:
         communes = tuple(c for c in communes if c.status in filters.statuses)
-    return replace(report, communes=communes, summary=summarise_items(names, communes),
-                   filters=filters)
-
-
+    return replace(
+        report, communes=communes, summary=summarise_items(names, communes), filters=filters
+    )

@@ -93,18 +93,33 @@ def gap_items(commune: CommuneResult, ruleset: RuleSet) -> tuple[GapItem, ...]:
                 continue
             c, ind, m = index[r.column]
             if m.name is not None:  # one of several measures (17.1): say which
-                name = Text(vi=m.name.vi[:1].upper() + m.name.vi[1:],
-                            en=m.name.en[:1].upper() + m.name.en[1:])
+                name = Text(
+                    vi=m.name.vi[:1].upper() + m.name.vi[1:],
+                    en=m.name.en[:1].upper() + m.name.en[1:],
+                )
             elif len(c.indicators) == 1:
                 name = c.name
             else:
                 name = ind.name
             to_go = abs(r.gap) if r.status == NOT_MET and r.gap is not None else None
-            items.append(GapItem(
-                criterion=c.id, indicator=r.id, column=r.column, name=name,
-                sector=sector_of(c, ind), status=r.status, kind=r.kind, value=r.value, op=r.op,
-                threshold=r.threshold, unit=r.unit, to_go=to_go, shortfall=_shortfall(r),
-                reason=r.reason))
+            items.append(
+                GapItem(
+                    criterion=c.id,
+                    indicator=r.id,
+                    column=r.column,
+                    name=name,
+                    sector=sector_of(c, ind),
+                    status=r.status,
+                    kind=r.kind,
+                    value=r.value,
+                    op=r.op,
+                    threshold=r.threshold,
+                    unit=r.unit,
+                    to_go=to_go,
+                    shortfall=_shortfall(r),
+                    reason=r.reason,
+                )
+            )
     return tuple(items)
 
 
@@ -122,19 +137,29 @@ def gaps(report: Report, top: int = 0, by_sector: bool = False) -> Gaps:
         items = gap_items(commune, ruleset)
         missing = tuple(c.id for c in commune.criteria if c.status != MET)
         ranked.append((missing, items, commune))
-    ranked.sort(key=lambda t: (len(t[0]), len(t[1]), round(sum(i.shortfall for i in t[1]), 6),
-                               t[2].code, t[2].year or 0))
+    ranked.sort(
+        key=lambda t: (
+            len(t[0]),
+            len(t[1]),
+            round(sum(i.shortfall for i in t[1]), 6),
+            t[2].code,
+            t[2].year or 0,
+        )
+    )
     short = len(ranked)
     if top > 0:
         ranked = ranked[:top]
-    candidates = tuple(Candidate(n, commune, missing, items)
-                       for n, (missing, items, commune) in enumerate(ranked, 1))
+    candidates = tuple(
+        Candidate(n, commune, missing, items)
+        for n, (missing, items, commune) in enumerate(ranked, 1)
+    )
     shares = None
     if by_sector:
         shares = []
         for key, name in ruleset.sectors.items():
-            mine = tuple(replace(c, items=tuple(i for i in c.items if i.sector == key))
-                         for c in candidates)
+            mine = tuple(
+                replace(c, items=tuple(i for i in c.items if i.sector == key)) for c in candidates
+            )
             mine = tuple(c for c in mine if c.items)
             if mine:
                 shares.append(SectorShare(key, name, mine))

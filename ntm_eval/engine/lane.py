@@ -40,8 +40,15 @@ from ntm_eval.render import json as rj
 from ntm_eval.input.rows import CommuneRow, DataSet, _Invalid, open_rows, settled
 from ntm_eval.engine.evaluate import Evaluator, Tally
 from ntm_eval.lookalike import fold_letters
-from ntm_eval.engine.results import (MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult,
-                             Report, combine)
+from ntm_eval.engine.results import (
+    MET,
+    NOT_EVALUABLE,
+    NOT_MET,
+    CommuneResult,
+    CriterionResult,
+    Report,
+    combine,
+)
 from ntm_eval.rules.model import RuleSet
 from ntm_eval.input.units import UnitCheck, UnitList
 from ntm_eval.input.cells import Ambiguous
@@ -69,8 +76,11 @@ _HEADS = {"jsonl": b'{"type":"commune","code":"', "json": b'{"code":"'}
 def _counted(ranks: bytes | list[int]) -> dict[str, int]:
     """Communes by status in a column of status ranks."""
     not_evaluable, not_met = ranks.count(1), ranks.count(2)
-    return {MET: len(ranks) - not_evaluable - not_met, NOT_EVALUABLE: not_evaluable,
-            NOT_MET: not_met}
+    return {
+        MET: len(ranks) - not_evaluable - not_met,
+        NOT_EVALUABLE: not_evaluable,
+        NOT_MET: not_met,
+    }
 
 
 def _joined(a: str, b: str) -> str:
@@ -117,8 +127,15 @@ class Lane:
     "results" as a ``CommuneResult``, and "first" nothing: it keeps the ``first`` communes
     in the report's order as results (``first``), and only counts the others."""
 
-    def __init__(self, reader: Any, evaluator: Evaluator, check: UnitCheck, tally: Tally,
-                 mode: str, first: int = 0) -> None:
+    def __init__(
+        self,
+        reader: Any,
+        evaluator: Evaluator,
+        check: UnitCheck,
+        tally: Tally,
+        mode: str,
+        first: int = 0,
+    ) -> None:
         self.reader, self.evaluator, self.check, self.tally = reader, evaluator, check, tally
         self.mode = mode
         self.texts_wanted = mode in ("jsonl", "json")  # else results
@@ -129,8 +146,11 @@ class Lane:
         self.flag = False  # a cache met a cell this lane does not take
         keys = reader.keys
         criteria = evaluator.criteria
-        self.usable = all(k in keys for k in _IDENTITY) and bool(criteria) and \
-            all(len(span) for _, span in criteria)
+        self.usable = (
+            all(k in keys for k in _IDENTITY)
+            and bool(criteria)
+            and all(len(span) for _, span in criteria)
+        )
         if not self.usable:
             return
         self.cols = [keys[k] for k in _IDENTITY]
@@ -143,15 +163,27 @@ class Lane:
         #: once)
         self.plan = [by_column.get(m.column, (None, None, None)) for m in measures]
         #: columns the lane never reads: their bytes are only checked to be UTF-8
-        self.unread = sorted(set(range(reader.width)).difference(
-            self.cols, (i for i, _, _ in self.plan if i is not None)))
+        self.unread = sorted(
+            set(range(reader.width)).difference(
+                self.cols, (i for i, _, _ in self.plan if i is not None)
+            )
+        )
         # what follows each indicator's text: a comma, or the end of its criterion (and of
         # the commune, after the last)
         last = {span.stop - 1 for _, span in criteria}
-        self.suffix = [("]}," if k != len(measures) - 1 else "]}]}") if k in last else ","
-                       for k in range(len(measures))]
-        self.heads = [[(rj.criterion_head(c.id, c.name, c.sector) + rj._string(s)
-                        + ',"indicators":[').encode() for s in _STATUS] for c, _ in criteria]
+        self.suffix = [
+            ("]}," if k != len(measures) - 1 else "]}]}") if k in last else ","
+            for k in range(len(measures))
+        ]
+        self.heads = [
+            [
+                (
+                    rj.criterion_head(c.id, c.name, c.sector) + rj._string(s) + ',"indicators":['
+                ).encode()
+                for s in _STATUS
+            ]
+            for c, _ in criteria
+        ]
         #: the criterion a measure alone makes up: its text starts with the head
         self.alone = {span.start: c for c, (_, span) in enumerate(criteria) if len(span) == 1}
         #: criteria judged from the tuple of their cells (one lookup a row, see ``_joint``);
@@ -160,21 +192,32 @@ class Lane:
         self.total = len(criteria)
         self.quoted = [rj._string(c.id) for c, _ in criteria]
         self.half = self.total // 2
-        self.halves = (_Cache(self._half_maker(self.quoted[:self.half])),
-                       _Cache(self._half_maker(self.quoted[self.half:])))
-        self.verdict_format = rj.verdict_text("@S@", 0, self.total, ["@N@"], ["@E@"]).replace(
-            "%", "%%").replace('"@S@"', "%s").replace(
-            '"criteria_met":0', '"criteria_met":%d').replace('"@N@"', "%s").replace(
-            '"@E@"', "%s")
+        self.halves = (
+            _Cache(self._half_maker(self.quoted[: self.half])),
+            _Cache(self._half_maker(self.quoted[self.half :])),
+        )
+        self.verdict_format = (
+            rj.verdict_text("@S@", 0, self.total, ["@N@"], ["@E@"])
+            .replace("%", "%%")
+            .replace('"@S@"', "%s")
+            .replace('"criteria_met":0', '"criteria_met":%d')
+            .replace('"@N@"', "%s")
+            .replace('"@E@"', "%s")
+        )
         self.quoted_status = [rj._string(s) for s in _STATUS]
-        self.all_met = (rj.verdict_text(MET, self.total, self.total, [], []).encode(), MET,
-                        self.total)
+        self.all_met = (
+            rj.verdict_text(MET, self.total, self.total, [], []).encode(),
+            MET,
+            self.total,
+        )
         self.period = evaluator.ruleset.period
         #: name, district, province: cell text → its JSON piece (None: the row goes one by
         #: one); value_of: piece → the name as read
         self.value_of: dict[bytes, str] = {}
-        self.names = [_Cache(lambda raw, key=key: self._name(raw, key))
-                      for key in ('","name":', ',"district":')]
+        self.names = [
+            _Cache(lambda raw, key=key: self._name(raw, key))
+            for key in ('","name":', ',"district":')
+        ]
         self.provinces = _Cache(self._province)
         self.group_ids = _Cache(self._group)
         self.groups: list[_Group] = []
@@ -215,8 +258,13 @@ class Lane:
 
     def _cached(self) -> int:
         """How many judgements the caches hold."""
-        return len(self.results) + self.stored + sum(map(len, self.mixed)) + \
-            sum(map(len, self.mixed_joints)) + sum(map(len, self.joints.values()))
+        return (
+            len(self.results)
+            + self.stored
+            + sum(map(len, self.mixed))
+            + sum(map(len, self.mixed_joints))
+            + sum(map(len, self.joints.values()))
+        )
 
     def _caches(self, region: str, year: int) -> list[_Cache]:
         """The text cache of each measure for a group: groups whose threshold lookups are
@@ -228,7 +276,8 @@ class Lane:
             cache = self.by_lookup.get(key)
             if cache is None:
                 cache = self.by_lookup[key] = _Cache(
-                    lambda text, k=k, lookup=lookup: self._entry(k, lookup, text))
+                    lambda text, k=k, lookup=lookup: self._entry(k, lookup, text)
+                )
             caches.append(cache)
         return caches
 
@@ -257,6 +306,7 @@ class Lane:
         def make(key: tuple) -> int:
             kind, text = key
             return kinds[kind][text]
+
         return make
 
     def _entry(self, k: int, lookup: tuple, text: Any) -> int:
@@ -302,10 +352,12 @@ class Lane:
                 self.results[entry] = tuple(parts)
             else:
                 text = self.texts[entry] = self.heads[c][entry >> _SHIFT] + b"".join(
-                    map(self.texts.__getitem__, parts))
+                    map(self.texts.__getitem__, parts)
+                )
                 self.held += len(text)
                 self.results[entry] = None
             return entry
+
         return make
 
     def _folded(self, raw: str) -> str | None:
@@ -350,16 +402,21 @@ class Lane:
         region = self._folded(region_raw)
         region = None if region is None else self.read_region(region)
         year = self.read_year(_nfc(year_raw))
-        if region is None or year is None or region.__class__ is _Invalid \
-                or year.__class__ is _Invalid:
+        if (
+            region is None
+            or year is None
+            or region.__class__ is _Invalid
+            or year.__class__ is _Invalid
+        ):
             self.flag = True
             return _BAD
         for gid, group in enumerate(self.groups):
             if group.region == region and group.year == year:
                 return gid
         period = self.period
-        self.groups.append(_Group(region, year, [],
-                                  period is not None and not period.from_ <= year <= period.to))
+        self.groups.append(
+            _Group(region, year, [], period is not None and not period.from_ <= year <= period.to)
+        )
         self.places.append(rj.place_text(region, year).encode())
         self.years.append(year)
         self._assign(len(self.groups) - 1)
@@ -381,7 +438,11 @@ class Lane:
         if not self.texts_wanted:
             return None, _STATUS[rank], met
         text = self.verdict_format % (
-            self.quoted_status[rank], met, _joined(a[0], b[0]), _joined(a[1], b[1]))
+            self.quoted_status[rank],
+            met,
+            _joined(a[0], b[0]),
+            _joined(a[1], b[1]),
+        )
         return text.encode(), _STATUS[rank], met
 
     def _half_maker(self, ids: list[str]) -> Callable[[tuple], tuple]:
@@ -392,9 +453,13 @@ class Lane:
             if len(self.halves[0]) + len(self.halves[1]) >= VERDICT_LIMIT:
                 self.halves[0].clear()
                 self.halves[1].clear()
-            return (",".join(compress(ids, map(_IS_2, ranks))),
-                    ",".join(compress(ids, map(_IS_1, ranks))), ranks.count(0),
-                    max(ranks, default=0))
+            return (
+                ",".join(compress(ids, map(_IS_2, ranks))),
+                ",".join(compress(ids, map(_IS_1, ranks))),
+                ranks.count(0),
+                max(ranks, default=0),
+            )
+
         return make
 
     # --- a batch ------------------------------------------------------------------------
@@ -414,8 +479,13 @@ class Lane:
             return self._one_by_one(lines, rows)
         return self._columns(lines, rows, taken, [rows[i] for i in taken])
 
-    def _columns(self, lines: Sequence[int], rows: list[list[str]], taken: Sequence[int],
-                 frows: list[list[str]]) -> list:
+    def _columns(
+        self,
+        lines: Sequence[int],
+        rows: list[list[str]],
+        taken: Sequence[int],
+        frows: list[list[str]],
+    ) -> list:
         n = len(frows)
         cols = list(zip(*frows))
         ci, ni, di, pi, ri, yi = self.cols
@@ -434,8 +504,11 @@ class Lane:
         digits = None  # the codes as UTF-8, when the cells are bytes
         if empty == b"":  # codes of digits as text (another code's row goes one by one)
             digits = codes
-            codes = b" ".join(codes).decode().split(" ") if not bad else \
-                [c.decode(errors="replace") for c in codes]
+            codes = (
+                b" ".join(codes).decode().split(" ")
+                if not bad
+                else [c.decode(errors="replace") for c in codes]
+            )
             for i in self.unread:  # the plain reader refuses a file that is not UTF-8
                 text = b"".join(cols[i])
                 if not text.isascii():
@@ -461,13 +534,18 @@ class Lane:
         columns = []  # per criterion: the entries it is judged by (its largest, or joint)
         plan = self.plan
         for c, (_, span) in enumerate(self.evaluator.criteria):
-            texts = [cols[plan[k][0]] if plan[k][0] is not None else repeat(_ABSENT, n)
-                     for k in span]
+            texts = [
+                cols[plan[k][0]] if plan[k][0] is not None else repeat(_ABSENT, n) for k in span
+            ]
             if self.joint[c]:
                 caches = [self._cache_of(k, present, gids) for k in span]
                 if None in caches:
-                    got = list(map(self.mixed_joints[c].__getitem__,
-                                   zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts)))
+                    got = list(
+                        map(
+                            self.mixed_joints[c].__getitem__,
+                            zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts),
+                        )
+                    )
                 else:
                     key = (c, *map(id, caches))
                     cache = self.joints.get(key)
@@ -479,12 +557,19 @@ class Lane:
                 continue
             for k, column in zip(span, texts):
                 cache = self._cache_of(k, present, gids)
-                got = list(map(cache.__getitem__, column)) if cache is not None else \
-                    list(map(self.mixed[k].__getitem__,
-                             zip(map(self.kind_of[k].__getitem__, gids), column)))
+                got = (
+                    list(map(cache.__getitem__, column))
+                    if cache is not None
+                    else list(
+                        map(
+                            self.mixed[k].__getitem__,
+                            zip(map(self.kind_of[k].__getitem__, gids), column),
+                        )
+                    )
+                )
                 note(got, _BAD)
                 entries[k] = got
-            parts = entries[span.start:span.stop]
+            parts = entries[span.start : span.stop]
             columns.append(parts[0] if len(parts) == 1 else list(map(max, *parts)))
         if len(seen) != known:  # new evidence: its first value in row order, as read() does
             self._first_evidence(rows, list(seen)[known:])
@@ -504,17 +589,51 @@ class Lane:
         self._tally(ranks, verdicts, good if bad else None)
 
         if self.mode == "first":
-            self._first(good, codes, names, districts, provinces, gids, fast_lines, verdicts,
-                        entries, columns)
+            self._first(
+                good,
+                codes,
+                names,
+                districts,
+                provinces,
+                gids,
+                fast_lines,
+                verdicts,
+                entries,
+                columns,
+            )
             made = []
         elif self.mode == "results":
-            made = self._results(good, codes, names, districts, provinces, gids, fast_lines,
-                                 verdicts, entries, columns)
+            made = self._results(
+                good,
+                codes,
+                names,
+                districts,
+                provinces,
+                gids,
+                fast_lines,
+                verdicts,
+                entries,
+                columns,
+            )
         else:
-            pick = (lambda column: column) if not bad else \
-                (lambda column: [column[i] for i in good])
-            made = self._texts(pick, len(good), codes, digits, names, districts, provinces,
-                               gids, fast_lines, verdicts, entries, ranks, columns)
+            pick = (
+                (lambda column: column) if not bad else (lambda column: [column[i] for i in good])
+            )
+            made = self._texts(
+                pick,
+                len(good),
+                codes,
+                digits,
+                names,
+                districts,
+                provinces,
+                gids,
+                fast_lines,
+                verdicts,
+                entries,
+                ranks,
+                columns,
+            )
         if whole or self.mode == "first":
             for p, cells in slow.items():
                 self._one(lines[p], cells)
@@ -526,8 +645,7 @@ class Lane:
             out[p] = self._one(lines[p], cells)
         return [x for x in out if x is not None]
 
-    def _tally(self, ranks: list[list[int]], verdicts: list[tuple], good: list | None
-               ) -> None:
+    def _tally(self, ranks: list[list[int]], verdicts: list[tuple], good: list | None) -> None:
         """Count the lane's communes of a batch: criteria by their heads, communes by
         verdict (counted at C speed, a column at a time)."""
         if good is not None:
@@ -537,7 +655,8 @@ class Lane:
         self.tally.add_counts(
             list(map(_counted, ranks)),
             {status: statuses.count(status) for status in _STATUS},
-            Counter(map(itemgetter(2), verdicts)))
+            Counter(map(itemgetter(2), verdicts)),
+        )
 
     def _cache_of(self, k: int, present: set[int], gids: list[int]) -> _Cache | None:
         """Measure ``k``'s text cache when every group of the batch shares one, else None
@@ -557,17 +676,40 @@ class Lane:
                 self.joint[c] = False
         self.misses = [0] * len(self.misses)
 
-    def _texts(self, pick: Callable, m: int, codes, digits, names, districts, provinces, gids,
-               lines, verdicts, entries, ranks, columns) -> list:
+    def _texts(
+        self,
+        pick: Callable,
+        m: int,
+        codes,
+        digits,
+        names,
+        districts,
+        provinces,
+        gids,
+        lines,
+        verdicts,
+        entries,
+        ranks,
+        columns,
+    ) -> list:
         texts = self.texts.__getitem__
-        code_texts = pick(digits) if digits is not None else \
-            "\x1f".join(pick(codes)).encode().split(b"\x1f")
+        code_texts = (
+            pick(digits) if digits is not None else "\x1f".join(pick(codes)).encode().split(b"\x1f")
+        )
         line_texts = "\x1f".join(map(str, lines)).encode().split(b"\x1f")
-        parts = [repeat(_HEADS[self.mode], m), code_texts, pick(names), pick(districts),
-                 pick(provinces), list(map(self.places.__getitem__, pick(gids))), line_texts,
-                 list(map(itemgetter(0), pick(verdicts)))]
-        for (_, span), rank, column, heads in zip(self.evaluator.criteria, ranks, columns,
-                                                  self.heads):
+        parts = [
+            repeat(_HEADS[self.mode], m),
+            code_texts,
+            pick(names),
+            pick(districts),
+            pick(provinces),
+            list(map(self.places.__getitem__, pick(gids))),
+            line_texts,
+            list(map(itemgetter(0), pick(verdicts))),
+        ]
+        for (_, span), rank, column, heads in zip(
+            self.evaluator.criteria, ranks, columns, self.heads
+        ):
             if len(span) == 1 or entries[span.start] is None:  # its text is whole
                 parts.append(list(map(texts, pick(column))))
             else:
@@ -579,33 +721,54 @@ class Lane:
         years = map(self.years.__getitem__, pick(gids))
         return list(zip(zip(pick(codes), years, lines), zip(*parts)))
 
-    def _results(self, good, codes, names, districts, provinces, gids, lines, verdicts,
-                 entries, judged) -> list:
-        pick = (lambda column: column) if len(good) == len(codes) else \
-            (lambda column: [column[i] for i in good])
+    def _results(
+        self, good, codes, names, districts, provinces, gids, lines, verdicts, entries, judged
+    ) -> list:
+        pick = (
+            (lambda column: column)
+            if len(good) == len(codes)
+            else (lambda column: [column[i] for i in good])
+        )
         columns = []  # per criterion: its result for each row
-        for (_, span), cache, column in zip(self.evaluator.criteria, self.criterion_results,
-                                            judged):
-            keys = pick(column) if len(span) == 1 or entries[span.start] is None else \
-                pick(list(zip(*entries[span.start:span.stop])))
+        for (_, span), cache, column in zip(
+            self.evaluator.criteria, self.criterion_results, judged
+        ):
+            keys = (
+                pick(column)
+                if len(span) == 1 or entries[span.start] is None
+                else pick(list(zip(*entries[span.start : span.stop])))
+            )
             columns.append(list(map(cache.__getitem__, keys)))
         value = self.value_of.__getitem__
         groups = [self.groups[g] for g in pick(gids)]
         verdicts = pick(verdicts)
         total = self.total
-        return list(map(
-            CommuneResult, pick(codes), map(value, pick(names)), map(value, pick(districts)),
-            map(value, pick(provinces)), [g.region for g in groups], [g.year for g in groups],
-            lines, map(itemgetter(1), verdicts), map(itemgetter(2), verdicts), repeat(total),
-            zip(*columns)))
+        return list(
+            map(
+                CommuneResult,
+                pick(codes),
+                map(value, pick(names)),
+                map(value, pick(districts)),
+                map(value, pick(provinces)),
+                [g.region for g in groups],
+                [g.year for g in groups],
+                lines,
+                map(itemgetter(1), verdicts),
+                map(itemgetter(2), verdicts),
+                repeat(total),
+                zip(*columns),
+            )
+        )
 
-    def _first(self, good, codes, names, districts, provinces, gids, lines, verdicts,
-               entries, judged) -> None:
+    def _first(
+        self, good, codes, names, districts, provinces, gids, lines, verdicts, entries, judged
+    ) -> None:
         """Mode "first": make results only for the rows that come before the last of the
         first communes kept so far (none, once a sorted file is past them)."""
         years = [self.groups[gids[i]].year for i in good]
-        keys = list(zip([codes[i] for i in good] if len(good) != len(codes) else codes,
-                        years, lines))
+        keys = list(
+            zip([codes[i] for i in good] if len(good) != len(codes) else codes, years, lines)
+        )
         chosen, chosen_lines = list(good), list(lines)
         if len(self.first) >= self.first_n:
             before = list(map(self.first[-1][0].__gt__, keys))
@@ -614,15 +777,25 @@ class Lane:
             chosen = list(compress(chosen, before))
             chosen_lines = list(compress(chosen_lines, before))
             keys = list(compress(keys, before))
-        made = self._results(chosen, codes, names, districts, provinces, gids, chosen_lines,
-                             verdicts, entries, judged)
+        made = self._results(
+            chosen,
+            codes,
+            names,
+            districts,
+            provinces,
+            gids,
+            chosen_lines,
+            verdicts,
+            entries,
+            judged,
+        )
         self._keep_first(list(zip(keys, made)))
 
     def _keep_first(self, items: list[tuple[tuple, CommuneResult]]) -> None:
         first = self.first
         first += items
         first.sort(key=itemgetter(0))
-        del first[self.first_n:]
+        del first[self.first_n :]
 
     def _criterion_maker(self, c: int) -> Callable[[Any], CriterionResult]:
         criterion, span = self.evaluator.criteria[c]
@@ -633,22 +806,29 @@ class Lane:
             if len(span) == 1:
                 parts = (results[key],)
             else:  # a joint entry holds the entries of its measures
-                parts = tuple(map(results.__getitem__, results[key] if key.__class__ is int
-                                  else key))
-            return CriterionResult(criterion.id, criterion.name, criterion.sector,
-                                   combine([r.status for r in parts]), parts)
+                parts = tuple(
+                    map(results.__getitem__, results[key] if key.__class__ is int else key)
+                )
+            return CriterionResult(
+                criterion.id,
+                criterion.name,
+                criterion.sector,
+                combine([r.status for r in parts]),
+                parts,
+            )
+
         return make
 
     # --- what the plain path does row by row ----------------------------------------------
 
-    def _slow_rows(self, rows: list[list[str]], taken: Sequence[int], bad: set[int]
-                   ) -> dict[int, list[str]]:
+    def _slow_rows(
+        self, rows: list[list[str]], taken: Sequence[int], bad: set[int]
+    ) -> dict[int, list[str]]:
         """The rows (by position) to read one by one, their cells NFC-normalised; blank
         rows are left out (the plain reader skips them)."""
         if not bad and len(taken) == len(rows):
             return {}
-        positions = set(range(len(rows))).difference(taken) if len(taken) != len(rows) \
-            else set()
+        positions = set(range(len(rows))).difference(taken) if len(taken) != len(rows) else set()
         positions.update(taken[i] for i in bad)
         slow = {}
         for p in sorted(positions):
@@ -657,16 +837,16 @@ class Lane:
                 slow[p] = cells
         return slow
 
-    def _row_order_checks(self, lines, rows, taken, slow, good, codes, gids, provinces
-                          ) -> None:
+    def _row_order_checks(self, lines, rows, taken, slow, good, codes, gids, provinces) -> None:
         """Duplicates, years outside the period and provinces outside the unit list, for the
         rows of the lane and, for duplicates, those read one by one (in row order)."""
         groups = self.groups
         years = list(map(self.years.__getitem__, gids))
         duplicates = self.reader.duplicates
         if not slow and len(good) == len(codes):  # codes of ASCII digits, every one
-            duplicates.see_digits(lines if len(taken) == len(rows) else
-                                  [lines[p] for p in taken], codes, years)
+            duplicates.see_digits(
+                lines if len(taken) == len(rows) else [lines[p] for p in taken], codes, years
+            )
         else:
             keys: list[tuple[int, str, int | None]] = []
             fast = dict(zip((taken[i] for i in good), good))
@@ -702,8 +882,11 @@ class Lane:
         for evidence in new:
             del seen[evidence]
         kinds = self.reader.kinds
-        plan = [(i, kinds[key] == "pct") for key, i, _, _ in self.reader.measures
-                if kinds[key] != "bool"]
+        plan = [
+            (i, kinds[key] == "pct")
+            for key, i, _, _ in self.reader.measures
+            if kinds[key] != "bool"
+        ]
         for cells in rows:
             for i, percent in plan:
                 if i < len(cells):
@@ -761,9 +944,17 @@ class Lane:
         return [x for x in out if x is not None]
 
 
-def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
-        send: Callable[[list], None], shown: str | None = None,
-        encoding: str | None = None, first: int = 0, progress: Any = None) -> Report:
+def run(
+    path: Path,
+    ruleset: RuleSet,
+    units: UnitList,
+    mode: str,
+    send: Callable[[list], None],
+    shown: str | None = None,
+    encoding: str | None = None,
+    first: int = 0,
+    progress: Any = None,
+) -> Report:
     """Check the CSV file ``path``, giving ``send`` the communes of each batch (see
     ``Lane`` for ``mode``) in input order, rows that waited for the end of the file last.
     Returns the report without its communes — but for mode "first", with the ``first``
@@ -790,12 +981,11 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
             for j, cells in enumerate(rows):
                 cells = [_nfc(c) for c in cells]
                 if any(c.strip() for c in cells):
-                    header, rest = (lines[j], cells), (lines[j + 1:], rows[j + 1:])
+                    header, rest = (lines[j], cells), (lines[j + 1 :], rows[j + 1 :])
                     break
             if header is not None:
                 break
-        reader, _ = open_rows(iter([header] if header else []), shown, ruleset, matcher,
-                              None)
+        reader, _ = open_rows(iter([header] if header else []), shown, ruleset, matcher, None)
         reader.track_duplicates = False  # the lane sees (code, year) in row order itself
         columns = {key: i + 1 for key, i in reader.keys.items()}
         place = DataSet(shown, (), (), columns, reader.headers, None)  # locates unit problems
@@ -816,10 +1006,18 @@ def run(path: Path, ruleset: RuleSet, units: UnitList, mode: str,
             progress.close()
 
     def keys():  # (line, code, year) of every row again, to name a duplicate's first line
-        return (reader.key_of(line, cells) for line, cells in
-                iter_records(path, shown, known, encoding) if line > reader.header_line)
+        return (
+            reader.key_of(line, cells)
+            for line, cells in iter_records(path, shown, known, encoding)
+            if line > reader.header_line
+        )
 
     problems = check.merge(reader.finish_problems(keys))
-    return Report(ruleset=ruleset, input_path=shown, input_rows=tally.communes,
-                  summary=tally.summary(), communes=tuple(c for _, c in lane.first),
-                  problems=problems)
+    return Report(
+        ruleset=ruleset,
+        input_path=shown,
+        input_rows=tally.communes,
+        summary=tally.summary(),
+        communes=tuple(c for _, c in lane.first),
+        problems=problems,
+    )

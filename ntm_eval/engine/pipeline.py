@@ -27,8 +27,7 @@ def streamable(path: Path, sheet: str | None) -> bool:
     """Whether ``check_csv`` can read ``path``: a CSV file (workbooks are read whole)."""
     from ntm_eval.input.excel import XLSX_SUFFIXES
 
-    return sheet is None and path.suffix.lower() not in (*XLSX_SUFFIXES, ".xls", ".ods",
-                                                          ".numbers")
+    return sheet is None and path.suffix.lower() not in (*XLSX_SUFFIXES, ".xls", ".ods", ".numbers")
 
 
 @dataclass
@@ -51,17 +50,31 @@ class StreamedCheck:
         from ntm_eval.diagnostics import InputError
 
         try:
-            self.report = run(self.path, self.ruleset, self.units, mode, send, self.shown,
-                              self.encoding, progress=self.progress)
+            self.report = run(
+                self.path,
+                self.ruleset,
+                self.units,
+                mode,
+                send,
+                self.shown,
+                self.encoding,
+                progress=self.progress,
+            )
         except InputError:
             self.failed = True
             raise
         return self.report
 
 
-def check_csv(path: Path, ruleset: RuleSet, units: UnitList,
-              send: Callable[[CommuneResult], None], shown: str | None = None,
-              encoding: str | None = None, progress: Any = None) -> Report:
+def check_csv(
+    path: Path,
+    ruleset: RuleSet,
+    units: UnitList,
+    send: Callable[[CommuneResult], None],
+    shown: str | None = None,
+    encoding: str | None = None,
+    progress: Any = None,
+) -> Report:
     """Check the CSV file ``path``, giving each judged commune to ``send`` (input order,
     rows that wait for the end of the file last); the report has no communes.
 
@@ -77,8 +90,14 @@ def check_csv(path: Path, ruleset: RuleSet, units: UnitList,
     return run(path, ruleset, units, "results", give, shown, encoding, progress=progress)
 
 
-def judge_csv(path: Path, ruleset: RuleSet, units: UnitList, shown: str | None = None,
-              encoding: str | None = None, progress: Any = None) -> Report:
+def judge_csv(
+    path: Path,
+    ruleset: RuleSet,
+    units: UnitList,
+    shown: str | None = None,
+    encoding: str | None = None,
+    progress: Any = None,
+) -> Report:
     """The report of the CSV file ``path``, communes included, in the plain path's order
     (``evaluate.evaluate``): the same report, judged column by column."""
     communes: list[CommuneResult] = []
@@ -87,12 +106,17 @@ def judge_csv(path: Path, ruleset: RuleSet, units: UnitList, shown: str | None =
     return dataclasses.replace(report, communes=tuple(communes))
 
 
-def judge_first(path: Path, ruleset: RuleSet, units: UnitList, first: int,
-                shown: str | None = None, encoding: str | None = None,
-                progress: Any = None) -> Report:
+def judge_first(
+    path: Path,
+    ruleset: RuleSet,
+    units: UnitList,
+    first: int,
+    shown: str | None = None,
+    encoding: str | None = None,
+    progress: Any = None,
+) -> Report:
     """The report of the CSV file ``path`` with only its ``first`` communes in the report's
     order (what a terminal table lists); counts and problems cover every commune."""
     from ntm_eval.engine.lane import run
 
-    return run(path, ruleset, units, "first", lambda _: None, shown, encoding, first,
-               progress)
+    return run(path, ruleset, units, "first", lambda _: None, shown, encoding, first, progress)

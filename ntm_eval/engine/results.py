@@ -127,9 +127,13 @@ class Filters:
         return any((self.sectors, self.criteria, self.districts, self.statuses, self.communes))
 
     def to_dict(self) -> dict[str, list[str]]:
-        return {"sector": list(self.sectors), "criterion": list(self.criteria),
-                "district": list(self.districts), "status": list(self.statuses),
-                "commune": list(self.communes)}
+        return {
+            "sector": list(self.sectors),
+            "criterion": list(self.criteria),
+            "district": list(self.districts),
+            "status": list(self.statuses),
+            "commune": list(self.communes),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,9 @@ class Ambiguous(NamedTuple):
 YES = {"dat", "1", "true", "yes", "co", "met"}
 NO = {"chua dat", "khong dat", "co ban dat", "0", "false", "no", "khong", "not met"}
 
-BOOL_EXPECTED = "a yes/no judgement: Đạt, Chưa đạt, Không đạt, Cơ bản đạt, 1/0, true/false, yes/no, có/không"
+BOOL_EXPECTED = (
+    "a yes/no judgement: Đạt, Chưa đạt, Không đạt, Cơ bản đạt, 1/0, true/false, yes/no, có/không"
+)
 EXPECTED = {
     "pct": "a percentage from 0 to 100 (e.g. 85.5, 85,5 or 85.5%)",
     "count": "a whole number ≥ 0",
@@ -83,7 +85,12 @@ def read_number(raw: str, percent: bool) -> tuple[float | Ambiguous, tuple[str, 
             return sign * float("".join(groups)), (("thou" + last,) if last != " " else ())
         return None
     # Two kinds: the last separator marks decimals, the others group thousands.
-    if last == " " or seps.count(last) != 1 or len(set(seps[:-1])) != 1 or not _grouped(groups[:-1]):
+    if (
+        last == " "
+        or seps.count(last) != 1
+        or len(set(seps[:-1])) != 1
+        or not _grouped(groups[:-1])
+    ):
         return None
     thousands = seps[0]
     shows = ("dec" + last,) + (("thou" + thousands,) if thousands != " " else ())
@@ -99,8 +106,11 @@ def _typed_number(value: Any, expected: str) -> float:
     """A cell a workbook already holds as a number."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
-            raise CellError("D010", expected + " — the cell holds a date or time; format the "
-                            "column as Number and type the value again")
+            raise CellError(
+                "D010",
+                expected + " — the cell holds a date or time; format the "
+                "column as Number and type the value again",
+            )
         raise CellError("D010", expected)
     if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
         raise CellError("D010", expected)
@@ -125,7 +135,11 @@ def check_money(value: float) -> float:
     return value
 
 
-CHECKS: dict[str, Callable[[float], Any]] = {"pct": check_pct, "count": check_count, "money": check_money}
+CHECKS: dict[str, Callable[[float], Any]] = {
+    "pct": check_pct,
+    "count": check_count,
+    "money": check_money,
+}
 
 
 @lru_cache(maxsize=1024)
@@ -188,6 +202,7 @@ class NumberReader:
             if value.__class__ is Ambiguous:
                 return value
             return check(value)
+
         return parse
 
     def resolve(self, number: Ambiguous, kind: str) -> Any:
@@ -201,14 +216,18 @@ class NumberReader:
         if as_thousands and not as_decimal:
             return CHECKS[kind](number.as_thousands)
         if as_decimal and as_thousands:
-            why = (f"this file uses '{sep}' both ways (e.g. '{as_decimal}' and '{as_thousands}')")
+            why = f"this file uses '{sep}' both ways (e.g. '{as_decimal}' and '{as_thousands}')"
         else:
             why = "no other number in this file shows which"
-        raise CellError("D040", (
-            f"an unambiguous number: '{number.raw.strip()}' reads as {_plain(number.as_decimal)} "
-            f"if '{sep}' marks decimals or {_plain(number.as_thousands)} if it separates "
-            f"thousands, and {why}; write {_plain(number.as_thousands)} without a separator, or "
-            f"give the decimal with more or fewer digits"))
+        raise CellError(
+            "D040",
+            (
+                f"an unambiguous number: '{number.raw.strip()}' reads as {_plain(number.as_decimal)} "
+                f"if '{sep}' marks decimals or {_plain(number.as_thousands)} if it separates "
+                f"thousands, and {why}; write {_plain(number.as_thousands)} without a separator, or "
+                f"give the decimal with more or fewer digits"
+            ),
+        )
 
 
 def _plain(x: float) -> str:
@@ -220,6 +239,7 @@ def _standalone(kind: str) -> Callable[[Any], Any]:
         reader = NumberReader()  # no file around this cell: nothing settles an ambiguity
         value = reader.parser(kind)(raw)
         return reader.resolve(value, kind) if value.__class__ is Ambiguous else value
+
     return standalone
 
 

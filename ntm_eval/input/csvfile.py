@@ -21,11 +21,16 @@ from ntm_eval.diagnostics import InputError, Problem
 
 DELIMITERS = (",", ";", "\t")
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_ENCODING_HINT = ("save the file as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or name "
-                  "its encoding with --encoding (e.g. --encoding cp1258 for Windows Vietnamese)")
+_ENCODING_HINT = (
+    "save the file as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or name "
+    "its encoding with --encoding (e.g. --encoding cp1258 for Windows Vietnamese)"
+)
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
@@ -36,7 +41,9 @@ def read_bytes(path: Path, shown: str) -> bytes:
     except IsADirectoryError:
         raise InputError([Problem("D001", "is a folder; give a data file", shown)]) from None
     except OSError as exc:
-        raise InputError([Problem("D001", f"cannot read the file: {exc.strerror}", shown)]) from None
+        raise InputError(
+            [Problem("D001", f"cannot read the file: {exc.strerror}", shown)]
+        ) from None
 
 
 def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
@@ -45,28 +52,60 @@ def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            raise InputError([Problem("D001", f"unknown encoding '{encoding}' (given with "
-                                      "--encoding); try utf-8, utf-16, cp1258 or cp1252",
-                                      shown)]) from None
+            raise InputError(
+                [
+                    Problem(
+                        "D001",
+                        f"unknown encoding '{encoding}' (given with "
+                        "--encoding); try utf-8, utf-16, cp1258 or cp1252",
+                        shown,
+                    )
+                ]
+            ) from None
         return _decode_as(raw, codec, shown, f"{encoding} text")
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return _decode_as(raw, codec, shown, f"{codec.replace('-sig', '')} text")
     if raw.startswith(b"PK\x03\x04"):
-        raise InputError([Problem("D001", "this is a zip file — probably an Excel workbook; give "
-                                  "it the .xlsx extension, or save the sheet as CSV UTF-8", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "this is a zip file — probably an Excel workbook; give "
+                    "it the .xlsx extension, or save the sheet as CSV UTF-8",
+                    shown,
+                )
+            ]
+        )
     if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise InputError([Problem("D001", "this is an old Excel (.xls) or other Office file; "
-                                  "save it as .xlsx or as CSV UTF-8", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "this is an old Excel (.xls) or other Office file; "
+                    "save it as .xlsx or as CSV UTF-8",
+                    shown,
+                )
+            ]
+        )
     head = raw[:4096]
     if b"\x00" in head:
         odd, even = head[1::2].count(0), head[0::2].count(0)
         if max(odd, even) * 4 > len(head):
             order = "le" if odd > even else "be"
-            raise InputError([Problem("D001", "looks like UTF-16 text without a byte-order mark; "
-                                      f"use --encoding utf-16-{order}, or save as CSV UTF-8", shown)])
-        raise InputError([Problem("D001", "not a text file (it holds NUL bytes); "
-                                  + _ENCODING_HINT, shown)])
+            raise InputError(
+                [
+                    Problem(
+                        "D001",
+                        "looks like UTF-16 text without a byte-order mark; "
+                        f"use --encoding utf-16-{order}, or save as CSV UTF-8",
+                        shown,
+                    )
+                ]
+            )
+        raise InputError(
+            [Problem("D001", "not a text file (it holds NUL bytes); " + _ENCODING_HINT, shown)]
+        )
     return _decode_as(raw, "utf-8", shown, "UTF-8 text")
 
 
@@ -75,17 +114,33 @@ def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        bad = raw[exc.start: exc.start + 1].hex()
-        raise InputError([Problem("D001", f"not {what} (byte 0x{bad} on line {line}); "
-                                  + _ENCODING_HINT, shown, line)]) from None
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    f"not {what} (byte 0x{bad} on line {line}); " + _ENCODING_HINT,
+                    shown,
+                    line,
+                )
+            ]
+        ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if not unicodedata.is_normalized("NFC", text):  # cp1258 and macOS write decomposed accents
         text = unicodedata.normalize("NFC", text)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError([Problem("D001", f"not a text file (NUL character on line {line}); "
-                                  + _ENCODING_HINT, shown, line)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    f"not a text file (NUL character on line {line}); " + _ENCODING_HINT,
+                    shown,
+                    line,
+                )
+            ]
+        )
     return text
 
 
@@ -96,14 +151,20 @@ def sniff_delimiter(text: str, known: Callable[[str], bool]) -> tuple[str, int]:
     then the one that splits it into the most cells; then the comma.
     """
     first_line = text.split("\n", 1)[0].strip("\r")
-    if first_line.lower().startswith("sep=") and len(first_line) == 5 and first_line[4] in DELIMITERS:
+    if (
+        first_line.lower().startswith("sep=")
+        and len(first_line) == 5
+        and first_line[4] in DELIMITERS
+    ):
         return first_line[4], 1
     sample = text[:65536]
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         try:
-            header = next((r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-                           if r), [])
+            header = next(
+                (r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r),
+                [],
+            )
         except csv.Error:
             continue
         score = (sum(1 for cell in header if known(cell)), len(header))
@@ -112,8 +173,9 @@ def sniff_delimiter(text: str, known: Callable[[str], bool]) -> tuple[str, int]:
     return best, 0
 
 
-def read_records(path: Path, shown: str, known: Callable[[str], bool],
-                 encoding: str | None = None) -> list[tuple[int, list[str]]]:
+def read_records(
+    path: Path, shown: str, known: Callable[[str], bool], encoding: str | None = None
+) -> list[tuple[int, list[str]]]:
     """The non-blank records of a CSV file, each with the line it starts on."""
     text = decode(read_bytes(path, shown), shown, encoding)
     delimiter, skip = sniff_delimiter(text, known)
@@ -129,8 +191,9 @@ def read_records(path: Path, shown: str, known: Callable[[str], bool],
                 records.append((next_line, cells))
             next_line = reader.line_num + 1 + skip
     except csv.Error as exc:
-        raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown,
-                                  reader.line_num + skip)]) from None
+        raise InputError(
+            [Problem("D001", f"CSV syntax error: {exc}", shown, reader.line_num + skip)]
+        ) from None
     return records
 
 
@@ -138,8 +201,9 @@ def read_records(path: Path, shown: str, known: Callable[[str], bool],
 _CHUNK = 1 << 20
 
 
-def iter_records(path: Path, shown: str, known: Callable[[str], bool],
-                 encoding: str | None = None) -> Iterator[tuple[int, list[str]]]:
+def iter_records(
+    path: Path, shown: str, known: Callable[[str], bool], encoding: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """``read_records``, one record at a time: the file is never held in memory whole.
     A file ``read_records`` refuses raises the same problem, when it is found (see
     ``iter_batches``)."""
@@ -150,10 +214,15 @@ def iter_records(path: Path, shown: str, known: Callable[[str], bool],
                 yield line, cells
 
 
-def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
-                 encoding: str | None = None, size: int = 512, raw: bool = False,
-                 progress: Callable[[float, int], None] | None = None
-                 ) -> Iterator[tuple[Sequence[int], list[list[str]] | list[list[bytes]]]]:
+def iter_batches(
+    path: Path,
+    shown: str,
+    known: Callable[[str], bool],
+    encoding: str | None = None,
+    size: int = 512,
+    raw: bool = False,
+    progress: Callable[[float, int], None] | None = None,
+) -> Iterator[tuple[Sequence[int], list[list[str]] | list[list[bytes]]]]:
     """The records of a CSV file, ``size`` at a time, with the line each one starts on,
     read as they come: the file is never held in memory whole. Cells are not
     NFC-normalised and blank records are kept: the caller does both, on the cells it reads
@@ -185,15 +254,18 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
     if opened is None:  # read_records has the exact problem to report, or reads the file
         records = read_records(path, shown, known, encoding)
         for i in range(0, len(records), size):
-            part = records[i:i + size]
+            part = records[i : i + size]
             if progress is not None:
                 progress((i + len(part)) / len(records), part[-1][0])
             yield [line for line, _ in part], [cells for _, cells in part]
         return
     f, lines, delimiter, skip, rest = opened
     binary = rest is not None  # lines are bytes, rest holds the sample's lines not read
-    read_to = None if progress is None else \
-        _teller(progress, (f if binary else f.buffer).tell, os.fstat(f.fileno()).st_size)
+    read_to = (
+        None
+        if progress is None
+        else _teller(progress, (f if binary else f.buffer).tell, os.fstat(f.fileno()).st_size)
+    )
     with f:
         first = 1 + skip  # the line the next record starts on
         reader, base = None, 0
@@ -212,15 +284,20 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
                     return
                 if binary:
                     joined = b"".join(chunk)
-                    if b'"' in joined or max(map(len, chunk)) > limit or (
-                            b"\r" in joined and joined.count(b"\r") != joined.count(b"\r\n")):
+                    if (
+                        b'"' in joined
+                        or max(map(len, chunk)) > limit
+                        or (b"\r" in joined and joined.count(b"\r") != joined.count(b"\r\n"))
+                    ):
                         break
                 elif any(map(str.__contains__, chunk, quote)) or max(map(len, chunk)) > limit:
                     break
                 if read_to is not None:
                     read_to(first + len(chunk) - 1)
-                yield range(first, first + len(chunk)), \
-                    list(map(kind.split, map(kind.rstrip, chunk, ends), cut))
+                yield (
+                    range(first, first + len(chunk)),
+                    list(map(kind.split, map(kind.rstrip, chunk, ends), cut)),
+                )
                 first += len(chunk)
             if binary:  # the rest as text, its lines split as the text reader splits them
                 chunk = list(io.StringIO((joined + rest.read()).decode("utf-8"), newline=""))
@@ -234,27 +311,47 @@ def iter_batches(path: Path, shown: str, known: Callable[[str], bool],
                 last = reader.line_num + base
                 if read_to is not None:
                     read_to(last)
-                yield (range(first, last + 1) if last - first + 1 == len(rows)
-                       else _record_starts(rows, first)), rows
+                yield (
+                    (
+                        range(first, last + 1)
+                        if last - first + 1 == len(rows)
+                        else _record_starts(rows, first)
+                    ),
+                    rows,
+                )
                 first = last + 1
         except (csv.Error, UnicodeDecodeError) as exc:
-            refuse(path, shown, known, encoding, f"CSV syntax error: {exc}",
-                   reader.line_num + base if reader else first)
+            refuse(
+                path,
+                shown,
+                known,
+                encoding,
+                f"CSV syntax error: {exc}",
+                reader.line_num + base if reader else first,
+            )
 
 
-def _teller(progress: Callable[[float, int], None], where: Callable[[], int], size: int
-            ) -> Callable[[int], None]:
+def _teller(
+    progress: Callable[[float, int], None], where: Callable[[], int], size: int
+) -> Callable[[int], None]:
     """What tells ``progress`` the share read of a file of ``size`` bytes (``where`` says
     the byte reached; the file's binary layer tells it while lines are read) and a line."""
     size = max(size, 1)
 
     def read_to(line: int) -> None:
         progress(where() / size, line)
+
     return read_to
 
 
-def refuse(path: Path, shown: str, known: Callable[[str], bool], encoding: str | None,
-           message: str, line: int | None = None) -> NoReturn:
+def refuse(
+    path: Path,
+    shown: str,
+    known: Callable[[str], bool],
+    encoding: str | None,
+    message: str,
+    line: int | None = None,
+) -> NoReturn:
     """Raise the problem ``read_records`` finds in a file that could not be streamed to
     the end; ``message`` (on ``line``) should it find none."""
     read_records(path, shown, known, encoding)
@@ -276,13 +373,13 @@ def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:
             view = memoryview(block)
             start = 0
             while True:
-                got = f.readinto(view[start:start + _CHUNK])
+                got = f.readinto(view[start : start + _CHUNK])
                 if not got:
                     return False
                 end = start + got
                 if any(block.find(n, 0, end) != -1 for n in needles):
                     return True
-                block[:keep] = block[end - keep:end] if keep else b""
+                block[:keep] = block[end - keep : end] if keep else b""
                 start = keep
         decoder = codecs.getincrementaldecoder(codec)()
         try:
@@ -303,13 +400,15 @@ def _record_starts(rows: list[list[str]], first: int) -> list[int]:
     starts = []
     for cells in rows:
         starts.append(first)
-        first += 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in cells
-                         if "\n" in c or "\r" in c)
+        first += 1 + sum(
+            c.count("\n") + c.count("\r") - c.count("\r\n") for c in cells if "\n" in c or "\r" in c
+        )
     return starts
 
 
-def _open_lines(path: Path, codec: str, known: Callable[[str], bool], binary: bool
-                ) -> tuple[IO, Iterator, str, int, IO[bytes] | None] | None:
+def _open_lines(
+    path: Path, codec: str, known: Callable[[str], bool], binary: bool
+) -> tuple[IO, Iterator, str, int, IO[bytes] | None] | None:
     """The file opened, its lines after any ``sep=`` line, its separator, the number of
     lines skipped, and — for lines of bytes (``binary``, a UTF-8 file whose lines end in
     ``\n`` or ``\r\n``) — the file's first block, whose lines come first. None when the
@@ -322,7 +421,7 @@ def _open_lines(path: Path, codec: str, known: Callable[[str], bool], binary: bo
             if not sample.endswith(b"\n"):
                 sample += f.readline()  # whole lines only
             if sample.startswith(codecs.BOM_UTF8):
-                sample = sample[len(codecs.BOM_UTF8):]
+                sample = sample[len(codecs.BOM_UTF8) :]
             try:
                 text = sample.decode("utf-8")
             except UnicodeDecodeError:
@@ -344,8 +443,9 @@ def _open_lines(path: Path, codec: str, known: Callable[[str], bool], binary: bo
     return (f, *_after_sep(chain(io.StringIO(sample, newline=""), f), sample, known), None)
 
 
-def _after_sep(lines: Iterator, sample: str, known: Callable[[str], bool]
-               ) -> tuple[Iterator, str, int]:
+def _after_sep(
+    lines: Iterator, sample: str, known: Callable[[str], bool]
+) -> tuple[Iterator, str, int]:
     """``lines`` after any ``sep=`` line, the separator, and the number of lines skipped,
     from the text of the file's first lines."""
     head = sample if sample.isascii() else unicodedata.normalize("NFC", sample)

@@ -44,13 +44,20 @@ def _cell_value(cell: Any) -> Any:
     return value
 
 
-def read_sheet(path: Path, shown: str, sheet: str | None) -> tuple[str, list[tuple[int, list[Any]]]]:
+def read_sheet(
+    path: Path, shown: str, sheet: str | None
+) -> tuple[str, list[tuple[int, list[Any]]]]:
     """The title of the sheet read, and its non-empty rows as ``(row number, cells)``."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
-        raise InputError([Problem("D001", "reading .xlsx needs the openpyxl package "
-                                  "(pip install openpyxl)", shown)]) from None
+        raise InputError(
+            [
+                Problem(
+                    "D001", "reading .xlsx needs the openpyxl package (pip install openpyxl)", shown
+                )
+            ]
+        ) from None
     if not path.exists():
         raise InputError([Problem("D001", "no such file", shown)])
     if path.is_dir():
@@ -59,9 +66,17 @@ def read_sheet(path: Path, shown: str, sheet: str | None) -> tuple[str, list[tup
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a damaged file raises anything from zip, XML or openpyxl
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise InputError([Problem("D001", "not a readable Excel workbook (.xlsx): "
-                                  f"{detail}; open it in Excel and save it again as .xlsx, "
-                                  "or save the sheet as CSV UTF-8", shown)]) from None
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "not a readable Excel workbook (.xlsx): "
+                    f"{detail}; open it in Excel and save it again as .xlsx, "
+                    "or save the sheet as CSV UTF-8",
+                    shown,
+                )
+            ]
+        ) from None
     try:
         sheets = book.worksheets
         if not sheets:
@@ -69,12 +84,14 @@ def read_sheet(path: Path, shown: str, sheet: str | None) -> tuple[str, list[tup
         if sheet is None:
             ws = sheets[0]
         else:
-            named = [ws for ws in sheets if ws.title == sheet] or \
-                    [ws for ws in sheets if fold(ws.title) == fold(sheet)]
+            named = [ws for ws in sheets if ws.title == sheet] or [
+                ws for ws in sheets if fold(ws.title) == fold(sheet)
+            ]
             if not named:
                 have = ", ".join(f"'{ws.title}'" for ws in sheets)
-                raise InputError([Problem("D001", f"no sheet named '{sheet}'; the workbook has "
-                                          f"{have}", shown)])
+                raise InputError(
+                    [Problem("D001", f"no sheet named '{sheet}'; the workbook has {have}", shown)]
+                )
             ws = named[0]
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers record wrong dimensions; read every row
@@ -83,7 +100,9 @@ def read_sheet(path: Path, shown: str, sheet: str | None) -> tuple[str, list[tup
             # Trust a cell's own row number over counting (gaps are filled, but be sure).
             number = next((c.row for c in row if getattr(c, "row", None)), number)
             cells = [_cell_value(c) for c in row]
-            while cells and (cells[-1] is None or (cells[-1].__class__ is str and not cells[-1].strip())):
+            while cells and (
+                cells[-1] is None or (cells[-1].__class__ is str and not cells[-1].strip())
+            ):
                 cells.pop()
             if cells:
                 rows.append((number, cells))
@@ -91,8 +110,16 @@ def read_sheet(path: Path, shown: str, sheet: str | None) -> tuple[str, list[tup
     except InputError:
         raise
     except Exception as exc:  # a damaged part inside a valid zip: say so, no traceback
-        raise InputError([Problem("D001", "the workbook could not be read "
-                                  f"({type(exc).__name__}: {str(exc)[:120]}); open it in Excel "
-                                  "and save it again as .xlsx", shown)]) from None
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "the workbook could not be read "
+                    f"({type(exc).__name__}: {str(exc)[:120]}); open it in Excel "
+                    "and save it again as .xlsx",
+                    shown,
+                )
+            ]
+        ) from None
     finally:
         book.close()

@@ -60,13 +60,31 @@ class DataSet(HasProblems):
     headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
     sheet: str | None = None  # the worksheet read, for a workbook
 
-    def cell_problem(self, code: str, line: int, column: str, message: str,
-                     value: str | None = None, severity: str = "error") -> Problem:
+    def cell_problem(
+        self,
+        code: str,
+        line: int,
+        column: str,
+        message: str,
+        value: str | None = None,
+        severity: str = "error",
+    ) -> Problem:
         """A problem about ``column`` of the row on ``line``, located like the loader's own."""
         col = self.columns.get(column)
         label = column_label(column, self.headers.get(column))
-        return _locate(Problem(code, f"{label}: {message}", self.path, line, col, column=column,
-                               value=value, severity=severity), self.sheet)
+        return _locate(
+            Problem(
+                code,
+                f"{label}: {message}",
+                self.path,
+                line,
+                col,
+                column=column,
+                value=value,
+                severity=severity,
+            ),
+            self.sheet,
+        )
 
 
 def _locate(problem: Problem, sheet: str | None) -> Problem:
@@ -88,8 +106,12 @@ def _shown(raw: Any) -> str:
     """A cell as text for messages: 85.0 → '85', 85.5 → '85.5'."""
     if raw.__class__ is str:
         return raw
-    if isinstance(raw, float) and raw == raw and raw not in (float("inf"), float("-inf")) \
-            and raw == int(raw):
+    if (
+        isinstance(raw, float)
+        and raw == raw
+        and raw not in (float("inf"), float("-inf"))
+        and raw == int(raw)
+    ):
         return str(int(raw))
     return str(raw)
 
@@ -97,11 +119,13 @@ def _shown(raw: Any) -> str:
 def _tolerant(parse: Any) -> Any:
     """Wrap a cell parser so a bad cell becomes an ``_Invalid`` marker, not an exception:
     pydantic then validates every cell of a row, and the row keeps its good values."""
+
     def validate(raw: Any) -> Any:
         try:
             return parse(raw)
         except CellError as exc:
             return _Invalid(exc.code, exc.expected, _shown(raw))
+
     return validate
 
 
@@ -115,8 +139,12 @@ def _year(raw: Any) -> int | None:
     if raw.__class__ is not str:
         if raw is None:
             return None
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw == int(raw) \
-                and 1900 <= raw <= 2100:
+        if (
+            isinstance(raw, (int, float))
+            and not isinstance(raw, bool)
+            and raw == int(raw)
+            and 1900 <= raw <= 2100
+        ):
             return int(raw)
         raise CellError("D022", "a year such as 2020")
     text = raw.strip()
@@ -142,6 +170,7 @@ def region_parser(ruleset: RuleSet) -> Any:
         if word not in names:
             raise CellError("D021", expected)
         return names[word]
+
     return parse
 
 
@@ -173,8 +202,14 @@ def row_model(ruleset: RuleSet, numbers: NumberReader | None = None) -> Any:
     )
 
 
-def load_data(path: Path, ruleset: RuleSet, display: str | None = None, *,
-              sheet: str | None = None, encoding: str | None = None) -> DataSet:
+def load_data(
+    path: Path,
+    ruleset: RuleSet,
+    display: str | None = None,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> DataSet:
     """Read a commune data file, CSV or Excel workbook (by its extension), under ``ruleset``.
 
     Raises ``InputError`` only when the file as a whole cannot be used (unreadable, wrong
@@ -186,20 +221,42 @@ def load_data(path: Path, ruleset: RuleSet, display: str | None = None, *,
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         if encoding is not None:
-            raise InputError([Problem("D001", "--encoding applies to CSV files; a workbook "
-                                      "carries its own encoding", shown)])
+            raise InputError(
+                [
+                    Problem(
+                        "D001",
+                        "--encoding applies to CSV files; a workbook carries its own encoding",
+                        shown,
+                    )
+                ]
+            )
         return load_xlsx(path, ruleset, display, sheet=sheet)
     if suffix in (".xls", ".ods", ".numbers"):
-        raise InputError([Problem("D001", f"'{suffix}' files cannot be read; save the sheet as "
-                                  ".xlsx or as CSV UTF-8", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8",
+                    shown,
+                )
+            ]
+        )
     if sheet is not None:
-        raise InputError([Problem("D001", "--sheet applies to Excel workbooks (.xlsx); this "
-                                  "file is read as CSV", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "--sheet applies to Excel workbooks (.xlsx); this file is read as CSV",
+                    shown,
+                )
+            ]
+        )
     return load_csv(path, ruleset, display, encoding=encoding)
 
 
-def load_csv(path: Path, ruleset: RuleSet, display: str | None = None, *,
-             encoding: str | None = None) -> DataSet:
+def load_csv(
+    path: Path, ruleset: RuleSet, display: str | None = None, *, encoding: str | None = None
+) -> DataSet:
     """Read a commune CSV file under ``ruleset``: UTF-8 (± BOM), UTF-16/32 with BOM, or
     ``encoding``; comma, semicolon or tab separated (detected)."""
     from ntm_eval.input.csvfile import read_records
@@ -210,8 +267,9 @@ def load_csv(path: Path, ruleset: RuleSet, display: str | None = None, *,
     return _load(records, shown, ruleset, matcher, sheet=None)
 
 
-def load_xlsx(path: Path, ruleset: RuleSet, display: str | None = None, *,
-              sheet: str | None = None) -> DataSet:
+def load_xlsx(
+    path: Path, ruleset: RuleSet, display: str | None = None, *, sheet: str | None = None
+) -> DataSet:
     """Read the first worksheet (or ``sheet``) of an Excel workbook under ``ruleset``."""
     from ntm_eval.input.excel import read_sheet
 
@@ -220,41 +278,65 @@ def load_xlsx(path: Path, ruleset: RuleSet, display: str | None = None, *,
     return _load(records, shown, ruleset, HeaderMatcher(ruleset), sheet=title)
 
 
-def _load(records: Iterable[tuple[int, list[Any]]], shown: str, ruleset: RuleSet,
-          matcher: HeaderMatcher, sheet: str | None) -> DataSet:
+def _load(
+    records: Iterable[tuple[int, list[Any]]],
+    shown: str,
+    ruleset: RuleSet,
+    matcher: HeaderMatcher,
+    sheet: str | None,
+) -> DataSet:
     records = iter(records)
     reader, first = open_rows(records, shown, ruleset, matcher, sheet)
     rows = [reader.read(line, cells) for line, cells in chain(first, records)]
     return reader.finish(rows)
 
 
-def open_rows(records: Iterator[tuple[int, list[Any]]], shown: str, ruleset: RuleSet,
-              matcher: HeaderMatcher, sheet: str | None
-              ) -> tuple[RowReader, list[tuple[int, list[Any]]]]:
+def open_rows(
+    records: Iterator[tuple[int, list[Any]]],
+    shown: str,
+    ruleset: RuleSet,
+    matcher: HeaderMatcher,
+    sheet: str | None,
+) -> tuple[RowReader, list[tuple[int, list[Any]]]]:
     """Find the header among the first ``records`` and return a ``RowReader`` for the data
     rows, with the data records already taken from ``records`` (read them first)."""
     head = list(islice(records, HEADER_SEARCH if sheet is not None else 1))
     if not head:
         where = f"sheet '{sheet}' is empty" if sheet else "the file is empty"
-        raise InputError([Problem("D001", f"{where}; expected a header row with "
-                                  "commune_code, commune_name, … and one column per measure", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    f"{where}; expected a header row with "
+                    "commune_code, commune_name, … and one column per measure",
+                    shown,
+                )
+            ]
+        )
     problems: list[Problem] = []
     start = 0
     if sheet is not None:  # a workbook may have title rows above its header
-        scores = [sum(1 for c in cells if c.__class__ is str and matcher.match(c))
-                  for _, cells in head]
+        scores = [
+            sum(1 for c in cells if c.__class__ is str and matcher.match(c)) for _, cells in head
+        ]
         start = max(range(len(scores)), key=lambda i: (scores[i], -i)) if max(scores) else 0
         if start:
             skipped = f"{head[0][0]}–{head[start - 1][0]}" if start > 1 else f"{head[0][0]}"
-            problems.append(Problem("W113", f"row(s) {skipped} above the header row (row "
-                                    f"{head[start][0]}) are not read", shown, head[0][0],
-                                    severity="warning"))
+            problems.append(
+                Problem(
+                    "W113",
+                    f"row(s) {skipped} above the header row (row {head[start][0]}) are not read",
+                    shown,
+                    head[0][0],
+                    severity="warning",
+                )
+            )
     header_line, header_cells = head[start]
     header = [_text(c) for c in header_cells]
     keys = _header_keys(header, header_line, ruleset, matcher, shown, problems)
     reader = RowReader(ruleset, keys, header, shown, sheet, problems)
     reader.header_line = header_line
-    return reader, head[start + 1:]
+    return reader, head[start + 1 :]
 
 
 #: Distinct raw cells remembered per column (see ``RowReader``): enough for every yes/no
@@ -276,8 +358,15 @@ class RowReader:
     value showing each use).
     """
 
-    def __init__(self, ruleset: RuleSet, keys: dict[str, int], header: list[str], shown: str,
-                 sheet: str | None, problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        keys: dict[str, int],
+        header: list[str],
+        shown: str,
+        sheet: str | None,
+        problems: list[Problem],
+    ) -> None:
         from pydantic import TypeAdapter
 
         self.ruleset, self.keys, self.shown, self.sheet = ruleset, keys, shown, sheet
@@ -300,8 +389,15 @@ class RowReader:
                 validate = validators[parse] = adapter.validate_python
             # codes differ on every row: remembering them would only cost memory
             return key, keys[key], None if key == "commune_code" else {}, validate
-        identity = {"commune_code": _text, "commune_name": _text, "district": _text,
-                    "province": _text, "region": region_parser(ruleset), "year": _year}
+
+        identity = {
+            "commune_code": _text,
+            "commune_name": _text,
+            "district": _text,
+            "province": _text,
+            "region": region_parser(ruleset),
+            "year": _year,
+        }
         self.identity = [plan(k, p) for k, p in identity.items() if k in keys]
         parsers = {kind: numbers.parser(kind) for kind in set(self.kinds.values())}
         self.measures = [plan(k, parsers[kind]) for k, kind in self.kinds.items() if k in keys]
@@ -320,11 +416,18 @@ class RowReader:
     def read(self, line: int, cells: list[Any]) -> CommuneRow:
         """The commune row of the record on ``line``; its problems join ``self.problems``."""
         problems, n = self.problems, len(cells)
-        if n != self.width and (self.sheet is None or any(
-                c is not None and _text(c) for c in cells[self.width:])):
-            problems.append(Problem(
-                "D005", f"row has {n} cells but the header has {self.width}",
-                self.shown, line, min(n, self.width) + 1))
+        if n != self.width and (
+            self.sheet is None or any(c is not None and _text(c) for c in cells[self.width :])
+        ):
+            problems.append(
+                Problem(
+                    "D005",
+                    f"row has {n} cells but the header has {self.width}",
+                    self.shown,
+                    line,
+                    min(n, self.width) + 1,
+                )
+            )
         ident: dict[str, Any] = {}
         bad: set[str] | None = None
         for key, i, memo, validate in self.identity:
@@ -335,8 +438,9 @@ class RowReader:
             if key in NAME_COLUMNS and raw.__class__ is str and not raw.isascii():
                 folded = fold_letters(raw)
                 if folded.replaced or folded.foreign:
-                    _report_letters(folded, raw, line, i + 1, key, self.headers, self.shown,
-                                    problems)
+                    _report_letters(
+                        folded, raw, line, i + 1, key, self.headers, self.shown, problems
+                    )
                 raw = folded.text
             value = self._cell(raw, memo, validate)
             if value.__class__ is _Invalid:
@@ -351,10 +455,18 @@ class RowReader:
             values, bad = self._measures_slowly(line, cells, bad)
         for key in REQUIRED_IDENTITY:
             if key in self.keys and not ident.get(key) and not (bad and key in bad):
-                problems.append(Problem(
-                    "D020", f"{column_label(key, self.headers.get(key))}: value is empty — "
-                    f"expected the commune's {key.replace('_', ' ')}", self.shown, line,
-                    self.keys[key] + 1, column=key, value=""))
+                problems.append(
+                    Problem(
+                        "D020",
+                        f"{column_label(key, self.headers.get(key))}: value is empty — "
+                        f"expected the commune's {key.replace('_', ' ')}",
+                        self.shown,
+                        line,
+                        self.keys[key] + 1,
+                        column=key,
+                        value="",
+                    )
+                )
         row = CommuneRow(
             line=line,
             code=ident.get("commune_code") or "",
@@ -371,8 +483,9 @@ class RowReader:
         self.period.see(row)
         return row
 
-    def _measures_slowly(self, line: int, cells: list[Any], bad: set[str] | None
-                         ) -> tuple[dict[str, Any], set[str] | None]:
+    def _measures_slowly(
+        self, line: int, cells: list[Any], bad: set[str] | None
+    ) -> tuple[dict[str, Any], set[str] | None]:
         """The measure values of a row, cell by cell (a short row: some cells missing)."""
         n = len(cells)
         values = self.blank.copy()
@@ -393,8 +506,9 @@ class RowReader:
             values[key] = value
         return values, bad
 
-    def _measures(self, line: int, cells: list[Any], bad: set[str] | None
-                  ) -> tuple[dict[str, Any], set[str] | None]:
+    def _measures(
+        self, line: int, cells: list[Any], bad: set[str] | None
+    ) -> tuple[dict[str, Any], set[str] | None]:
         """The measure values of a full row: every cell looked up in its column's memo at
         C speed; only texts not seen yet are validated, only bad or ambiguous cells looked
         at one by one."""
@@ -445,8 +559,18 @@ class RowReader:
         return line, values[0] or "", values[1]
 
     def _invalid(self, line: int, key: str, value: _Invalid) -> None:
-        self.problems.append(cell_problem(value.code, self.shown, line, self.keys[key] + 1, key,
-                                          value.raw, value.expected, self.headers.get(key)))
+        self.problems.append(
+            cell_problem(
+                value.code,
+                self.shown,
+                line,
+                self.keys[key] + 1,
+                key,
+                value.raw,
+                value.expected,
+                self.headers.get(key),
+            )
+        )
 
     def settle(self, number: Ambiguous, line: int, key: str) -> Any:
         """The value of an ambiguous number now that the file is read; None (and a problem)
@@ -454,13 +578,23 @@ class RowReader:
         try:
             return self.numbers.resolve(number, self.kinds[key])
         except CellError as exc:
-            self.problems.append(cell_problem(exc.code, self.shown, line, self.keys[key] + 1,
-                                              key, number.raw, exc.expected,
-                                              self.headers.get(key)))
+            self.problems.append(
+                cell_problem(
+                    exc.code,
+                    self.shown,
+                    line,
+                    self.keys[key] + 1,
+                    key,
+                    number.raw,
+                    exc.expected,
+                    self.headers.get(key),
+                )
+            )
             return None
 
-    def finish_problems(self, keys: Callable[[], Iterable[tuple[int, str, int | None]]]
-                        ) -> tuple[Problem, ...]:
+    def finish_problems(
+        self, keys: Callable[[], Iterable[tuple[int, str, int | None]]]
+    ) -> tuple[Problem, ...]:
         """Every problem found, file-wide ones included, sorted and located. ``keys()``
         gives (line, code, year) of every row again (see ``DuplicateCheck.finish``)."""
         self.duplicates.finish(self.problems, keys)
@@ -491,56 +625,112 @@ def settled(row: CommuneRow, fixes: dict[str, Any]) -> CommuneRow:
     return dataclasses.replace(row, values={**row.values, **fixes}, invalid=row.invalid | bad)
 
 
-def _report_letters(folded: Folded, raw: str, line: int, col: int, key: str,
-                    headers: dict[str, str], shown: str, problems: list[Problem],
-                    what: str | None = None) -> None:
+def _report_letters(
+    folded: Folded,
+    raw: str,
+    line: int,
+    col: int,
+    key: str,
+    headers: dict[str, str],
+    shown: str,
+    problems: list[Problem],
+    what: str | None = None,
+) -> None:
     label = what or column_label(key, headers.get(key))
     if folded.replaced:
-        problems.append(Problem(
-            "W110", f"{label}: '{raw}' read as '{folded.text}' — look-alike letters replaced: "
-            f"{replaced_list(folded)}", shown, line, col, column=key, value=raw,
-            severity="warning"))
+        problems.append(
+            Problem(
+                "W110",
+                f"{label}: '{raw}' read as '{folded.text}' — look-alike letters replaced: "
+                f"{replaced_list(folded)}",
+                shown,
+                line,
+                col,
+                column=key,
+                value=raw,
+                severity="warning",
+            )
+        )
     if folded.foreign:
-        problems.append(Problem(
-            "W111", f"{label}: '{raw}' holds {', '.join(describe(ch) for ch in folded.foreign)}, "
-            "not used in Vietnamese and not a known look-alike; retype it", shown, line, col,
-            column=key, value=raw, severity="warning"))
+        problems.append(
+            Problem(
+                "W111",
+                f"{label}: '{raw}' holds {', '.join(describe(ch) for ch in folded.foreign)}, "
+                "not used in Vietnamese and not a known look-alike; retype it",
+                shown,
+                line,
+                col,
+                column=key,
+                value=raw,
+                severity="warning",
+            )
+        )
 
 
-def _header_keys(header: list[str], line: int, ruleset: RuleSet, matcher: HeaderMatcher,
-                 shown: str, problems: list[Problem]) -> dict[str, int]:
+def _header_keys(
+    header: list[str],
+    line: int,
+    ruleset: RuleSet,
+    matcher: HeaderMatcher,
+    shown: str,
+    problems: list[Problem],
+) -> dict[str, int]:
     """Map each known column key to its 0-based position in the header."""
     keys: dict[str, int] = {}
     for i, cell in enumerate(header):
         if not cell.isascii():
             folded = fold_letters(cell)
             if folded.replaced or folded.foreign:
-                _report_letters(folded, cell, line, i + 1, "", {}, shown, problems,
-                                what="header")
+                _report_letters(folded, cell, line, i + 1, "", {}, shown, problems, what="header")
         key = matcher.match(cell)
         if key is None:
             if not cell:
                 continue  # an unnamed column (often an empty one): nothing to read there
             hint = matcher.closest(cell)
-            problems.append(Problem("W101", f"column '{cell}' is not used by rule set "
-                                    f"'{ruleset.id}'; its values are ignored"
-                                    + (f" (did you mean {hint}?)" if hint else ""),
-                                    shown, line, i + 1, column=cell, severity="warning"))
+            problems.append(
+                Problem(
+                    "W101",
+                    f"column '{cell}' is not used by rule set "
+                    f"'{ruleset.id}'; its values are ignored"
+                    + (f" (did you mean {hint}?)" if hint else ""),
+                    shown,
+                    line,
+                    i + 1,
+                    column=cell,
+                    severity="warning",
+                )
+            )
         elif key in keys:
-            problems.append(Problem("D004", f"{column_label(key, cell)} appears twice (also "
-                                    f"column {keys[key] + 1}); only the first is read", shown,
-                                    line, i + 1, column=key))
+            problems.append(
+                Problem(
+                    "D004",
+                    f"{column_label(key, cell)} appears twice (also "
+                    f"column {keys[key] + 1}); only the first is read",
+                    shown,
+                    line,
+                    i + 1,
+                    column=key,
+                )
+            )
         else:
             keys[key] = i
     for key in IDENTITY_COLUMNS:
         if key not in keys:
-            problems.append(Problem("D002", f"identity column '{key}' is missing", shown, line,
-                                    column=key))
+            problems.append(
+                Problem("D002", f"identity column '{key}' is missing", shown, line, column=key)
+            )
     for key in ruleset.columns:
         if key not in keys:
-            problems.append(Problem("D003", f"column '{key}' is missing; rule set "
-                                    f"'{ruleset.id}' needs it: its indicator cannot be evaluated",
-                                    shown, line, column=key))
+            problems.append(
+                Problem(
+                    "D003",
+                    f"column '{key}' is missing; rule set "
+                    f"'{ruleset.id}' needs it: its indicator cannot be evaluated",
+                    shown,
+                    line,
+                    column=key,
+                )
+            )
     return keys
 
 
@@ -569,14 +759,15 @@ class DuplicateCheck:
         slot = slots.get(year)
         if slot is None:
             slot = slots[year] = len(slots)
-            self.marks.setdefault(size, bytearray()).extend(bytes(10 ** size))
-        return slot * 10 ** size
+            self.marks.setdefault(size, bytearray()).extend(bytes(10**size))
+        return slot * 10**size
 
     def see(self, row: CommuneRow) -> None:
         self.see_many((row.line,), (row.code,), (row.year,))
 
-    def see_many(self, lines: Iterable[int], codes: Iterable[str],
-                 years: Iterable[int | None]) -> None:
+    def see_many(
+        self, lines: Iterable[int], codes: Iterable[str], years: Iterable[int | None]
+    ) -> None:
         """See the rows with these lines, codes and years, in file order."""
         other, found = self.other, self.found
         for line, code, year in zip(lines, codes, years):
@@ -591,7 +782,7 @@ class DuplicateCheck:
             elif size == 7 and code.isdigit() and code.isascii():
                 bitmap = self.bitmaps.get(year)
                 if bitmap is None:
-                    bitmap = self.bitmaps[year] = bytearray(10 ** 7 // 8 + 1)
+                    bitmap = self.bitmaps[year] = bytearray(10**7 // 8 + 1)
                 n = int(code)
                 byte, bit = n >> 3, 1 << (n & 7)
                 if not bitmap[byte] & bit:
@@ -604,8 +795,9 @@ class DuplicateCheck:
                     continue
             found.append((line, code, year))
 
-    def see_digits(self, lines: Sequence[int], codes: Sequence[str],
-                   years: Sequence[int | None]) -> None:
+    def see_digits(
+        self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None]
+    ) -> None:
         """``see_many`` for codes that are all ASCII digits (what ``batch`` reads fast):
         looked up and marked at C speed when no code repeats."""
         sizes = set(map(len, codes))
@@ -625,8 +817,9 @@ class DuplicateCheck:
             return
         deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
 
-    def finish(self, problems: list[Problem],
-               keys: Callable[[], Iterable[tuple[int, str, int | None]]]) -> None:
+    def finish(
+        self, problems: list[Problem], keys: Callable[[], Iterable[tuple[int, str, int | None]]]
+    ) -> None:
         """Report each repeat; ``keys()`` gives (line, code, year) of every row again, in
         file order, to find the first line of each repeated pair."""
         if not self.found:
@@ -639,10 +832,18 @@ class DuplicateCheck:
                 if len(first) == len(wanted):
                     break
         for line, code, year in self.found:
-            problems.append(Problem(
-                "D023", f"column 'commune_code': value '{code}' — already on line "
-                f"{first[(code, year)]} for year {year}; expected one row per commune and year",
-                self.shown, line, self.col, column="commune_code", value=code))
+            problems.append(
+                Problem(
+                    "D023",
+                    f"column 'commune_code': value '{code}' — already on line "
+                    f"{first[(code, year)]} for year {year}; expected one row per commune and year",
+                    self.shown,
+                    line,
+                    self.col,
+                    column="commune_code",
+                    value=code,
+                )
+            )
 
 
 class PeriodCheck:
@@ -672,7 +873,13 @@ class PeriodCheck:
         period = self.period
         for year, (count, lines) in sorted(self.outside.items()):
             shown_lines = ", ".join(map(str, lines)) + (", …" if count > 5 else "")
-            problems.append(Problem(
-                "W102", f"year {year} is outside the period of rule set '{self.ruleset.id}' "
-                f"({period.from_}–{period.to}); {count} row(s), line(s) {shown_lines}",
-                self.shown, lines[0], severity="warning"))
+            problems.append(
+                Problem(
+                    "W102",
+                    f"year {year} is outside the period of rule set '{self.ruleset.id}' "
+                    f"({period.from_}–{period.to}); {count} row(s), line(s) {shown_lines}",
+                    self.shown,
+                    lines[0],
+                    severity="warning",
+                )
+            )

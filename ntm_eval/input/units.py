@@ -43,7 +43,7 @@ def _bare(text: str, prefixes: tuple[str, ...], loose: bool = False) -> str:
     for prefix in prefixes:
         pk = fold(prefix) if loose else name_key(prefix)
         if key.startswith(pk) and len(key) > len(pk) and key[len(pk)] in " .":
-            return key[len(pk):].lstrip(" .")
+            return key[len(pk) :].lstrip(" .")
     return key
 
 
@@ -72,7 +72,7 @@ def short_district(name: str) -> str:
     """``'Huyện Tuy Phong'`` → ``'Tuy Phong'`` (as the sample data writes districts)."""
     for prefix in ("Thành phố ", "Thị xã ", "Huyện ", "Quận "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -148,8 +148,12 @@ def load_units(spec: str | None = None) -> UnitList:
     try:
         text = decode(read_bytes(path, label), label)
     except InputError as exc:
-        raise InputError([dataclasses.replace(p, code="D030", message="unit list: " + p.message)
-                          for p in exc.problems]) from None
+        raise InputError(
+            [
+                dataclasses.replace(p, code="D030", message="unit list: " + p.message)
+                for p in exc.problems
+            ]
+        ) from None
     needed = ("commune_code", "commune_name", "district_name", "unit_type")
     delimiter, _ = sniff_delimiter(text, lambda cell: cell.strip().lower() in needed)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -159,9 +163,18 @@ def load_units(spec: str | None = None) -> UnitList:
     if "province_code" not in fields and "province_name" not in fields:
         missing.append("province_code or province_name")
     if missing:
-        raise InputError([Problem("D030", f"unit list: column(s) {', '.join(missing)} missing; "
-                                  "expected " + ", ".join(needed) + " and province_code or "
-                                  "province_name", label, 1)])
+        raise InputError(
+            [
+                Problem(
+                    "D030",
+                    f"unit list: column(s) {', '.join(missing)} missing; "
+                    "expected " + ", ".join(needed) + " and province_code or "
+                    "province_name",
+                    label,
+                    1,
+                )
+            ]
+        )
     provinces = _province_names()
     units: dict[str, Unit] = {}
     problems: list[Problem] = []
@@ -171,18 +184,38 @@ def load_units(spec: str | None = None) -> UnitList:
         code, kind = get["commune_code"], UNIT_TYPES.get(fold(get["unit_type"]))
         province = get.get("province_name") or provinces.get(get.get("province_code", ""), "")
         if not code or not get["commune_name"]:
-            problems.append(Problem("D030", "unit list: commune_code and commune_name must not "
-                                    "be empty", label, line))
+            problems.append(
+                Problem(
+                    "D030",
+                    "unit list: commune_code and commune_name must not be empty",
+                    label,
+                    line,
+                )
+            )
         elif kind is None:
-            problems.append(Problem("D030", f"unit list: unit_type '{get['unit_type']}' — "
-                                    "expected xa, phuong or thi_tran", label, line))
+            problems.append(
+                Problem(
+                    "D030",
+                    f"unit list: unit_type '{get['unit_type']}' — expected xa, phuong or thi_tran",
+                    label,
+                    line,
+                )
+            )
         elif not province:
-            problems.append(Problem("D030", f"unit list: province code "
-                                    f"'{get.get('province_code', '')}' is unknown; add a "
-                                    "province_name column", label, line))
+            problems.append(
+                Problem(
+                    "D030",
+                    f"unit list: province code "
+                    f"'{get.get('province_code', '')}' is unknown; add a "
+                    "province_name column",
+                    label,
+                    line,
+                )
+            )
         elif code in units:
-            problems.append(Problem("D030", f"unit list: commune code {code} appears twice",
-                                    label, line))
+            problems.append(
+                Problem("D030", f"unit list: commune code {code} appears twice", label, line)
+            )
         else:
             units[code] = Unit(code, get["commune_name"], kind, get["district_name"], province)
     if problems:
@@ -241,11 +274,17 @@ class UnitCheck:
         else:
             _compare(data, row, unit, units, problems)
         if unit is not None and unit.type != RURAL:
-            problems.append(data.cell_problem(
-                "D033", row.line, "commune_code" if row.code else "commune_name",
-                f"{unit.describe()} is {TYPE_WORDS[unit.type]} in the unit list "
-                f"{units.label}; the new-rural criteria apply to rural communes (xã) only, so "
-                "this row is not evaluated — remove it", value=row.code or row.name))
+            problems.append(
+                data.cell_problem(
+                    "D033",
+                    row.line,
+                    "commune_code" if row.code else "commune_name",
+                    f"{unit.describe()} is {TYPE_WORDS[unit.type]} in the unit list "
+                    f"{units.label}; the new-rural criteria apply to rural communes (xã) only, so "
+                    "this row is not evaluated — remove it",
+                    value=row.code or row.name,
+                )
+            )
             return False
         return True
 
@@ -261,33 +300,52 @@ class UnitCheck:
                 names = ", ".join(f"'{p}'" for p in provinces[:5])
                 if len(provinces) > 5:  # a national file names dozens: one line stays readable
                     names += f" and {len(provinces) - 5} more"
-                self.problems.append(Problem(
-                    "W112", f"note: {count} row(s) of province(s) {names} are not checked "
-                    f"against the unit list {self.units.label}, which covers "
-                    f"{self.units.covers}; use --units with a list that covers them",
-                    self.data.path, first, severity="warning"))
+                self.problems.append(
+                    Problem(
+                        "W112",
+                        f"note: {count} row(s) of province(s) {names} are not checked "
+                        f"against the unit list {self.units.label}, which covers "
+                        f"{self.units.covers}; use --units with a list that covers them",
+                        self.data.path,
+                        first,
+                        severity="warning",
+                    )
+                )
         if not self.problems:
             return found
-        old = [p for p in found if p.code != "D020" or p.column != "commune_code"
-               or p.line not in self.suggested]
+        old = [
+            p
+            for p in found
+            if p.code != "D020" or p.column != "commune_code" or p.line not in self.suggested
+        ]
         return tuple(sorted(old + self.problems, key=lambda p: (p.line or 0, p.col or 0)))
 
 
-def _suggest_code(data: DataSet, row: CommuneRow, units: UnitList,
-                  problems: list[Problem]) -> Unit | None:
+def _suggest_code(
+    data: DataSet, row: CommuneRow, units: UnitList, problems: list[Problem]
+) -> Unit | None:
     """The D020 problem for an empty code, with the code the list gives for name + district."""
     found = units.find(row.name, row.district) if row.name else []
     if len(found) == 1:
         hint = f"the unit list {units.label} gives {found[0].describe()}: fill in {found[0].code}"
     elif found:
         places = " and ".join(f"in {u.district} ({u.code})" for u in found)
-        hint = (f"the unit list has '{row.name}' {places}; fill in the code"
-                + ("" if row.district else " and the district"))
+        hint = f"the unit list has '{row.name}' {places}; fill in the code" + (
+            "" if row.district else " and the district"
+        )
     else:
-        hint = "the unit list has no commune of that name" + (" in that district" if row.district else "")
-    problems.append(data.cell_problem("D020", row.line, "commune_code",
-                                      f"value is empty — expected the commune's code; {hint}",
-                                      value=""))
+        hint = "the unit list has no commune of that name" + (
+            " in that district" if row.district else ""
+        )
+    problems.append(
+        data.cell_problem(
+            "D020",
+            row.line,
+            "commune_code",
+            f"value is empty — expected the commune's code; {hint}",
+            value="",
+        )
+    )
     return found[0] if len(found) == 1 else None
 
 
@@ -295,8 +353,10 @@ def _unknown_code(data: DataSet, row: CommuneRow, units: UnitList) -> Problem:
     message = f"commune code '{row.code}' is not in the unit list {units.label}"
     padded = row.code.zfill(5)
     if padded != row.code and padded in units.units:
-        message += (f"; {padded} is — a spreadsheet may have dropped its leading zeros (format "
-                    "the column as Text)")
+        message += (
+            f"; {padded} is — a spreadsheet may have dropped its leading zeros (format "
+            "the column as Text)"
+        )
     else:
         found = units.find(row.name, row.district) if row.name else []
         if len(found) == 1:
@@ -306,18 +366,28 @@ def _unknown_code(data: DataSet, row: CommuneRow, units: UnitList) -> Problem:
     return data.cell_problem("D031", row.line, "commune_code", message, value=row.code)
 
 
-def _compare(data: DataSet, row: CommuneRow, unit: Unit, units: UnitList,
-             problems: list[Problem]) -> None:
+def _compare(
+    data: DataSet, row: CommuneRow, unit: Unit, units: UnitList, problems: list[Problem]
+) -> None:
     """Name, district and province of the row against the unit its code names."""
     said = f"code {unit.code} is {unit.name} ({unit.district}, {unit.province}) in the unit list"
     if row.name and not _same(row.name, unit.name, _COMMUNE_PREFIXES):
         other = [u for u in units.find(row.name, row.district) if u.code != unit.code]
         hint = f"; the list gives {other[0].code} for {other[0].name}" if len(other) == 1 else ""
-        problems.append(data.cell_problem("D032", row.line, "commune_name",
-                                          f"'{row.name}' — {said}{hint}", value=row.name))
+        problems.append(
+            data.cell_problem(
+                "D032", row.line, "commune_name", f"'{row.name}' — {said}{hint}", value=row.name
+            )
+        )
     if row.district and not _same(row.district, unit.district, _DISTRICT_PREFIXES):
-        problems.append(data.cell_problem("D032", row.line, "district",
-                                          f"'{row.district}' — {said}", value=row.district))
+        problems.append(
+            data.cell_problem(
+                "D032", row.line, "district", f"'{row.district}' — {said}", value=row.district
+            )
+        )
     if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
-        problems.append(data.cell_problem("D032", row.line, "province",
-                                          f"'{row.province}' — {said}", value=row.province))
+        problems.append(
+            data.cell_problem(
+                "D032", row.line, "province", f"'{row.province}' — {said}", value=row.province
+            )
+        )

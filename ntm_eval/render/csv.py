@@ -51,9 +51,25 @@ def _rows(stream: IO[str], header: list[str], rows: Iterable[list[Any]]) -> None
         w.writerow([cell(x) for x in row])
 
 
-CHECK_HEADER = ["code", "name", "district", "province", "region", "year", "commune_status",
-                "criteria_met", "criteria_total", "criterion", "part_of", "criterion_name",
-                "sector", "status", "indicators_not_met", "indicators_not_evaluable", "values"]
+CHECK_HEADER = [
+    "code",
+    "name",
+    "district",
+    "province",
+    "region",
+    "year",
+    "commune_status",
+    "criteria_met",
+    "criteria_total",
+    "criterion",
+    "part_of",
+    "criterion_name",
+    "sector",
+    "status",
+    "indicators_not_met",
+    "indicators_not_evaluable",
+    "values",
+]
 
 
 def _values(k: Any) -> str:
@@ -91,16 +107,36 @@ class _CheckRows:
         if name is None:
             name = self.names[k.id] = cell(k.name.get(self.lang))
         # ids, sector keys and status words come from the rule file's strict patterns
-        return self.format([
-            k.id, k.part_of or "", name, k.sector, k.status,
-            " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
-            " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
-            _values(k)])
+        return self.format(
+            [
+                k.id,
+                k.part_of or "",
+                name,
+                k.sector,
+                k.status,
+                " ".join([r.id for r in k.indicators if r.status == NOT_MET]),
+                " ".join([r.id for r in k.indicators if r.status == NOT_EVALUABLE]),
+                _values(k),
+            ]
+        )
 
     def commune(self, c: Any) -> str:
-        head = self.format([cell(x) for x in (c.code, c.name, c.district, c.province,
-                                              c.region, c.year, c.status, c.criteria_met,
-                                              c.criteria_total)])
+        head = self.format(
+            [
+                cell(x)
+                for x in (
+                    c.code,
+                    c.name,
+                    c.district,
+                    c.province,
+                    c.region,
+                    c.year,
+                    c.status,
+                    c.criteria_met,
+                    c.criteria_total,
+                )
+            ]
+        )
         return "".join([f"{head},{self.tail(k)}\n" for k in c.criteria])
 
 
@@ -120,32 +156,85 @@ def write_stream(check: Any, stream: IO[str], lang: str = "en", **_: Any) -> Non
     check.run("results", lambda communes: stream.write("".join(map(rows.commune, communes))))
 
 
-GAPS_HEADER = ["rank", "code", "name", "district", "criteria_met", "criteria_total",
-               "missing", "criterion", "indicator", "column", "item_name", "sector", "status",
-               "value", "op", "threshold", "unit", "to_go", "left"]
+GAPS_HEADER = [
+    "rank",
+    "code",
+    "name",
+    "district",
+    "criteria_met",
+    "criteria_total",
+    "missing",
+    "criterion",
+    "indicator",
+    "column",
+    "item_name",
+    "sector",
+    "status",
+    "value",
+    "op",
+    "threshold",
+    "unit",
+    "to_go",
+    "left",
+]
 
 
 def write_gaps(g: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
     from ntm_eval.render.text import left_text
 
-    groups = [c for s in g.by_sector for c in s.candidates] if g.by_sector is not None \
-        else g.candidates
+    groups = (
+        [c for s in g.by_sector for c in s.candidates] if g.by_sector is not None else g.candidates
+    )
 
     def rows() -> Iterable[list[Any]]:
         for c in groups:
             k = c.commune
             for i in c.items:
-                yield [c.rank, k.code, k.name, k.district, k.criteria_met, k.criteria_total,
-                       len(c.missing), i.criterion, i.indicator, i.column, i.name.get(lang),
-                       i.sector, i.status, i.value, i.op, i.threshold, i.unit, i.to_go,
-                       left_text(i, lang)]
+                yield [
+                    c.rank,
+                    k.code,
+                    k.name,
+                    k.district,
+                    k.criteria_met,
+                    k.criteria_total,
+                    len(c.missing),
+                    i.criterion,
+                    i.indicator,
+                    i.column,
+                    i.name.get(lang),
+                    i.sector,
+                    i.status,
+                    i.value,
+                    i.op,
+                    i.threshold,
+                    i.unit,
+                    i.to_go,
+                    left_text(i, lang),
+                ]
+
     _rows(stream, GAPS_HEADER, rows())
 
 
-COMPARE_HEADER = ["code", "name", "district", "old_status", "new_status", "old_criteria_met",
-                  "new_criteria_met", "standard", "criterion", "criterion_old_status",
-                  "criterion_new_status", "indicator", "column", "old_value", "new_value",
-                  "indicator_old_status", "indicator_new_status", "threshold"]
+COMPARE_HEADER = [
+    "code",
+    "name",
+    "district",
+    "old_status",
+    "new_status",
+    "old_criteria_met",
+    "new_criteria_met",
+    "standard",
+    "criterion",
+    "criterion_old_status",
+    "criterion_new_status",
+    "indicator",
+    "column",
+    "old_value",
+    "new_value",
+    "indicator_old_status",
+    "indicator_new_status",
+    "threshold",
+]
 
 
 def write_compare(cmp: Any, stream: IO[str], **_: Any) -> None:
@@ -154,9 +243,25 @@ def write_compare(cmp: Any, stream: IO[str], **_: Any) -> None:
             crit = {k.id: k for k in c.criteria}
             for v in c.values:
                 k = crit.get(v.criterion)
-                yield [c.code, c.name, c.district, c.old_status, c.new_status, c.old_met,
-                       c.new_met, c.standard, v.criterion,
-                       k.old_status if k else None, k.new_status if k else None,
-                       v.indicator, v.column, v.old_value, v.new_value, v.old_status,
-                       v.new_status, v.new_threshold]
+                yield [
+                    c.code,
+                    c.name,
+                    c.district,
+                    c.old_status,
+                    c.new_status,
+                    c.old_met,
+                    c.new_met,
+                    c.standard,
+                    v.criterion,
+                    k.old_status if k else None,
+                    k.new_status if k else None,
+                    v.indicator,
+                    v.column,
+                    v.old_value,
+                    v.new_value,
+                    v.old_status,
+                    v.new_status,
+                    v.new_threshold,
+                ]
+
     _rows(stream, COMPARE_HEADER, rows())

@@ -14,7 +14,14 @@ from typing import Any
 from ntm_eval import __version__, i18n
 from ntm_eval.i18n import tr
 from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
-from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, CriterionResult, Report
+from ntm_eval.engine.results import (
+    MET,
+    NOT_EVALUABLE,
+    NOT_MET,
+    CommuneResult,
+    CriterionResult,
+    Report,
+)
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
 
@@ -103,8 +110,10 @@ def _cell_detail(c: CommuneResult, k: CriterionResult, lang: str) -> str:
     lines = [f"{c.code} {c.name} — {k.id} {k.name.get(lang)}: {i18n.status(lang, k.status)}"]
     for r in k.indicators:
         value = i18n.value(r.value, r.kind, None, lang)
-        line = (f"{r.id} {r.column}: {value} ({threshold_text(r, lang)}) — "
-                f"{i18n.status(lang, r.status)}")
+        line = (
+            f"{r.id} {r.column}: {value} ({threshold_text(r, lang)}) — "
+            f"{i18n.status(lang, r.status)}"
+        )
         if r.reason:
             line += f": {i18n.reason(lang, r.reason)}"
         lines.append(line)
@@ -115,25 +124,39 @@ def _summary(report: Report, lang: str) -> list[str]:
     s = report.summary
     share = i18n.percent(s.met / s.communes, lang) if s.communes else "—"
     total = len(s.by_criterion)
-    cards = [("", s.communes, tr(lang, "report.communes")),
-             (MET, s.met, f"{i18n.status(lang, MET)} ({total}/{total}) · "
-              + tr(lang, "report.met_share", pct=share)),
-             (NOT_MET, s.not_met, i18n.status(lang, NOT_MET)),
-             (NOT_EVALUABLE, s.not_evaluable, i18n.status(lang, NOT_EVALUABLE))]
-    out = [f'<section id="summary"><h2>{escape(tr(lang, "report.summary"))}</h2>',
-           '<div class="cards">']
-    out += [f'<div class="card s-{key}" data-status="{key}"><b>{n}</b>{escape(label)}</div>'
-            for key, n, label in cards]
+    cards = [
+        ("", s.communes, tr(lang, "report.communes")),
+        (
+            MET,
+            s.met,
+            f"{i18n.status(lang, MET)} ({total}/{total}) · "
+            + tr(lang, "report.met_share", pct=share),
+        ),
+        (NOT_MET, s.not_met, i18n.status(lang, NOT_MET)),
+        (NOT_EVALUABLE, s.not_evaluable, i18n.status(lang, NOT_EVALUABLE)),
+    ]
+    out = [
+        f'<section id="summary"><h2>{escape(tr(lang, "report.summary"))}</h2>',
+        '<div class="cards">',
+    ]
+    out += [
+        f'<div class="card s-{key}" data-status="{key}"><b>{n}</b>{escape(label)}</div>'
+        for key, n, label in cards
+    ]
     out.append("</div>")
-    out.append(f'<p class="meta">{escape(tr(lang, "summary.all", n=s.communes, met=s.met, total=total, not_met=s.not_met, not_evaluable=s.not_evaluable))}</p>')
+    out.append(
+        f'<p class="meta">{escape(tr(lang, "summary.all", n=s.communes, met=s.met, total=total, not_met=s.not_met, not_evaluable=s.not_evaluable))}</p>'
+    )
     out.append("</section>")
     return out
 
 
 def _chart(report: Report, lang: str) -> list[str]:
     s = report.summary
-    out = [f'<section id="chart"><h2>{escape(tr(lang, "report.chart"))}</h2>',
-           '<div class="bars" role="list">']
+    out = [
+        f'<section id="chart"><h2>{escape(tr(lang, "report.chart"))}</h2>',
+        '<div class="bars" role="list">',
+    ]
     for k in s.by_criterion:
         width = 100 * k.met / s.communes if s.communes else 0
         label = f"{k.id} {k.name.get(lang)}"
@@ -141,17 +164,22 @@ def _chart(report: Report, lang: str) -> list[str]:
             f'<span class="bar-label" role="listitem">{escape(label)}</span>'
             f'<span class="bar" data-id="{escape(k.id)}" title="{escape(label)}: {k.met}/{s.communes}">'
             f'<span class="fill" style="width:{width:.1f}%"></span></span>'
-            f'<span class="bar-n">{k.met}/{s.communes}</span>')
+            f'<span class="bar-n">{k.met}/{s.communes}</span>'
+        )
     out.append("</div></section>")
     return out
 
 
 def _bands(report: Report, lang: str) -> list[str]:
-    out = [f'<section id="bands"><h2>{escape(tr(lang, "report.bands"))}</h2><table>',
-           f'<thead><tr><th>{escape(tr(lang, "col.band"))}</th>'
-           f'<th class="n">{escape(tr(lang, "col.communes"))}</th></tr></thead><tbody>']
-    out += [f'<tr><td>{escape(band_label(b.label, lang))}</td><td class="n">{b.communes}</td></tr>'
-            for b in report.summary.bands]
+    out = [
+        f'<section id="bands"><h2>{escape(tr(lang, "report.bands"))}</h2><table>',
+        f"<thead><tr><th>{escape(tr(lang, 'col.band'))}</th>"
+        f'<th class="n">{escape(tr(lang, "col.communes"))}</th></tr></thead><tbody>',
+    ]
+    out += [
+        f'<tr><td>{escape(band_label(b.label, lang))}</td><td class="n">{b.communes}</td></tr>'
+        for b in report.summary.bands
+    ]
     out.append("</tbody></table></section>")
     return out
 
@@ -161,47 +189,66 @@ def _candidates(g: Any, lang: str) -> list[str]:
     if not g.candidates:
         out.append(f"<p>{escape(tr(lang, 'gaps.none'))}</p></section>")
         return out
-    out.append(f'<p class="note">{escape(tr(lang, "gaps.count", short=g.short, n=g.report.summary.communes, shown=len(g.candidates)))} '
-               f'{escape(tr(lang, "gaps.order"))}</p>')
-    out.append("<table><thead><tr>" + "".join(
-        f"<th>{escape(tr(lang, k))}</th>" for k in
-        ("col.rank", "col.code", "col.commune", "col.district", "col.met", "col.left"))
-        + "</tr></thead><tbody>")
+    out.append(
+        f'<p class="note">{escape(tr(lang, "gaps.count", short=g.short, n=g.report.summary.communes, shown=len(g.candidates)))} '
+        f"{escape(tr(lang, 'gaps.order'))}</p>"
+    )
+    out.append(
+        "<table><thead><tr>"
+        + "".join(
+            f"<th>{escape(tr(lang, k))}</th>"
+            for k in ("col.rank", "col.code", "col.commune", "col.district", "col.met", "col.left")
+        )
+        + "</tr></thead><tbody>"
+    )
     for c in g.candidates:
         k = c.commune
-        items = "".join(f"<li>{escape(item_label(i, lang))}: {escape(left_text(i, lang))}</li>"
-                        for i in c.items)
-        out.append(f'<tr data-code="{escape(k.code)}"><td class="n">{c.rank}</td>'
-                   f"<td>{escape(k.code)}</td><td>{escape(k.name)}</td>"
-                   f"<td>{escape(k.district)}</td>"
-                   f'<td class="n">{k.criteria_met}/{k.criteria_total}</td>'
-                   f'<td><ul class="left">{items}</ul></td></tr>')
+        items = "".join(
+            f"<li>{escape(item_label(i, lang))}: {escape(left_text(i, lang))}</li>" for i in c.items
+        )
+        out.append(
+            f'<tr data-code="{escape(k.code)}"><td class="n">{c.rank}</td>'
+            f"<td>{escape(k.code)}</td><td>{escape(k.name)}</td>"
+            f"<td>{escape(k.district)}</td>"
+            f'<td class="n">{k.criteria_met}/{k.criteria_total}</td>'
+            f'<td><ul class="left">{items}</ul></td></tr>'
+        )
     out.append("</tbody></table></section>")
     return out
 
 
 def _matrix(report: Report, lang: str) -> list[str]:
     s = report.summary
-    legend = "".join(f'<span class="c s-{key}">{SYMBOLS[key]} {escape(i18n.status(lang, key))}</span>'
-                     for key in (MET, NOT_MET, NOT_EVALUABLE))
-    out = [f'<section id="matrix-section"><h2>{escape(tr(lang, "report.matrix"))}</h2>',
-           f'<p class="legend">{escape(tr(lang, "report.legend"))}: {legend}</p>',
-           f'<p class="note hint">{escape(tr(lang, "report.click"))}</p>',
-           '<table id="matrix"><thead><tr>'
-           f'<th>{escape(tr(lang, "col.code"))}</th><th>{escape(tr(lang, "col.commune"))}</th>'
-           f'<th>{escape(tr(lang, "col.district"))}</th><th class="n">{escape(tr(lang, "col.met"))}</th>']
-    out += [f'<th class="c" title="{escape(k.name.get(lang))}">{escape(k.id)}</th>'
-            for k in s.by_criterion]
+    legend = "".join(
+        f'<span class="c s-{key}">{SYMBOLS[key]} {escape(i18n.status(lang, key))}</span>'
+        for key in (MET, NOT_MET, NOT_EVALUABLE)
+    )
+    out = [
+        f'<section id="matrix-section"><h2>{escape(tr(lang, "report.matrix"))}</h2>',
+        f'<p class="legend">{escape(tr(lang, "report.legend"))}: {legend}</p>',
+        f'<p class="note hint">{escape(tr(lang, "report.click"))}</p>',
+        '<table id="matrix"><thead><tr>'
+        f"<th>{escape(tr(lang, 'col.code'))}</th><th>{escape(tr(lang, 'col.commune'))}</th>"
+        f'<th>{escape(tr(lang, "col.district"))}</th><th class="n">{escape(tr(lang, "col.met"))}</th>',
+    ]
+    out += [
+        f'<th class="c" title="{escape(k.name.get(lang))}">{escape(k.id)}</th>'
+        for k in s.by_criterion
+    ]
     out.append("</tr></thead><tbody>")
     for c in report.communes:
         cells = "".join(
             f'<td class="c s-{k.status}" tabindex="0" data-id="{escape(k.id)}" '
             f'data-detail="{escape(detail)}" title="{escape(detail)}" '
             f'aria-label="{escape(k.id)}: {escape(i18n.status(lang, k.status))}">{SYMBOLS[k.status]}</td>'
-            for k in c.criteria for detail in (_cell_detail(c, k, lang),))
-        out.append(f'<tr data-code="{escape(c.code)}" data-status="{c.status}">'
-                   f"<td>{escape(c.code)}</td><td>{escape(c.name)}</td><td>{escape(c.district)}</td>"
-                   f'<td class="n st-{c.status}">{c.criteria_met}/{c.criteria_total}</td>{cells}</tr>')
+            for k in c.criteria
+            for detail in (_cell_detail(c, k, lang),)
+        )
+        out.append(
+            f'<tr data-code="{escape(c.code)}" data-status="{c.status}">'
+            f"<td>{escape(c.code)}</td><td>{escape(c.name)}</td><td>{escape(c.district)}</td>"
+            f'<td class="n st-{c.status}">{c.criteria_met}/{c.criteria_total}</td>{cells}</tr>'
+        )
     out.append("</tbody></table></section>")
     return out
 
@@ -209,9 +256,11 @@ def _matrix(report: Report, lang: str) -> list[str]:
 def _problems(report: Report, lang: str) -> list[str]:
     if not report.problems:
         return []
-    out = ['<section id="problems"><h2>'
-           + escape(tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings)))
-           + "</h2><ul>"]
+    out = [
+        '<section id="problems"><h2>'
+        + escape(tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings)))
+        + "</h2><ul>"
+    ]
     out += [f"<li><code>{escape(p.format())}</code></li>" for p in report.problems]
     out.append("</ul></section>")
     return out
@@ -224,21 +273,34 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
     g = candidates if candidates is not None else gaps(report, top=10)
     rs = report.ruleset
     title = f"{rs.title.get(lang)} — {report.input_path}"
-    parts = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-             f"<header><h1>{escape(rs.title.get(lang))}</h1>",
-             f'<p class="meta">{escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
-             f"{escape(rs.id)} · {escape(rs.legal_basis)}</p></header>"]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<header><h1>{escape(rs.title.get(lang))}</h1>",
+        f'<p class="meta">{escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
+        f"{escape(rs.id)} · {escape(rs.legal_basis)}</p></header>",
+    ]
     parts += _summary(report, lang)
     parts += _chart(report, lang)
     parts += _bands(report, lang)
     parts += _candidates(g, lang)
     parts += _matrix(report, lang)
     parts += _problems(report, lang)
-    parts += ['<div id="detail" role="dialog" aria-live="polite" hidden>'
-              '<button type="button" id="detail-close" aria-label="close">×</button>'
-              '<pre id="detail-text"></pre></div>',
-              f"<footer>{escape(tr(lang, 'report.generated', version=__version__, path=report.input_path, ruleset=rs.id))}</footer>",
-              f"<script>{SCRIPT}</script>", "</body>", "</html>", ""]
+    parts += [
+        '<div id="detail" role="dialog" aria-live="polite" hidden>'
+        '<button type="button" id="detail-close" aria-label="close">×</button>'
+        '<pre id="detail-text"></pre></div>',
+        f"<footer>{escape(tr(lang, 'report.generated', version=__version__, path=report.input_path, ruleset=rs.id))}</footer>",
+        f"<script>{SCRIPT}</script>",
+        "</body>",
+        "</html>",
+        "",
+    ]
     return "\n".join(parts)

@@ -67,25 +67,35 @@ def commune_dict(c: CommuneResult, with_criteria: bool = True) -> dict[str, Any]
 
 def ruleset_dict(report: Report) -> dict[str, Any]:
     rs = report.ruleset
-    return {"id": rs.id, "title": rs.title.en, "title_vi": rs.title.vi,
-            "legal_basis": rs.legal_basis}
+    return {
+        "id": rs.id,
+        "title": rs.title.en,
+        "title_vi": rs.title.vi,
+        "legal_basis": rs.legal_basis,
+    }
 
 
 def summary_dict(report: Report) -> dict[str, Any]:
     s = report.summary
     return {
-            "communes": s.communes,
-            "met": s.met,
-            "not_met": s.not_met,
-            "not_evaluable": s.not_evaluable,
-            "by_criterion": [
-                {"id": c.id, "name": c.name.en, "met": c.met, "not_met": c.not_met,
-                 "not_evaluable": c.not_evaluable}
-                for c in s.by_criterion
-            ],
-            "bands": [{"label": b.label, "min": b.low, "max": b.high, "communes": b.communes}
-                      for b in s.bands],
-        }
+        "communes": s.communes,
+        "met": s.met,
+        "not_met": s.not_met,
+        "not_evaluable": s.not_evaluable,
+        "by_criterion": [
+            {
+                "id": c.id,
+                "name": c.name.en,
+                "met": c.met,
+                "not_met": c.not_met,
+                "not_evaluable": c.not_evaluable,
+            }
+            for c in s.by_criterion
+        ],
+        "bands": [
+            {"label": b.label, "min": b.low, "max": b.high, "communes": b.communes} for b in s.bands
+        ],
+    }
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -128,34 +138,72 @@ def _scalar(x: Any) -> str:
 
 def names_text(name: str, district: str, province: str) -> str:
     """``,"name":…,"district":…,"province":…``"""
-    return "".join((',"name":', _string(name), ',"district":', _string(district),
-                    ',"province":', _string(province)))
+    return "".join(
+        (
+            ',"name":',
+            _string(name),
+            ',"district":',
+            _string(district),
+            ',"province":',
+            _string(province),
+        )
+    )
 
 
 def place_text(region: str | None, year: int | None) -> str:
     """``,"region":…,"year":…,"line":`` (the line number follows)."""
-    return "".join((',"region":', "null" if region is None else _string(region),
-                    ',"year":', "null" if year is None else _scalar(year), ',"line":'))
+    return "".join(
+        (
+            ',"region":',
+            "null" if region is None else _string(region),
+            ',"year":',
+            "null" if year is None else _scalar(year),
+            ',"line":',
+        )
+    )
 
 
-def verdict_text(status: str, met: int, total: int, not_met: list[str],
-                 not_evaluable: list[str]) -> str:
+def verdict_text(
+    status: str, met: int, total: int, not_met: list[str], not_evaluable: list[str]
+) -> str:
     """``,"status":…`` to ``"criteria":[`` (the criteria follow)."""
-    return "".join((
-        ',"status":', _string(status), ',"criteria_met":', _scalar(met),
-        ',"criteria_total":', _scalar(total),
-        ',"not_met":[', ",".join(map(_string, not_met)),
-        '],"not_evaluable":[', ",".join(map(_string, not_evaluable)), '],"criteria":['))
+    return "".join(
+        (
+            ',"status":',
+            _string(status),
+            ',"criteria_met":',
+            _scalar(met),
+            ',"criteria_total":',
+            _scalar(total),
+            ',"not_met":[',
+            ",".join(map(_string, not_met)),
+            '],"not_evaluable":[',
+            ",".join(map(_string, not_evaluable)),
+            '],"criteria":[',
+        )
+    )
 
 
 def criterion_head(id_: str, name: Any, sector: str) -> str:
     """A criterion's text up to its status: ``{"id":…,"sector":…,"status":``"""
-    return "".join(('{"id":', _string(id_), ',"name":', _scalar(name.en), ',"name_vi":',
-                    _scalar(name.vi), ',"sector":', _scalar(sector), ',"status":'))
+    return "".join(
+        (
+            '{"id":',
+            _string(id_),
+            ',"name":',
+            _scalar(name.en),
+            ',"name_vi":',
+            _scalar(name.vi),
+            ',"sector":',
+            _scalar(sector),
+            ',"status":',
+        )
+    )
 
 
-def once_per_object(cache: dict[int, tuple[Any, Any]], obj: Any, make: Callable[[Any], Any],
-                    limit: int) -> Any:
+def once_per_object(
+    cache: dict[int, tuple[Any, Any]], obj: Any, make: Callable[[Any], Any], limit: int
+) -> Any:
     """``make(obj)``, made once per object: remembered by identity, the object kept alive
     with what was made so that its id stays its own; past ``limit`` objects the cache
     starts again. (The evaluator and the column-wise lane share identical results between
@@ -188,17 +236,28 @@ class CommuneEncoder:
 
     def encode(self, c: CommuneResult) -> str:
         """``dumps(commune_dict(c))``, built from cached pieces."""
-        texts = [once_per_object(self._criteria, k, self._criterion, self.LIMIT)
-                 for k in c.criteria]
-        return "".join((
-            '{"code":', _string(c.code), names_text(c.name, c.district, c.province),
-            place_text(c.region, c.year), _scalar(c.line),
-            verdict_text(c.status, c.criteria_met, c.criteria_total, c.not_met, c.not_evaluable),
-            ",".join(texts), "]}"))
+        texts = [
+            once_per_object(self._criteria, k, self._criterion, self.LIMIT) for k in c.criteria
+        ]
+        return "".join(
+            (
+                '{"code":',
+                _string(c.code),
+                names_text(c.name, c.district, c.province),
+                place_text(c.region, c.year),
+                _scalar(c.line),
+                verdict_text(
+                    c.status, c.criteria_met, c.criteria_total, c.not_met, c.not_evaluable
+                ),
+                ",".join(texts),
+                "]}",
+            )
+        )
 
     def _criterion(self, k: Any) -> str:
-        parts = [once_per_object(self._indicators, r, self._indicator, self.LIMIT)
-                 for r in k.indicators]
+        parts = [
+            once_per_object(self._indicators, r, self._indicator, self.LIMIT) for r in k.indicators
+        ]
         tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
         head = self._heads.get(k.id)
         if head is None or head[0] is not k.name or head[1] != k.sector:
@@ -213,19 +272,36 @@ class CommuneEncoder:
                 f'{{"id":{_scalar(r.id)},"column":{_scalar(r.column)},"kind":{_scalar(r.kind)}'
                 ',"value":',
                 f',"op":{_scalar(r.op)},"threshold":',
-                f',"unit":{_scalar(r.unit)},"status":')
+                f',"unit":{_scalar(r.unit)},"status":',
+            )
         head, op, unit = template
-        return "".join((
-            head, _scalar(r.value), op, _scalar(r.threshold), ',"threshold_from":',
-            _scalar(r.threshold_from), unit, _scalar(r.status), ',"gap":', _scalar(r.gap),
-            ',"verified":', _scalar(r.verified), ',"reason":', _scalar(r.reason), "}"))
+        return "".join(
+            (
+                head,
+                _scalar(r.value),
+                op,
+                _scalar(r.threshold),
+                ',"threshold_from":',
+                _scalar(r.threshold_from),
+                unit,
+                _scalar(r.status),
+                ',"gap":',
+                _scalar(r.gap),
+                ',"verified":',
+                _scalar(r.verified),
+                ',"reason":',
+                _scalar(r.reason),
+                "}",
+            )
+        )
 
 
 def write(report: Report, stream: IO[str], **_: Any) -> None:
     """Write the report as one JSON document, commune by commune: a national file is
     never held in memory as one string. The text equals ``dumps(report_dict(report))``."""
     head, tail = dumps(report_dict(dataclasses.replace(report, communes=()))).split(
-        '"communes":[]', 1)
+        '"communes":[]', 1
+    )
     stream.write(head + '"communes":[')
     encoder = CommuneEncoder()
     for i, commune in enumerate(report.communes):
@@ -318,15 +394,31 @@ def gaps_dict(g: Any) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "ruleset": ruleset_dict(r),
         "input": {"path": r.input_path, "rows": r.input_rows},
-        "summary": {"communes": r.summary.communes, "met": r.summary.met, "short": g.short,
-                    "shown": len(g.candidates)},
+        "summary": {
+            "communes": r.summary.communes,
+            "met": r.summary.met,
+            "short": g.short,
+            "shown": len(g.candidates),
+        },
         "candidates": [candidate_dict(c) for c in g.candidates],
-        "by_sector": None if g.by_sector is None else [
-            {"sector": s.sector, "name": s.name.en, "name_vi": s.name.vi,
-             "candidates": [{"rank": c.rank, "code": c.commune.code,
-                             "items": [gap_item_dict(i) for i in c.items]}
-                            for c in s.candidates]}
-            for s in g.by_sector],
+        "by_sector": None
+        if g.by_sector is None
+        else [
+            {
+                "sector": s.sector,
+                "name": s.name.en,
+                "name_vi": s.name.vi,
+                "candidates": [
+                    {
+                        "rank": c.rank,
+                        "code": c.commune.code,
+                        "items": [gap_item_dict(i) for i in c.items],
+                    }
+                    for c in s.candidates
+                ],
+            }
+            for s in g.by_sector
+        ],
         "errors": [p.to_dict() for p in r.errors],
         "warnings": [p.to_dict() for p in r.warnings],
     }
@@ -369,10 +461,18 @@ def commune_change_dict(c: Any) -> dict[str, Any]:
         "new_criteria_met": c.new_met,
         "criteria_total": c.total,
         "standard": c.standard,
-        "criteria": [{"id": k.id, "name": k.name.en, "name_vi": k.name.vi,
-                      "old_status": k.old_status, "new_status": k.new_status,
-                      "change": k.change, "indicators": [change_dict(v) for v in k.indicators]}
-                     for k in c.criteria],
+        "criteria": [
+            {
+                "id": k.id,
+                "name": k.name.en,
+                "name_vi": k.name.vi,
+                "old_status": k.old_status,
+                "new_status": k.new_status,
+                "change": k.change,
+                "indicators": [change_dict(v) for v in k.indicators],
+            }
+            for k in c.criteria
+        ],
         "values": [change_dict(v) for v in c.values],
     }
 

@@ -26,15 +26,19 @@ def write(report: Any, stream: IO[str], **_: Any) -> None:
 
 def write_summary(report: Any, stream: IO[str]) -> None:
     """The last line: everything of the report but its communes."""
-    _line(stream, "summary", {
-        "schema_version": rj.SCHEMA_VERSION,
-        "ruleset": rj.ruleset_dict(report),
-        "input": {"path": report.input_path, "rows": report.input_rows},
-        "filters": report.filters.to_dict(),
-        "summary": rj.summary_dict(report),
-        "errors": [p.to_dict() for p in report.errors],
-        "warnings": [p.to_dict() for p in report.warnings],
-    })
+    _line(
+        stream,
+        "summary",
+        {
+            "schema_version": rj.SCHEMA_VERSION,
+            "ruleset": rj.ruleset_dict(report),
+            "input": {"path": report.input_path, "rows": report.input_rows},
+            "filters": report.filters.to_dict(),
+            "summary": rj.summary_dict(report),
+            "errors": [p.to_dict() for p in report.errors],
+            "warnings": [p.to_dict() for p in report.warnings],
+        },
+    )
 
 
 def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
@@ -45,8 +49,9 @@ def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
 
     out, done = binary_writer(stream)
     if out is None:
-        report = check.run("jsonl", lambda lines: stream.write(
-            "".join(b"".join(line).decode() for line in lines)))
+        report = check.run(
+            "jsonl", lambda lines: stream.write("".join(b"".join(line).decode() for line in lines))
+        )
     else:
         try:
             report = check.run("jsonl", lambda lines: out.writelines(map(b"".join, lines)))
@@ -65,8 +70,14 @@ def write_gaps(g: Any, stream: IO[str], **_: Any) -> None:
             for c in share.candidates:
                 _line(stream, "candidate", {"sector": share.sector, **rj.candidate_dict(c)})
     doc = rj.gaps_dict(g)
-    _line(stream, "summary", {k: doc[k] for k in ("schema_version", "ruleset", "input",
-                                                  "summary", "errors", "warnings")})
+    _line(
+        stream,
+        "summary",
+        {
+            k: doc[k]
+            for k in ("schema_version", "ruleset", "input", "summary", "errors", "warnings")
+        },
+    )
 
 
 def write_compare(cmp: Any, stream: IO[str], problems: Any = (), **_: Any) -> None:

@@ -26,8 +26,10 @@ def esc(x: Any) -> str:
 
 
 def table(header: list[str], rows: list[list[Any]], right: tuple[int, ...] = ()) -> list[str]:
-    lines = ["| " + " | ".join(esc(h) for h in header) + " |",
-             "|" + "|".join("---:" if n in right else "---" for n in range(len(header))) + "|"]
+    lines = [
+        "| " + " | ".join(esc(h) for h in header) + " |",
+        "|" + "|".join("---:" if n in right else "---" for n in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(esc(x) for x in row) + " |" for row in rows]
     return lines
 
@@ -41,44 +43,106 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
     if filters:
         out += ["", esc(filters)]
     out.append("")
-    out += table([tr(lang, "col.code"), tr(lang, "col.commune"), tr(lang, "col.district"),
-                  tr(lang, "col.year"), tr(lang, "col.met"), tr(lang, "col.status"),
-                  tr(lang, "col.missing")],
-                 [[c.code, c.name, c.district, c.year or "", f"{c.criteria_met}/{c.criteria_total}",
-                   i18n.status(lang, c.status),
-                   " ".join(c.not_met + ["?" + i for i in c.not_evaluable])]
-                  for c in report.communes], right=(4,))
+    out += table(
+        [
+            tr(lang, "col.code"),
+            tr(lang, "col.commune"),
+            tr(lang, "col.district"),
+            tr(lang, "col.year"),
+            tr(lang, "col.met"),
+            tr(lang, "col.status"),
+            tr(lang, "col.missing"),
+        ],
+        [
+            [
+                c.code,
+                c.name,
+                c.district,
+                c.year or "",
+                f"{c.criteria_met}/{c.criteria_total}",
+                i18n.status(lang, c.status),
+                " ".join(c.not_met + ["?" + i for i in c.not_evaluable]),
+            ]
+            for c in report.communes
+        ],
+        right=(4,),
+    )
     out += ["", esc(tr(lang, "missing.legend")), ""]
     out += [f"## {esc(tr(lang, 'counts.title', n=s.communes))}", ""]
-    out += table([tr(lang, "col.id"), tr(lang, "col.criterion"), tr(lang, "col.met"),
-                  tr(lang, "col.not_met"), tr(lang, "col.not_evaluable")],
-                 [[k.id, k.name.get(lang), k.met, k.not_met, k.not_evaluable]
-                  for k in s.by_criterion], right=(2, 3, 4))
+    out += table(
+        [
+            tr(lang, "col.id"),
+            tr(lang, "col.criterion"),
+            tr(lang, "col.met"),
+            tr(lang, "col.not_met"),
+            tr(lang, "col.not_evaluable"),
+        ],
+        [[k.id, k.name.get(lang), k.met, k.not_met, k.not_evaluable] for k in s.by_criterion],
+        right=(2, 3, 4),
+    )
     out += ["", f"## {esc(tr(lang, 'bands.title'))}", ""]
-    out += table([tr(lang, "col.band"), tr(lang, "col.communes")],
-                 [[band_label(b.label, lang), b.communes] for b in s.bands], right=(1,))
+    out += table(
+        [tr(lang, "col.band"), tr(lang, "col.communes")],
+        [[band_label(b.label, lang), b.communes] for b in s.bands],
+        right=(1,),
+    )
     key = "summary.items" if report.filters.selects_items else "summary.all"
-    out += ["", "**" + esc(tr(lang, key, n=s.communes, met=s.met, total=total, not_met=s.not_met,
-                               not_evaluable=s.not_evaluable)) + "**", ""]
+    out += [
+        "",
+        "**"
+        + esc(
+            tr(
+                lang,
+                key,
+                n=s.communes,
+                met=s.met,
+                total=total,
+                not_met=s.not_met,
+                not_evaluable=s.not_evaluable,
+            )
+        )
+        + "**",
+        "",
+    ]
     return "\n".join(out)
 
 
 def _gaps_rows(candidates: Any, lang: str) -> list[list[Any]]:
-    return [[c.rank, c.commune.code, c.commune.name, c.commune.district,
-             f"{c.commune.criteria_met}/{c.commune.criteria_total}", i.indicator,
-             i.name.get(lang), left_text(i, lang)]
-            for c in candidates for i in c.items]
+    return [
+        [
+            c.rank,
+            c.commune.code,
+            c.commune.name,
+            c.commune.district,
+            f"{c.commune.criteria_met}/{c.commune.criteria_total}",
+            i.indicator,
+            i.name.get(lang),
+            left_text(i, lang),
+        ]
+        for c in candidates
+        for i in c.items
+    ]
 
 
 def render_gaps(g: Any, lang: str = "en", **_: Any) -> str:
     r = g.report
-    header = [tr(lang, "col.rank"), tr(lang, "col.code"), tr(lang, "col.commune"),
-              tr(lang, "col.district"), tr(lang, "col.met"), tr(lang, "col.id"),
-              tr(lang, "col.criterion"), tr(lang, "col.left")]
-    out = [f"# {esc(tr(lang, 'gaps.title'))}", "",
-           esc(f"{r.ruleset.title.get(lang)} ({r.ruleset.id}) · {r.input_path}: ")
-           + esc(tr(lang, "gaps.count", short=g.short, n=r.summary.communes,
-                    shown=len(g.candidates))), ""]
+    header = [
+        tr(lang, "col.rank"),
+        tr(lang, "col.code"),
+        tr(lang, "col.commune"),
+        tr(lang, "col.district"),
+        tr(lang, "col.met"),
+        tr(lang, "col.id"),
+        tr(lang, "col.criterion"),
+        tr(lang, "col.left"),
+    ]
+    out = [
+        f"# {esc(tr(lang, 'gaps.title'))}",
+        "",
+        esc(f"{r.ruleset.title.get(lang)} ({r.ruleset.id}) · {r.input_path}: ")
+        + esc(tr(lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates))),
+        "",
+    ]
     if g.by_sector is None:
         out += table(header, _gaps_rows(g.candidates, lang), right=(0,))
     else:
@@ -95,13 +159,32 @@ def _side(x: Any, status: str, v: Any, lang: str) -> str:
 
 
 def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
-    out = [f"# {esc(tr(lang, 'compare.title', old=cmp.old.path, new=cmp.new.path))}", "",
-           esc(tr(lang, "compare.summary", both=cmp.both, old_met=cmp.old_met,
-                  new_met=cmp.new_met, gained=len(cmp.gained), lost=len(cmp.lost),
-                  changed=len(cmp.changed))), ""]
-    header = [tr(lang, "col.code"), tr(lang, "col.commune"), tr(lang, "col.met"),
-              tr(lang, "col.id"), tr(lang, "col.change"), tr(lang, "col.old"),
-              tr(lang, "col.new")]
+    out = [
+        f"# {esc(tr(lang, 'compare.title', old=cmp.old.path, new=cmp.new.path))}",
+        "",
+        esc(
+            tr(
+                lang,
+                "compare.summary",
+                both=cmp.both,
+                old_met=cmp.old_met,
+                new_met=cmp.new_met,
+                gained=len(cmp.gained),
+                lost=len(cmp.lost),
+                changed=len(cmp.changed),
+            )
+        ),
+        "",
+    ]
+    header = [
+        tr(lang, "col.code"),
+        tr(lang, "col.commune"),
+        tr(lang, "col.met"),
+        tr(lang, "col.id"),
+        tr(lang, "col.change"),
+        tr(lang, "col.old"),
+        tr(lang, "col.new"),
+    ]
 
     def rows(communes: Any, only_lost: bool) -> list[list[Any]]:
         out_rows = []
@@ -110,15 +193,24 @@ def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
                 if only_lost and k.new_status == "met":
                     continue
                 for v in k.indicators:
-                    out_rows.append([c.code, c.name, f"{c.old_met}→{c.new_met}", v.indicator,
-                                     f"{tr(lang, 'change.' + k.change)}: {v.column}",
-                                     _side(v.old_value, v.old_status, v, lang),
-                                     _side(v.new_value, v.new_status, v, lang)])
+                    out_rows.append(
+                        [
+                            c.code,
+                            c.name,
+                            f"{c.old_met}→{c.new_met}",
+                            v.indicator,
+                            f"{tr(lang, 'change.' + k.change)}: {v.column}",
+                            _side(v.old_value, v.old_status, v, lang),
+                            _side(v.new_value, v.new_status, v, lang),
+                        ]
+                    )
         return out_rows
 
     if cmp.maintaining:
-        out += [f"## {esc(tr(lang, 'compare.maintain', n=len(cmp.maintaining), old=cmp.old.path))}",
-                ""]
+        out += [
+            f"## {esc(tr(lang, 'compare.maintain', n=len(cmp.maintaining), old=cmp.old.path))}",
+            "",
+        ]
         out += table(header, rows(cmp.maintaining, True))
     else:
         out.append(esc(tr(lang, "compare.maintain.none", old=cmp.old.path)))

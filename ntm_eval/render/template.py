@@ -23,17 +23,31 @@ UNITS = {
     "en": {"pct": "%", "money": "million VND/person/year", "bool": "Đạt/Chưa đạt", "count": None},
 }
 IDENTITY_LABELS = {  # when the rule set names no identity column
-    "commune_code": ("Mã xã", "Commune code"), "commune_name": ("Tên xã", "Commune"),
-    "district": ("Huyện", "District"), "province": ("Tỉnh", "Province"),
-    "region": ("Vùng", "Region"), "year": ("Năm", "Year"),
+    "commune_code": ("Mã xã", "Commune code"),
+    "commune_name": ("Tên xã", "Commune"),
+    "district": ("Huyện", "District"),
+    "province": ("Tỉnh", "Province"),
+    "region": ("Vùng", "Region"),
+    "year": ("Năm", "Year"),
 }
-WIDTHS = {"commune_code": 10, "commune_name": 18, "district": 16, "province": 14, "region": 26,
-          "year": 8, "bool": 14, "pct": 13, "count": 11, "money": 15}
+WIDTHS = {
+    "commune_code": 10,
+    "commune_name": 18,
+    "district": 16,
+    "province": 14,
+    "region": 26,
+    "year": 8,
+    "bool": 14,
+    "pct": 13,
+    "count": 11,
+    "money": 15,
+}
 TEXT = {
     "vi": {
-        "data": "Dữ liệu", "help": "Hướng dẫn",
+        "data": "Dữ liệu",
+        "help": "Hướng dẫn",
         "intro": [
-            "Mỗi dòng của trang \"Dữ liệu\" là một xã trong một năm. Không sửa dòng tiêu đề: "
+            'Mỗi dòng của trang "Dữ liệu" là một xã trong một năm. Không sửa dòng tiêu đề: '
             "phần [trong ngoặc vuông] là tên cột mà ntm-eval đọc.",
             "Ô để trống là chưa có số liệu (chỉ tiêu đó không đánh giá được), không phải lỗi.",
             "Tỷ lệ ghi từ 0 đến 100 (ví dụ 85,5). Chỉ tiêu Đạt/Chưa đạt chọn trong danh sách.",
@@ -41,18 +55,30 @@ TEXT = {
         ],
         "table": ("Cột", "Tiêu đề", "Chỉ tiêu", "Nhập"),
         "identity": "thông tin xã",
-        "enter": {"pct": "tỷ lệ 0–100", "count": "số nguyên ≥ 0", "money": "số ≥ 0, triệu đồng",
-                  "bool": "Đạt / Chưa đạt", "text": "chữ", "year": "năm, ví dụ 2020",
-                  "region": "tên vùng trong danh sách"},
-        "error": {"pct": "Nhập tỷ lệ từ 0 đến 100.", "count": "Nhập số nguyên không âm.",
-                  "money": "Nhập số không âm (triệu đồng).", "bool": "Chọn Đạt hoặc Chưa đạt.",
-                  "year": "Nhập năm, ví dụ 2020.", "region": "Chọn một vùng trong danh sách."},
+        "enter": {
+            "pct": "tỷ lệ 0–100",
+            "count": "số nguyên ≥ 0",
+            "money": "số ≥ 0, triệu đồng",
+            "bool": "Đạt / Chưa đạt",
+            "text": "chữ",
+            "year": "năm, ví dụ 2020",
+            "region": "tên vùng trong danh sách",
+        },
+        "error": {
+            "pct": "Nhập tỷ lệ từ 0 đến 100.",
+            "count": "Nhập số nguyên không âm.",
+            "money": "Nhập số không âm (triệu đồng).",
+            "bool": "Chọn Đạt hoặc Chưa đạt.",
+            "year": "Nhập năm, ví dụ 2020.",
+            "region": "Chọn một vùng trong danh sách.",
+        },
         "error_title": "Giá trị không hợp lệ",
     },
     "en": {
-        "data": "Data", "help": "Instructions",
+        "data": "Data",
+        "help": "Instructions",
         "intro": [
-            "Each row of the \"Data\" sheet is one commune in one year. Do not edit the header "
+            'Each row of the "Data" sheet is one commune in one year. Do not edit the header '
             "row: the part [in brackets] is the column name ntm-eval reads.",
             "An empty cell is a missing value (that indicator cannot be evaluated), not an error.",
             "Percentages go from 0 to 100 (e.g. 85.5). Pick Đạt (met) / Chưa đạt (not met) "
@@ -61,12 +87,23 @@ TEXT = {
         ],
         "table": ("Column", "Header", "Indicator", "Enter"),
         "identity": "commune identity",
-        "enter": {"pct": "percentage 0–100", "count": "whole number ≥ 0",
-                  "money": "number ≥ 0, million VND", "bool": "Đạt / Chưa đạt", "text": "text",
-                  "year": "year, e.g. 2020", "region": "a region from the list"},
-        "error": {"pct": "Enter a percentage from 0 to 100.", "count": "Enter a whole number ≥ 0.",
-                  "money": "Enter a number ≥ 0 (million VND).", "bool": "Pick Đạt or Chưa đạt.",
-                  "year": "Enter a year, e.g. 2020.", "region": "Pick a region from the list."},
+        "enter": {
+            "pct": "percentage 0–100",
+            "count": "whole number ≥ 0",
+            "money": "number ≥ 0, million VND",
+            "bool": "Đạt / Chưa đạt",
+            "text": "text",
+            "year": "year, e.g. 2020",
+            "region": "a region from the list",
+        },
+        "error": {
+            "pct": "Enter a percentage from 0 to 100.",
+            "count": "Enter a whole number ≥ 0.",
+            "money": "Enter a number ≥ 0 (million VND).",
+            "bool": "Pick Đạt or Chưa đạt.",
+            "year": "Enter a year, e.g. 2020.",
+            "region": "Pick a region from the list.",
+        },
         "error_title": "Invalid value",
     },
 }
@@ -79,8 +116,15 @@ class Template:
     rows: int
 
 
-def make(ruleset: RuleSet, fmt: str, lang: str, units: UnitList | None = None,
-         region: str | None = None, year: int | None = None, bom: bool = False) -> Template:
+def make(
+    ruleset: RuleSet,
+    fmt: str,
+    lang: str,
+    units: UnitList | None = None,
+    region: str | None = None,
+    year: int | None = None,
+    bom: bool = False,
+) -> Template:
     """The template file for ``ruleset`` as bytes: ``fmt`` is ``csv`` or ``xlsx``. ``bom``
     starts a CSV with a byte-order mark (for a file: Excel then shows the accents)."""
     cols = columns(ruleset, lang)
@@ -121,15 +165,25 @@ def columns(ruleset: RuleSet, lang: str) -> list[Column]:
     return out
 
 
-def prefill(ruleset: RuleSet, units: UnitList | None, region: str | None, year: int | None,
-            lang: str) -> list[dict[str, object]]:
+def prefill(
+    ruleset: RuleSet, units: UnitList | None, region: str | None, year: int | None, lang: str
+) -> list[dict[str, object]]:
     """One row per rural commune of ``units`` (in list order), or none."""
     if units is None:
         return []
     region_name = ruleset.regions[region].get(lang) if region else ""
-    return [{"commune_code": u.code, "commune_name": u.name, "district": short_district(u.district),
-             "province": u.province, "region": region_name, "year": year or ""}
-            for u in units.units.values() if u.type == RURAL]
+    return [
+        {
+            "commune_code": u.code,
+            "commune_name": u.name,
+            "district": short_district(u.district),
+            "province": u.province,
+            "region": region_name,
+            "year": year or "",
+        }
+        for u in units.units.values()
+        if u.type == RURAL
+    ]
 
 
 def render_csv(cols: list[Column], rows: list[dict[str, object]]) -> str:
@@ -141,8 +195,13 @@ def render_csv(cols: list[Column], rows: list[dict[str, object]]) -> str:
     return out.getvalue()
 
 
-def write_xlsx(path: Path | io.BytesIO, ruleset: RuleSet, cols: list[Column],
-               rows: list[dict[str, object]], lang: str) -> None:
+def write_xlsx(
+    path: Path | io.BytesIO,
+    ruleset: RuleSet,
+    cols: list[Column],
+    rows: list[dict[str, object]],
+    lang: str,
+) -> None:
     """Write the template workbook: a data sheet with checks, and an instructions sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -188,14 +247,21 @@ def _validation(make, kind: str, years: tuple[int, int], region_list: str):
     if kind == "bool":
         return make(type="list", formula1='"' + ",".join(YES_NO) + '"', allow_blank=True)
     if kind == "pct":
-        return make(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+        return make(
+            type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
+        )
     if kind == "count":
         return make(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     if kind == "money":
         return make(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     if kind == "year":
-        return make(type="whole", operator="between", formula1=str(years[0]),
-                    formula2=str(years[1]), allow_blank=True)
+        return make(
+            type="whole",
+            operator="between",
+            formula1=str(years[0]),
+            formula2=str(years[1]),
+            allow_blank=True,
+        )
     if kind == "region" and len(region_list) < 250 and '"' not in region_list:
         return make(type="list", formula1=f'"{region_list}"', allow_blank=True)
     return None

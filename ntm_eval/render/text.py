@@ -8,7 +8,14 @@ from typing import Any
 
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
-from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, CommuneResult, IndicatorResult, Report
+from ntm_eval.engine.results import (
+    MET,
+    NOT_EVALUABLE,
+    NOT_MET,
+    CommuneResult,
+    IndicatorResult,
+    Report,
+)
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
 STATUS_STYLE = {MET: "green", NOT_MET: "red", NOT_EVALUABLE: "yellow"}
@@ -45,17 +52,25 @@ def _missing(c: CommuneResult) -> str:
 def _console(out: io.StringIO, width: int, color: bool) -> Any:
     from rich.console import Console
 
-    return Console(file=out, width=width, force_terminal=color, no_color=not color,
-                   color_system="standard" if color else None, highlight=False,
-                   emoji=False, legacy_windows=False)
+    return Console(
+        file=out,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
 
 
 def _table(**kwargs: Any) -> Any:
     from rich import box
     from rich.table import Table
 
-    return Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left",
-                 **kwargs)
+    return Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left", **kwargs
+    )
 
 
 def _finish(out: io.StringIO) -> str:
@@ -74,12 +89,20 @@ def filters_line(report: Report, lang: str) -> str | None:
 
 def band_label(label: str, lang: str) -> str:
     if label.startswith("under "):
-        return tr(lang, "band.under", n=label[len("under "):])
+        return tr(lang, "band.under", n=label[len("under ") :])
     return label
 
 
-def render(report: Report, *, width: int = 80, color: bool = False, communes: tuple[str, ...] = (),
-           max_rows: int = 200, lang: str = "en", **_: Any) -> str:
+def render(
+    report: Report,
+    *,
+    width: int = 80,
+    color: bool = False,
+    communes: tuple[str, ...] = (),
+    max_rows: int = 200,
+    lang: str = "en",
+    **_: Any,
+) -> str:
     """The human-readable report as text (ANSI colours only when ``color``)."""
     from rich.markup import escape
 
@@ -97,7 +120,7 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     table.add_column(tr(lang, "col.code"), no_wrap=True)
     table.add_column(tr(lang, "col.commune"))
     table.add_column(tr(lang, "col.district"))
-    several_years = len({c.year for c in report.communes[:max_rows or None]}) > 1
+    several_years = len({c.year for c in report.communes[: max_rows or None]}) > 1
     if several_years:
         table.add_column(tr(lang, "col.year"), no_wrap=True)
     table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
@@ -112,15 +135,20 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
         cells = [Text(c.code), Text(c.name), Text(c.district)]
         if several_years:
             cells.append(Text(str(c.year or "—")))
-        cells += [Text(f"{c.criteria_met}/{c.criteria_total}"), statuses[c.status],
-                  Text(_missing(c))]
+        cells += [
+            Text(f"{c.criteria_met}/{c.criteria_total}"),
+            statuses[c.status],
+            Text(_missing(c)),
+        ]
         table.add_row(*cells)
     console.print(table)
     console.print(escape(tr(lang, "missing.legend")))
     hidden = s.communes - len(shown)  # the report may hold only the first communes
     if hidden > 0:
-        console.print(f"[yellow]{escape(tr(lang, 'more.hidden', hidden=i18n.count(hidden, lang)))}[/] "
-                      + escape(tr(lang, "more.how")))
+        console.print(
+            f"[yellow]{escape(tr(lang, 'more.hidden', hidden=i18n.count(hidden, lang)))}[/] "
+            + escape(tr(lang, "more.how"))
+        )
 
     for code in communes:
         console.print()
@@ -137,8 +165,9 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     counts.add_column(tr(lang, "col.not_met"), justify="right")
     counts.add_column(tr(lang, "col.not_evaluable"), justify="right")
     for k in s.by_criterion:
-        counts.add_row(k.id, escape(k.name.get(lang)), str(k.met), str(k.not_met),
-                       str(k.not_evaluable))
+        counts.add_row(
+            k.id, escape(k.name.get(lang)), str(k.met), str(k.not_met), str(k.not_evaluable)
+        )
     console.print()
     console.print(counts)
 
@@ -152,8 +181,21 @@ def render(report: Report, *, width: int = 80, color: bool = False, communes: tu
     console.print(bands)
     console.print()
     key = "summary.items" if report.filters.selects_items else "summary.all"
-    console.print("[bold]" + escape(tr(lang, key, n=s.communes, met=s.met, total=total,
-                                       not_met=s.not_met, not_evaluable=s.not_evaluable)) + "[/]")
+    console.print(
+        "[bold]"
+        + escape(
+            tr(
+                lang,
+                key,
+                n=s.communes,
+                met=s.met,
+                total=total,
+                not_met=s.not_met,
+                not_evaluable=s.not_evaluable,
+            )
+        )
+        + "[/]"
+    )
     return _finish(out)
 
 
@@ -170,9 +212,11 @@ def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
     from rich.markup import escape
 
     where = ", ".join(x for x in (c.district, c.province) if x)
-    title = (f"{escape(c.code)} {escape(c.name)} — {escape(where)} · "
-             f"{tr(lang, 'detail.region')} {c.region or '?'} · "
-             f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}")
+    title = (
+        f"{escape(c.code)} {escape(c.name)} — {escape(where)} · "
+        f"{tr(lang, 'detail.region')} {c.region or '?'} · "
+        f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}"
+    )
     table = _table(title=title)
     table.add_column(tr(lang, "col.id"), no_wrap=True)
     table.add_column(tr(lang, "col.measure"), overflow="fold")
@@ -187,8 +231,14 @@ def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
             unverified |= r.threshold is not None and r.verified is False
             if r.reason:
                 reasons.append(f"{r.id} {r.column}: {escape(i18n.reason(lang, r.reason))}")
-            table.add_row(r.id, r.column, fmt_value(r.value, r.kind, lang), threshold_text(r, lang),
-                          fmt_gap(r, lang), _status(r.status, lang))
+            table.add_row(
+                r.id,
+                r.column,
+                fmt_value(r.value, r.kind, lang),
+                threshold_text(r, lang),
+                fmt_gap(r, lang),
+                _status(r.status, lang),
+            )
     console.print(table)
     for reason in reasons:
         console.print(f"{_status(NOT_EVALUABLE, lang)} {reason}")
@@ -220,12 +270,20 @@ def left_text(item: Any, lang: str) -> str:
     if item.status == NOT_EVALUABLE:
         return tr(lang, "left.unknown", reason=i18n.reason(lang, item.reason))
     if item.kind == "bool":
-        return tr(lang, "left.bool", value=fmt_number(item.value, lang),
-                  threshold=fmt_number(item.threshold, lang))
-    return tr(lang, "left.numeric", value=i18n.value(item.value, item.kind, None, lang),
-              op=OP_SIGNS[item.op],
-              threshold=i18n.value(item.threshold, item.kind, item.unit, lang),
-              to_go=amount(item.to_go, item.kind, item.unit, lang))
+        return tr(
+            lang,
+            "left.bool",
+            value=fmt_number(item.value, lang),
+            threshold=fmt_number(item.threshold, lang),
+        )
+    return tr(
+        lang,
+        "left.numeric",
+        value=i18n.value(item.value, item.kind, None, lang),
+        op=OP_SIGNS[item.op],
+        threshold=i18n.value(item.threshold, item.kind, item.unit, lang),
+        to_go=amount(item.to_go, item.kind, item.unit, lang),
+    )
 
 
 def change_text(v: Any, lang: str) -> str:
@@ -259,26 +317,34 @@ def _gaps_table(console: Any, candidates: Any, lang: str) -> None:
         k = c.commune
         for n, item in enumerate(c.items):
             first = n == 0
-            table.add_row(str(c.rank), escape(k.code), escape(k.name) if first else "",
-                          f"{k.criteria_met}/{k.criteria_total}" if first else "",
-                          item.indicator,
-                          escape(f"{item.name.get(lang)}: {left_text(item, lang)}"))
+            table.add_row(
+                str(c.rank),
+                escape(k.code),
+                escape(k.name) if first else "",
+                f"{k.criteria_met}/{k.criteria_total}" if first else "",
+                item.indicator,
+                escape(f"{item.name.get(lang)}: {left_text(item, lang)}"),
+            )
     console.print(table)
 
 
-def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en",
-                **_: Any) -> str:
+def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en", **_: Any) -> str:
     """Communes ranked by closeness to the standard, with what is left for each."""
     from rich.markup import escape
 
     out = io.StringIO()
     console = _console(out, width, color)
     r = g.report
-    console.print(f"[bold]{escape(tr(lang, 'gaps.title'))}[/] — {escape(r.ruleset.title.get(lang))} "
-                  f"({escape(r.ruleset.id)})")
-    console.print(escape(f"{r.input_path}: " + tr(lang, "gaps.count", short=g.short,
-                                                  n=r.summary.communes,
-                                                  shown=len(g.candidates))))
+    console.print(
+        f"[bold]{escape(tr(lang, 'gaps.title'))}[/] — {escape(r.ruleset.title.get(lang))} "
+        f"({escape(r.ruleset.id)})"
+    )
+    console.print(
+        escape(
+            f"{r.input_path}: "
+            + tr(lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates))
+        )
+    )
     if not g.short:
         console.print(escape(tr(lang, "gaps.none")))
         return _finish(out)
@@ -287,9 +353,20 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
     else:
         for share in g.by_sector:
             console.print()
-            console.print("[bold]" + escape(tr(
-                lang, "gaps.sector", sector=share.name.get(lang), key=share.sector,
-                communes=len(share.candidates), items=share.items)) + "[/]")
+            console.print(
+                "[bold]"
+                + escape(
+                    tr(
+                        lang,
+                        "gaps.sector",
+                        sector=share.name.get(lang),
+                        key=share.sector,
+                        communes=len(share.candidates),
+                        items=share.items,
+                    )
+                )
+                + "[/]"
+            )
             _gaps_table(console, share.candidates, lang)
     hidden = g.short - len(g.candidates)
     if hidden > 0:
@@ -301,24 +378,39 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
 # --- compare -------------------------------------------------------------------------------
 
 
-def render_compare(cmp: Any, *, width: int = 80, color: bool = False, lang: str = "en",
-                   **_: Any) -> str:
+def render_compare(
+    cmp: Any, *, width: int = 80, color: bool = False, lang: str = "en", **_: Any
+) -> str:
     """Who gained or lost the standard or a criterion, indicator by indicator."""
     from rich.markup import escape
 
     out = io.StringIO()
     console = _console(out, width, color)
-    console.print("[bold]" + escape(tr(lang, "compare.title", old=cmp.old.path,
-                                       new=cmp.new.path)) + "[/]")
-    console.print(escape(tr(lang, "compare.summary", both=cmp.both, old_met=cmp.old_met,
-                            new_met=cmp.new_met, gained=len(cmp.gained), lost=len(cmp.lost),
-                            changed=len(cmp.changed))))
+    console.print(
+        "[bold]" + escape(tr(lang, "compare.title", old=cmp.old.path, new=cmp.new.path)) + "[/]"
+    )
+    console.print(
+        escape(
+            tr(
+                lang,
+                "compare.summary",
+                both=cmp.both,
+                old_met=cmp.old_met,
+                new_met=cmp.new_met,
+                gained=len(cmp.gained),
+                lost=len(cmp.lost),
+                changed=len(cmp.changed),
+            )
+        )
+    )
     if cmp.only_old:
-        console.print(escape(tr(lang, "compare.only_old", path=cmp.old.path,
-                                codes=", ".join(cmp.only_old))))
+        console.print(
+            escape(tr(lang, "compare.only_old", path=cmp.old.path, codes=", ".join(cmp.only_old)))
+        )
     if cmp.only_new:
-        console.print(escape(tr(lang, "compare.only_new", path=cmp.new.path,
-                                codes=", ".join(cmp.only_new))))
+        console.print(
+            escape(tr(lang, "compare.only_new", path=cmp.new.path, codes=", ".join(cmp.only_new)))
+        )
 
     console.print()
     keep = cmp.maintaining
@@ -330,16 +422,24 @@ def render_compare(cmp: Any, *, width: int = 80, color: bool = False, lang: str 
         table.add_column(tr(lang, "col.id"), no_wrap=True)
         table.add_column(tr(lang, "col.change"))
         for c in keep:
-            rows = [(k, v) for k in c.criteria if k.new_status != MET
-                    for v in (k.indicators or (None,))]
+            rows = [
+                (k, v) for k in c.criteria if k.new_status != MET for v in (k.indicators or (None,))
+            ]
             for n, (k, v) in enumerate(rows):
-                what = escape(k.name.get(lang)) + ": " + status_change(k.old_status, k.new_status,
-                                                                         lang)
+                what = (
+                    escape(k.name.get(lang))
+                    + ": "
+                    + status_change(k.old_status, k.new_status, lang)
+                )
                 if v is not None:
                     what = f"{escape(v.column)} {escape(change_text(v, lang))}"
-                table.add_row(escape(c.code), escape(c.name) if n == 0 else "",
-                              f"{c.old_met}→{c.new_met}/{c.total}" if n == 0 else "",
-                              v.indicator if v is not None else k.id, what)
+                table.add_row(
+                    escape(c.code),
+                    escape(c.name) if n == 0 else "",
+                    f"{c.old_met}→{c.new_met}/{c.total}" if n == 0 else "",
+                    v.indicator if v is not None else k.id,
+                    what,
+                )
         console.print(table)
     else:
         console.print(escape(tr(lang, "compare.maintain.none", old=cmp.old.path)))
@@ -357,14 +457,23 @@ def render_compare(cmp: Any, *, width: int = 80, color: bool = False, lang: str 
             rows = [(k, v) for k in c.criteria for v in (k.indicators or (None,))]
             for n, (k, v) in enumerate(rows):
                 head = tr(lang, "change." + k.change)
-                detail = (f"{escape(v.column)} {escape(change_text(v, lang))}" if v is not None
-                          else status_change(k.old_status, k.new_status, lang))
-                standard = f" — {tr(lang, 'change.' + c.standard + '_standard')}" if (
-                    n == 0 and c.standard) else ""
-                table.add_row(escape(c.code), escape(c.name) if n == 0 else "",
-                              f"{c.old_met}→{c.new_met}" if n == 0 else "",
-                              v.indicator if v is not None else k.id,
-                              f"{head}: {detail}{standard}")
+                detail = (
+                    f"{escape(v.column)} {escape(change_text(v, lang))}"
+                    if v is not None
+                    else status_change(k.old_status, k.new_status, lang)
+                )
+                standard = (
+                    f" — {tr(lang, 'change.' + c.standard + '_standard')}"
+                    if (n == 0 and c.standard)
+                    else ""
+                )
+                table.add_row(
+                    escape(c.code),
+                    escape(c.name) if n == 0 else "",
+                    f"{c.old_met}→{c.new_met}" if n == 0 else "",
+                    v.indicator if v is not None else k.id,
+                    f"{head}: {detail}{standard}",
+                )
         console.print(table)
     else:
         console.print(escape(tr(lang, "compare.nochange")))

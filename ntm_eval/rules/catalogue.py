@@ -14,7 +14,14 @@ from typing import Any
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.render.text import OP_SIGNS, fmt_number
-from ntm_eval.rules.loader import LoadedRules, display_path, example_sets, is_path_reference, load_rule_source, shipped_sets
+from ntm_eval.rules.loader import (
+    LoadedRules,
+    display_path,
+    example_sets,
+    is_path_reference,
+    load_rule_source,
+    shipped_sets,
+)
 from ntm_eval.rules.model import NATIONAL, UNVERIFIED, Criterion, Indicator, Measure, RuleSet
 from ntm_eval.rules.yaml_source import Loc
 
@@ -44,8 +51,10 @@ def resolve_set(ref: str) -> tuple[Path, str]:
         return Path(ref), ref
     known = shipped_sets() | example_sets()
     if ref not in known:
-        raise FilterError(f"no shipped rule set has the id '{ref}' (shipped: "
-                          f"{', '.join(known)}); give the path of a rule file instead")
+        raise FilterError(
+            f"no shipped rule set has the id '{ref}' (shipped: "
+            f"{', '.join(known)}); give the path of a rule file instead"
+        )
     return known[ref], display_path(known[ref])
 
 
@@ -98,8 +107,16 @@ def list_table(entries: list[SetEntry], color: bool = False, **_: Any) -> str:
     for e in entries:
         if e.loaded is None:
             errors = sum(p.is_error for p in e.problems)
-            rows.append(["—", f"invalid ({errors} error(s)): ntm-eval validate {e.path}", "", "",
-                         e.source, e.path])
+            rows.append(
+                [
+                    "—",
+                    f"invalid ({errors} error(s)): ntm-eval validate {e.path}",
+                    "",
+                    "",
+                    e.source,
+                    e.path,
+                ]
+            )
             continue
         rs = e.loaded.ruleset
         rows.append([rs.id, rs.title.en, rs.extends or "", str(len(rs.criteria)), e.source, e.path])
@@ -138,8 +155,13 @@ class Catalogue:
     rows: tuple[Row, ...]
 
 
-def build(loaded: LoadedRules, region: str | None = None, sector: str | None = None,
-          criterion: str | None = None, unverified: bool = False) -> Catalogue:
+def build(
+    loaded: LoadedRules,
+    region: str | None = None,
+    sector: str | None = None,
+    criterion: str | None = None,
+    unverified: bool = False,
+) -> Catalogue:
     """The rows of ``loaded`` that pass the filters. ``region``: only the threshold that
     applies there; ``criterion``: a criterion id (``14``) or an indicator id (``14.3``);
     ``unverified``: only values marked unverified. Unknown names raise ``FilterError``."""
@@ -161,13 +183,18 @@ def build(loaded: LoadedRules, region: str | None = None, sector: str | None = N
             entry = m.threshold_entry(region)
             keys = [entry[0]] if entry else []
         values = tuple(
-            Value(k, m.thresholds[k], m.confirmation_of(k),
-                  loaded.positions.find(mloc + ("thresholds", k)))
-            for k in keys if not unverified or m.confirmation_of(k) == UNVERIFIED)
+            Value(
+                k,
+                m.thresholds[k],
+                m.confirmation_of(k),
+                loaded.positions.find(mloc + ("thresholds", k)),
+            )
+            for k in keys
+            if not unverified or m.confirmation_of(k) == UNVERIFIED
+        )
         if values or not unverified:
             rows.append(Row(crit, ind, m, effective_sector, values))
-    filters = {"region": region, "sector": sector, "criterion": criterion,
-               "unverified": unverified}
+    filters = {"region": region, "sector": sector, "criterion": criterion, "unverified": unverified}
     return Catalogue(rs, tuple(loaded.files), region, filters, tuple(rows))
 
 
@@ -179,8 +206,11 @@ def _known(what: str, name: str | None, known: list[str]) -> None:
 def threshold_text(m: Measure, value: Any) -> str:
     """``≥ 80``, ``= Đạt``, or ``≥ 39 from 2019, 43 from 2020`` for a year-keyed value."""
     if isinstance(value, dict):
-        return OP_SIGNS[m.op] + " " + ", ".join(
-            f"{fmt_number(v)} from {y}" for y, v in sorted(value.items()))
+        return (
+            OP_SIGNS[m.op]
+            + " "
+            + ", ".join(f"{fmt_number(v)} from {y}" for y, v in sorted(value.items()))
+        )
     return f"{OP_SIGNS[m.op]} {fmt_number(value)}"
 
 
@@ -214,13 +244,32 @@ def _heading(cat: Catalogue) -> list[str]:
 
 def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
     """One row per threshold value, each with its ids, so ``grep dhntb`` finds a region."""
-    rows = [[r.indicator.id, r.measure.column, v.key, threshold_text(r.measure, v.value),
-             r.measure.unit_label or "", v.confirmation, r.sector,
-             f"{v.origin.path}:{v.origin.line}" if v.origin else "",
-             r.indicator.legal_basis or r.criterion.legal_basis or ""]
-            for r in cat.rows for v in r.values]
-    header = ["ID", "Measure", "Region", "Threshold", "Unit", "Confirmed", "Sector", "From",
-              "Legal basis"]
+    rows = [
+        [
+            r.indicator.id,
+            r.measure.column,
+            v.key,
+            threshold_text(r.measure, v.value),
+            r.measure.unit_label or "",
+            v.confirmation,
+            r.sector,
+            f"{v.origin.path}:{v.origin.line}" if v.origin else "",
+            r.indicator.legal_basis or r.criterion.legal_basis or "",
+        ]
+        for r in cat.rows
+        for v in r.values
+    ]
+    header = [
+        "ID",
+        "Measure",
+        "Region",
+        "Threshold",
+        "Unit",
+        "Confirmed",
+        "Sector",
+        "From",
+        "Legal basis",
+    ]
     text = "\n".join(_heading(cat)) + "\n" + _table(header, rows, color)
     if not rows:
         text += "No threshold matches these filters.\n"
@@ -228,11 +277,17 @@ def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
 
 
 def _value_dict(v: Value) -> dict[str, Any]:
-    value = ({str(y): x for y, x in v.value.items()} if isinstance(v.value, dict) else v.value)
-    origin = ({"path": v.origin.path, "line": v.origin.line, "col": v.origin.col}
-              if v.origin else None)
-    return {"key": v.key, "value": value, "confirmation": v.confirmation,
-            "verified": v.confirmation != UNVERIFIED, "origin": origin}
+    value = {str(y): x for y, x in v.value.items()} if isinstance(v.value, dict) else v.value
+    origin = (
+        {"path": v.origin.path, "line": v.origin.line, "col": v.origin.col} if v.origin else None
+    )
+    return {
+        "key": v.key,
+        "value": value,
+        "confirmation": v.confirmation,
+        "verified": v.confirmation != UNVERIFIED,
+        "origin": origin,
+    }
 
 
 def catalogue_dict(cat: Catalogue) -> dict[str, Any]:
@@ -240,28 +295,53 @@ def catalogue_dict(cat: Catalogue) -> dict[str, Any]:
     criteria: dict[str, dict[str, Any]] = {}
     indicators: dict[tuple[str, str], dict[str, Any]] = {}
     for r in cat.rows:
-        c = criteria.setdefault(r.criterion.id, {
-            "id": r.criterion.id, "group": r.criterion.group, "name": r.criterion.name.en,
-            "name_vi": r.criterion.name.vi, "sector": r.criterion.sector,
-            "legal_basis": r.criterion.legal_basis, "indicators": []})
+        c = criteria.setdefault(
+            r.criterion.id,
+            {
+                "id": r.criterion.id,
+                "group": r.criterion.group,
+                "name": r.criterion.name.en,
+                "name_vi": r.criterion.name.vi,
+                "sector": r.criterion.sector,
+                "legal_basis": r.criterion.legal_basis,
+                "indicators": [],
+            },
+        )
         key = (r.criterion.id, r.indicator.id)
         if key not in indicators:
             indicators[key] = {
-                "id": r.indicator.id, "name": r.indicator.name.en,
-                "name_vi": r.indicator.name.vi, "sector": r.sector,
-                "legal_basis": r.indicator.legal_basis, "measures": []}
+                "id": r.indicator.id,
+                "name": r.indicator.name.en,
+                "name_vi": r.indicator.name.vi,
+                "sector": r.sector,
+                "legal_basis": r.indicator.legal_basis,
+                "measures": [],
+            }
             c["indicators"].append(indicators[key])
         m = r.measure
-        indicators[key]["measures"].append({
-            "column": m.column, "name": m.name.en if m.name else None, "kind": m.kind,
-            "op": m.op, "unit": m.unit_label, "note": m.note, "reason": m.reason,
-            "thresholds": [_value_dict(v) for v in r.values]})
+        indicators[key]["measures"].append(
+            {
+                "column": m.column,
+                "name": m.name.en if m.name else None,
+                "kind": m.kind,
+                "op": m.op,
+                "unit": m.unit_label,
+                "note": m.note,
+                "reason": m.reason,
+                "thresholds": [_value_dict(v) for v in r.values],
+            }
+        )
     return {
         "schema_version": SCHEMA_VERSION,
-        "ruleset": {"id": rs.id, "title": rs.title.en, "title_vi": rs.title.vi,
-                    "legal_basis": rs.legal_basis, "extends": rs.extends,
-                    "period": {"from": rs.period.from_, "to": rs.period.to} if rs.period else None,
-                    "files": list(cat.files)},
+        "ruleset": {
+            "id": rs.id,
+            "title": rs.title.en,
+            "title_vi": rs.title.vi,
+            "legal_basis": rs.legal_basis,
+            "extends": rs.extends,
+            "period": {"from": rs.period.from_, "to": rs.period.to} if rs.period else None,
+            "files": list(cat.files),
+        },
         "filters": cat.filters,
         "criteria": list(criteria.values()),
     }
@@ -273,8 +353,12 @@ def show_json(cat: Catalogue, **_: Any) -> str:
 
 def failure_json(problems: list[Problem]) -> str:
     """``--format json`` when the set cannot be loaded: stdout still parses."""
-    doc = {"schema_version": SCHEMA_VERSION, "ruleset": None, "criteria": [],
-           "errors": [p.to_dict() for p in problems if p.is_error]}
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": None,
+        "criteria": [],
+        "errors": [p.to_dict() for p in problems if p.is_error],
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -286,7 +370,9 @@ def _command(cat: Catalogue) -> str:
     """The command that regenerates ``cat`` as Markdown (the set by id when shipped)."""
     rs = cat.ruleset
     parts = ["ntm-eval rules show", rs.id if rs.id in shipped_sets() else cat.files[0]]
-    parts += [f"--{k} {cat.filters[k]}" for k in ("region", "sector", "criterion") if cat.filters[k]]
+    parts += [
+        f"--{k} {cat.filters[k]}" for k in ("region", "sector", "criterion") if cat.filters[k]
+    ]
     parts += ["--unverified"] if cat.filters["unverified"] else []
     return " ".join(parts + ["--format markdown"])
 
@@ -299,47 +385,79 @@ def show_markdown(cat: Catalogue, **_: Any) -> str:
     base = cat.files[-1]
     national = any(v.key == NATIONAL for r in cat.rows for v in r.values)
     columns = [cat.region] if cat.region else [NATIONAL] * national + list(rs.regions)
-    lines = [f"<!-- Generated by `{_command(cat)}`: edit the rule file, then regenerate. -->",
-             "", f"# {_md(rs.title.en)}", "", f"*{_md(rs.title.vi)}*", "",
-             f"- Rule set: `{rs.id}`" + (f", extends `{rs.extends}`" if rs.extends else ""),
-             f"- Legal basis: {_md(rs.legal_basis)}"]
+    lines = [
+        f"<!-- Generated by `{_command(cat)}`: edit the rule file, then regenerate. -->",
+        "",
+        f"# {_md(rs.title.en)}",
+        "",
+        f"*{_md(rs.title.vi)}*",
+        "",
+        f"- Rule set: `{rs.id}`" + (f", extends `{rs.extends}`" if rs.extends else ""),
+        f"- Legal basis: {_md(rs.legal_basis)}",
+    ]
     if rs.period:
         lines.append(f"- Period: {rs.period.from_}–{rs.period.to}")
-    lines.append("- Each value's confirmation: C2 = two or more published sources, C1 = one; "
-                 "`*` = unverified, not confirmed from a published source.")
+    lines.append(
+        "- Each value's confirmation: C2 = two or more published sources, C1 = one; "
+        "`*` = unverified, not confirmed from a published source."
+    )
     if len(cat.files) > 1:
-        lines.append(f"- `†` = set by a file that extends `{Path(base).name}`; "
-                     "`ntm-eval rules show … --format json` gives the file and line of each value.")
-    lines.append("- Regions: " + ", ".join(f"`{k}` {_md(v.en)}" for k, v in rs.regions.items())
-                 + (". `national`: the national target, for information." if national else "."))
+        lines.append(
+            f"- `†` = set by a file that extends `{Path(base).name}`; "
+            "`ntm-eval rules show … --format json` gives the file and line of each value."
+        )
+    lines.append(
+        "- Regions: "
+        + ", ".join(f"`{k}` {_md(v.en)}" for k, v in rs.regions.items())
+        + (". `national`: the national target, for information." if national else ".")
+    )
     current, notes = None, []
     for r in cat.rows:
         if r.criterion.id != current:
             lines += _notes(notes)
             current, notes = r.criterion.id, []
             c = r.criterion
-            lines += ["", f"## {c.id}. {_md(c.name.en)} ({_md(c.name.vi)})", "",
-                      f"Group {c.group} · sector `{c.sector}`"
-                      + (f" · {_md(c.legal_basis)}" if c.legal_basis else ""), "",
-                      "| ID | Indicator | Column | Unit | " + " | ".join(columns)
-                      + " | Confirmation | Sector | Legal basis |",
-                      "|---|---|---|---|" + "---|" * len(columns) + "---|---|---|"]
+            lines += [
+                "",
+                f"## {c.id}. {_md(c.name.en)} ({_md(c.name.vi)})",
+                "",
+                f"Group {c.group} · sector `{c.sector}`"
+                + (f" · {_md(c.legal_basis)}" if c.legal_basis else ""),
+                "",
+                "| ID | Indicator | Column | Unit | "
+                + " | ".join(columns)
+                + " | Confirmation | Sector | Legal basis |",
+                "|---|---|---|---|" + "---|" * len(columns) + "---|---|---|",
+            ]
         by_key = {v.key: v for v in r.values}
         shown: dict[str, Value | None] = {}
         for column in columns:
-            entry = ((NATIONAL,) if column == NATIONAL else r.measure.threshold_entry(column))
+            entry = (NATIONAL,) if column == NATIONAL else r.measure.threshold_entry(column)
             shown[column] = by_key.get(entry[0]) if entry else None
-        cells = ["" if v is None else _md(threshold_text(r.measure, v.value))
-                 + ("*" if v.confirmation == UNVERIFIED else "")
-                 + ("†" if v.origin and v.origin.path != base else "") for v in shown.values()]
+        cells = [
+            ""
+            if v is None
+            else _md(threshold_text(r.measure, v.value))
+            + ("*" if v.confirmation == UNVERIFIED else "")
+            + ("†" if v.origin and v.origin.path != base else "")
+            for v in shown.values()
+        ]
         name = r.measure.name.en if r.measure.name else r.indicator.name.en
-        lines.append(f"| {r.indicator.id} | {_md(name)} | `{r.measure.column}` | "
-                     f"{_md(r.measure.unit_label or '')} | " + " | ".join(cells)
-                     + f" | {_confirmation_summary(shown)} | `{r.sector}` | "
-                     f"{_md(r.indicator.legal_basis or '')} |")
-        notes += [f"{r.indicator.id} `{r.measure.column}`: {_md(text)}"
-                  for text in (r.measure.note, r.measure.reason and "Reason for loosening: "
-                               + r.measure.reason) if text]
+        lines.append(
+            f"| {r.indicator.id} | {_md(name)} | `{r.measure.column}` | "
+            f"{_md(r.measure.unit_label or '')} | "
+            + " | ".join(cells)
+            + f" | {_confirmation_summary(shown)} | `{r.sector}` | "
+            f"{_md(r.indicator.legal_basis or '')} |"
+        )
+        notes += [
+            f"{r.indicator.id} `{r.measure.column}`: {_md(text)}"
+            for text in (
+                r.measure.note,
+                r.measure.reason and "Reason for loosening: " + r.measure.reason,
+            )
+            if text
+        ]
     lines += _notes(notes)
     if not cat.rows:
         lines += ["", "No indicator matches these filters."]
@@ -359,8 +477,9 @@ def _confirmation_summary(shown: dict[str, Value | None]) -> str:
     if len(by_status) <= 1:
         return next(iter(by_status), "")
     commonest = max(by_status, key=lambda k: len(by_status[k]))  # first of equals: stable
-    rest = [f"{status} {', '.join(cols)}" for status, cols in by_status.items()
-            if status != commonest]
+    rest = [
+        f"{status} {', '.join(cols)}" for status, cols in by_status.items() if status != commonest
+    ]
     return "; ".join(rest) + f"; others {commonest}"
 
 

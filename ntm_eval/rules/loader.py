@@ -20,8 +20,6 @@ from ntm_eval.rules.overlay import overlay
 from ntm_eval.rules.yaml_source import PathKey, Positions, load_yaml
 
 
-
-
 def shipped_rules_dir() -> Path:
     """Folder of the rule sets shipped with ntm-eval (inside a wheel, or the repo's rules/)."""
     packaged = Path(__file__).parents[1] / "_rules"
@@ -98,26 +96,51 @@ def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[
     data, positions = load_yaml(path, shown)
     if not isinstance(data, dict):
         _, line, col = positions.find(()) or (shown, 1, 1)
-        raise InputError([Problem("R012", "the top level of a rule file must be a mapping "
-                                  "(schema_version, id, title, …)", shown, line, col)])
+        raise InputError(
+            [
+                Problem(
+                    "R012",
+                    "the top level of a rule file must be a mapping (schema_version, id, title, …)",
+                    shown,
+                    line,
+                    col,
+                )
+            ]
+        )
     if "extends" not in data:
         return _checked(data, positions, shown, None), data
 
     def at(code: str, loc: PathKey, message: str) -> Problem:
         return problem_at(code, message, positions, loc, shown)
 
-    own = [at("R011", (), f"required key '{key}' missing: a rule file that extends another "
-              "states its own") for key in OWN_KEYS if key not in data]
+    own = [
+        at(
+            "R011",
+            (),
+            f"required key '{key}' missing: a rule file that extends another states its own",
+        )
+        for key in OWN_KEYS
+        if key not in data
+    ]
     ref = data["extends"]
     parent_path, parent_shown = _parent_file(ref, path, shown, at)
     seen = chain + ((path.resolve(), shown),)
     resolved = [p for p, _ in seen]
     if parent_path.resolve() in resolved:
-        loop = [s for _, s in seen[resolved.index(parent_path.resolve()):]] + [parent_shown]
+        loop = [s for _, s in seen[resolved.index(parent_path.resolve()) :]] + [parent_shown]
         raise InputError([at("R031", ("extends",), "extends cycle: " + " → ".join(loop))] + own)
     if len(seen) > MAX_EXTENDS:
-        raise InputError([at("R031", ("extends",), f"more than {MAX_EXTENDS} rule files "
-                             "extend one another: " + " → ".join(s for _, s in seen))] + own)
+        raise InputError(
+            [
+                at(
+                    "R031",
+                    ("extends",),
+                    f"more than {MAX_EXTENDS} rule files "
+                    "extend one another: " + " → ".join(s for _, s in seen),
+                )
+            ]
+            + own
+        )
     try:
         parent, parent_data = _load(parent_path, parent_shown, seen)
     except InputError as exc:
@@ -127,8 +150,15 @@ def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[
     if own:
         raise InputError(own)
     if data["id"] == parent.ruleset.id:
-        raise InputError([at("R020", ("id",), f"id '{data['id']}' is the id of the set it "
-                             "extends; give this set its own id")])
+        raise InputError(
+            [
+                at(
+                    "R020",
+                    ("id",),
+                    f"id '{data['id']}' is the id of the set it extends; give this set its own id",
+                )
+            ]
+        )
     merged, merged_positions = overlay(parent_data, parent.positions, data, positions)
     return _checked(merged, merged_positions, shown, parent), merged
 
@@ -137,25 +167,43 @@ def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
     """The file ``extends: ref`` names: a path (relative to the extending file) or the id
     of a shipped set."""
     if not isinstance(ref, str) or not ref.strip():
-        raise InputError([at("R012", ("extends",), "extends: give the id of a shipped rule set "
-                             "(e.g. national-2016-2020) or the path of a rule file")])
+        raise InputError(
+            [
+                at(
+                    "R012",
+                    ("extends",),
+                    "extends: give the id of a shipped rule set "
+                    "(e.g. national-2016-2020) or the path of a rule file",
+                )
+            ]
+        )
     if is_path_reference(ref):
         target = path.parent / ref
         parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), ref))
         if not target.is_file():
-            raise InputError([at("R030", ("extends",), f"extends '{ref}': no such file "
-                                 f"({parent_shown})")])
+            raise InputError(
+                [at("R030", ("extends",), f"extends '{ref}': no such file ({parent_shown})")]
+            )
         return target, parent_shown
     shipped = shipped_sets()
     if ref not in shipped:
-        raise InputError([at("R030", ("extends",), f"extends '{ref}': no shipped rule set has "
-                             f"this id (shipped: {', '.join(shipped)}); a file is named by a "
-                             "path ending in .yaml")])
+        raise InputError(
+            [
+                at(
+                    "R030",
+                    ("extends",),
+                    f"extends '{ref}': no shipped rule set has "
+                    f"this id (shipped: {', '.join(shipped)}); a file is named by a "
+                    "path ending in .yaml",
+                )
+            ]
+        )
     return shipped[ref], display_path(shipped[ref])
 
 
-def _checked(data: dict, positions: Positions, shown: str, parent: LoadedRules | None
-             ) -> LoadedRules:
+def _checked(
+    data: dict, positions: Positions, shown: str, parent: LoadedRules | None
+) -> LoadedRules:
     """Validate a (resolved) rule set: its structure, its meaning, and its overrides."""
     try:
         ruleset = RuleSet.model_validate(data)
@@ -186,8 +234,14 @@ def _dotted(loc: PathKey, data: Any = None) -> str:
         else:
             item = None
         if isinstance(part, int):
-            ident = next((k for k in ("id", "column") if isinstance(item, dict)
-                          and isinstance(item.get(k), (str, int))), None)
+            ident = next(
+                (
+                    k
+                    for k in ("id", "column")
+                    if isinstance(item, dict) and isinstance(item.get(k), (str, int))
+                ),
+                None,
+            )
             out += f"[{ident}={item[ident]}]" if ident else f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
@@ -228,17 +282,29 @@ def _pydantic_problem(err: dict, positions: Positions, path: str, data: Any = No
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         where = _dotted(loc[:-1], data)
         msg = f"unknown key '{key}' in {where}"
-        msg += f"; did you mean '{hint[0]}'?" if hint else (
-            f"; expected one of: {', '.join(allowed)}" if allowed else "")
+        msg += (
+            f"; did you mean '{hint[0]}'?"
+            if hint
+            else (f"; expected one of: {', '.join(allowed)}" if allowed else "")
+        )
         return problem_at("R010", msg, positions, loc, path, key=True)
     if kind == "ntm_year":  # point at the offending year key, not the whole mapping
-        return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}", positions,
-                          loc + (err["ctx"]["year"],), path, key=True)
+        return problem_at(
+            "R012",
+            f"{_dotted(loc, data)}: {err['msg']}",
+            positions,
+            loc + (err["ctx"]["year"],),
+            path,
+            key=True,
+        )
     if kind == "missing":
-        return problem_at("R011", f"required key '{loc[-1]}' missing in {_dotted(loc[:-1], data)}",
-                          positions, loc[:-1], path)
+        return problem_at(
+            "R011",
+            f"required key '{loc[-1]}' missing in {_dotted(loc[:-1], data)}",
+            positions,
+            loc[:-1],
+            path,
+        )
     shown = err.get("input")
     value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
     return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}{value}", positions, loc, path)
-
-

@@ -10,8 +10,9 @@ from ntm_eval.rules.model import DEFAULT, IDENTITY_COLUMNS, NATIONAL, Measure, R
 from ntm_eval.rules.yaml_source import PathKey, Positions
 
 
-def problem_at(code: str, message: str, positions: Positions, loc: PathKey, path: str,
-               key: bool = False) -> Problem:
+def problem_at(
+    code: str, message: str, positions: Positions, loc: PathKey, path: str, key: bool = False
+) -> Problem:
     """A problem located at ``loc`` (its key when ``key``), in whichever file it came from;
     ``path`` is the fallback when nothing in the tree has a position."""
     where = positions.find(loc, prefer_key=key)
@@ -33,8 +34,11 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
             add("R020", ("groups", gi, "id"), f"group id '{group.id}' is used twice")
         group_ids.add(group.id)
     if rs.period and rs.period.from_ > rs.period.to:
-        add("R034", ("period", "to"), f"the period ends ({rs.period.to}) before it starts "
-            f"({rs.period.from_})")
+        add(
+            "R034",
+            ("period", "to"),
+            f"the period ends ({rs.period.to}) before it starts ({rs.period.from_})",
+        )
     seen_criteria: dict[str, int] = {}
     seen_indicators: dict[str, tuple] = {}
     seen_columns: dict[str, str] = {c: "an identity column" for c in IDENTITY_COLUMNS}
@@ -44,27 +48,44 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
             add("R020", cloc + ("id",), f"criterion id '{crit.id}' is used twice")
         seen_criteria[crit.id] = ci
         if crit.group not in group_ids:
-            add("R021", cloc + ("group",), f"criterion {crit.id}: group '{crit.group}' is not "
-                f"declared under 'groups' (declared: {', '.join(sorted(group_ids))})")
+            add(
+                "R021",
+                cloc + ("group",),
+                f"criterion {crit.id}: group '{crit.group}' is not "
+                f"declared under 'groups' (declared: {', '.join(sorted(group_ids))})",
+            )
         if crit.sector not in rs.sectors:
-            add("R021", cloc + ("sector",), f"criterion {crit.id}: sector '{crit.sector}' is "
-                "not declared under 'sectors'")
+            add(
+                "R021",
+                cloc + ("sector",),
+                f"criterion {crit.id}: sector '{crit.sector}' is not declared under 'sectors'",
+            )
         for ii, ind in enumerate(crit.indicators):
             iloc = cloc + ("indicators", ii)
             if ind.id != crit.id and not ind.id.startswith(crit.id + "."):
-                add("R025", iloc + ("id",), f"indicator '{ind.id}' does not belong to criterion "
-                    f"{crit.id} (its id must be '{crit.id}' or start with '{crit.id}.')")
+                add(
+                    "R025",
+                    iloc + ("id",),
+                    f"indicator '{ind.id}' does not belong to criterion "
+                    f"{crit.id} (its id must be '{crit.id}' or start with '{crit.id}.')",
+                )
             if ind.id in seen_indicators:
                 add("R020", iloc + ("id",), f"indicator id '{ind.id}' is used twice")
             seen_indicators[ind.id] = iloc
             if ind.sector is not None and ind.sector not in rs.sectors:
-                add("R021", iloc + ("sector",), f"indicator {ind.id}: sector '{ind.sector}' is "
-                    "not declared under 'sectors'")
+                add(
+                    "R021",
+                    iloc + ("sector",),
+                    f"indicator {ind.id}: sector '{ind.sector}' is not declared under 'sectors'",
+                )
             for mi, m in enumerate(ind.measures):
                 mloc = iloc + ("measures", mi)
                 if m.column in seen_columns:
-                    add("R020", mloc + ("column",), f"column '{m.column}' is already used by "
-                        f"{seen_columns[m.column]}")
+                    add(
+                        "R020",
+                        mloc + ("column",),
+                        f"column '{m.column}' is already used by {seen_columns[m.column]}",
+                    )
                 else:
                     seen_columns[m.column] = f"indicator {ind.id}"
                 _check_measure(rs, ind.id, m, mloc, add, positions)
@@ -90,9 +111,13 @@ def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
         if not hk:
             add("R012", loc, f"alias '{alias}' of column '{column}' has no letters or digits")
         elif owner.setdefault(hk, column) != column:
-            add("R020", loc, f"alias '{alias}' of column '{column}' reads the same as a name of "
+            add(
+                "R020",
+                loc,
+                f"alias '{alias}' of column '{column}' reads the same as a name of "
                 f"column '{owner[hk]}' (headers are compared ignoring case, accents and "
-                "punctuation)")
+                "punctuation)",
+            )
 
 
 def _yaml(value: Any) -> str:
@@ -100,31 +125,53 @@ def _yaml(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) or value is None else repr(value)
 
 
-def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any,
-                   positions: Positions) -> None:
+def _check_measure(
+    rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any, positions: Positions
+) -> None:
     what = f"indicator {ind_id} ({m.column})"
     if m.kind == "bool" and m.op != "==":
-        add("R023", mloc + ("op",), f"{what}: a yes/no judgement can only be compared with "
-            f"'==' (got '{m.op}')")
+        add(
+            "R023",
+            mloc + ("op",),
+            f"{what}: a yes/no judgement can only be compared with '==' (got '{m.op}')",
+        )
     if m.kind != "bool" and m.op == "==":
-        add("R023", mloc + ("op",), f"{what}: a {m.kind} measure needs '>=' or '<=' "
-            "(an exact match on a measured number is never what a criterion means)")
+        add(
+            "R023",
+            mloc + ("op",),
+            f"{what}: a {m.kind} measure needs '>=' or '<=' "
+            "(an exact match on a measured number is never what a criterion means)",
+        )
     known = set(rs.regions) | {NATIONAL, DEFAULT}
     for key, raw in m.thresholds.items():
         tloc = mloc + ("thresholds", key)
         if key not in known:
-            add("R021", tloc, f"{what}: threshold key '{key}' is not a declared region, "
-                f"'{NATIONAL}' or '{DEFAULT}'", key=True)
+            add(
+                "R021",
+                tloc,
+                f"{what}: threshold key '{key}' is not a declared region, "
+                f"'{NATIONAL}' or '{DEFAULT}'",
+                key=True,
+            )
         values = raw.items() if isinstance(raw, dict) else [(None, raw)]
         for year, value in values:
             vloc = tloc + ((year,) if year is not None else ())
             if year is not None and rs.period and year > rs.period.to:
-                add("R034", vloc, f"{what}: year key {year} is after the rule set's period "
-                    f"({rs.period.from_}–{rs.period.to}), so it never applies", key=True)
+                add(
+                    "R034",
+                    vloc,
+                    f"{what}: year key {year} is after the rule set's period "
+                    f"({rs.period.from_}–{rs.period.to}), so it never applies",
+                    key=True,
+                )
             if m.kind == "bool":
                 if value is not True:
-                    add("R023", vloc, f"{what}: a yes/no threshold must be true (got "
-                        f"{_yaml(value)}); the judgement is met when the data says 'Đạt'")
+                    add(
+                        "R023",
+                        vloc,
+                        f"{what}: a yes/no threshold must be true (got "
+                        f"{_yaml(value)}); the judgement is met when the data says 'Đạt'",
+                    )
                 continue
             if isinstance(value, bool):
                 add("R023", vloc, f"{what}: a {m.kind} threshold must be a number (got {value!r})")
@@ -142,12 +189,21 @@ def _check_measure(rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any
             declared = positions.find(("regions", missing[0]), prefer_key=True)
             listed = positions.find(where)
             elsewhere = bool(declared and listed and declared.path != listed.path)
-            add("R022", ("regions", missing[0]) if elsewhere else where, f"{what}: no threshold "
-                f"for region(s) {', '.join(missing)} and no '{DEFAULT}'", key=elsewhere)
+            add(
+                "R022",
+                ("regions", missing[0]) if elsewhere else where,
+                f"{what}: no threshold for region(s) {', '.join(missing)} and no '{DEFAULT}'",
+                key=elsewhere,
+            )
     for key in m.confirmation:
         if key not in known:
-            add("R021", mloc + ("confirmation", key), f"{what}: confirmation key '{key}' is "
-                f"not a declared region, '{NATIONAL}' or '{DEFAULT}'", key=True)
+            add(
+                "R021",
+                mloc + ("confirmation", key),
+                f"{what}: confirmation key '{key}' is "
+                f"not a declared region, '{NATIONAL}' or '{DEFAULT}'",
+                key=True,
+            )
 
 
 def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: str) -> list[Problem]:
@@ -163,10 +219,16 @@ def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: st
         what = f"indicator {ind.id} ({m.column})"
         changed = [f for f in ("kind", "op") if getattr(m, f) != getattr(old, f)]
         for f in changed:
-            problems.append(problem_at(
-                "R033", f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
-                f"cannot change it (add a measure with its own column instead)",
-                positions, mloc + (f,), path))
+            problems.append(
+                problem_at(
+                    "R033",
+                    f"{what}: {f} is '{getattr(old, f)}' in {parent.id}; an override "
+                    f"cannot change it (add a measure with its own column instead)",
+                    positions,
+                    mloc + (f,),
+                    path,
+                )
+            )
         stated = bool(m.reason and m.reason.strip()) and set_in(positions, mloc + ("reason",), path)
         if changed or stated:
             continue
@@ -174,10 +236,16 @@ def check_overrides(parent: RuleSet, rs: RuleSet, positions: Positions, path: st
             tloc = mloc + ("thresholds", key)
             loosened = set_in(positions, tloc, path) and _loosened_against(old, m, key, rs)
             if loosened:
-                problems.append(problem_at(
-                    "R032", f"{what}: {loosened} in {parent.id}; an override may only "
-                    "make a threshold stricter unless the measure states a 'reason'",
-                    positions, tloc, path))
+                problems.append(
+                    problem_at(
+                        "R032",
+                        f"{what}: {loosened} in {parent.id}; an override may only "
+                        "make a threshold stricter unless the measure states a 'reason'",
+                        positions,
+                        tloc,
+                        path,
+                    )
+                )
     return problems
 
 
@@ -194,15 +262,19 @@ def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> str 
     else:
         targets = [key]
     for target in targets:
-        entry = (old.thresholds.get(NATIONAL) if target == NATIONAL
-                 else (old.threshold_entry(target) or (None, None))[1])
+        entry = (
+            old.thresholds.get(NATIONAL)
+            if target == NATIONAL
+            else (old.threshold_entry(target) or (None, None))[1]
+        )
         if entry is None:
             continue
         found = _looser(new.op, new.thresholds[key], entry)
         if found:
             year, a, b = found
             notes = ([f"in force in {year}"] if year is not None else []) + (
-                [f"for {target}"] if target != key else [])
+                [f"for {target}"] if target != key else []
+            )
             when = f" ({', '.join(notes)})" if notes else ""
             return f"{key} threshold {_yaml(a)}{when} is looser than {_yaml(b)}"
     return None

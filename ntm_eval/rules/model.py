@@ -30,33 +30,53 @@ _KEY = r"^[a-z][a-z0-9_]*$"
 
 def _threshold(value: Any) -> Any:
     """A threshold is a number, true/false, or ``{YEAR: value}`` (applies from YEAR on)."""
+
     def scalar(v: Any) -> bool:
         return isinstance(v, (bool, int, float))
 
     if scalar(value):
         return value
     if isinstance(value, dict) and value:
-        bad_years = [y for y in value if isinstance(y, bool) or not isinstance(y, int)
-                     or not 1900 <= y <= 2100]
+        bad_years = [
+            y
+            for y in value
+            if isinstance(y, bool) or not isinstance(y, int) or not 1900 <= y <= 2100
+        ]
         if bad_years:
             raise PydanticCustomError(
-                "ntm_year", "year key {year} is not a year between 1900 and 2100",
-                {"year": bad_years[0]})
+                "ntm_year",
+                "year key {year} is not a year between 1900 and 2100",
+                {"year": bad_years[0]},
+            )
         if all(scalar(v) for v in value.values()):
             return value
     raise PydanticCustomError(
         "ntm_threshold",
         "a threshold must be a number, true/false, or a mapping {YEAR: value} "
-        "(the value applies from that year on)")
+        "(the value applies from that year on)",
+    )
 
 
 _SCALAR_SCHEMA = {"type": ["number", "boolean"]}
-Threshold = Annotated[Any, AfterValidator(_threshold), WithJsonSchema({
-    "description": "A number, true (for a yes/no judgement), or {YEAR: value}: each value "
-                   "applies from its year until a later key replaces it.",
-    "anyOf": [_SCALAR_SCHEMA, {"type": "object", "minProperties": 1,
-                               "propertyNames": {"pattern": "^(19|20|21)[0-9]{2}$"},
-                               "additionalProperties": _SCALAR_SCHEMA}]})]
+Threshold = Annotated[
+    Any,
+    AfterValidator(_threshold),
+    WithJsonSchema(
+        {
+            "description": "A number, true (for a yes/no judgement), or {YEAR: value}: each value "
+            "applies from its year until a later key replaces it.",
+            "anyOf": [
+                _SCALAR_SCHEMA,
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "propertyNames": {"pattern": "^(19|20|21)[0-9]{2}$"},
+                    "additionalProperties": _SCALAR_SCHEMA,
+                },
+            ],
+        }
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -83,28 +103,44 @@ class Period(_Strict):
 class Measure(_Strict):
     """One measured value (one data column) and its thresholds."""
 
-    column: str = Field(pattern=_KEY, description="The data column (CSV header) holding the "
-                        "value; unique in the set. Identifies the measure in a set that "
-                        "extends this one.")
+    column: str = Field(
+        pattern=_KEY,
+        description="The data column (CSV header) holding the "
+        "value; unique in the set. Identifies the measure in a set that "
+        "extends this one.",
+    )
     name: Text | None = Field(None, description="Needed when an indicator has several measures.")
-    kind: Kind = Field(description="pct: percentage 0–100; bool: a yes/no judgement (Đạt); "
-                       "count: whole number ≥ 0; money: million VND per person per year.")
-    op: Op = Field(description="How the value is compared with the threshold: '>=' for a "
-                   "minimum, '<=' for a maximum, '==' for a yes/no judgement.")
+    kind: Kind = Field(
+        description="pct: percentage 0–100; bool: a yes/no judgement (Đạt); "
+        "count: whole number ≥ 0; money: million VND per person per year."
+    )
+    op: Op = Field(
+        description="How the value is compared with the threshold: '>=' for a "
+        "minimum, '<=' for a maximum, '==' for a yes/no judgement."
+    )
     unit: str | None = Field(None, description="Unit shown with values (default from kind).")
-    aliases: list[str] = Field([], description="Column headers people write for this measure "
-                               "(Vietnamese first: the first one is the header of data-entry "
-                               "templates). Matched ignoring case, accents and spacing.")
+    aliases: list[str] = Field(
+        [],
+        description="Column headers people write for this measure "
+        "(Vietnamese first: the first one is the header of data-entry "
+        "templates). Matched ignoring case, accents and spacing.",
+    )
     thresholds: dict[str, Threshold] = Field(
         description="Keyed by region, 'national' (for information) or 'default' (every "
-                    "region without its own key).")
+        "region without its own key)."
+    )
     confirmation: dict[str, Confirmation] = Field(
-        {}, description="Per thresholds key (or 'default'): C2 = two or more published "
-                        "sources, C1 = one, unverified = none (shown as such in every output).")
+        {},
+        description="Per thresholds key (or 'default'): C2 = two or more published "
+        "sources, C1 = one, unverified = none (shown as such in every output).",
+    )
     note: str | None = None
-    reason: str | None = Field(None, description="In a set that extends another: why this "
-                               "measure's thresholds are looser than the parent's (required "
-                               "to loosen them).")
+    reason: str | None = Field(
+        None,
+        description="In a set that extends another: why this "
+        "measure's thresholds are looser than the parent's (required "
+        "to loosen them).",
+    )
 
     @property
     def unit_label(self) -> str | None:
@@ -129,8 +165,11 @@ class Measure(_Strict):
 class Indicator(_Strict):
     """An indicator (chỉ tiêu): met when each of its measures meets its threshold."""
 
-    id: str = Field(pattern=r"^\d+(\.\d+)?$", description="'14.3', or '5' for a criterion "
-                    "with a single indicator; starts with its criterion's id.")
+    id: str = Field(
+        pattern=r"^\d+(\.\d+)?$",
+        description="'14.3', or '5' for a criterion "
+        "with a single indicator; starts with its criterion's id.",
+    )
     name: Text
     sector: str | None = Field(None, description="Responsible sector, when not the criterion's.")
     legal_basis: str | None = None
@@ -171,21 +210,30 @@ class RuleSet(_Strict):
     """A complete criteria set: what a commune must reach, region by region."""
 
     schema_version: Literal[1] = Field(description="Version of this file format.")
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Short stable name, e.g. "
-                    "national-2016-2020; a shipped set's file is named after it.")
-    extends: str | None = Field(None, description="The set this one builds on: a shipped "
-                                "set's id or a path relative to this file. Then only the "
-                                "changes are given: criteria and indicators matched by id, "
-                                "measures by column.")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*$",
+        description="Short stable name, e.g. "
+        "national-2016-2020; a shipped set's file is named after it.",
+    )
+    extends: str | None = Field(
+        None,
+        description="The set this one builds on: a shipped "
+        "set's id or a path relative to this file. Then only the "
+        "changes are given: criteria and indicators matched by id, "
+        "measures by column.",
+    )
     title: Text
     legal_basis: str = Field(description="The decision that issues the set.")
     period: Period | None = None
     identity: dict[IdentityKey, IdentityColumn] = Field(
-        {}, description="Names and header aliases of the identity columns (commune_code, …).")
-    regions: dict[str, Text] = Field(min_length=1, description="Region keys used by "
-                                     "thresholds and in the data's region column.")
-    sectors: dict[str, Text] = Field(min_length=1, description="Responsible sectors (provincial "
-                                     "departments) by key.")
+        {}, description="Names and header aliases of the identity columns (commune_code, …)."
+    )
+    regions: dict[str, Text] = Field(
+        min_length=1, description="Region keys used by thresholds and in the data's region column."
+    )
+    sectors: dict[str, Text] = Field(
+        min_length=1, description="Responsible sectors (provincial departments) by key."
+    )
     groups: list[Group] = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
 
@@ -229,9 +277,12 @@ class RuleSet(_Strict):
 
     def indicator_names(self) -> dict[str, list[str]]:
         """Column → the names of its indicator, for measures alone in their indicator."""
-        return {ind.measures[0].column: [ind.name.vi, ind.name.en]
-                for crit in self.criteria for ind in crit.indicators if len(ind.measures) == 1}
-
+        return {
+            ind.measures[0].column: [ind.name.vi, ind.name.en]
+            for crit in self.criteria
+            for ind in crit.indicators
+            if len(ind.measures) == 1
+        }
 
 
 def in_force(raw: Any, year: int | None) -> tuple[Any, int | None] | None:
@@ -245,5 +296,3 @@ def in_force(raw: Any, year: int | None) -> tuple[Any, int | None] | None:
         return None
     from_year = max(applicable)
     return raw[from_year], from_year
-
-

@@ -60,8 +60,9 @@ def _match_key(path: PathKey) -> str | None:
     return next((key for pattern, key in MATCH_KEYS.items() if _matches(pattern, path)), None)
 
 
-def overlay(parent: dict, parent_pos: Positions, child: dict, child_pos: Positions
-            ) -> tuple[dict, Positions]:
+def overlay(
+    parent: dict, parent_pos: Positions, child: dict, child_pos: Positions
+) -> tuple[dict, Positions]:
     """The rule set ``child`` describes: ``parent`` (already resolved) with ``child`` laid
     over it, and where each of its values comes from."""
     merged = copy.deepcopy(parent)
@@ -119,15 +120,20 @@ class _Layer:
                 if key not in confirmation:
                     confirmation[key] = confirmation.get(DEFAULT, UNVERIFIED)
                     # It was said by the parent's 'default', or (unverified) by nothing.
-                    src = (self.pos.values.get(cloc + (DEFAULT,))
-                           or self.pos.values[mpath + ("thresholds", key)])
+                    src = (
+                        self.pos.values.get(cloc + (DEFAULT,))
+                        or self.pos.values[mpath + ("thresholds", key)]
+                    )
                     self.pos.values[cloc + (key,)] = self.pos.keys[cloc + (key,)] = src
             base["confirmation"] = confirmation
             self.pos.values.setdefault(cloc, self.pos.values[mpath])
         result = self.lay(base, child, mpath, cpath)
         own, said = child.get("thresholds"), child.get("confirmation", {})
-        if isinstance(own, dict) and isinstance(said, dict) and isinstance(
-                result.get("confirmation"), dict):
+        if (
+            isinstance(own, dict)
+            and isinstance(said, dict)
+            and isinstance(result.get("confirmation"), dict)
+        ):
             for key in own:
                 if key not in said:
                     result["confirmation"][key] = said.get(DEFAULT, UNVERIFIED)
@@ -146,8 +152,10 @@ class _Layer:
     def graft(self, cpath: PathKey, mpath: PathKey) -> None:
         """Copy the child's positions under ``cpath`` to ``mpath`` in the result."""
         n = len(cpath)
-        for table, target, strict in ((self.cpos.values, self.pos.values, False),
-                                      (self.cpos.keys, self.pos.keys, True)):
+        for table, target, strict in (
+            (self.cpos.values, self.pos.values, False),
+            (self.cpos.keys, self.pos.keys, True),
+        ):
             for path, loc in table.items():
                 if path[:n] == cpath and (len(path) > n or not strict):
                     target[mpath + path[n:]] = loc
@@ -157,5 +165,11 @@ def _find(items: list, key: str, item: Any) -> int | None:
     """Index of the item in ``items`` with the same identity as ``item``."""
     if not isinstance(item, dict) or key not in item:
         return None
-    return next((i for i, other in enumerate(items)
-                 if isinstance(other, dict) and other.get(key) == item[key]), None)
+    return next(
+        (
+            i
+            for i, other in enumerate(items)
+            if isinstance(other, dict) and other.get(key) == item[key]
+        ),
+        None,
+    )

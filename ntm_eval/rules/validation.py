@@ -58,13 +58,16 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in RULE_SUFFIXES and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix in RULE_SUFFIXES
+                and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                problems.append(Problem("R001", "no rule files (*.yaml, *.yml) in this folder",
-                                        str(path)))
+                problems.append(
+                    Problem("R001", "no rule files (*.yaml, *.yml) in this folder", str(path))
+                )
             files += [(p, str(p)) for p in found]
         elif path.exists():
             files.append((path, str(path)))
@@ -96,9 +99,13 @@ def unverified_warning(loaded: LoadedRules) -> Problem | None:
     if not total:
         return None
     inherited = f" ({here} set in this file, {total - here} inherited)" if loaded.parent else ""
-    return Problem("W301", f"{total} threshold value(s) marked unverified{inherited}; list them "
-                   f"with: ntm-eval rules show {loaded.path} --unverified", loaded.path,
-                   severity="warning")
+    return Problem(
+        "W301",
+        f"{total} threshold value(s) marked unverified{inherited}; list them "
+        f"with: ntm-eval rules show {loaded.path} --unverified",
+        loaded.path,
+        severity="warning",
+    )
 
 
 def validate(paths: list[Path]) -> Validation:

@@ -88,20 +88,37 @@ class _Builder:
         self.problems.append(Problem(code, message, self.path, line, col))
 
     def tag_problem(self, node: Any) -> None:
-        hint = _HINTS.get(node.tag, "rule files hold plain strings, numbers, booleans, null, "
-                          "lists and mappings only")
+        hint = _HINTS.get(
+            node.tag,
+            "rule files hold plain strings, numbers, booleans, null, lists and mappings only",
+        )
         self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed: {hint}")
 
     def build(self, node: Any, path: PathKey) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise InputError(
-                [Problem("R004", f"more than {MAX_NODES:,} YAML nodes (aliases expanded); "
-                         "rule files are small", self.path, *_pos(node.start_mark))]
+                [
+                    Problem(
+                        "R004",
+                        f"more than {MAX_NODES:,} YAML nodes (aliases expanded); "
+                        "rule files are small",
+                        self.path,
+                        *_pos(node.start_mark),
+                    )
+                ]
             )
         if len(path) > MAX_DEPTH:
-            raise InputError([Problem("R004", f"nested more than {MAX_DEPTH} levels deep; "
-                                      "rule files are shallow", self.path, *_pos(node.start_mark))])
+            raise InputError(
+                [
+                    Problem(
+                        "R004",
+                        f"nested more than {MAX_DEPTH} levels deep; rule files are shallow",
+                        self.path,
+                        *_pos(node.start_mark),
+                    )
+                ]
+            )
         self.positions.values[path] = Loc(self.path, *_pos(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
@@ -109,8 +126,12 @@ class _Builder:
                 return None
             return self.constructor.construct_object(node)
         if id(node) in self.open:
-            self.problem("R004", node, "an alias refers to a list or mapping that contains it; "
-                         "rule files cannot be recursive")
+            self.problem(
+                "R004",
+                node,
+                "an alias refers to a list or mapping that contains it; "
+                "rule files cannot be recursive",
+            )
             return None
         self.open.add(id(node))
         try:
@@ -131,8 +152,11 @@ class _Builder:
         first_seen: dict[Any, Pos] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _T + "merge":
-                self.problem("R004", key_node, "merge keys ('<<') are not allowed: "
-                             "write the values out, or use 'extends'")
+                self.problem(
+                    "R004",
+                    key_node,
+                    "merge keys ('<<') are not allowed: write the values out, or use 'extends'",
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 self.problem("R012", key_node, "a mapping key must be a plain string or number")
@@ -140,9 +164,12 @@ class _Builder:
             key = self.constructor.construct_object(key_node)
             if key in first_seen:
                 line, col = first_seen[key]
-                self.problem("R003", key_node,
-                             f"key '{key}' appears twice in this mapping (first at line {line}, "
-                             f"column {col}); YAML would silently keep only the last one")
+                self.problem(
+                    "R003",
+                    key_node,
+                    f"key '{key}' appears twice in this mapping (first at line {line}, "
+                    f"column {col}); YAML would silently keep only the last one",
+                )
                 continue
             first_seen[key] = _pos(key_node.start_mark)
             self.positions.keys[path + (key,)] = Loc(self.path, *first_seen[key])
@@ -160,16 +187,34 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem("R001", f"cannot read the file: {exc.strerror}", shown)]) from None
+        raise InputError(
+            [Problem("R001", f"cannot read the file: {exc.strerror}", shown)]
+        ) from None
     if len(raw) > MAX_BYTES:
-        raise InputError([Problem("R001", f"file is {len(raw):,} bytes; rule files are "
-                                  f"limited to {MAX_BYTES:,}", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "R001",
+                    f"file is {len(raw):,} bytes; rule files are limited to {MAX_BYTES:,}",
+                    shown,
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError([Problem("R001", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
-                                  f"offset {exc.start}); save the file as UTF-8", shown, line)])
+        raise InputError(
+            [
+                Problem(
+                    "R001",
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+                    f"offset {exc.start}); save the file as UTF-8",
+                    shown,
+                    line,
+                )
+            ]
+        )
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:  # the pure-Python parser (no libyaml) does not bound nesting
@@ -183,11 +228,15 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
         elif exc.problem and exc.context and exc.context_mark:  # where the open part began
             where = _pos(exc.context_mark)
             what += f" ({exc.context} that starts at line {where[0]}, column {where[1]})"
-        raise InputError([Problem("R002", f"YAML syntax error: {what}", shown, line, col)]) from None
+        raise InputError(
+            [Problem("R002", f"YAML syntax error: {what}", shown, line, col)]
+        ) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the file
         raise InputError([Problem("R002", f"YAML error: {exc}", shown)]) from None
     if node is None:
-        raise InputError([Problem("R002", "the file is empty; a rule file is a YAML mapping", shown)])
+        raise InputError(
+            [Problem("R002", "the file is empty; a rule file is a YAML mapping", shown)]
+        )
     builder = _Builder(shown)
     data = builder.build(node, ())
     if builder.problems:

@@ -38,7 +38,16 @@ YEARS = (2016, 2017, 2018, 2019, 2020)
 #: Share of communes per region (about the national counts); regions not listed weigh 1.
 REGION_WEIGHTS = {"tdmnpb": 23, "dbsh": 19, "btb": 17, "dhntb": 7, "tn": 6, "dnb": 5, "dbscl": 13}
 PROVINCES = {
-    "tdmnpb": ["Hà Giang", "Cao Bằng", "Lào Cai", "Điện Biên", "Sơn La", "Yên Bái", "Thái Nguyên", "Phú Thọ"],
+    "tdmnpb": [
+        "Hà Giang",
+        "Cao Bằng",
+        "Lào Cai",
+        "Điện Biên",
+        "Sơn La",
+        "Yên Bái",
+        "Thái Nguyên",
+        "Phú Thọ",
+    ],
     "dbsh": ["Hà Nội", "Hải Phòng", "Hải Dương", "Hưng Yên", "Thái Bình", "Nam Định", "Ninh Bình"],
     "btb": ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế"],
     # Bình Thuận is left out: its official unit list ships with ntm-eval, and synthetic codes
@@ -46,10 +55,41 @@ PROVINCES = {
     "dhntb": ["Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa", "Ninh Thuận"],
     "tn": ["Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lâm Đồng"],
     "dnb": ["Bình Phước", "Tây Ninh", "Bình Dương", "Đồng Nai", "Bà Rịa – Vũng Tàu"],
-    "dbscl": ["Long An", "Tiền Giang", "Bến Tre", "Trà Vinh", "Đồng Tháp", "An Giang", "Kiên Giang", "Cà Mau"],
+    "dbscl": [
+        "Long An",
+        "Tiền Giang",
+        "Bến Tre",
+        "Trà Vinh",
+        "Đồng Tháp",
+        "An Giang",
+        "Kiên Giang",
+        "Cà Mau",
+    ],
 }
-SYLLABLES = ["An", "Bình", "Hòa", "Phú", "Tân", "Thạnh", "Long", "Đức", "Phước", "Hưng", "Mỹ",
-             "Thuận", "Vĩnh", "Hải", "Sơn", "Trung", "Đông", "Tây", "Nam", "Bắc", "Quang", "Xuân"]
+SYLLABLES = [
+    "An",
+    "Bình",
+    "Hòa",
+    "Phú",
+    "Tân",
+    "Thạnh",
+    "Long",
+    "Đức",
+    "Phước",
+    "Hưng",
+    "Mỹ",
+    "Thuận",
+    "Vĩnh",
+    "Hải",
+    "Sơn",
+    "Trung",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Quang",
+    "Xuân",
+]
 
 #: How communes fare: (weight in 2016, weight in 2020, share of indicators not met).
 #: More communes reach the standard each year, as they did nationally.
@@ -60,8 +100,20 @@ TIERS = ((20, 55, 0.0), (35, 30, 0.03), (45, 15, 0.25))
 CLEAN_YES = ["Đạt"]
 CLEAN_NO = ["Chưa đạt", "Chưa đạt", "Không đạt", "Cơ bản đạt"]
 DIRTY_YES = ["Đạt", "đạt", "ĐẠT", "DAT", "dat", " Đạt ", "1", "có", "Có", "Dat "]
-DIRTY_NO = ["Chưa đạt", "chưa đạt", "chua dat", "CHƯA ĐẠT", "Không đạt", "khong dat",
-            "Cơ bản đạt", "co ban dat", "0", "không", "Không", " Chưa  đạt "]
+DIRTY_NO = [
+    "Chưa đạt",
+    "chưa đạt",
+    "chua dat",
+    "CHƯA ĐẠT",
+    "Không đạt",
+    "khong dat",
+    "Cơ bản đạt",
+    "co ban dat",
+    "0",
+    "không",
+    "Không",
+    " Chưa  đạt ",
+]
 
 #: Roughly one cell in EMPTY_EVERY is empty (a missing value).
 CLEAN_EMPTY_EVERY = 1000
@@ -127,8 +179,10 @@ def number_pools(kind: str, op: str, t: float, rng: random.Random) -> tuple[list
         t = int(t)
         if op == "<=":
             return [str(v) for v in range(0, t + 1)], [str(v) for v in range(t + 1, t + 16)]
-        return ([str(v) for v in range(t, t + 20)],
-                [str(v) for v in range(max(0, t - 10), t)] or [])
+        return (
+            [str(v) for v in range(t, t + 20)],
+            [str(v) for v in range(max(0, t - 10), t)] or [],
+        )
     # pct and money: one decimal, generated in tenths so rounding never crosses the line
     t10 = round(t * 10)
     top = 1000 if kind == "pct" else max(t10 * 2, t10 + 200)
@@ -167,8 +221,9 @@ def with_empties(pool: list[str], every: int, rng: random.Random) -> list[str]:
 class Pools:
     """Ready-made cell values per (column, region, year): (met pool, not-met pool)."""
 
-    def __init__(self, measures: list[Measure], regions: list[str], dirty: bool,
-                 rng: random.Random) -> None:
+    def __init__(
+        self, measures: list[Measure], regions: list[str], dirty: bool, rng: random.Random
+    ) -> None:
         self.by_region_year: dict[tuple[str, int], list[tuple[list[str], list[str]]]] = {}
         cache: dict[tuple, tuple[list[str], list[str]]] = {}
         every = DIRTY_EMPTY_EVERY if dirty else CLEAN_EMPTY_EVERY
@@ -184,8 +239,9 @@ class Pools:
                 self.by_region_year[(region, year)] = pools
 
     @staticmethod
-    def _make(m: Measure, t: Any, dirty: bool, every: int, rng: random.Random
-              ) -> tuple[list[str], list[str]]:
+    def _make(
+        m: Measure, t: Any, dirty: bool, every: int, rng: random.Random
+    ) -> tuple[list[str], list[str]]:
         if m.kind == "bool":
             yes, no = (DIRTY_YES, DIRTY_NO) if dirty else (CLEAN_YES, CLEAN_NO)
             met, failing = (yes, no) if t is True else (no, yes)
@@ -209,7 +265,7 @@ def code_width(rows: int) -> int:
 def commune_codes(rows: int) -> Iterator[str]:
     """``rows`` distinct, ascending, zero-padded codes spread over the code space."""
     width = code_width(rows)
-    step = max(1, 10 ** width // max(rows, 1))
+    step = max(1, 10**width // max(rows, 1))
     for i in range(rows):
         yield f"{i * step:0{width}d}"
 
@@ -227,8 +283,9 @@ def region_blocks(rows: int, regions: list[str]) -> list[str]:
     return out[:rows]
 
 
-def generate(rows: int, seed: int, dirty: bool, out: TextIO,
-             rules_path: Path = DEFAULT_RULES) -> None:
+def generate(
+    rows: int, seed: int, dirty: bool, out: TextIO, rules_path: Path = DEFAULT_RULES
+) -> None:
     """Write a header and ``rows`` communes to ``out`` as CSV."""
     rng = random.Random(seed)
     measures, region_names = load_measures(rules_path)
@@ -246,7 +303,9 @@ def generate(rows: int, seed: int, dirty: bool, out: TextIO,
             spellings[r] = [r, r, r.upper(), names["vi"], names["vi"].lower(), f" {names['vi']} "]
     provinces = {r: PROVINCES.get(r) or [f"Tỉnh {i + 1} ({r})" for i in range(5)] for r in regions}
     tier_by_year = {
-        year: [w16 + (w20 - w16) * (year - YEARS[0]) // (YEARS[-1] - YEARS[0]) for w16, w20, _ in TIERS]
+        year: [
+            w16 + (w20 - w16) * (year - YEARS[0]) // (YEARS[-1] - YEARS[0]) for w16, w20, _ in TIERS
+        ]
         for year in YEARS
     }
     fail_shares = [share for _, _, share in TIERS]
@@ -271,13 +330,21 @@ def generate(rows: int, seed: int, dirty: bool, out: TextIO,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].strip(),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=10_000, help="number of communes (default 10000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--rows", type=int, default=10_000, help="number of communes (default 10000)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--dirty", action="store_true", help="write values as people type them")
-    parser.add_argument("--rules", type=Path, default=DEFAULT_RULES,
-                        help="rule file whose measures to fill (default: the shipped national set)")
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        default=DEFAULT_RULES,
+        help="rule file whose measures to fill (default: the shipped national set)",
+    )
     parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
     args = parser.parse_args(argv)
     if args.rows < 0:

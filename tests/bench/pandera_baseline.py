@@ -61,7 +61,9 @@ def load_rules(path: Path) -> dict:
     doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     doc["measures"] = [
         {**m, "criterion": c["id"], "indicator": i["id"]}
-        for c in doc["criteria"] for i in c["indicators"] for m in i["measures"]
+        for c in doc["criteria"]
+        for i in c["indicators"]
+        for m in i["measures"]
     ]
     return doc
 
@@ -158,23 +160,30 @@ def meets(values: pd.Series, op: str, threshold: np.ndarray) -> np.ndarray:
 # --- the schema -----------------------------------------------------------------------
 
 
-def build_schema(rules: dict, frame: pd.DataFrame, unreadable: dict, thresholds: dict
-                 ) -> pa.DataFrameSchema:
+def build_schema(
+    rules: dict, frame: pd.DataFrame, unreadable: dict, thresholds: dict
+) -> pa.DataFrameSchema:
     """One pandera schema with every check ntm-eval makes on this file."""
+
     def readable(column: str) -> pa.Check:
         good = ~unreadable[column]
-        return pa.Check(lambda s: pd.Series(good[s.index.to_numpy()], index=s.index), ignore_na=False,
-                        name="readable")
+        return pa.Check(
+            lambda s: pd.Series(good[s.index.to_numpy()], index=s.index),
+            ignore_na=False,
+            name="readable",
+        )
 
     columns: dict[str, pa.Column] = {
         "commune_code": pa.Column(str, nullable=False, checks=pa.Check.str_length(min_value=1)),
         "commune_name": pa.Column(str, nullable=True),
         "district": pa.Column(str, nullable=True),
         "province": pa.Column(str, nullable=True),
-        "region": pa.Column(pd.CategoricalDtype(list(rules["regions"])), nullable=False,
-                            checks=readable("region")),
-        "year": pa.Column("Int64", nullable=False,
-                          checks=[readable("year"), pa.Check.in_range(1900, 2100)]),
+        "region": pa.Column(
+            pd.CategoricalDtype(list(rules["regions"])), nullable=False, checks=readable("region")
+        ),
+        "year": pa.Column(
+            "Int64", nullable=False, checks=[readable("year"), pa.Check.in_range(1900, 2100)]
+        ),
     }
     for m in rules["measures"]:
         column, kind, op = m["column"], m["kind"], m["op"]
@@ -187,17 +196,23 @@ def build_schema(rules: dict, frame: pd.DataFrame, unreadable: dict, thresholds:
             checks.append(pa.Check.ge(0))
         threshold = thresholds[column]
         no_threshold = np.isnan(threshold)
-        checks.append(pa.Check(
-            # Not met = a value and a threshold, and the value misses it. Missing values
-            # and thresholds are "not evaluable", not failures of this check.
-            # Rows are matched by position: the frame has a plain 0..n-1 index.
-            lambda s, op=op, t=threshold, none=no_threshold: pd.Series(
-                meets(s, op, t[s.index.to_numpy()]) | none[s.index.to_numpy()], index=s.index),
-            name=THRESHOLD_CHECK))
-        columns[column] = pa.Column("boolean" if kind == "bool" else float, nullable=True,
-                                    checks=checks)
-    return pa.DataFrameSchema(columns, unique=["commune_code", "year"], report_duplicates="all",
-                              strict=False)
+        checks.append(
+            pa.Check(
+                # Not met = a value and a threshold, and the value misses it. Missing values
+                # and thresholds are "not evaluable", not failures of this check.
+                # Rows are matched by position: the frame has a plain 0..n-1 index.
+                lambda s, op=op, t=threshold, none=no_threshold: pd.Series(
+                    meets(s, op, t[s.index.to_numpy()]) | none[s.index.to_numpy()], index=s.index
+                ),
+                name=THRESHOLD_CHECK,
+            )
+        )
+        columns[column] = pa.Column(
+            "boolean" if kind == "bool" else float, nullable=True, checks=checks
+        )
+    return pa.DataFrameSchema(
+        columns, unique=["commune_code", "year"], report_duplicates="all", strict=False
+    )
 
 
 # --- the run --------------------------------------------------------------------------
@@ -206,8 +221,13 @@ def build_schema(rules: dict, frame: pd.DataFrame, unreadable: dict, thresholds:
 def read(path: Path, rules: dict) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The data file as typed columns, and per column the cells that could not be read."""
     bools = [m["column"] for m in rules["measures"] if m["kind"] == "bool"]
-    raw = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS + bools}, encoding="utf-8-sig",
-                      keep_default_na=False, na_values=[""])
+    raw = pd.read_csv(
+        path,
+        dtype={c: str for c in TEXT_COLUMNS + bools},
+        encoding="utf-8-sig",
+        keep_default_na=False,
+        na_values=[""],
+    )
     raw.columns = [c.strip().lower() for c in raw.columns]
     frame = pd.DataFrame(index=raw.index)
     unreadable: dict[str, np.ndarray] = {}
@@ -227,8 +247,9 @@ def read(path: Path, rules: dict) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
 def judge(path: Path, rules: dict) -> dict:
     frame, unreadable = read(path, rules)
     measures = rules["measures"]
-    thresholds = {m["column"]: threshold_per_row(m, frame["region"], frame["year"])
-                  for m in measures}
+    thresholds = {
+        m["column"]: threshold_per_row(m, frame["region"], frame["year"]) for m in measures
+    }
     schema = build_schema(rules, frame, unreadable, thresholds)
     try:
         schema.validate(frame, lazy=True)
@@ -278,7 +299,9 @@ def judge(path: Path, rules: dict) -> dict:
         "cell_errors": cell_errors,
         "other_errors": len(other),
         "not_met_cells": int((status == NOT_MET).sum()),
-        "by_criterion": [np.bincount(by_criterion[:, k], minlength=3) for k in range(len(criteria))],
+        "by_criterion": [
+            np.bincount(by_criterion[:, k], minlength=3) for k in range(len(criteria))
+        ],
         "bands": np.bincount(criteria_met, minlength=len(criteria) + 1),
         "gaps": gaps,
     }
@@ -286,19 +309,23 @@ def judge(path: Path, rules: dict) -> dict:
 
 def combine(statuses: np.ndarray) -> np.ndarray:
     """Not met if any is not met; otherwise not evaluable if any is; otherwise met."""
-    return np.where((statuses == NOT_MET).any(axis=1), NOT_MET,
-                    np.where((statuses == NOT_EVALUABLE).any(axis=1), NOT_EVALUABLE, MET)
-                    ).astype(np.int8)
+    return np.where(
+        (statuses == NOT_MET).any(axis=1),
+        NOT_MET,
+        np.where((statuses == NOT_EVALUABLE).any(axis=1), NOT_EVALUABLE, MET),
+    ).astype(np.int8)
 
 
 def write_verdicts(result: dict, out: Path) -> None:
     frame = result["frame"]
-    pd.DataFrame({
-        "code": frame["commune_code"],
-        "year": frame["year"],
-        "status": np.array(STATUS_WORDS)[result["overall"]],
-        "criteria_met": result["criteria_met"],
-    }).to_csv(out, index=False)
+    pd.DataFrame(
+        {
+            "code": frame["commune_code"],
+            "year": frame["year"],
+            "status": np.array(STATUS_WORDS)[result["overall"]],
+            "criteria_met": result["criteria_met"],
+        }
+    ).to_csv(out, index=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,10 +337,12 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     result = judge(args.data, load_rules(args.rules))
     met, not_met, not_evaluable = (int(c) for c in result["counts"])
-    print(f"pandera: {result['rows']} rows × {result['measures']} measures; communes: {met} met, "
-          f"{not_met} not met, {not_evaluable} not evaluable; {result['not_met_cells']} "
-          f"indicator values not met; {result['cell_errors']} unreadable or out-of-range cells, "
-          f"{result['other_errors']} identity problems; {time.perf_counter() - start:.2f} s")
+    print(
+        f"pandera: {result['rows']} rows × {result['measures']} measures; communes: {met} met, "
+        f"{not_met} not met, {not_evaluable} not evaluable; {result['not_met_cells']} "
+        f"indicator values not met; {result['cell_errors']} unreadable or out-of-range cells, "
+        f"{result['other_errors']} identity problems; {time.perf_counter() - start:.2f} s"
+    )
     if args.verdicts:
         write_verdicts(result, args.verdicts)
     return 0

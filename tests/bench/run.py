@@ -57,9 +57,11 @@ SAME_MEMORY = 1.25
 NOISY = 1.5
 TERMINAL_SIZE = (50, 120)  # rows, columns of the pseudo-terminal for the text output
 #: The bare csv.reader floor: parse every row of the file, keep nothing.
-CSV_READER = ("import collections, csv, sys; "
-              "f = open(sys.argv[1], newline='', encoding='utf-8'); "
-              "collections.deque(csv.reader(f), maxlen=0)")
+CSV_READER = (
+    "import collections, csv, sys; "
+    "f = open(sys.argv[1], newline='', encoding='utf-8'); "
+    "collections.deque(csv.reader(f), maxlen=0)"
+)
 
 
 # --- running one command --------------------------------------------------------------
@@ -86,8 +88,11 @@ class Sample:
 def child_env(tty: bool) -> dict[str, str]:
     # PYTHONDONTWRITEBYTECODE (set on some build machines) would make every run compile
     # ntm-eval's modules again; people's installs keep .pyc files, as the warm-up writes.
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")
+    }
     if tty:
         env["TERM"] = "xterm-256color"
     return env
@@ -118,9 +123,14 @@ def run_once(command: Command, timeout: float) -> Sample:
         reader.start()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command.argv, cwd=ROOT, env=child_env(command.tty),
-                                stdin=subprocess.DEVNULL,
-                                stdout=slave if command.tty else subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            command.argv,
+            cwd=ROOT,
+            env=child_env(command.tty),
+            stdin=subprocess.DEVNULL,
+            stdout=slave if command.tty else subprocess.DEVNULL,
+            stderr=err,
+        )
         if slave is not None:
             os.close(slave)
         stopped = threading.Event()
@@ -140,8 +150,15 @@ def run_once(command: Command, timeout: float) -> Sample:
             os.close(master)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    return Sample(wall, usage.ru_maxrss, proc.returncode, stderr, stopped.is_set(),
-                  received["bytes"], received["lines"])
+    return Sample(
+        wall,
+        usage.ru_maxrss,
+        proc.returncode,
+        stderr,
+        stopped.is_set(),
+        received["bytes"],
+        received["lines"],
+    )
 
 
 @dataclass
@@ -190,6 +207,7 @@ def within_seconds(limit: float) -> Callable[[Row, dict], list[str]]:
     def judge(row: Row, _: dict) -> list[str]:
         median = row.stats.median
         return [] if median <= limit else [f"time {fmt_time(median)} > {fmt_time(limit)}"]
+
     return judge
 
 
@@ -199,14 +217,21 @@ def within_ratio(factor: float) -> Callable[[Row, dict], list[str]]:
             raise NotJudged("no baseline to compare with")
         limit = factor * row.baseline_stats.median
         median = row.stats.median
-        return [] if median <= limit else [f"time {fmt_time(median)} > {factor:g} × baseline "
-                                           f"= {fmt_time(limit)}"]
+        return (
+            []
+            if median <= limit
+            else [f"time {fmt_time(median)} > {factor:g} × baseline = {fmt_time(limit)}"]
+        )
+
     return judge
 
 
-def streamed(factor: float, memory_mb: float, compare_with: str) -> Callable[[Row, dict], list[str]]:
+def streamed(
+    factor: float, memory_mb: float, compare_with: str
+) -> Callable[[Row, dict], list[str]]:
     """Time within ``factor`` × baseline, peak memory under ``memory_mb`` and about the
     same as the row named ``compare_with`` (memory must not grow with the input)."""
+
     def judge(row: Row, rows: dict) -> list[str]:
         misses = within_ratio(factor)(row, rows)
         peak = row.stats.peak_kb / 1024
@@ -218,6 +243,7 @@ def streamed(factor: float, memory_mb: float, compare_with: str) -> Callable[[Ro
             if peak > SAME_MEMORY * smaller:
                 misses.append(f"memory {peak:.0f} MB > {SAME_MEMORY:g} × {smaller:.0f} MB at 100k")
         return misses
+
     return judge
 
 
@@ -229,22 +255,25 @@ def data_file(rows: int, data_dir: Path) -> Path:
         data_dir.mkdir(parents=True, exist_ok=True)
         progress(f"generating {path} …")
         start = time.perf_counter()
-        subprocess.run([PYTHON, str(GENERATOR), "--rows", str(rows), "--seed", str(SEED),
-                        "-o", str(path)], check=True)
+        subprocess.run(
+            [PYTHON, str(GENERATOR), "--rows", str(rows), "--seed", str(SEED), "-o", str(path)],
+            check=True,
+        )
         progress(f"  {rows:,} rows in {time.perf_counter() - start:.1f} s")
     return path
 
 
 def available(argv: list[str]) -> tuple[bool, str]:
     """Whether the command runs (exit 0); if not, the last line it printed."""
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
     if proc.returncode == 0:
         return True, ""
     lines = proc.stderr.splitlines()
     # click and typer put the message after a line (or box top) saying "Error".
     start = max((i for i, line in enumerate(lines) if "Error" in line), default=len(lines) - 2)
-    message = " ".join(" ".join(line.strip(" │╭╮╰╯─") for line in lines[start + 1:]).split())
+    message = " ".join(" ".join(line.strip(" │╭╮╰╯─") for line in lines[start + 1 :]).split())
     return False, message or f"exit {proc.returncode}"
 
 
@@ -256,45 +285,91 @@ def build_rows(args: argparse.Namespace) -> list[Row]:
     probe = data_file(200, args.data_dir)
 
     def pandera(path: Path, rows: str) -> Command | None:
-        return Command(f"pandas + pandera, {rows}", (PYTHON, str(PANDERA), str(path))) \
-            if has_pandera else None
+        return (
+            Command(f"pandas + pandera, {rows}", (PYTHON, str(PANDERA), str(path)))
+            if has_pandera
+            else None
+        )
+
     no_pandera = "" if has_pandera else "pandas + pandera not installed (pip install -e '.[bench]')"
 
     validate_ok, validate_why = available([NTM_EVAL, "validate", "--help"])
     jsonl_ok, jsonl_why = available([NTM_EVAL, "check", str(probe), "--format", "jsonl"])
     runs = args.runs
     rows = [
-        Row("ntm-eval --version", "≤ 1.5 × baseline", Command("--version", (NTM_EVAL, "--version")),
-            typer_import, within_ratio(1.5), runs),
-        Row("ntm-eval --help", "≤ 150 ms", Command("--help", (NTM_EVAL, "--help")),
-            typer_import, within_seconds(0.150), runs),
-        Row("ntm-eval validate rules/", "≤ 250 ms",
+        Row(
+            "ntm-eval --version",
+            "≤ 1.5 × baseline",
+            Command("--version", (NTM_EVAL, "--version")),
+            typer_import,
+            within_ratio(1.5),
+            runs,
+        ),
+        Row(
+            "ntm-eval --help",
+            "≤ 150 ms",
+            Command("--help", (NTM_EVAL, "--help")),
+            typer_import,
+            within_seconds(0.150),
+            runs,
+        ),
+        Row(
+            "ntm-eval validate rules/",
+            "≤ 250 ms",
             Command("validate", (NTM_EVAL, "validate", "rules/")) if validate_ok else None,
-            typer_import, within_seconds(0.250), runs,
-            note="" if validate_ok else f"not available (`validate --help`: {validate_why})"),
-        Row("10,000 communes, check --format json", "≤ 0.5 s",
+            typer_import,
+            within_seconds(0.250),
+            runs,
+            note="" if validate_ok else f"not available (`validate --help`: {validate_why})",
+        ),
+        Row(
+            "10,000 communes, check --format json",
+            "≤ 0.5 s",
             Command("json 10k", (NTM_EVAL, "check", str(data_10k), "--format", "json")),
-            pandera(data_10k, "10k rows"), within_seconds(0.5), runs, baseline_missing=no_pandera),
-        Row("10,000 communes, check (text on a terminal)", "≤ 0.5 s",
+            pandera(data_10k, "10k rows"),
+            within_seconds(0.5),
+            runs,
+            baseline_missing=no_pandera,
+        ),
+        Row(
+            "10,000 communes, check (text on a terminal)",
+            "≤ 0.5 s",
             Command("text 10k", (NTM_EVAL, "check", str(data_10k)), tty=True),
-            pandera(data_10k, "10k rows"), within_seconds(0.5), runs, baseline_missing=no_pandera),
-        Row(ROW_100K, "≤ 1 × baseline",
+            pandera(data_10k, "10k rows"),
+            within_seconds(0.5),
+            runs,
+            baseline_missing=no_pandera,
+        ),
+        Row(
+            ROW_100K,
+            "≤ 1 × baseline",
             Command("jsonl 100k", (NTM_EVAL, "check", str(data_100k), "--format", "jsonl"))
-            if jsonl_ok else None,
-            pandera(data_100k, "100k rows"), within_ratio(1.0), runs,
+            if jsonl_ok
+            else None,
+            pandera(data_100k, "100k rows"),
+            within_ratio(1.0),
+            runs,
             note="" if jsonl_ok else f"not available (`--format jsonl`: {jsonl_why})",
-            baseline_missing=no_pandera),
+            baseline_missing=no_pandera,
+        ),
     ]
-    million = Row("1,000,000 rows, check --format jsonl",
-                  "≤ 4 × baseline; ≤ 100 MB, ≈ 100k", None, None,
-                  streamed(4.0, 100, ROW_100K), max(runs, MIN_RUNS))
+    million = Row(
+        "1,000,000 rows, check --format jsonl",
+        "≤ 4 × baseline; ≤ 100 MB, ≈ 100k",
+        None,
+        None,
+        streamed(4.0, 100, ROW_100K),
+        max(runs, MIN_RUNS),
+    )
     if args.quick:
         million.note = "skipped (--quick)"
     else:
         data_1m = data_file(1_000_000, args.data_dir)
         million.baseline = Command("csv.reader, 1M rows", (PYTHON, "-c", CSV_READER, str(data_1m)))
         if jsonl_ok:
-            million.command = Command("jsonl 1M", (NTM_EVAL, "check", str(data_1m), "--format", "jsonl"))
+            million.command = Command(
+                "jsonl 1M", (NTM_EVAL, "check", str(data_1m), "--format", "jsonl")
+            )
         else:
             million.note = f"not available (`--format jsonl`: {jsonl_why})"
     rows.append(million)
@@ -374,8 +449,18 @@ def stderr_gist(sample: Sample) -> str:
     return lines[-1][:300] + more
 
 
-HEADER = ["what", "target", "median", "min–max", "peak", "baseline", "its median",
-          "its peak", "ratio", "result"]
+HEADER = [
+    "what",
+    "target",
+    "median",
+    "min–max",
+    "peak",
+    "baseline",
+    "its median",
+    "its peak",
+    "ratio",
+    "result",
+]
 
 
 def table_rows(rows: list[Row], args: argparse.Namespace) -> tuple[list[list[str]], list[str]]:
@@ -389,8 +474,9 @@ def table_rows(rows: list[Row], args: argparse.Namespace) -> tuple[list[list[str
         if row.baseline is not None and base is not None:
             if base.failure:
                 base_cells = [row.baseline.label, f"ERROR ({failure_text(base, args)})", "—"]
-                notes.append(f"{row.baseline.label}: {failure_text(base, args)}: "
-                             f"{stderr_gist(base.failure)}")
+                notes.append(
+                    f"{row.baseline.label}: {failure_text(base, args)}: {stderr_gist(base.failure)}"
+                )
             else:
                 base_cells = [row.baseline.label, fmt_time(base.median), fmt_mb(base.peak_kb)]
         elif row.baseline_missing:
@@ -405,8 +491,9 @@ def table_rows(rows: list[Row], args: argparse.Namespace) -> tuple[list[list[str
             result = f"MISS: {why}" if is_miss(stats.failure) else f"ERROR: {why} (see below)"
             if not stats.failure.timed_out:
                 notes.append(f"{row.what}: {why}: {stderr_gist(stats.failure)}")
-            out.append([row.what, row.target, "—", "—", fmt_mb(stats.peak_kb), *base_cells, "—",
-                        result])
+            out.append(
+                [row.what, row.target, "—", "—", fmt_mb(stats.peak_kb), *base_cells, "—", result]
+            )
             continue
         ratio = "—"
         if base is not None and not base.failure:
@@ -420,14 +507,28 @@ def table_rows(rows: list[Row], args: argparse.Namespace) -> tuple[list[list[str
             result += f" (only {row.runs} run(s))"
         if max(stats.walls) > NOISY * min(stats.walls):
             result += " (noisy)"
-            notes.append(f"(noisy): the slowest run took over {NOISY:g} × the fastest; the "
-                         "machine was busy — rerun on a quiet machine before quoting the numbers")
-        out.append([row.what, row.target, fmt_time(stats.median), fmt_range(stats),
-                    fmt_mb(stats.peak_kb), *base_cells, ratio, result])
+            notes.append(
+                f"(noisy): the slowest run took over {NOISY:g} × the fastest; the "
+                "machine was busy — rerun on a quiet machine before quoting the numbers"
+            )
+        out.append(
+            [
+                row.what,
+                row.target,
+                fmt_time(stats.median),
+                fmt_range(stats),
+                fmt_mb(stats.peak_kb),
+                *base_cells,
+                ratio,
+                result,
+            ]
+        )
         if row.command is not None and row.command.tty:
             last = stats.samples[-1]
-            notes.append(f"{row.what}: the terminal received {last.tty_lines:,} lines "
-                         f"({last.tty_bytes:,} bytes) per run")
+            notes.append(
+                f"{row.what}: the terminal received {last.tty_lines:,} lines "
+                f"({last.tty_bytes:,} bytes) per run"
+            )
     return out, list(dict.fromkeys(notes))  # a shared baseline's error once
 
 
@@ -463,8 +564,10 @@ def render_plain(cells: list[list[str]]) -> str:
     numeric = {2, 3, 4, 6, 7, 8}
     lines = []
     for n, r in enumerate(grid):
-        parts = [c.rjust(w) if i in numeric and n else c.ljust(w)
-                 for i, (c, w) in enumerate(zip(r, widths))]
+        parts = [
+            c.rjust(w) if i in numeric and n else c.ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths))
+        ]
         lines.append("  ".join(parts).rstrip())
         if n == 0:
             lines.append("  ".join("─" * w for w in widths))
@@ -474,6 +577,7 @@ def render_plain(cells: list[list[str]]) -> str:
 def render_markdown(cells: list[list[str]]) -> str:
     def line(r: list[str]) -> str:
         return "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |"
+
     align = ["---" if i not in {2, 3, 4, 6, 7, 8} else "---:" for i in range(len(HEADER))]
     return "\n".join([line(HEADER), "| " + " | ".join(align) + " |"] + [line(r) for r in cells])
 
@@ -483,24 +587,42 @@ def tally(cells: list[list[str]]) -> str:
     met = sum(r.startswith("ok") for r in results)
     missed = sum(r.startswith(("MISS", "ERROR")) for r in results)
     other = len(results) - met - missed
-    return f"{met} of {len(results)} targets met, {missed} missed, {other} not measured or not judged"
+    return (
+        f"{met} of {len(results)} targets met, {missed} missed, {other} not measured or not judged"
+    )
 
 
 def report(rows: list[Row], args: argparse.Namespace) -> str:
     cells, notes = table_rows(rows, args)
-    runs = f"median of {args.runs} runs" + (
-        f" ({MIN_RUNS} for 1M rows)" if args.runs < MIN_RUNS else "") + \
-        f" after {args.warmup} warm-up run(s); peak = max ru_maxrss; json and jsonl go to " \
+    runs = (
+        f"median of {args.runs} runs"
+        + (f" ({MIN_RUNS} for 1M rows)" if args.runs < MIN_RUNS else "")
+        + f" after {args.warmup} warm-up run(s); peak = max ru_maxrss; json and jsonl go to "
         f"/dev/null, text to a {TERMINAL_SIZE[1]}×{TERMINAL_SIZE[0]} pseudo-terminal"
+    )
     command = "python tests/bench/run.py " + " ".join(sys.argv[1:])
     if args.markdown:
-        out = ["Machine: " + "; ".join(machine(args.load)) + ".", "", f"`{command.strip()}` — {runs}.", "",
-               render_markdown(cells), "", tally(cells) + "."]
+        out = [
+            "Machine: " + "; ".join(machine(args.load)) + ".",
+            "",
+            f"`{command.strip()}` — {runs}.",
+            "",
+            render_markdown(cells),
+            "",
+            tally(cells) + ".",
+        ]
         out += [""] + [f"- {n}" for n in notes] if notes else []
     else:
         first, *rest = machine(args.load)
-        out = [f"Machine: {first}", *rest, f"{command.strip()} — {runs}", "", render_plain(cells),
-               "", tally(cells)]
+        out = [
+            f"Machine: {first}",
+            *rest,
+            f"{command.strip()} — {runs}",
+            "",
+            render_plain(cells),
+            "",
+            tally(cells),
+        ]
         out += [""] + notes if notes else []
     if args.runs < MIN_RUNS:
         out.append(f"Fewer than {MIN_RUNS} runs: not a reportable result.")
@@ -509,28 +631,47 @@ def report(rows: list[Row], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].strip())
-    parser.add_argument("--runs", type=int, default=MIN_RUNS,
-                        help=f"timed runs per command (default {MIN_RUNS}; the 1M-row case "
-                             f"always gets at least {MIN_RUNS})")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=MIN_RUNS,
+        help=f"timed runs per command (default {MIN_RUNS}; the 1M-row case "
+        f"always gets at least {MIN_RUNS})",
+    )
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
     parser.add_argument("--quick", action="store_true", help="skip the 1,000,000-row case")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "ntm-eval-bench",
-                        help="where generated data files are kept (default: %(default)s)")
-    parser.add_argument("--timeout", type=float, default=120,
-                        help="seconds before one run is stopped and counted as a miss (default 120)")
-    parser.add_argument("--memory-limit-gb", type=float, default=8,
-                        help="address-space limit of each run, to protect the machine (default 8)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "ntm-eval-bench",
+        help="where generated data files are kept (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120,
+        help="seconds before one run is stopped and counted as a miss (default 120)",
+    )
+    parser.add_argument(
+        "--memory-limit-gb",
+        type=float,
+        default=8,
+        help="address-space limit of each run, to protect the machine (default 8)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be ≥ 1 and --warmup ≥ 0")
     if not Path(NTM_EVAL).exists():
-        print(f"run.py: no ntm-eval next to {PYTHON}; run this with the venv's python, after "
-              "`pip install -e '.[bench]'`", file=sys.stderr)
+        print(
+            f"run.py: no ntm-eval next to {PYTHON}; run this with the venv's python, after "
+            "`pip install -e '.[bench]'`",
+            file=sys.stderr,
+        )
         return 2
     # Inherited by every run: an unoptimised run over a big file can want tens of GB;
     # it fails with MemoryError instead of pushing the machine into swap.
-    limit = int(args.memory_limit_gb * 1024 ** 3)
+    limit = int(args.memory_limit_gb * 1024**3)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     args.load = os.getloadavg()  # other work on the machine skews every number
     rows = build_rows(args)
