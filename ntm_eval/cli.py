@@ -7,11 +7,11 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, Any, List, NoReturn, Optional
 
 import typer
 
-from ntm_eval import __version__
+from ntm_eval import __version__, usage
 
 #: Exit codes — a contract, documented in the README.
 EXIT_OK = 0  # every row evaluated (communes may or may not meet the standard)
@@ -21,22 +21,12 @@ EXIT_INVALID = 1  # validate: a rule file has errors
 
 app = typer.Typer(
     name="ntm-eval",
-    help="Check Vietnamese communes against the national new-rural (Nông thôn mới) criteria.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help pulls in markdown-it, +90 ms per start
-    epilog=(
-        "\b\nExamples:\n"
-        "  ntm-eval check data/2020.csv\n"
-        "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
-        "  ntm-eval gaps data/2020.csv --top 10\n"
-        "  ntm-eval validate rules/\n"
-        "\n\b\nExit codes: 0 done; 1 check --fail-on found a commune short of the standard,\n"
-        "or validate found a rule file with errors; 2 usage error, or an input that\n"
-        "cannot be read or has errors. 'ntm-eval COMMAND --help' tells more."
-    ),
     context_settings={"help_option_names": ["-h", "--help"]},
+    **usage.command("ntm-eval"),
 )
 
 
@@ -65,32 +55,27 @@ class FailOn(str, enum.Enum):
     not_evaluable = "not-evaluable"
 
 
-#: Output formats: name → module that draws a report with ``write(report, stream, **options)``
-#: (streaming) or ``render(report, **options) -> str``, and likewise ``*_gaps`` and
-#: ``*_compare`` for those commands (see ``output.emit``).
-RENDERERS = {
-    "text": "ntm_eval.render.text",
-    "json": "ntm_eval.render.json",
-    "jsonl": "ntm_eval.render.jsonl",
-    "csv": "ntm_eval.render.csv",
-    "markdown": "ntm_eval.render.markdown",
-}
+# --- options: their words are in ``usage`` ---------------------------------------------------
 
-_LANG_HELP = (
-    "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "
-    "status words do not change."
-)
-_DATA_HELP = "Commune data file: CSV (comma, semicolon or tab; UTF-8 or UTF-16) or .xlsx."
-_SHEET_HELP = "Worksheet to read in an .xlsx file (default: the first)."
-_ENCODING_HELP = "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258)."
-_UNITS_HELP = (
-    "Official unit list to check codes and names against (CSV), or the name of a "
-    "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are "
-    "not checked."
-)
-_OUTPUT_HELP = (
-    "Write the output to FILE (atomically: a temporary file, then a rename) instead of stdout."
-)
+
+def _option(command: str, *names: str, **kwargs: Any) -> Any:
+    return typer.Option(*names, help=usage.help_for(command, names[0]), **kwargs)
+
+
+def _argument(command: str, name: str, **kwargs: Any) -> Any:
+    kwargs.setdefault("show_default", False)
+    return typer.Argument(metavar=name, help=usage.help_for(command, name.strip("[].")), **kwargs)
+
+
+Data = Annotated[Path, _argument("", "DATA")]
+Rules = Annotated[Optional[Path], _option("", "--rules", "-r", metavar="FILE")]
+FormatOption = Annotated[Format, _option("", "--format", "-f")]
+Output = Annotated[Optional[Path], _option("", "--output", "-o", metavar="FILE")]
+LangOption = Annotated[Lang, _option("", "--lang", envvar="NTM_EVAL_LANG")]
+Sheet = Annotated[Optional[str], _option("", "--sheet", metavar="NAME")]
+Encoding = Annotated[Optional[str], _option("", "--encoding", metavar="NAME")]
+Units = Annotated[Optional[str], _option("", "--units", metavar="FILE")]
+Many = Optional[List[str]]  # an option that may be given several times
 
 
 def _version(value: bool) -> None:
@@ -101,446 +86,256 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Optional[bool] = typer.Option(
-        None, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
+    version: Annotated[
+        Optional[bool], _option("", "--version", callback=_version, is_eager=True)
+    ] = None,
 ) -> None:
-    """Check Vietnamese communes against the national new-rural (Nông thôn mới) criteria.
-
-    Exit codes: 0 every row evaluated; 1 a commune does not meet the standard (only with
-    --fail-on); 2 usage error, or a rule or data file that cannot be read or has errors.
-    """
+    pass  # the help is the app's (``usage.COMMANDS``)
 
 
-def _use_color(stream) -> bool:
+# --- what the commands share ----------------------------------------------------------------
+
+
+def _use_color(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _print_problems(problems, stream=sys.stderr) -> None:
-    color = _use_color(stream)
-    for p in problems:
-        line = p.format()
-        if color:
-            tint = "\x1b[31m" if p.is_error else "\x1b[33m"
-            line = line.replace(f" {p.severity} [", f" {tint}{p.severity}\x1b[0m [", 1)
-        print(line, file=stream)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    if problems:
-        print(f"{errors} error(s), {warnings} warning(s)", file=stream)
+def _print_problems(problems: Any) -> None:
+    from ntm_eval.render import problems as lines
+
+    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr)))
 
 
-@app.command(
-    epilog=(
-        "\b\nExamples:\n"
-        "  ntm-eval check data/2020.csv\n"
-        "  ntm-eval check data/2020.csv --commune 22984 --commune 23185\n"
-        "  ntm-eval check data/2020.csv --sector lao_dong --status not_met\n"
-        "  ntm-eval check data/2020.csv --criterion 11 --criterion 14.3 --district 'Tuy Phong'\n"
-        "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
-        "  ntm-eval check data/2020.csv --format csv --output results.csv\n"
-        "  ntm-eval check data/2020.csv --lang vi\n"
-        "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met\n"
-        "  ntm-eval check tong-hop-2020.xlsx --sheet 'Năm 2020'\n"
-        "  ntm-eval check export.csv --encoding cp1258\n"
-        "  ntm-eval check national-2020.csv --units units-2020.csv"
-    )
-)
-def check(
-    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP, show_default=False),
-    rules: Optional[Path] = typer.Option(
-        None,
-        "--rules",
-        "-r",
-        metavar="FILE",
-        help="Rule file to use instead of the national 2016–2020 set.",
-    ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    sector: List[str] = typer.Option(
-        [],
-        "--sector",
-        "-s",
-        metavar="KEY",
-        help="Keep only the criteria and indicators this sector answers for (repeatable), "
-        "e.g. lao_dong. A commune's count becomes e.g. 3/4.",
-    ),
-    criterion: List[str] = typer.Option(
-        [],
-        "--criterion",
-        metavar="ID",
-        help="Keep only this criterion (11) or indicator (14.3) (repeatable).",
-    ),
-    district: List[str] = typer.Option(
-        [],
-        "--district",
-        "-d",
-        metavar="NAME",
-        help="Keep only communes of this district (repeatable; any case and accents).",
-    ),
-    status: List[Status] = typer.Option(
-        [],
-        "--status",
-        metavar="STATUS",
-        help="Keep only communes with this status over the kept criteria: met, not_met or "
-        "not_evaluable (repeatable).",
-    ),
-    commune: List[str] = typer.Option(
-        [],
-        "--commune",
-        "-c",
-        metavar="CODE",
-        help="Keep only this commune (repeatable); the text format adds its detailed table of "
-        "every indicator.",
-    ),
-    fail_on: FailOn = typer.Option(
-        FailOn.none,
-        "--fail-on",
-        help="Exit 1 when a commune is not met or not evaluable (not-met), or when one is not "
-        "evaluable (not-evaluable). For CI.",
-    ),
-    max_rows: int = typer.Option(
-        200,
-        "--max-rows",
-        metavar="N",
-        help="List at most N communes in the text table (0 = all). Summaries always count all.",
-    ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
-    ),
-    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
-    sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", help=_SHEET_HELP),
-    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help=_ENCODING_HELP),
-    units: Optional[str] = typer.Option(None, "--units", metavar="FILE", help=_UNITS_HELP),
-) -> None:
-    """Judge every commune in DATA against the criteria, then summarise the province.
+def _fail(problems: Any, json_for: str | None = None) -> NoReturn:
+    """Print the problems that stop the command and exit 2; with ``json_for`` (the input's
+    name), stdout still gets a JSON document saying why."""
+    _print_problems(problems)
+    if json_for is not None:
+        from ntm_eval.render.json import failure_document
 
-    For each commune: how many of the 19 criteria are met, which are missing, and whether
-    it meets the new-rural standard. Filters keep some criteria or communes; counts and
-    bands follow them. With --format json the same results go to stdout as one JSON
-    document for other tools (jsonl: one line per commune; csv: one row per commune and
-    criterion; markdown: tables for reports).
-    """
-    from ntm_eval.engine.results import Filters
-
-    filters = Filters(
-        sectors=tuple(sector),
-        criteria=tuple(criterion),
-        districts=tuple(district),
-        statuses=tuple(s.value for s in status),
-        communes=tuple(commune),
-    )
-    if fmt in (Format.jsonl, Format.json, Format.csv) and not filters:
-        from ntm_eval.engine.pipeline import streamable
-
-        # JSON texts made column by column; JSON lines and CSV rows written as judged
-        if streamable(data, sheet):
-            _check_streamed(data, rules, output, encoding, units, fail_on, fmt, lang.value)
-    # The terminal table lists the first --max-rows communes: only those are kept whole.
-    first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
-    report = _judge(data, rules, fmt, sheet=sheet, encoding=encoding, units=units, first=first)
-    if filters:
-        from ntm_eval.engine.filters import filter_report
-
-        report = _or_fail(lambda: filter_report(report, filters), str(data), fmt)
-    _emit(
-        RENDERERS[fmt.value],
-        "",
-        report,
-        output,
-        fmt,
-        communes=tuple(commune),
-        max_rows=max_rows,
-        lang=lang.value,
-    )
-    _print_problems(report.problems)
-    raise typer.Exit(_exit_code(report, fail_on))
+        sys.stdout.write(failure_document(json_for, problems))
+    raise typer.Exit(EXIT_ERROR)
 
 
-def _check_streamed(
-    data: Path,
-    rules: Optional[Path],
-    output: Optional[Path],
-    encoding: Optional[str],
-    units: Optional[str],
-    fail_on: FailOn,
-    fmt: Format,
-    lang: str,
-) -> None:
-    """``check --format jsonl|json|csv`` of a CSV file, batch by batch
-    (``ntm_eval.engine.pipeline``)."""
+def _inputs(
+    rules: Optional[Path], units: Optional[str], json_for: str | None = None, default: bool = True
+) -> tuple:
+    """The rule set and the unit list — without ``default``, none unless one is named
+    (exit 2 when either cannot be used)."""
     from ntm_eval.diagnostics import InputError
-    from ntm_eval.output import emit
-    from ntm_eval.engine.pipeline import StreamedCheck
-
-    def prepare():
-        from ntm_eval.input.units import load_units
-
-        # lines written to the terminal the progress line would be drawn on: none
-        streams_here = fmt in (Format.jsonl, Format.csv) and output is None and sys.stdout.isatty()
-        return StreamedCheck(
-            data,
-            _load_rules(rules),
-            load_units(units),
-            str(data),
-            encoding,
-            None if streams_here else _progress(data),
-        )
-
-    job = _or_fail(prepare, str(data), fmt)
-    try:
-        emit(RENDERERS[fmt.value], "stream", job, output, lang=lang)
-    except BrokenPipeError:
-        _reader_left()
-    except InputError as exc:
-        _print_problems(exc.problems)
-        if job.failed and fmt is not Format.csv:  # the data, not the output: stays JSON
-            from ntm_eval.render.json import failure_document
-
-            sys.stdout.write(failure_document(str(data), exc.problems))
-        raise typer.Exit(EXIT_ERROR)
-    if output is not None:
-        print(f"wrote {output}", file=sys.stderr)
-    _print_problems(job.report.problems)
-    raise typer.Exit(_exit_code(job.report, fail_on))
-
-
-def _or_fail(work, path: str, fmt: Format | None):
-    """Run ``work``; on an ``InputError`` print its problems (and, for JSON formats, a
-    failure document on stdout) and exit 2."""
-    from ntm_eval.diagnostics import InputError
+    from ntm_eval.input.units import load_units
+    from ntm_eval.rules.loader import default_rules_path, load_rules
 
     try:
-        return work()
+        ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
+        return ruleset, load_units(units) if default or units is not None else None
     except InputError as exc:
-        _print_problems(exc.problems)
-        if fmt in (Format.json, Format.jsonl):
-            from ntm_eval.render.json import failure_document
-
-            sys.stdout.write(failure_document(str(path), exc.problems))
-        raise typer.Exit(EXIT_ERROR)
+        _fail(exc.problems, json_for)
 
 
-def _progress(data: Path):
+def _source(data: Path, sheet: Optional[str] = None, encoding: Optional[str] = None) -> Any:
+    from ntm_eval.input.source import Source
+
+    return Source(data, str(data), sheet, encoding)
+
+
+def _progress(data: Path) -> Any:
     """How far the check of ``data`` is, on standard error when it is a terminal."""
     from ntm_eval.progress import for_terminal
 
     return for_terminal(sys.stderr, str(data))
 
 
-def _load_rules(rules: Optional[Path]):
-    from ntm_eval.rules.loader import default_rules_path, load_rules
-
-    return load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
-
-
 def _judge(
-    data: Path,
-    rules: Optional[Path],
-    fmt: Format | None,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    units: str | None = None,
-    first: int = 0,
-):
-    """Load the rules and DATA (CSV or xlsx), check it against the unit list and judge
-    every row; exit 2 when the rules or the data cannot be used. With ``first``, a CSV
-    file's report keeps only its first communes (``stream.judge_first``)."""
+    source: Any, ruleset: Any, units: Any, json_for: str | None = None, first: int = 0
+) -> Any:
+    """The report of ``source`` (exit 2 when the data cannot be used)."""
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.engine.pipeline import judge
 
-    def work():
-        from ntm_eval.engine.pipeline import judge_csv, judge_first, streamable
-        from ntm_eval.input.units import load_units
-
-        ruleset = _load_rules(rules)
-        unit_list = load_units(units)
-        if streamable(data, sheet):  # column by column: the same report, sooner
-            if first:
-                return judge_first(
-                    data, ruleset, unit_list, first, str(data), encoding, _progress(data)
-                )
-            return judge_csv(data, ruleset, unit_list, str(data), encoding, _progress(data))
-        from ntm_eval.input.rows import load_data
-        from ntm_eval.engine.evaluate import evaluate
-        from ntm_eval.input.units import check_units
-
-        dataset = load_data(data, ruleset, display=str(data), sheet=sheet, encoding=encoding)
-        return evaluate(ruleset, check_units(dataset, unit_list))
-
-    # The cyclic collector is off for the whole run (``ntm_eval.__main__``).
-    return _or_fail(work, str(data), fmt)
+    try:
+        return judge(source, ruleset, units, first=first, progress=_progress(source.path))
+    except InputError as exc:
+        _fail(exc.problems, json_for)
 
 
 def _emit(
-    module: str, view: str, obj, output: Optional[Path], fmt: Format | None, **options
+    renderer: Any, obj: Any, output: Optional[Path], json_for: str | None = None, **options: Any
 ) -> None:
+    """Write ``obj`` in a format to ``output`` (or stdout); exit 2 when the output cannot
+    be written, or when the data read as it is written turns out unusable."""
     import shutil
 
+    from ntm_eval.diagnostics import InputError
     from ntm_eval.output import emit
 
     width = shutil.get_terminal_size((80, 24)).columns
     color = output is None and _use_color(sys.stdout)
     try:
-        _or_fail(
-            lambda: emit(module, view, obj, output, width=width, color=color, **options),
-            str(output),
-            None,
-        )
+        emit(renderer, obj, output, width=width, color=color, **options)
     except BrokenPipeError:
         _reader_left()
+    except InputError as exc:
+        # a run read as it is written may stop on its data: stdout stays JSON
+        _fail(exc.problems, json_for if getattr(obj, "failed", False) else None)
     if output is not None:
         print(f"wrote {output}", file=sys.stderr)
 
 
-@app.command(
-    epilog=(
-        "\b\nExamples:\n"
-        "  ntm-eval gaps data/2020.csv\n"
-        "  ntm-eval gaps data/2020.csv --top 10\n"
-        "  ntm-eval gaps data/2020.csv --by-sector --format markdown --output gaps.md\n"
-        "  ntm-eval gaps data/2020.csv --lang vi"
+def _refuse(message: str) -> NoReturn:
+    """A usage mistake told in one line (exit 2)."""
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _exit(problems: Any, code: int = EXIT_OK) -> NoReturn:
+    """Print the problems found; exit 2 when any is an error, else ``code``."""
+    _print_problems(problems)
+    raise typer.Exit(EXIT_ERROR if any(p.is_error for p in problems) else code)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@app.command(**usage.command("check"))
+def check(
+    data: Data,
+    rules: Rules = None,
+    fmt: FormatOption = Format.text,
+    sector: Annotated[Many, _option("check", "--sector", "-s", metavar="KEY")] = None,
+    criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
+    district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
+    status: Annotated[
+        Optional[List[Status]], _option("check", "--status", metavar="STATUS")
+    ] = None,
+    commune: Annotated[Many, _option("check", "--commune", "-c", metavar="CODE")] = None,
+    fail_on: Annotated[FailOn, _option("check", "--fail-on")] = FailOn.none,
+    max_rows: Annotated[int, _option("check", "--max-rows", metavar="N")] = 200,
+    output: Output = None,
+    lang: LangOption = Lang.en,
+    sheet: Sheet = None,
+    encoding: Encoding = None,
+    units: Units = None,
+) -> None:
+    from ntm_eval.engine.results import Filters, Finished
+    from ntm_eval.render import FORMATS
+
+    filters = Filters(
+        sectors=tuple(sector or ()),
+        criteria=tuple(criterion or ()),
+        districts=tuple(district or ()),
+        statuses=tuple(s.value for s in status or ()),
+        communes=tuple(commune or ()),
     )
-)
+    renderer = FORMATS["check"][fmt.value]
+    json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    ruleset, unit_list = _inputs(rules, units, json_for)
+    source = _source(data, sheet, encoding)
+    if renderer.streams and not filters:  # judged as it is written
+        from ntm_eval.engine.pipeline import Run
+
+        # no progress line on a terminal that JSON lines or CSV rows are written to
+        quiet = fmt is not Format.json and output is None and sys.stdout.isatty()
+        run = Run(source, ruleset, unit_list, progress=None if quiet else _progress(data))
+        _emit(renderer, run, output, json_for, lang=lang.value)
+        report = run.finish()
+    else:
+        # The terminal table lists the first --max-rows communes: only those are kept whole.
+        first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
+        report = _judge(source, ruleset, unit_list, json_for, first)
+        if filters:
+            from ntm_eval.diagnostics import InputError
+            from ntm_eval.engine.filters import filter_report
+
+            try:
+                report = filter_report(report, filters)
+            except InputError as exc:
+                _fail(exc.problems, json_for)
+        shown = Finished(report) if renderer.streams else report
+        _emit(
+            renderer, shown, output, communes=filters.communes, max_rows=max_rows, lang=lang.value
+        )
+    counts = report.summary
+    short = {
+        FailOn.none: 0,
+        FailOn.not_met: counts.not_met + counts.not_evaluable,
+        FailOn.not_evaluable: counts.not_evaluable,
+    }[fail_on]
+    _exit(report.problems, EXIT_NOT_MET if short else EXIT_OK)
+
+
+@app.command(**usage.command("gaps"))
 def gaps(
-    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP, show_default=False),
-    rules: Optional[Path] = typer.Option(
-        None,
-        "--rules",
-        "-r",
-        metavar="FILE",
-        help="Rule file to use instead of the national 2016–2020 set.",
-    ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    top: int = typer.Option(
-        0,
-        "--top",
-        "-n",
-        metavar="N",
-        min=0,
-        help="Show only the N communes closest to the standard (0 = all).",
-    ),
-    by_sector: bool = typer.Option(
-        False, "--by-sector", help="Group what is left by the sector that answers for it."
-    ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
-    ),
-    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+    data: Data,
+    rules: Rules = None,
+    fmt: FormatOption = Format.text,
+    top: Annotated[int, _option("gaps", "--top", "-n", metavar="N", min=0)] = 0,
+    by_sector: Annotated[bool, _option("gaps", "--by-sector")] = False,
+    output: Output = None,
+    lang: LangOption = Lang.en,
+    sheet: Sheet = None,
+    encoding: Encoding = None,
+    units: Units = None,
 ) -> None:
-    """Rank the communes that do not meet the standard yet, closest first, each with what
-    is left in the indicator's unit ("11 Poor households: 6.2% → must be ≤ 5%: 1.2 points
-    to go").
-
-    Order: fewest criteria missing (a criterion that cannot be evaluated counts as missing),
-    then fewest indicators short, then the smallest shortfall relative to the thresholds.
-    """
     from ntm_eval.engine.gaps import gaps as rank
+    from ntm_eval.render import FORMATS
 
-    report = _judge(data, rules, fmt)
+    json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    ruleset, unit_list = _inputs(rules, units, json_for)
+    report = _judge(_source(data, sheet, encoding), ruleset, unit_list, json_for)
     view = rank(report, top=top, by_sector=by_sector)
-    _emit(RENDERERS[fmt.value], "gaps", view, output, fmt, lang=lang.value)
-    _print_problems(report.problems)
-    raise typer.Exit(EXIT_ERROR if report.errors else EXIT_OK)
+    _emit(FORMATS["gaps"][fmt.value], view, output, lang=lang.value)
+    _exit(report.problems)
 
 
-@app.command(
-    epilog=(
-        "\b\nExamples:\n"
-        "  ntm-eval compare data/2020-self-assessment.csv data/2020.csv\n"
-        "  ntm-eval check old.csv -f json -o 2019.json && ntm-eval compare 2019.json new.csv\n"
-        "  ntm-eval compare data/2020-self-assessment.csv data/2020.csv --format csv -o changes.csv"
-    )
-)
+@app.command(**usage.command("compare"))
 def compare(
-    old: Path = typer.Argument(
-        ...,
-        metavar="OLD",
-        show_default=False,
-        help="Earlier (or self-assessed) commune data, or a JSON result of 'check --format json'.",
-    ),
-    new: Path = typer.Argument(
-        ..., metavar="NEW", show_default=False, help="Later (or appraised) data or JSON result."
-    ),
-    rules: Optional[Path] = typer.Option(
-        None,
-        "--rules",
-        "-r",
-        metavar="FILE",
-        help="Rule file for data files (JSON results keep their own judgement).",
-    ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
-    ),
-    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+    old: Annotated[Path, _argument("compare", "OLD")],
+    new: Annotated[Path, _argument("compare", "NEW")],
+    rules: Annotated[Optional[Path], _option("compare", "--rules", "-r", metavar="FILE")] = None,
+    fmt: FormatOption = Format.text,
+    output: Output = None,
+    lang: LangOption = Lang.en,
+    units: Units = None,
 ) -> None:
-    """Compare two judgements of the same communes (matched on commune code): who gained
-    or lost the standard or a criterion, indicator by indicator, and the communes that met
-    the standard in OLD but now fail something (maintaining the standard).
-    """
-    from ntm_eval.engine.compare import compare as diff, load_side
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.engine.compare import compare as diff
+    from ntm_eval.engine.compare import load_side
+    from ntm_eval.render import FORMATS
 
-    def work():
-        ruleset = _load_rules(rules)
-        return load_side(old, ruleset, str(old)), load_side(new, ruleset, str(new))
-
-    old_side, new_side = _or_fail(work, str(old), fmt)
+    json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
+    ruleset, unit_list = _inputs(rules, units, json_for)
+    try:
+        old_side = load_side(old, ruleset, str(old), unit_list)
+        new_side = load_side(new, ruleset, str(new), unit_list)
+    except InputError as exc:
+        _fail(exc.problems, json_for)
     comparison, notes = diff(old_side, new_side)
     problems = [*old_side.problems, *new_side.problems, *notes]
-    _emit(
-        RENDERERS[fmt.value], "compare", comparison, output, fmt, lang=lang.value, problems=problems
-    )
-    _print_problems(problems)
-    raise typer.Exit(EXIT_ERROR if any(p.is_error for p in problems) else EXIT_OK)
+    _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang.value, problems=problems)
+    _exit(problems)
 
 
-@app.command(
-    epilog=(
-        "\b\nExamples:\n"
-        "  ntm-eval report data/2020.csv -o report.html\n"
-        "  ntm-eval report data/2020.csv --lang vi --top 15 -o bao-cao.html"
-    )
-)
+@app.command(**usage.command("report"))
 def report(
-    data: Path = typer.Argument(..., metavar="DATA", help=_DATA_HELP, show_default=False),
-    rules: Optional[Path] = typer.Option(
-        None,
-        "--rules",
-        "-r",
-        metavar="FILE",
-        help="Rule file to use instead of the national 2016–2020 set.",
-    ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE", help=_OUTPUT_HELP
-    ),
-    top: int = typer.Option(
-        10,
-        "--top",
-        "-n",
-        metavar="N",
-        min=0,
-        help="List the N communes closest to the standard (0 = all).",
-    ),
-    lang: Lang = typer.Option(Lang.en, "--lang", envvar="NTM_EVAL_LANG", help=_LANG_HELP),
+    data: Data,
+    rules: Rules = None,
+    output: Output = None,
+    top: Annotated[int, _option("report", "--top", "-n", metavar="N", min=0)] = 10,
+    lang: LangOption = Lang.en,
+    sheet: Sheet = None,
+    encoding: Encoding = None,
+    units: Units = None,
 ) -> None:
-    """Write one self-contained HTML page (no network needed): the province summary, a
-    commune × criterion matrix coloured by status (hover or click a cell for values and
-    thresholds), a bar chart of communes meeting each criterion, the bands and the
-    candidates closest to the standard. Prints well.
-    """
     from ntm_eval.engine.gaps import gaps as rank
+    from ntm_eval.render import FORMATS
 
-    judged = _judge(data, rules, None)
+    ruleset, unit_list = _inputs(rules, units)
+    judged = _judge(_source(data, sheet, encoding), ruleset, unit_list)
     _emit(
-        "ntm_eval.render.html",
-        "",
-        judged,
-        output,
-        None,
-        candidates=rank(judged, top=top),
-        lang=lang.value,
+        FORMATS["report"]["html"], judged, output, candidates=rank(judged, top=top), lang=lang.value
     )
-    _print_problems(judged.problems)
-    raise typer.Exit(EXIT_ERROR if judged.errors else EXIT_OK)
+    _exit(judged.problems)
 
 
 class TemplateFormat(str, enum.Enum):
@@ -548,89 +343,29 @@ class TemplateFormat(str, enum.Enum):
     xlsx = "xlsx"
 
 
-@app.command(
-    epilog=(
-        "\b\nExamples:\n"
-        "  ntm-eval template --format xlsx -o nhap-lieu-2020.xlsx\n"
-        "  ntm-eval template --format xlsx --units binh-thuan-2020 --region dhntb --year 2020 "
-        "-o binh-thuan-2020.xlsx\n"
-        "  ntm-eval template --lang en > template.csv\n"
-        "  ntm-eval template --rules my-province.yaml --format csv -o my-province.csv"
-    )
-)
+@app.command(**usage.command("template"))
 def template(
-    rules: Optional[Path] = typer.Option(
-        None,
-        "--rules",
-        "-r",
-        metavar="FILE",
-        help="Rule file whose columns to use instead of the national 2016–2020 set.",
-    ),
-    fmt: Optional[TemplateFormat] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="csv, or xlsx (with drop-downs, bounds and an instructions sheet). Default: from "
-        "the -o file's extension, else csv.",
-    ),
-    lang: Lang = typer.Option(
-        Lang.vi,
-        "--lang",
-        envvar="NTM_EVAL_LANG",
-        help="Language of headers and instructions (default vi).",
-    ),
-    units: Optional[str] = typer.Option(
-        None,
-        "--units",
-        metavar="FILE",
-        help="Pre-fill one row per rural commune (xã) of this unit list (CSV, or the name of a "
-        "shipped one such as binh-thuan-2020).",
-    ),
-    region: Optional[str] = typer.Option(
-        None, "--region", metavar="KEY", help="Pre-fill the region of every row (e.g. dhntb)."
-    ),
-    year: Optional[int] = typer.Option(
-        None, "--year", metavar="YEAR", help="Pre-fill the assessment year of every row."
-    ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."
-    ),
+    rules: Annotated[Optional[Path], _option("template", "--rules", "-r", metavar="FILE")] = None,
+    fmt: Annotated[Optional[TemplateFormat], _option("template", "--format", "-f")] = None,
+    lang: Annotated[Lang, _option("template", "--lang", envvar="NTM_EVAL_LANG")] = Lang.vi,
+    units: Annotated[Optional[str], _option("template", "--units", metavar="FILE")] = None,
+    region: Annotated[Optional[str], _option("template", "--region", metavar="KEY")] = None,
+    year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
+    output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
 ) -> None:
-    r"""Write a data-entry file with the columns the rule set reads, ready to fill in.
-
-    Headers read "Vietnamese label (unit) \[column_key]", so a filled file loads with
-    `ntm-eval check` without edits. The file goes to -o FILE (a workbook needs -o unless
-    stdout is redirected); a one-line summary goes to stderr.
-    """
     from ntm_eval.diagnostics import InputError
-    from ntm_eval.rules.loader import default_rules_path, load_rules
     from ntm_eval.render import template as tpl
 
-    chosen = fmt or (
-        TemplateFormat.xlsx if output and output.suffix.lower() == ".xlsx" else TemplateFormat.csv
-    )
+    xlsx = output is not None and output.suffix.lower() == ".xlsx"
+    chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
-        print(
-            "error: a workbook cannot be shown on the terminal; give -o FILE.xlsx", file=sys.stderr
-        )
-        raise typer.Exit(EXIT_ERROR)
-    try:
-        ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
-        unit_list = None
-        if units is not None:
-            from ntm_eval.input.units import load_units
-
-            unit_list = load_units(units)
-    except InputError as exc:
-        _print_problems(exc.problems)
-        raise typer.Exit(EXIT_ERROR)
+        _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
+    ruleset, unit_list = _inputs(rules, units, default=False)
     if region is not None and region not in ruleset.regions:
-        print(
-            f"error: --region '{region}' is not a region of rule set '{ruleset.id}' "
-            f"({', '.join(ruleset.regions)})",
-            file=sys.stderr,
+        _refuse(
+            f"--region '{region}' is not a region of rule set '{ruleset.id}' "
+            f"({', '.join(ruleset.regions)})"
         )
-        raise typer.Exit(EXIT_ERROR)
     made = tpl.make(
         ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None
     )
@@ -640,28 +375,16 @@ def template(
     else:
         from ntm_eval.output import atomic_open
 
-        def write() -> None:
+        try:
             with atomic_open(output, binary=True) as f:
                 f.write(made.content)
-
-        _or_fail(write, str(output), None)
-    where = str(output) if output else "stdout"
+        except InputError as exc:
+            _fail(exc.problems)
     print(
-        f"{where}: {chosen.value} template, {made.columns} columns, {made.rows} commune row(s) "
-        f"pre-filled (rule set {ruleset.id})",
+        f"{output or 'stdout'}: {chosen.value} template, {made.columns} columns, {made.rows} "
+        f"commune row(s) pre-filled (rule set {ruleset.id})",
         file=sys.stderr,
     )
-
-
-def _exit_code(report, fail_on: FailOn) -> int:
-    if report.errors:
-        return EXIT_ERROR
-    counts = report.summary  # counts the report's communes (a streamed report keeps none)
-    if fail_on is FailOn.not_met and counts.not_met + counts.not_evaluable:
-        return EXIT_NOT_MET
-    if fail_on is FailOn.not_evaluable and counts.not_evaluable:
-        return EXIT_NOT_MET
-    return EXIT_OK
 
 
 class ValidateFormat(str, enum.Enum):
@@ -670,44 +393,17 @@ class ValidateFormat(str, enum.Enum):
     github = "github"
 
 
-@app.command(
-    epilog=(
-        "Examples:\n\n"
-        "  ntm-eval validate\n\n"
-        "  ntm-eval validate rules/examples/example-province-2016-2020.yaml\n\n"
-        "  ntm-eval validate --format github rules/\n\n"
-        "  ntm-eval validate --format json my-rules/ | python -m json.tool"
-    )
-)
+@app.command(**usage.command("validate"))
 def validate(
-    paths: Optional[List[Path]] = typer.Argument(
-        None,
-        metavar="[PATH]...",
-        show_default=False,
-        help="Rule files, or folders searched for *.yaml and *.yml (default: rules/).",
-    ),
-    fmt: ValidateFormat = typer.Option(
-        ValidateFormat.text,
-        "--format",
-        "-f",
-        help="text: path:line:col: error [CODE] message. json: one JSON document. "
-        "github: GitHub Actions annotations.",
-    ),
+    paths: Annotated[Optional[List[Path]], _argument("validate", "[PATH]...")] = None,
+    fmt: Annotated[ValidateFormat, _option("validate", "--format", "-f")] = ValidateFormat.text,
 ) -> None:
-    """Check rule files and report every problem, each at its line and column.
-
-    Checks the structure (unknown keys, types), the meaning (ids, references, kinds,
-    ranges, years) and the sets a file extends. Problems go to stdout; a one-line
-    summary goes to stderr.
-
-    Exit codes: 0 every file is valid (warnings allowed); 1 a file has errors; 2 usage
-    error (a path that does not exist, a folder without rule files).
-    """
-    from ntm_eval.rules.validation import FORMATS, summary
+    from ntm_eval.render import FORMATS
+    from ntm_eval.render.validation import summary
     from ntm_eval.rules.validation import validate as run
 
     result = run(list(paths or [Path("rules")]))
-    sys.stdout.write(FORMATS[fmt.value](result, color=_use_color(sys.stdout)))
+    FORMATS["validate"][fmt.value].write(result, sys.stdout, color=_use_color(sys.stdout))
     sys.stdout.flush()
     print(summary(result), file=sys.stderr)
     if result.usage:
@@ -715,22 +411,8 @@ def validate(
     raise typer.Exit(EXIT_INVALID if result.invalid else EXIT_OK)
 
 
-@app.command(
-    epilog=(
-        "Examples:\n\n"
-        "  ntm-eval schema > rules.schema.json\n\n"
-        "  ntm-eval schema | python -m json.tool"
-    )
-)
+@app.command(**usage.command("schema"))
 def schema() -> None:
-    """Print the JSON Schema of rule files (generated from the models ntm-eval checks with).
-
-    The same schema ships as ntm_eval/schemas/rules.schema.json; a rule file whose first
-    line is '# yaml-language-server: $schema=PATH' gets completion and checks in editors
-    that support it. 'ntm-eval validate' still makes every check.
-
-    Exit codes: 0 always.
-    """
     from ntm_eval.rules.schema import render
 
     sys.stdout.write(render())
@@ -738,9 +420,9 @@ def schema() -> None:
 
 rules_app = typer.Typer(
     name="rules",
-    help="List the rule sets, and show what one asks of a commune.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
+    **usage.command("rules"),
 )
 app.add_typer(rules_app, name="rules")
 
@@ -756,102 +438,47 @@ class ShowFormat(str, enum.Enum):
     markdown = "markdown"
 
 
-@rules_app.command(
-    "list",
-    epilog=(
-        "Examples:\n\n"
-        "  ntm-eval rules list\n\n"
-        "  ntm-eval rules list my-province.yaml\n\n"
-        "  ntm-eval rules list --format json provinces/"
-    ),
-)
+@rules_app.command("list", **usage.command("rules list"))
 def rules_list(
-    paths: Optional[List[Path]] = typer.Argument(
-        None,
-        metavar="[PATH]...",
-        show_default=False,
-        help="Rule files, or folders of them, to list besides the shipped sets.",
-    ),
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    paths: Annotated[Optional[List[Path]], _argument("rules list", "[PATH]...")] = None,
+    fmt: Annotated[ListFormat, _option("", "--format", "-f")] = ListFormat.table,
 ) -> None:
-    """List the rule sets: the shipped ones, the shipped examples, and those given.
-
-    Exit codes: 0 listed (a set that cannot be loaded is listed as invalid; 'ntm-eval
-    validate' says why); 2 usage error (a path that does not exist).
-    """
-    from ntm_eval.rules.catalogue import LIST_FORMATS, list_sets
+    from ntm_eval.render import FORMATS
+    from ntm_eval.rules.catalogue import list_sets
     from ntm_eval.rules.validation import collect
 
-    files, usage = collect(list(paths or []))
-    if usage:
-        _print_problems(usage)
-        raise typer.Exit(EXIT_ERROR)
-    sys.stdout.write(LIST_FORMATS[fmt.value](list_sets(files), color=_use_color(sys.stdout)))
+    files, problems = collect(list(paths or []))
+    if problems:
+        _fail(problems)
+    FORMATS["rules list"][fmt.value].write(
+        list_sets(files), sys.stdout, color=_use_color(sys.stdout)
+    )
 
 
-@rules_app.command(
-    "show",
-    epilog=(
-        "Examples:\n\n"
-        "  ntm-eval rules show --region dhntb\n\n"
-        "  ntm-eval rules show --criterion 17 --unverified\n\n"
-        "  ntm-eval rules show rules/examples/example-province-2016-2020.yaml --region dhntb\n\n"
-        "  ntm-eval rules show national-2016-2020 --format markdown > rules/CATALOGUE.md"
-    ),
-)
+@rules_app.command("show", **usage.command("rules show"))
 def rules_show(
-    ref: str = typer.Argument(
-        "national-2016-2020",
-        metavar="[SET]",
-        help="The id of a shipped set or example (see 'ntm-eval rules list'), or a rule "
-        "file's path.",
-    ),
-    region: Optional[str] = typer.Option(
-        None, "--region", metavar="R", help="Only the threshold that applies in region R."
-    ),
-    sector: Optional[str] = typer.Option(
-        None, "--sector", metavar="S", help="Only indicators of sector S."
-    ),
-    criterion: Optional[str] = typer.Option(
-        None,
-        "--criterion",
-        metavar="ID",
-        help="Only criterion ID (e.g. 17) or indicator ID (e.g. 17.1).",
-    ),
-    unverified: bool = typer.Option(
-        False, "--unverified", help="Only threshold values not confirmed from a published source."
-    ),
-    fmt: ShowFormat = typer.Option(
-        ShowFormat.table,
-        "--format",
-        "-f",
-        help="table for people; json for tools; markdown for a catalogue document.",
-    ),
+    ref: Annotated[str, _argument("rules show", "[SET]", show_default=True)] = "national-2016-2020",
+    region: Annotated[Optional[str], _option("rules show", "--region", metavar="R")] = None,
+    sector: Annotated[Optional[str], _option("rules show", "--sector", metavar="S")] = None,
+    criterion: Annotated[Optional[str], _option("rules show", "--criterion", metavar="ID")] = None,
+    unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
+    fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
 ) -> None:
-    """Show the criteria and indicators of a rule set with each threshold.
-
-    For each measure: the threshold (per region, or the one that applies in --region),
-    unit, comparison, sector, legal basis, confirmation (C2, C1 or unverified), and the
-    file and line the value comes from — for a provincial set, its own file or the one
-    it extends.
-
-    Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion), or a
-    rule file that cannot be read or has errors.
-    """
-    from ntm_eval.rules import catalogue
     from ntm_eval.diagnostics import InputError
+    from ntm_eval.render import FORMATS
+    from ntm_eval.render.catalogue import failure_json
+    from ntm_eval.rules import catalogue
 
     try:
         cat = catalogue.build(catalogue.load_set(ref), region, sector, criterion, unverified)
     except catalogue.FilterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(EXIT_ERROR)
+        _refuse(str(exc))
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt is ShowFormat.json:
-            sys.stdout.write(catalogue.failure_json(exc.problems))
-        raise typer.Exit(EXIT_ERROR)
-    sys.stdout.write(catalogue.SHOW_FORMATS[fmt.value](cat, color=_use_color(sys.stdout)))
+            sys.stdout.write(failure_json(exc.problems))
+        raise typer.Exit(EXIT_ERROR) from None
+    FORMATS["rules show"][fmt.value].write(cat, sys.stdout, color=_use_color(sys.stdout))
 
 
 def _stdout_to_devnull() -> None:
@@ -859,7 +486,7 @@ def _stdout_to_devnull() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _reader_left() -> None:
+def _reader_left() -> NoReturn:
     """`ntm-eval check … | head`: the reader left; not an error of ours (exit 0; the
     command line framework would exit 1)."""
     _stdout_to_devnull()

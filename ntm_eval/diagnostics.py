@@ -7,6 +7,7 @@ built here, from structured fields, so call sites never format messages themselv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: Every code the tool can emit, with a one-line title. Codes are permanent: a code may
 #: be retired but never reused for something else. R = rule file, D = data file,
@@ -128,25 +129,36 @@ def column_label(column: str, header: str | None = None) -> str:
     return f"column '{column}' ('{header.strip()}')"
 
 
-def cell_problem(
-    code: str,
-    path: str,
-    line: int,
-    col: int,
-    column: str,
-    value: str,
-    expected: str,
-    header: str | None = None,
-) -> Problem:
+class Finding(NamedTuple):
+    """What one cell's text says is wrong, before it is placed: the same text gives the
+    same finding on every row (a reader remembers it), and ``at`` places it."""
+
+    code: str
+    message: str
+    value: str | None = None
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def at(self, path: str, line: int, col: int | None, column: str | None) -> Problem:
+        return Problem(
+            self.code,
+            self.message,
+            path,
+            line,
+            col,
+            column=column,
+            value=self.value,
+            severity=self.severity,
+        )
+
+
+def cell_finding(code: str, column: str, header: str | None, value: str, expected: str) -> Finding:
     """A data cell that does not hold what its column needs."""
-    return Problem(
-        code=code,
-        message=f"{column_label(column, header)}: value '{value}' — expected {expected}",
-        path=path,
-        line=line,
-        col=col,
-        column=column,
-        value=value,
+    return Finding(
+        code, f"{column_label(column, header)}: value '{value}' — expected {expected}", value
     )
 
 

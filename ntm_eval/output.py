@@ -7,7 +7,6 @@ once complete, so a reader never sees half a file and a failed run leaves the ol
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import sys
 import tempfile
@@ -74,40 +73,22 @@ def binary_writer(stream: Any) -> tuple[IO[bytes] | None, Any]:
     return out, out.flush
 
 
-def render(module_name: str, view: str, obj: Any, **options: Any) -> str:
-    """The whole output of a format as one string (``view`` as in ``emit``)."""
+def render(renderer: Any, obj: Any, **options: Any) -> str:
+    """The whole output of a format (a ``render.Renderer``) as one string."""
     import io
 
-    module = importlib.import_module(module_name)
-    suffix = f"_{view}" if view else ""
-    writer = getattr(module, "write" + suffix, None)
-    if writer is None:
-        return getattr(module, "render" + suffix)(obj, **options)
     out = io.StringIO()
-    writer(obj, out, **options)
+    renderer.write(obj, out, **options)
     return out.getvalue()
 
 
-def emit(module_name: str, view: str, obj: Any, output: Path | None, **options: Any) -> None:
-    """Draw ``obj`` with the renderer module ``module_name`` and send it to ``output`` (or
-    stdout). ``view`` is '' for a check report, 'gaps' or 'compare'. A module that has
-    ``write[_view](obj, stream, **options)`` streams; otherwise ``render[_view]`` returns
-    the whole text."""
-    module = importlib.import_module(module_name)
-    suffix = f"_{view}" if view else ""
-    writer = getattr(module, "write" + suffix, None)
-
-    def send(stream: IO[str]) -> None:
-        if writer is not None:
-            writer(obj, stream, **options)
-        else:
-            stream.write(getattr(module, "render" + suffix)(obj, **options))
-
+def emit(renderer: Any, obj: Any, output: Path | None, **options: Any) -> None:
+    """Write ``obj`` in a format (a ``render.Renderer``) to ``output``, or to stdout."""
     if output is None:
-        send(sys.stdout)
+        renderer.write(obj, sys.stdout, **options)
         sys.stdout.flush()
         return
     with atomic_open(output) as f:
-        if getattr(module, "BOM", False):  # spreadsheets detect UTF-8 by it
+        if renderer.bom:  # spreadsheets detect UTF-8 by it
             f.write("\ufeff")
-        send(f)
+        renderer.write(obj, f, **options)

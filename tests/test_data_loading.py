@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IDENTITY, NATIONAL, commune_csv, national_columns
-from ntm_eval.input.rows import load_csv
+from ntm_eval.input.dataset import load_data
 from ntm_eval.diagnostics import InputError
 from ntm_eval.rules.loader import load_rules
 
@@ -20,7 +20,7 @@ def rs():
 def load(tmp_path: Path, text: str, rs, encoding: str = "utf-8", name: str = "d.csv"):
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
-    return load_csv(path, rs)
+    return load_data(path, rs)
 
 
 def codes(ds):
@@ -226,12 +226,12 @@ def test_unusable_files(tmp_path, rs, content, expected):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(InputError) as info:
-        load_csv(path, rs)
+        load_data(path, rs)
     assert [p.code for p in info.value.problems] == ["D001"]
     assert expected in info.value.problems[0].message
 
 
 def test_missing_file(tmp_path, rs):
     with pytest.raises(InputError) as info:
-        load_csv(tmp_path / "nope.csv", rs)
+        load_data(tmp_path / "nope.csv", rs)
     assert info.value.problems[0].format() == f"{tmp_path / 'nope.csv'}: error [D001] no such file"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import NATIONAL, passing_values
-from ntm_eval.input.rows import CommuneRow, DataSet
-from ntm_eval.engine.evaluate import evaluate, evaluate_row, lookup_threshold
-from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, combine
+from ntm_eval.engine.evaluate import Evaluator, evaluate_row, lookup_threshold
+from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, Tally, combine
+from ntm_eval.input.rows import CommuneRow
 from ntm_eval.rules.loader import load_rules
 from ntm_eval.input.cells import PARSERS
 
@@ -248,8 +248,11 @@ def test_report_summary_counts_and_bands():
         CommuneRow(**{**{f: getattr(r, f) for f in r.__slots__}, "code": str(i), "line": i + 2})
         for i, r in enumerate(rows)
     ]
-    report = evaluate(RS, DataSet("x.csv", tuple(rows), ()))
-    s = report.summary
+    evaluator, tally = Evaluator(RS), Tally.of(RS)
+    communes = sorted((evaluator.row(r) for r in rows), key=lambda c: c.sort_key)
+    for commune in communes:
+        tally.add(commune)
+    s = tally.summary()
     assert (s.communes, s.met, s.not_met, s.not_evaluable) == (4, 1, 2, 1)
     assert [(b.label, b.communes) for b in s.bands] == [
         ("19/19", 1),
@@ -260,7 +263,7 @@ def test_report_summary_counts_and_bands():
     ]
     poor = next(k for k in s.by_criterion if k.id == "11")
     assert (poor.met, poor.not_met, poor.not_evaluable) == (3, 1, 0)
-    assert [c.code for c in report.communes] == ["0", "1", "2", "3"]
+    assert [c.code for c in communes] == ["0", "1", "2", "3"]
 
 
 @pytest.mark.parametrize("value, expected", [(79.9999999, NOT_MET), (80.0000001, MET), (80.0, MET)])
@@ -272,7 +275,6 @@ def test_verdict_compares_values_not_the_rounded_gap(value, expected):
 def test_one_evaluator_never_mixes_regions_or_years_that_share_a_value():
     """Results are shared between (region, year) groups whose thresholds are equal: a
     result must still carry its own group's threshold, year and confirmation."""
-    from ntm_eval.engine.evaluate import Evaluator
 
     ev = Evaluator(RS)
     rows = [

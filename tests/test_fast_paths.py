@@ -14,15 +14,17 @@ from pathlib import Path
 import pytest
 
 from conftest import generate_national, national_rules, passing_values
-from ntm_eval.input import rows as data_module
 from ntm_eval.engine import evaluate as evaluate_module
-from ntm_eval.render import json as render_json
-from ntm_eval.output import render
-from ntm_eval.input.rows import load_data
-from ntm_eval.engine.evaluate import evaluate
-from ntm_eval.engine.results import Filters
-from ntm_eval.input.units import check_units, load_units
 from ntm_eval.engine.filters import filter_report
+from ntm_eval.engine.pipeline import Run, judge
+from ntm_eval.engine.results import Filters
+from ntm_eval.input import rows as data_module
+from ntm_eval.input.dataset import load_data
+from ntm_eval.input.source import Source
+from ntm_eval.input.units import load_units
+from ntm_eval.output import render
+from ntm_eval.render import FORMATS
+from ntm_eval.render import json as render_json
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +33,8 @@ def generated(tmp_path_factory) -> dict[str, Path]:
     return generate_national(tmp_path_factory.mktemp("generated"), rows=700, seed=3)
 
 
-def report_of(path: Path):
-    rs = national_rules()
-    return evaluate(rs, check_units(load_data(path, rs), load_units(None)))
+def report_of(path: Path, column_wise: bool = False):
+    return judge(Source(path), national_rules(), load_units(None), column_wise=column_wise)
 
 
 def plain_json(report) -> str:
@@ -53,7 +54,9 @@ def test_json_is_byte_identical_to_plain_dumps(generated, kind, filters):
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
 def test_jsonl_commune_lines_equal_plain_dumps(generated, kind):
     report = report_of(generated[kind])
-    lines = render("ntm_eval.render.jsonl", "", report).splitlines()
+    from ntm_eval.engine.results import Finished
+
+    lines = render(FORMATS["check"]["jsonl"], Finished(report)).splitlines()
     assert len(lines) == len(report.communes) + 1
     for line, commune in zip(lines, report.communes):
         assert line == render_json.dumps({"type": "commune", **render_json.commune_dict(commune)})
@@ -112,15 +115,14 @@ def verdicts(report) -> list:
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
 def test_bounded_memos_and_caches_give_the_same_results(generated, kind, monkeypatch):
     rs = national_rules()
-    units = load_units(None)
     ds = load_data(generated[kind], rs)
-    report = evaluate(rs, check_units(ds, units))
+    report = report_of(generated[kind])
     monkeypatch.setattr(data_module, "MEMO_LIMIT", 2)
     monkeypatch.setattr(evaluate_module, "_CACHE_LIMIT", 2)
     small_ds = load_data(generated[kind], rs)
     assert small_ds.rows == ds.rows
     assert small_ds.problems == ds.problems
-    small = evaluate(rs, check_units(small_ds, units))
+    small = report_of(generated[kind])
     assert verdicts(small) == verdicts(report)
     assert small.summary == report.summary
 
@@ -173,21 +175,17 @@ def test_duplicates_name_the_first_line(write_csv, codes, expected):
         assert f"already on line {first} for year 2020" in p.message
 
 
-# --- the streamed check (ntm_eval.engine.pipeline) against the plain path -------------------------
+# --- the streamed check (a Run read as it comes) against the row-by-row way ------------
 
 
 def streamed(path: Path, units_spec: str | None = None):
-    from ntm_eval.engine.pipeline import check_csv
-
-    rs = national_rules()
-    communes = []
-    report = check_csv(path, rs, load_units(units_spec), communes.append)
-    return report, communes
+    run = Run(Source(path), national_rules(), load_units(units_spec))
+    communes = [c for batch in run.batches() for c in batch.communes()]
+    return run.finish(), communes
 
 
 def assert_same_as_plain(path: Path, units_spec: str | None = None) -> None:
-    rs = national_rules()
-    plain = evaluate(rs, check_units(load_data(path, rs), load_units(units_spec)))
+    plain = judge(Source(path), national_rules(), load_units(units_spec), column_wise=False)
     report, communes = streamed(path, units_spec)
     assert report.summary == plain.summary
     assert report.input_rows == plain.input_rows
@@ -274,9 +272,8 @@ def test_streamed_check_refuses_what_the_plain_loader_refuses(tmp_path):
         load_data(bad, rs)
     sent = []
     with pytest.raises(InputError) as streamed_error:
-        from ntm_eval.engine.pipeline import check_csv
-
-        check_csv(bad, rs, load_units(None), sent.append)
+        for batch in Run(Source(bad), rs, load_units(None)).batches():
+            sent += batch.communes()
     assert streamed_error.value.problems == plain.value.problems
     assert sent == []
 
@@ -301,15 +298,15 @@ def test_column_reader_equals_the_row_model(generated, kind):
     """RowReader (a TypeAdapter and a memo per column) parses every cell as row_model does."""
     import csv
 
-    from ntm_eval.input.rows import _Invalid, row_model
+    from ntm_eval.input.cells import Ambiguous, Invalid
+    from ntm_eval.input.rows import row_model
     from ntm_eval.lookalike import fold_letters
-    from ntm_eval.input.cells import Ambiguous, NumberReader
 
     rs = national_rules()
     ds = load_data(generated[kind], rs)
     with generated[kind].open(encoding="utf-8-sig", newline="") as f:
         header, *records = list(csv.reader(f))
-    model = row_model(rs, NumberReader())
+    model = row_model(rs)
     for row, cells in zip(ds.rows, records):
         given = dict(zip(header, cells))
         for key in ("commune_name", "district", "province", "region"):
@@ -317,7 +314,7 @@ def test_column_reader_equals_the_row_model(generated, kind):
         parsed = model.model_validate(given).__dict__
         for key, value in parsed.items():
             if key in rs.kinds() and value.__class__ is not Ambiguous:  # settled at the end
-                expected = None if value.__class__ is _Invalid else value
+                expected = None if value.__class__ is Invalid else value
                 got = row.values[key]
                 assert got == expected and type(got) is type(expected), (row.line, key)
         assert (row.code, row.region, row.year) == (

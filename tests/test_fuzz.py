@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import IDENTITY, NATIONAL, national_columns, passing_values, run_cli
-from ntm_eval.input.rows import load_data
+from ntm_eval.engine.pipeline import judge
+from ntm_eval.input.source import Source
 from ntm_eval.diagnostics import InputError
-from ntm_eval.engine.evaluate import evaluate
 from ntm_eval.render.json import render as render_json
 from ntm_eval.render.text import render as render_text
 from ntm_eval.rules.loader import load_rules
-from ntm_eval.input.units import check_units, load_units
+from ntm_eval.input.units import load_units
 
 RULES = load_rules(NATIONAL)
 UNITS = load_units()
@@ -95,11 +95,10 @@ CELL = st.one_of(TRICKY, TRICKY, TEXT)
 def run_pipeline(path, **options):
     """What ``ntm-eval check --format json`` does, in process; None when the file is refused."""
     try:
-        data = check_units(load_data(path, RULES, **options), UNITS)
+        report = judge(Source(path, str(path), **options), RULES, UNITS)
     except InputError as exc:
         assert exc.problems and all(p.message for p in exc.problems)
         return None
-    report = evaluate(RULES, data)
     json.loads(render_json(report))
     render_text(report, width=80, color=False)
     return report

@@ -1,16 +1,18 @@
-"""The column-wise lane (``ntm_eval.engine.lane``) gives exactly what the plain path gives.
+"""Judged column by column (``ntm_eval.engine.lane``), a file gives exactly what it gives
+judged row by row.
 
-The plain path — ``load_data`` → ``check_units`` → ``evaluate``, rendered by the plain
-writers — is the reference. For clean, dirty and hostile files, with batches of every
-size and caches small enough to overflow, each of the lane's outputs must be the same:
-the report (every verdict, count and problem), the JSON document byte for byte, the JSONL
-lines, and the terminal table of the first communes. Nothing is timed here.
+The reference is the same pipeline with ``column_wise=False``: every row read by
+``RowReader.read`` and judged by ``Evaluator.row``, drawn by the per-commune encoders. For
+clean, dirty and hostile files, every shipped rule set and example, batches of every size
+and caches small enough to overflow, each output must be the same: the report (every
+verdict, count and problem), the JSON document byte for byte (and equal to plain
+``json.dumps``), the JSONL lines, the CSV rows and the terminal table of the first
+communes. Nothing is timed here.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
 import dataclasses
 import io
 import json
@@ -23,13 +25,19 @@ import pytest
 
 from conftest import ROOT, generate_national, national_rules, passing_values
 from ntm_eval.engine import lane as batch
+from ntm_eval.engine.pipeline import Run, judge
+from ntm_eval.engine.results import Finished
+from ntm_eval.input.dataset import load_data
+from ntm_eval.input.source import Source
+from ntm_eval.input.units import load_units
+from ntm_eval.render import FORMATS
 from ntm_eval.render import csv as render_csv
 from ntm_eval.render import json as render_json
 from ntm_eval.render import text as render_text
-from ntm_eval.input.rows import load_data
-from ntm_eval.engine.evaluate import evaluate
-from ntm_eval.engine.pipeline import StreamedCheck, check_csv, judge_csv, judge_first
-from ntm_eval.input.units import check_units, load_units
+from ntm_eval.rules.loader import example_sets, load_rules, shipped_sets
+
+#: Every shipped rule set and example, by id: the comparisons run under each.
+RULE_SETS = {**shipped_sets(), **example_sets()}
 
 
 @pytest.fixture(scope="module")
@@ -38,35 +46,36 @@ def generated(tmp_path_factory) -> dict[str, Path]:
     return generate_national(tmp_path_factory.mktemp("lane"), rows=1500, seed=11)
 
 
-def plain(path: Path, units: str | None = None):
-    rs = national_rules()
-    return evaluate(rs, check_units(load_data(path, rs), load_units(units)))
+def plain(path: Path, units: str | None = None, ruleset=None, first: int = 0):
+    """The report judged row by row: the reference."""
+    return judge(Source(path), ruleset or national_rules(), load_units(units), first=first,
+                 column_wise=False)
 
 
-def lane_text(path: Path, fmt: str, units: str | None = None) -> str:
-    job = StreamedCheck(path, national_rules(), load_units(units), str(path))
+def lane_text(path: Path, fmt: str, units: str | None = None, ruleset=None) -> str:
+    """What ``check --format FMT`` writes for ``path``, judged as it is written."""
+    run = Run(Source(path), ruleset or national_rules(), load_units(units))
     out = io.StringIO()
-    {
-        "json": render_json,
-        "jsonl": importlib.import_module("ntm_eval.render.jsonl"),
-        "csv": render_csv,
-    }[fmt].write_stream(job, out)
+    FORMATS["check"][fmt].write(run, out)
     return out.getvalue()
 
 
-def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7) -> None:
-    reference = plain(path, units)
-    rs = national_rules()
-    # the report, communes included (mode "results")
-    report = judge_csv(path, rs, load_units(units))
+def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7,
+                         ruleset=None) -> None:
+    rs = ruleset or national_rules()
+    reference = plain(path, units, rs)
+    # the report, communes included
+    report = judge(Source(path), rs, load_units(units))
     assert report.problems == reference.problems
     assert report.summary == reference.summary
     assert report.input_rows == reference.input_rows
     assert report.communes == reference.communes
-    # the JSON document, byte for byte (mode "json")
-    assert lane_text(path, "json", units) == render_json.render(reference)
+    # the JSON document, byte for byte, and what json.dumps writes of it
+    document = lane_text(path, "json", units, rs)
+    assert document == render_json.render(reference)
+    assert document == render_json.dumps(render_json.report_dict(reference)) + "\n"
     # the JSONL lines: the plain lines, in input order, rows waiting for the file last
-    lines = lane_text(path, "jsonl", units).splitlines()
+    lines = lane_text(path, "jsonl", units, rs).splitlines()
     expected = {
         c.line: render_json.dumps({"type": "commune", **render_json.commune_dict(c)})
         for c in reference.communes
@@ -80,32 +89,36 @@ def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7) -
     by_line = {c.line: c for c in reference.communes}
     in_order = dataclasses.replace(reference, communes=tuple(by_line[d["line"]] for d in got))
     plain_csv = io.StringIO()
-    render_csv.write(in_order, plain_csv)
-    assert lane_text(path, "csv", units) == plain_csv.getvalue()
-    # the first communes of the terminal table (mode "first"): same table, same counts
-    head = judge_first(path, rs, load_units(units), first)
+    render_csv.write(Finished(in_order), plain_csv)
+    assert lane_text(path, "csv", units, rs) == plain_csv.getvalue()
+    # the first communes of the terminal table: same table, same counts
+    head = judge(Source(path), rs, load_units(units), first=first)
     assert head.communes == reference.communes[:first]
     assert head.summary == reference.summary and head.problems == reference.problems
-    assert render_text.render(head, max_rows=first) == render_text.render(reference, max_rows=first)
+    assert render_text.render(head, max_rows=first) == render_text.render(
+        reference, max_rows=first
+    )
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
-def test_generated_national_files(generated, kind):
-    assert_lane_is_plain(generated[kind])
+@pytest.mark.parametrize("rules", sorted(RULE_SETS))
+def test_generated_national_files(generated, kind, rules):
+    assert_lane_is_plain(generated[kind], ruleset=load_rules(RULE_SETS[rules]))
 
 
 @pytest.mark.parametrize("size", [1, 2, 5, 64])
 def test_any_batch_size(generated, monkeypatch, size):
     """Batch edges fall anywhere: between a duplicate and its first row, a region's rows…"""
-    monkeypatch.setattr(batch, "BATCH", size)
+    set_batch(monkeypatch, size)
     assert_lane_is_plain(generated["dirty"])
 
 
 def test_caches_that_overflow_give_the_same(generated, monkeypatch):
-    monkeypatch.setattr(batch, "BATCH", 50)
+    set_batch(monkeypatch, 50)
     monkeypatch.setattr(batch, "ENTRY_BUDGET", 40)
     monkeypatch.setattr(batch, "VERDICT_LIMIT", 3)
-    monkeypatch.setattr(batch, "TEXT_BUDGET", 5000)
+    monkeypatch.setattr(render_json.CommuneEncoder, "TEXT_BUDGET", 5000)
+    monkeypatch.setattr(render_json.CommuneEncoder, "LIMIT", 3)
     assert_lane_is_plain(generated["clean"])
 
 
@@ -123,8 +136,13 @@ def test_joint_and_measure_by_measure_criteria_agree(generated, monkeypatch, joi
                 self._choose = lambda n: None
 
     monkeypatch.setattr(batch.Lane, "__init__", init)
-    monkeypatch.setattr(batch, "BATCH", 100)
+    set_batch(monkeypatch, 100)
     assert_lane_is_plain(generated["dirty"])
+
+
+def set_batch(monkeypatch, size: int) -> None:
+    """Batches of ``size`` records."""
+    monkeypatch.setattr("ntm_eval.engine.pipeline.BATCH", size)
 
 
 def rows_with_problems() -> list[dict[str, str]]:
@@ -169,16 +187,16 @@ def rows_with_problems() -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("size", [1, 3, 512])
 def test_problems_of_every_kind(write_csv, monkeypatch, size):
-    monkeypatch.setattr(batch, "BATCH", size)
+    set_batch(monkeypatch, size)
     path = write_csv(rows_with_problems() + [{"commune_code": f"2{i:04d}"} for i in range(12)])
-    report = judge_csv(path, national_rules(), load_units(None))
+    report = judge(Source(path), national_rules(), load_units(None))
     codes = {p.code for p in report.problems}
     assert {"D010", "D020", "D021", "D023", "D031", "D033", "W102", "W110"} <= codes
     assert_lane_is_plain(path)
 
 
 def test_rows_of_the_wrong_width_blank_rows_and_line_breaks_in_cells(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "BATCH", 4)
+    set_batch(monkeypatch, 4)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     from conftest import IDENTITY, national_columns
@@ -219,7 +237,7 @@ def test_rows_of_the_wrong_width_blank_rows_and_line_breaks_in_cells(tmp_path, m
 def test_number_separators_first_value_in_row_order(write_csv, monkeypatch):
     """The message of an unsettled number names the first value showing each use of a
     separator, in row order — the lane reads column by column and must not change it."""
-    monkeypatch.setattr(batch, "BATCH", 10)
+    set_batch(monkeypatch, 10)
     rows = [
         {"commune_code": "40001"},
         {"commune_code": "40002", "trained_labour_pct": "12.5"},  # later column, row 2
@@ -240,7 +258,7 @@ def test_bytes_then_text(generated, tmp_path, monkeypatch, change):
     """The lane reads a UTF-8 file as bytes, and as text from the first batch holding a
     quote or a line ending in '\r' alone: its caches then hold cells of both kinds. Line
     ends, a byte-order mark and the switch change nothing."""
-    monkeypatch.setattr(batch, "BATCH", 100)
+    set_batch(monkeypatch, 100)
     lines = generated["dirty"].read_bytes().split(b"\n")
     if change == "crlf":
         data = b"\r\n".join(lines)
@@ -266,7 +284,7 @@ def test_accents_decomposed_in_the_file(tmp_path):
     )
     path = tmp_path / "nfd.csv"
     path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
-    report = judge_csv(path, national_rules(), load_units(None))
+    report = judge(Source(path), national_rules(), load_units(None))
     assert report.communes[0].name == "Hòa Thắng"
     assert_lane_is_plain(path)
 
@@ -326,8 +344,8 @@ def test_the_shipped_sample_and_its_unit_list():
 
 def test_streamed_communes_come_in_input_order(write_csv):
     path = write_csv([{"commune_code": code} for code in ("30002", "30001", "30003")])
-    sent = []
-    check_csv(path, national_rules(), load_units(None), sent.append)
+    run = Run(Source(path), national_rules(), load_units(None))
+    sent = [c for batch_ in run.batches() for c in batch_.communes()]
     assert [c.code for c in sent] == ["30002", "30001", "30003"]
 
 
@@ -342,7 +360,7 @@ def test_the_text_table_lists_years_when_its_rows_span_several(write_csv):
     )
 
     def header(listed: int) -> str:
-        head = judge_first(path, national_rules(), load_units(None), listed)
+        head = judge(Source(path), national_rules(), load_units(None), first=listed)
         text = render_text.render(head, max_rows=listed)
         return next(line for line in text.splitlines() if line.startswith("Code"))
 
@@ -444,7 +462,7 @@ def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad, where):
     with pytest.raises(InputError) as plain_error:
         load_data(path, national_rules())
     with pytest.raises(InputError) as lane_error:
-        judge_csv(path, national_rules(), load_units(None))
+        judge(Source(path), national_rules(), load_units(None))
     assert lane_error.value.problems == plain_error.value.problems
     assert plain_error.value.problems[0].line == 1201
     run = cli("check", str(path), "--format", "jsonl")

@@ -8,6 +8,7 @@ from ntm_eval.input.cells import (
     Ambiguous,
     CellError,
     NumberReader,
+    evidence_of,
     parse_bool,
     parse_count,
     parse_pct,
@@ -72,9 +73,14 @@ def test_percent_sign_only_for_percentages():
 
 
 def _read(cells, kind="money"):
+    """Cells of one file read in order, as ``RowReader`` reads them: each value's evidence
+    noted, then each ambiguous one settled."""
     reader = NumberReader()
     parse = reader.parser(kind)
-    parsed = [parse(c) for c in cells]
+    parsed = []
+    for c in cells:
+        parsed.append(parse(c))
+        reader.note(evidence_of(c, kind), c)
     return [reader.resolve(v, kind) if isinstance(v, Ambiguous) else v for v in parsed]
 
 

@@ -8,10 +8,10 @@ import unicodedata
 import pytest
 
 from conftest import DATA, NATIONAL, commune_csv, sample_rows, verdicts, vietnamese_headers
-from ntm_eval.input.rows import load_data
+from ntm_eval.input.dataset import load_data
 from ntm_eval.diagnostics import InputError
 from ntm_eval.rules.loader import load_rules
-from ntm_eval.input.units import check_units, load_units
+from ntm_eval.input.units import load_units
 
 RULES = load_rules(NATIONAL)
 
@@ -19,7 +19,7 @@ RULES = load_rules(NATIONAL)
 def checked(tmp_path, rows, units=None):
     path = tmp_path / "data.csv"
     path.write_text(commune_csv(rows), encoding="utf-8")
-    return check_units(load_data(path, RULES), load_units(units))
+    return load_data(path, RULES, units=load_units(units))
 
 
 def bt(code, name, district, **more):
@@ -43,7 +43,7 @@ def test_shipped_list_covers_binh_thuan():
 
 
 def test_sample_data_agrees_with_the_list():
-    data = check_units(load_data(DATA / "2020.csv", RULES), load_units())
+    data = load_data(DATA / "2020.csv", RULES, units=load_units())
     assert data.problems == () and len(data.rows) == 93
 
 

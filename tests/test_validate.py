@@ -199,7 +199,8 @@ def test_validate_help_gives_examples_and_exit_codes():
 
 def test_text_colours_only_the_severity_when_asked():
     from ntm_eval.diagnostics import Problem
-    from ntm_eval.rules.validation import Validation, FileResult, render_text
+    from ntm_eval.render.validation import render_text
+    from ntm_eval.rules.validation import FileResult, Validation
 
     error = Problem("R024", "too high", "a.yaml", 3, 5)
     warning = Problem("W301", "2 unverified", "a.yaml", severity="warning")

@@ -6,9 +6,9 @@ import pytest
 from conftest import NATIONAL, commune_csv
 
 from ntm_eval.engine.compare import GAINED, LOST, Side, compare
-from ntm_eval.input.rows import load_csv
+from ntm_eval.engine.pipeline import judge as judge_source
+from ntm_eval.input.source import Source
 from ntm_eval.diagnostics import InputError
-from ntm_eval.engine.evaluate import evaluate
 from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, Filters
 from ntm_eval.rules.loader import load_rules
 from ntm_eval.engine.filters import filter_report, select_items
@@ -23,7 +23,7 @@ def ruleset():
 def judge(ruleset, tmp_path, rows, name="d.csv"):
     path = tmp_path / name
     path.write_text(commune_csv(rows), encoding="utf-8")
-    return evaluate(ruleset, load_csv(path, ruleset))
+    return judge_source(Source(path), ruleset)
 
 
 @pytest.mark.parametrize(

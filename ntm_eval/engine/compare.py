@@ -422,12 +422,13 @@ def load_result(path: Path, shown: str) -> Side:
     return Side(shown, result.ruleset.id, _from_json(result))
 
 
-def load_side(path: Path, ruleset: RuleSet, shown: str) -> Side:
-    """A compared side: a JSON result as it is, or commune data judged with ``ruleset``."""
+def load_side(path: Path, ruleset: RuleSet, shown: str, units: Any = None) -> Side:
+    """A compared side: a JSON result as it is, or commune data judged with ``ruleset``
+    (and checked against the unit list ``units``) as ``check`` judges it."""
     if path.suffix.lower() == ".json" or looks_like_json(path):
         return load_result(path, shown)
-    from ntm_eval.input.rows import load_data
-    from ntm_eval.engine.evaluate import evaluate
+    from ntm_eval.engine.pipeline import judge
+    from ntm_eval.input.source import Source
 
-    report = evaluate(ruleset, load_data(path, ruleset, display=shown))
+    report = judge(Source(path, shown), ruleset, units)
     return Side(shown, ruleset.id, report.communes, report.problems)

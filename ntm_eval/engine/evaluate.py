@@ -1,34 +1,24 @@
-"""The evaluator: rules + commune rows → report. Pure: no files, no printing, no exits."""
+"""The evaluator: a rule set compiled for judging commune rows. Pure: no files, no
+printing, no exits. ``lookup_threshold`` says which threshold applies to a commune;
+``_CompiledMeasure.judge`` judges one value; ``Evaluator.row`` one commune. The
+column-wise lane (``lane``) calls the same ``judge`` for each distinct cell."""
 
 from __future__ import annotations
 
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
-from ntm_eval.input.rows import CommuneRow, DataSet
 from ntm_eval.engine.results import (
     MET,
     NOT_EVALUABLE,
     NOT_MET,
-    Band,
     CommuneResult,
-    CriterionCount,
     CriterionResult,
     IndicatorResult,
-    Report,
-    Summary,
     combine,
 )
+from ntm_eval.input.rows import CommuneRow
 from ntm_eval.rules.model import Measure, RuleSet, in_force
-
-#: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
-BANDS_19 = (
-    ("19/19", 19, 19),
-    ("15–18", 15, 18),
-    ("10–14", 10, 14),
-    ("5–9", 5, 9),
-    ("under 5", 0, 4),
-)
 
 
 def lookup_threshold(
@@ -271,11 +261,7 @@ class Evaluator:
             region=row.region,
             year=row.year,
             line=row.line,
-            status=NOT_MET
-            if NOT_MET in statuses
-            else NOT_EVALUABLE
-            if NOT_EVALUABLE in statuses
-            else MET,
+            status=combine(statuses),
             criteria_met=statuses.count(MET),
             criteria_total=len(criteria),
             criteria=tuple(criteria),
@@ -285,97 +271,3 @@ class Evaluator:
 def evaluate_row(ruleset: RuleSet, row: CommuneRow) -> CommuneResult:
     """Judge one commune row on every criterion of ``ruleset``."""
     return Evaluator(ruleset).row(row)
-
-
-def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
-    """Reporting bands for a rule set of ``total`` criteria (the usual five for 19)."""
-    if total == 19:
-        return BANDS_19
-    return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
-
-
-class Tally:
-    """Counts and bands over communes, added one at a time (a streamed check never holds
-    them all)."""
-
-    def __init__(self, items: list[tuple[str, Any]]) -> None:
-        self.items = items  # (criterion or indicator id, name), in order
-        self.counts = {i: {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0} for i, _ in items}
-        self.communes = 0
-        self.statuses = {MET: 0, NOT_MET: 0, NOT_EVALUABLE: 0}
-        self.by_met: dict[int, int] = {}  # criteria met → communes
-
-    @classmethod
-    def of(cls, ruleset: RuleSet) -> "Tally":
-        return cls([(c.id, c.name) for c in ruleset.criteria])
-
-    def add(self, commune: CommuneResult) -> None:
-        counts = self.counts
-        for criterion in commune.criteria:
-            counts[criterion.id][criterion.status] += 1
-        self.communes += 1
-        self.statuses[commune.status] += 1
-        self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
-
-    def add_counts(
-        self, criteria: list[dict[str, int]], statuses: dict[str, int], by_met: dict[int, int]
-    ) -> None:
-        """Add communes counted elsewhere (``batch``): per criterion in rule order, status →
-        communes; overall status → communes; criteria met → communes."""
-        for (i, _), counted in zip(self.items, criteria):
-            counts = self.counts[i]
-            for status, n in counted.items():
-                counts[status] += n
-        for status, n in statuses.items():
-            self.statuses[status] += n
-            self.communes += n
-        for met, n in by_met.items():
-            self.by_met[met] = self.by_met.get(met, 0) + n
-
-    def summary(self) -> Summary:
-        counts = self.counts
-        return Summary(
-            communes=self.communes,
-            met=self.statuses[MET],
-            not_met=self.statuses[NOT_MET],
-            not_evaluable=self.statuses[NOT_EVALUABLE],
-            by_criterion=tuple(
-                CriterionCount(
-                    i, name, counts[i][MET], counts[i][NOT_MET], counts[i][NOT_EVALUABLE]
-                )
-                for i, name in self.items
-            ),
-            bands=tuple(
-                Band(
-                    label, low, high, sum(n for met, n in self.by_met.items() if low <= met <= high)
-                )
-                for label, low, high in bands_for(len(self.items))
-            ),
-        )
-
-
-def summarise(ruleset: RuleSet, communes: tuple[CommuneResult, ...]) -> Summary:
-    """Counts and bands over ``communes`` for every criterion of ``ruleset``."""
-    tally = Tally.of(ruleset)
-    for commune in communes:
-        tally.add(commune)
-    return tally.summary()
-
-
-def evaluate(ruleset: RuleSet, data: DataSet) -> Report:
-    """Judge every row of ``data`` against ``ruleset``."""
-    evaluator = Evaluator(ruleset)
-    communes = tuple(
-        sorted(
-            (evaluator.row(row) for row in data.rows),
-            key=lambda c: (c.code, c.year or 0, c.line),
-        )
-    )
-    return Report(
-        ruleset=ruleset,
-        input_path=data.path,
-        input_rows=len(data.rows),
-        summary=summarise(ruleset, communes),
-        communes=communes,
-        problems=data.problems,
-    )

@@ -10,7 +10,6 @@ import difflib
 from dataclasses import dataclass, replace
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.engine.evaluate import Tally
 from ntm_eval.engine.results import (
     MET,
     STATUSES,
@@ -18,8 +17,8 @@ from ntm_eval.engine.results import (
     CriterionResult,
     Filters,
     Report,
-    Summary,
     combine,
+    summarise,
 )
 from ntm_eval.rules.model import Criterion, Indicator, RuleSet, Text
 
@@ -146,15 +145,6 @@ def _restrict(commune: CommuneResult, items: tuple[Item, ...]) -> CommuneResult:
     )
 
 
-def summarise_items(items: list[tuple[str, Text]], communes: tuple[CommuneResult, ...]) -> Summary:
-    """Counts and bands over ``items`` (id, name) — what ``evaluate.summarise`` does for a
-    whole rule set, for any selection of criteria."""
-    tally = Tally(items)
-    for commune in communes:
-        tally.add(commune)
-    return tally.summary()
-
-
 def filter_report(report: Report, filters: Filters) -> Report:
     """The report seen through ``filters``: only the kept criteria (a commune's status and
     its count of criteria met follow them), only the kept communes, and counts and bands
@@ -202,6 +192,4 @@ def filter_report(report: Report, filters: Filters) -> Report:
         raise InputError(problems)
     if filters.statuses:
         communes = tuple(c for c in communes if c.status in filters.statuses)
-    return replace(
-        report, communes=communes, summary=summarise_items(names, communes), filters=filters
-    )
+    return replace(report, communes=communes, summary=summarise(names, communes), filters=filters)

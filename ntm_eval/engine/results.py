@@ -1,27 +1,45 @@
-"""The result of a check: frozen, typed, and free of any presentation."""
+"""The result of a check: frozen, typed, and free of any presentation.
+
+Also the rules every result follows — how statuses combine (``combine``), how communes are
+ordered (``sort_key``), how they are counted (``Tally``) — and the form in which results
+come from the engine batch by batch (``ResultBatch``, ``Results``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from itertools import compress
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, Protocol
 
 from ntm_eval.diagnostics import HasProblems, Problem
-from ntm_eval.rules.model import RuleSet, Text
+from ntm_eval.rules.model import Criterion, RuleSet, Text
 
 MET = "met"
 NOT_MET = "not_met"
 NOT_EVALUABLE = "not_evaluable"
 STATUSES = (MET, NOT_MET, NOT_EVALUABLE)
 
+#: Statuses from best to worst, and each one's rank. A whole is as good as its worst part:
+#: a criterion is not met if any of its indicators is not met, else not evaluable if any
+#: is, else met; a commune likewise over its criteria. Nothing that could not be evaluated
+#: is ever met.
+BY_RANK = (MET, NOT_EVALUABLE, NOT_MET)
+RANK = {status: rank for rank, status in enumerate(BY_RANK)}
+#: The rank of a whole from the ranks of its parts (``worst(a, b)``, ``worst(ranks)``).
+worst = max
 
-def combine(statuses: Any) -> str:
-    """Not met if any part is not met; else not evaluable if any part is; else met."""
-    seen = set(statuses)
-    if NOT_MET in seen:
-        return NOT_MET
-    if NOT_EVALUABLE in seen:
-        return NOT_EVALUABLE
-    return MET
+
+def combine(statuses: Iterable[str]) -> str:
+    """The status of a whole from its parts' statuses (see ``BY_RANK``); met when empty."""
+    return BY_RANK[worst(map(RANK.__getitem__, statuses), default=0)]
+
+
+def sort_key(code: str, year: int | None, line: int) -> tuple[str, int, int]:
+    """The order communes are reported in: by code, then year, then line."""
+    return code, year or 0, line
 
 
 class IndicatorResult(NamedTuple):
@@ -78,6 +96,42 @@ class CommuneResult:
     @property
     def not_evaluable(self) -> list[str]:
         return [c.id for c in self.criteria if c.status == NOT_EVALUABLE]
+
+    @property
+    def sort_key(self) -> tuple[str, int, int]:
+        return sort_key(self.code, self.year, self.line)
+
+
+class Verdict(NamedTuple):
+    """A commune's standing over its criteria: its status, how many are met, which are
+    not met and which could not be evaluated."""
+
+    status: str
+    criteria_met: int
+    criteria_total: int
+    not_met: tuple[str, ...]
+    not_evaluable: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ids: Sequence[str], ranks: Sequence[int]) -> Verdict:
+        """The verdict of criteria ``ids`` of these status ranks."""
+        return cls(
+            BY_RANK[worst(ranks, default=0)],
+            list(ranks).count(RANK[MET]),
+            len(ranks),
+            tuple(compress(ids, map(RANK[NOT_MET].__eq__, ranks))),
+            tuple(compress(ids, map(RANK[NOT_EVALUABLE].__eq__, ranks))),
+        )
+
+    def joined(self, other: Verdict) -> Verdict:
+        """The verdict of two sets of criteria together (this one's first)."""
+        return Verdict(
+            BY_RANK[worst(RANK[self.status], RANK[other.status])],
+            self.criteria_met + other.criteria_met,
+            self.criteria_total + other.criteria_total,
+            self.not_met + other.not_met,
+            self.not_evaluable + other.not_evaluable,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +199,277 @@ class Report(HasProblems):
     communes: tuple[CommuneResult, ...]
     problems: tuple[Problem, ...]
     filters: Filters = Filters()
+
+
+# --- counting -----------------------------------------------------------------------------
+
+#: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
+BANDS_19 = (
+    ("19/19", 19, 19),
+    ("15–18", 15, 18),
+    ("10–14", 10, 14),
+    ("5–9", 5, 9),
+    ("under 5", 0, 4),
+)
+
+
+def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
+    """Reporting bands for a rule set of ``total`` criteria (the usual five for 19)."""
+    if total == 19:
+        return BANDS_19
+    return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
+
+
+class Tally:
+    """Counts and bands over communes, added as they are judged (a streamed check never
+    holds them all): one commune at a time (``add``) or a batch's columns (``add_columns``)."""
+
+    def __init__(self, items: list[tuple[str, Any]]) -> None:
+        self.items = items  # (criterion or indicator id, name), in order
+        self.counts = [[0, 0, 0] for _ in items]  # per item: communes by status rank
+        self.communes = 0
+        self.statuses = [0, 0, 0]  # communes by status rank
+        self.by_met: dict[int, int] = {}  # criteria met → communes
+
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> Tally:
+        return cls([(c.id, c.name) for c in ruleset.criteria])
+
+    def add(self, commune: CommuneResult) -> None:
+        for counts, criterion in zip(self.counts, commune.criteria):
+            counts[RANK[criterion.status]] += 1
+        self.communes += 1
+        self.statuses[RANK[commune.status]] += 1
+        self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
+
+    def add_columns(self, ranks: Sequence[bytes], verdicts: Sequence[Verdict]) -> None:
+        """Add the communes of a batch: per criterion (in rule order) the status rank of
+        each commune; each commune's verdict. Counted at C speed, a column at a time."""
+        for counts, column in zip(self.counts, ranks):
+            for rank in range(3):
+                counts[rank] += column.count(rank)
+        statuses = list(map(attrgetter("status"), verdicts))
+        for status in BY_RANK:
+            self.statuses[RANK[status]] += statuses.count(status)
+        self.communes += len(verdicts)
+        by_met = self.by_met
+        mets = list(map(attrgetter("criteria_met"), verdicts))
+        for met in set(mets):
+            by_met[met] = by_met.get(met, 0) + mets.count(met)
+
+    def summary(self) -> Summary:
+        met, not_evaluable, not_met = (RANK[s] for s in BY_RANK)
+        return Summary(
+            communes=self.communes,
+            met=self.statuses[met],
+            not_met=self.statuses[not_met],
+            not_evaluable=self.statuses[not_evaluable],
+            by_criterion=tuple(
+                CriterionCount(i, name, counts[met], counts[not_met], counts[not_evaluable])
+                for (i, name), counts in zip(self.items, self.counts)
+            ),
+            bands=tuple(
+                Band(
+                    label, low, high, sum(n for met, n in self.by_met.items() if low <= met <= high)
+                )
+                for label, low, high in bands_for(len(self.items))
+            ),
+        )
+
+
+def summarise(items: list[tuple[str, Text]], communes: Iterable[CommuneResult]) -> Summary:
+    """Counts and bands over ``communes`` for ``items`` (id, name): the criteria of a rule
+    set (``Tally.of(ruleset).items``), or any selection of criteria and indicators."""
+    tally = Tally(items)
+    for commune in communes:
+        tally.add(commune)
+    return tally.summary()
+
+
+# --- results batch by batch -----------------------------------------------------------------
+
+
+class Place(NamedTuple):
+    """Where and when a commune is judged: its region and assessment year."""
+
+    region: str | None
+    year: int | None
+
+
+class Dictionary:
+    """The distinct judged results behind the numbers (codes) a ``ResultBatch`` holds: as
+    in a dictionary-encoded column (Arrow, Parquet), each distinct result is stored once
+    and a row holds its code, so that whoever reads the batch (a renderer) can make what
+    it makes of a result once per code. A criterion's code stands for the codes of its
+    measures' results (``parts``). Codes never change meaning within a dictionary; the
+    engine starts a new dictionary when it empties its caches."""
+
+    def __init__(self, criteria: Sequence[Criterion], places: list[Place]) -> None:
+        self.criteria = criteria
+        self.indicators: dict[int, IndicatorResult] = {}  # code → a measure's result
+        self.joint: dict[int, tuple[int, ...]] = {}  # a criterion's code → its parts
+        self.places = places  # place code → place (shared by the engine's dictionaries)
+        #: per criterion: its code, or the tuple of its measures' codes → its result
+        self.made = [_Made(self, c) for c in range(len(criteria))]
+
+    def parts(self, code: int) -> tuple[int, ...]:
+        """The codes of the measure results a criterion's code stands for."""
+        return self.joint.get(code) or (code,)
+
+    def criterion(self, c: int, key: int | tuple[int, ...]) -> CriterionResult:
+        """The result of criterion ``c`` (rule order) from its code or its parts' codes."""
+        return self.made[c][key]
+
+    def __len__(self) -> int:
+        """How many results it holds."""
+        return len(self.indicators) + len(self.joint) + sum(map(len, self.made))
+
+
+class _Made(dict):
+    """A criterion's results by key, made on first use (at C speed once made)."""
+
+    __slots__ = ("c", "dictionary")
+
+    def __init__(self, dictionary: Dictionary, c: int) -> None:
+        super().__init__()
+        self.dictionary, self.c = dictionary, c
+
+    def __missing__(self, key: int | tuple[int, ...]) -> CriterionResult:
+        d = self.dictionary
+        codes = key if key.__class__ is tuple else d.parts(key)  # type: ignore[union-attr]
+        parts = tuple(map(d.indicators.__getitem__, codes))
+        criterion = d.criteria[self.c]
+        result = self[key] = CriterionResult(
+            criterion.id,
+            criterion.name,
+            criterion.sector,
+            combine([r.status for r in parts]),
+            parts,
+        )
+        return result
+
+
+class CriterionColumn(NamedTuple):
+    """One criterion over the rows of a batch: its status rank on each row, and either the
+    code of its result on each row (``whole``) or, measure by measure, the code of each
+    measure's result (``parts``)."""
+
+    ranks: bytes
+    whole: Sequence[int] | None
+    parts: Sequence[Sequence[int]] | None
+
+    def keys(self) -> Iterable[int | tuple[int, ...]]:
+        """The key of each row's result in ``Dictionary.criterion``."""
+        return self.whole if self.whole is not None else zip(*self.parts)  # type: ignore[misc]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultBatch:
+    """The communes judged from one batch of rows, column by column (``rows``), and the
+    communes judged one by one (``singles``); together in input order by ``positions``."""
+
+    lines: Sequence[int] = ()
+    codes: Sequence[str] = ()
+    names: Sequence[str] = ()
+    districts: Sequence[str] = ()
+    provinces: Sequence[str] = ()
+    places: Sequence[int] = ()  # codes in ``dictionary.places``
+    verdicts: Sequence[Verdict] = ()
+    criteria: Sequence[CriterionColumn] = ()
+    dictionary: Dictionary | None = None
+    positions: Sequence[int] = ()  # each column-wise row's place among the batch's rows
+    singles: Sequence[tuple[int, CommuneResult]] = ()  # (place, commune) judged one by one
+
+    @classmethod
+    def of(cls, communes: Iterable[CommuneResult]) -> ResultBatch:
+        """A batch of communes judged one by one (a finished report's, say)."""
+        return cls(singles=tuple(enumerate(communes)))
+
+    def __len__(self) -> int:
+        return len(self.lines) + len(self.singles)
+
+    def in_order(self, rows: list[Any], singles: list[Any]) -> list[Any]:
+        """Something for each column-wise row (``rows``) and each single (``singles``),
+        together in input order."""
+        if not singles:
+            return rows
+        if not rows:
+            return singles
+        out: list[Any] = [None] * (max(*self.positions, *map(itemgetter(0), self.singles)) + 1)
+        for at, item in zip(self.positions, rows):
+            out[at] = item
+        for (at, _), item in zip(self.singles, singles):
+            out[at] = item
+        return [x for x in out if x is not None]
+
+    def keys(self) -> list[tuple[str, int, int]]:
+        """The ``sort_key`` of each commune, in input order."""
+        rows: list[tuple[str, int, int]] = []
+        if self.lines:
+            assert self.dictionary is not None
+            places = map(self.dictionary.places.__getitem__, self.places)
+            rows = list(map(sort_key, self.codes, map(itemgetter(1), places), self.lines))
+        return self.in_order(rows, [c.sort_key for _, c in self.singles])
+
+    def communes(self) -> list[CommuneResult]:
+        """Every commune of the batch, in input order."""
+        return self.in_order(self.rows(range(len(self.lines))), [c for _, c in self.singles])
+
+    def rows(self, picked: Sequence[int]) -> list[CommuneResult]:
+        """The communes of the column-wise rows ``picked`` (indices into ``lines``)."""
+        if not picked:
+            return []
+        d = self.dictionary
+        assert d is not None
+        every = len(picked) == len(self.lines)
+
+        def pick(column: Sequence[Any]) -> Sequence[Any]:
+            return column if every else [column[i] for i in picked]
+
+        criteria = [
+            list(map(d.made[c].__getitem__, pick(list(column.keys()))))
+            for c, column in enumerate(self.criteria)
+        ]
+        places = list(map(d.places.__getitem__, pick(self.places)))
+        verdicts = pick(self.verdicts)
+        return list(
+            map(
+                CommuneResult,
+                pick(self.codes),
+                pick(self.names),
+                pick(self.districts),
+                pick(self.provinces),
+                map(itemgetter(0), places),
+                map(itemgetter(1), places),
+                pick(self.lines),
+                map(itemgetter(0), verdicts),
+                map(itemgetter(1), verdicts),
+                map(itemgetter(2), verdicts),
+                zip(*criteria),
+            )
+        )
+
+
+class Results(Protocol):
+    """Judged communes as they come, batch by batch, then the report: what every output
+    format reads (a finished report is one batch, ``Finished``)."""
+
+    def batches(self) -> Iterator[ResultBatch]:
+        """The communes, a batch at a time, in input order (rows that waited last)."""
+
+    def finish(self) -> Report:
+        """The report, once every batch is given: counts and problems, without communes."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A finished report read as ``Results``: its communes as one batch, in its order."""
+
+    report: Report
+
+    def batches(self) -> Iterator[ResultBatch]:
+        if self.report.communes:
+            yield ResultBatch.of(self.report.communes)
+
+    def finish(self) -> Report:
+        return dataclasses.replace(self.report, communes=())

@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
+from ntm_eval.diagnostics import Finding
 from ntm_eval.normalise import fold
 
 
@@ -173,19 +174,113 @@ def parse_bool(raw: Any) -> bool | None:
     raise CellError("D014", BOOL_EXPECTED)
 
 
+def shown(raw: Any) -> str:
+    """A cell as text for messages: 85.0 → '85', 85.5 → '85.5'."""
+    if raw.__class__ is str:
+        return raw
+    if isinstance(raw, float) and raw == raw and raw not in (_INF, -_INF) and raw == int(raw):
+        return str(int(raw))
+    return str(raw)
+
+
+_INF = float("inf")
+
+
+def parse_text(raw: Any) -> str:
+    """A name or code: spacing tidied; a workbook's number as its text."""
+    if raw.__class__ is not str:
+        return "" if raw is None else shown(raw)
+    return " ".join(raw.split())
+
+
+def parse_year(raw: Any) -> int | None:
+    if raw.__class__ is not str:
+        if raw is None:
+            return None
+        if (
+            isinstance(raw, (int, float))
+            and not isinstance(raw, bool)
+            and raw == int(raw)
+            and 1900 <= raw <= 2100
+        ):
+            return int(raw)
+        raise CellError("D022", "a year such as 2020")
+    text = raw.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not text.isascii() or not 1900 <= int(text) <= 2100:
+        raise CellError("D022", "a year such as 2020")
+    return int(text)
+
+
+def region_parser(regions: dict[str, Any]) -> Callable[[Any], str | None]:
+    """Parser accepting a region key in any case, or its Vietnamese or English name
+    (``regions``: key → its ``Text`` name)."""
+    names: dict[str, str] = {}
+    for key, name in regions.items():
+        for spelling in (key, name.vi, name.en):
+            names[fold(spelling)] = key
+    expected = "a region: " + ", ".join(regions) + " (or its Vietnamese name)"
+
+    def parse(raw: Any) -> str | None:
+        word = fold(parse_text(raw))
+        if not word:
+            return None
+        if word not in names:
+            raise CellError("D021", expected)
+        return names[word]
+
+    return parse
+
+
+def evidence_of(text: str, kind: str | None) -> tuple[str, ...]:
+    """What the text of a number cell of ``kind`` shows of the file's separators: 'dec.'
+    (a '.' marks decimals), 'thou,' (a ',' groups thousands), … (see ``read_number``)."""
+    if kind is None or kind == "bool":
+        return ()
+    read = read_number(text, kind == "pct")
+    return () if read is None else read[1]
+
+
+class Invalid(NamedTuple):
+    """A cell its parser cannot read: the problem code, what was expected, the cell."""
+
+    code: str
+    expected: str
+    raw: str
+
+    def finding(self, label: str) -> Finding:
+        return Finding(
+            self.code, f"{label}: value '{self.raw}' — expected {self.expected}", self.raw
+        )
+
+
+def tolerant(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Wrap a cell parser so a bad cell becomes an ``Invalid`` marker, not an exception:
+    pydantic then validates every cell of a row, and the row keeps its good values."""
+
+    def validate(raw: Any) -> Any:
+        try:
+            return parse(raw)
+        except CellError as exc:
+            return Invalid(exc.code, exc.expected, shown(raw))
+
+    return validate
+
+
 class NumberReader:
     """Reads the number cells of one file, remembering how its separators are used, so that
     a lone ``1.234`` can be settled by the rest of the file — or reported, never guessed."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, str] = {}  # evidence ('dec.', 'thou,', …) → first value showing it
+        #: evidence ('dec.', 'thou,', …) → the first value showing it (see ``note``)
+        self.seen: dict[str, str] = {}
 
     def parser(self, kind: str) -> Callable[[Any], Any]:
         """The cell parser for a column of ``kind``; ambiguous numbers come back as ``Ambiguous``."""
         if kind == "bool":
             return parse_bool
         check, expected, percent = CHECKS[kind], EXPECTED[kind], kind == "pct"
-        seen = self.seen
 
         def parse(raw: Any) -> Any:
             if raw.__class__ is not str:
@@ -195,15 +290,22 @@ class NumberReader:
                 if not raw.strip():
                     return None
                 raise CellError("D010", expected)
-            value, shows = read
-            for evidence in shows:
-                if evidence not in seen:
-                    seen[evidence] = raw.strip()
+            value = read[0]
             if value.__class__ is Ambiguous:
                 return value
             return check(value)
 
         return parse
+
+    def note(self, shows: tuple[str, ...], text: str) -> None:
+        """Note what a value shows of the separators (``evidence_of``); read in file order,
+        the first value showing each use is kept, for messages."""
+        for evidence in shows:
+            if evidence not in self.seen:
+                self.seen[evidence] = text.strip()
+
+    def knows(self, evidence: str) -> bool:
+        return evidence in self.seen
 
     def resolve(self, number: Ambiguous, kind: str) -> Any:
         """The value of an ambiguous number under this file's use of separators."""

@@ -8,7 +8,7 @@ unit must be a rural commune — the new-rural criteria do not apply to wards an
 such rows are refused. A missing code is suggested from name and district. Rows of other
 provinces are left alone, with one note.
 
-``check_units`` is pure: a data set and a unit list in, a data set out.
+``UnitCheck`` is one of the row checks (``checks.ROW_CHECKS``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
-from ntm_eval.input.rows import CommuneRow, DataSet
+from ntm_eval.input.checks import Identities, Keys
+from ntm_eval.input.rows import Layout
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.normalise import fold, name_key
 
@@ -225,57 +229,87 @@ def load_units(spec: str | None = None) -> UnitList:
     return UnitList(label, units, {province_key(u.province): u.province for u in units.values()})
 
 
-def check_units(data: DataSet, units: UnitList) -> DataSet:
-    """Check every row of ``data`` against ``units``; wards and towns are refused (left out of
-    the returned rows, each named in an error). Returns a new data set."""
-    check = UnitCheck(data, units)
-    kept = [row for row in data.rows if check.keep(row)]
-    problems = check.merge(data.problems)
-    if not check.problems:
-        return data
-    return dataclasses.replace(data, rows=tuple(kept), problems=problems)
+class _Row(NamedTuple):
+    """What the unit check reads of a row."""
+
+    line: int
+    code: str
+    name: str
+    district: str
+    province: str
 
 
 class UnitCheck:
-    """Checks rows one at a time (see ``check_units``); ``data`` locates the problems (its
-    rows are not read)."""
+    """Checks rows against a unit list (a row check: see ``checks``); ``layout`` places the
+    problems."""
 
-    def __init__(self, data: DataSet, units: UnitList) -> None:
-        self.data, self.units = data, units
+    def __init__(self, layout: Layout, units: UnitList) -> None:
+        self.layout, self.units = layout, units
         self.problems: list[Problem] = []
         # province → (rows, first line) of rows of provinces the list does not cover
         self.elsewhere: dict[str, tuple[int, int]] = {}
         self.suggested: set[int] = set()  # lines whose empty code got a suggestion
         self.covered: dict[str, bool] = {}  # province as written → whether the list covers it
-        self.finished = False
 
-    def keep(self, row: CommuneRow) -> bool:
-        """Check ``row``; False when it must not be evaluated (a ward or a town)."""
-        data, units, problems = self.data, self.units, self.problems
+    def in_scope(self, province: str) -> bool:
+        """Whether the list covers the province of that name (as written in the data)."""
+        covered = self.covered.get(province)
+        if covered is None:
+            covered = self.units.covers_province(province)
+            if len(self.covered) < 4096:
+                self.covered[province] = covered
+        return covered
+
+    def see(self, rows: Identities) -> list[int]:
+        """Check each row of a province the list covers (or that names none); count the
+        others. The positions of wards and towns: they are not evaluated."""
+        provinces = rows.provinces
+        looked = [p for p in set(provinces) if not p or self.in_scope(p)]
+        if not looked:  # a batch of provinces the list does not cover: count them
+            self._elsewhere(rows.lines, provinces)
+            return []
+        dropped, others = [], []
+        looked_at = set(looked)
+        for i, row in enumerate(
+            map(_Row, rows.lines, rows.codes, rows.names, rows.districts, provinces)
+        ):
+            if row.province not in looked_at:
+                others.append(i)
+            elif not self._keep(row):
+                dropped.append(i)
+        if others:
+            self._elsewhere([rows.lines[i] for i in others], [provinces[i] for i in others])
+        return dropped
+
+    def _elsewhere(self, lines: Sequence[int], provinces: Sequence[str]) -> None:
+        elsewhere = self.elsewhere
+        for province, count in Counter(provinces).items():
+            first = lines[provinces.index(province)]
+            had, was = elsewhere.get(province, (0, first))
+            elsewhere[province] = (had + count, min(was, first))
+
+    def _keep(self, row: _Row) -> bool:
+        """Check a row of a covered province (or one that names none); False when it must
+        not be evaluated (a ward or a town)."""
+        layout, units, problems = self.layout, self.units, self.problems
         unit = units.units.get(row.code)
-        if row.province:
-            in_scope = self.covered.get(row.province)
-            if in_scope is None:
-                in_scope = units.covers_province(row.province)
-                if len(self.covered) < 4096:
-                    self.covered[row.province] = in_scope
-        else:
-            in_scope = unit is not None or bool(row.name and units.find(row.name, row.district))
-        if not in_scope:
-            where = row.province or "(province not given)"
-            count, first = self.elsewhere.get(where, (0, row.line))
-            self.elsewhere[where] = (count + 1, min(first, row.line))
+        if (
+            not row.province
+            and unit is None
+            and not (row.name and units.find(row.name, row.district))
+        ):
+            self._elsewhere([row.line], ["(province not given)"])
             return True
         if not row.code:
-            unit = _suggest_code(data, row, units, problems)
+            unit = _suggest_code(layout, row, units, problems)
             self.suggested.add(row.line)
         elif unit is None:
-            problems.append(_unknown_code(data, row, units))
+            problems.append(_unknown_code(layout, row, units))
         else:
-            _compare(data, row, unit, units, problems)
+            _compare(layout, row, unit, units, problems)
         if unit is not None and unit.type != RURAL:
             problems.append(
-                data.cell_problem(
+                layout.problem(
                     "D033",
                     row.line,
                     "commune_code" if row.code else "commune_name",
@@ -288,41 +322,39 @@ class UnitCheck:
             return False
         return True
 
-    def merge(self, found: tuple[Problem, ...]) -> tuple[Problem, ...]:
-        """The loader's problems ``found`` (sorted) with this check's, sorted; a suggested
-        code replaces the loader's plain 'value is empty' for that cell."""
-        if not self.finished:
-            self.finished = True
-            if self.elsewhere:
-                count = sum(n for n, _ in self.elsewhere.values())
-                first = min(line for _, line in self.elsewhere.values())
-                provinces = sorted(self.elsewhere)
-                names = ", ".join(f"'{p}'" for p in provinces[:5])
-                if len(provinces) > 5:  # a national file names dozens: one line stays readable
-                    names += f" and {len(provinces) - 5} more"
-                self.problems.append(
-                    Problem(
-                        "W112",
-                        f"note: {count} row(s) of province(s) {names} are not checked "
-                        f"against the unit list {self.units.label}, which covers "
-                        f"{self.units.covers}; use --units with a list that covers them",
-                        self.data.path,
-                        first,
-                        severity="warning",
-                    )
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        """Add this check's problems to the reader's ``problems``: a suggested code replaces
+        the reader's plain 'value is empty' for that cell; one note for the rows of the
+        provinces the list does not cover."""
+        if self.elsewhere:
+            count = sum(n for n, _ in self.elsewhere.values())
+            first = min(line for _, line in self.elsewhere.values())
+            provinces = sorted(self.elsewhere)
+            names = ", ".join(f"'{p}'" for p in provinces[:5])
+            if len(provinces) > 5:  # a national file names dozens: one line stays readable
+                names += f" and {len(provinces) - 5} more"
+            self.problems.append(
+                Problem(
+                    "W112",
+                    f"note: {count} row(s) of province(s) {names} are not checked "
+                    f"against the unit list {self.units.label}, which covers "
+                    f"{self.units.covers}; use --units with a list that covers them",
+                    self.layout.path,
+                    first,
+                    severity="warning",
                 )
-        if not self.problems:
-            return found
-        old = [
-            p
-            for p in found
-            if p.code != "D020" or p.column != "commune_code" or p.line not in self.suggested
-        ]
-        return tuple(sorted(old + self.problems, key=lambda p: (p.line or 0, p.col or 0)))
+            )
+        if self.suggested:
+            problems[:] = [
+                p
+                for p in problems
+                if p.code != "D020" or p.column != "commune_code" or p.line not in self.suggested
+            ]
+        problems += self.problems
 
 
 def _suggest_code(
-    data: DataSet, row: CommuneRow, units: UnitList, problems: list[Problem]
+    layout: Layout, row: _Row, units: UnitList, problems: list[Problem]
 ) -> Unit | None:
     """The D020 problem for an empty code, with the code the list gives for name + district."""
     found = units.find(row.name, row.district) if row.name else []
@@ -338,7 +370,7 @@ def _suggest_code(
             " in that district" if row.district else ""
         )
     problems.append(
-        data.cell_problem(
+        layout.problem(
             "D020",
             row.line,
             "commune_code",
@@ -349,7 +381,7 @@ def _suggest_code(
     return found[0] if len(found) == 1 else None
 
 
-def _unknown_code(data: DataSet, row: CommuneRow, units: UnitList) -> Problem:
+def _unknown_code(layout: Layout, row: _Row, units: UnitList) -> Problem:
     message = f"commune code '{row.code}' is not in the unit list {units.label}"
     padded = row.code.zfill(5)
     if padded != row.code and padded in units.units:
@@ -363,11 +395,11 @@ def _unknown_code(data: DataSet, row: CommuneRow, units: UnitList) -> Problem:
             message += f"; the list gives {found[0].describe()}"
         elif found:
             message += "; the list has " + " and ".join(u.describe() for u in found)
-    return data.cell_problem("D031", row.line, "commune_code", message, value=row.code)
+    return layout.problem("D031", row.line, "commune_code", message, value=row.code)
 
 
 def _compare(
-    data: DataSet, row: CommuneRow, unit: Unit, units: UnitList, problems: list[Problem]
+    layout: Layout, row: _Row, unit: Unit, units: UnitList, problems: list[Problem]
 ) -> None:
     """Name, district and province of the row against the unit its code names."""
     said = f"code {unit.code} is {unit.name} ({unit.district}, {unit.province}) in the unit list"
@@ -375,19 +407,19 @@ def _compare(
         other = [u for u in units.find(row.name, row.district) if u.code != unit.code]
         hint = f"; the list gives {other[0].code} for {other[0].name}" if len(other) == 1 else ""
         problems.append(
-            data.cell_problem(
+            layout.problem(
                 "D032", row.line, "commune_name", f"'{row.name}' — {said}{hint}", value=row.name
             )
         )
     if row.district and not _same(row.district, unit.district, _DISTRICT_PREFIXES):
         problems.append(
-            data.cell_problem(
+            layout.problem(
                 "D032", row.line, "district", f"'{row.district}' — {said}", value=row.district
             )
         )
     if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
         problems.append(
-            data.cell_problem(
+            layout.problem(
                 "D032", row.line, "province", f"'{row.province}' — {said}", value=row.province
             )
         )

@@ -140,20 +140,13 @@ class _CheckRows:
         return "".join([f"{head},{self.tail(k)}\n" for k in c.criteria])
 
 
-def write(report: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
+def write(results: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
+    """The rows of each commune as the results come (``results.Results``: a ``Run`` gives
+    them batch by batch, in input order), in memory that does not grow with the file."""
     rows = _CheckRows(lang)
     stream.write(rows.header)
-    for c in report.communes:
-        stream.write(rows.commune(c))
-
-
-def write_stream(check: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
-    """Run a ``stream.StreamedCheck``, writing the rows of each batch of communes as soon as
-    they are judged: input order (rows that wait for the end of the file last), in memory
-    that does not grow with the file."""
-    rows = _CheckRows(lang)
-    stream.write(rows.header)
-    check.run("results", lambda communes: stream.write("".join(map(rows.commune, communes))))
+    for batch in results.batches():
+        stream.write("".join(map(rows.commune, batch.communes())))
 
 
 GAPS_HEADER = [

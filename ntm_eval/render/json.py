@@ -3,13 +3,24 @@ also the gaps and compare documents (schemas/gaps-output, schemas/compare-output
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
+from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
 from json.encoder import encode_basestring as _string  # what dumps(ensure_ascii=False) uses
-from typing import IO, Any, Callable
+from operator import itemgetter
+from typing import IO, Any
 
-from ntm_eval.engine.results import CommuneResult, IndicatorResult, Report
+from ntm_eval.engine.results import (
+    BY_RANK,
+    CommuneResult,
+    Finished,
+    IndicatorResult,
+    Report,
+    ResultBatch,
+    Results,
+    Verdict,
+)
 
 SCHEMA_VERSION = 1
 
@@ -132,22 +143,18 @@ def _scalar(x: Any) -> str:
     return dumps(x)
 
 
-# The pieces of a commune's JSON text, shared by ``CommuneEncoder`` and the column-wise
-# encoder of ``ntm_eval.engine.lane`` (both must give exactly ``dumps(commune_dict(c))``).
+# The pieces of a commune's JSON text. ``CommuneEncoder`` builds every commune from them,
+# one by one or a batch's columns at a time: both give exactly ``dumps(commune_dict(c))``.
+
+
+def _field(key: str, text: str) -> str:
+    """``,"key":"text"``"""
+    return f',"{key}":' + _string(text)
 
 
 def names_text(name: str, district: str, province: str) -> str:
     """``,"name":…,"district":…,"province":…``"""
-    return "".join(
-        (
-            ',"name":',
-            _string(name),
-            ',"district":',
-            _string(district),
-            ',"province":',
-            _string(province),
-        )
-    )
+    return _field("name", name) + _field("district", district) + _field("province", province)
 
 
 def place_text(region: str | None, year: int | None) -> str:
@@ -164,7 +171,7 @@ def place_text(region: str | None, year: int | None) -> str:
 
 
 def verdict_text(
-    status: str, met: int, total: int, not_met: list[str], not_evaluable: list[str]
+    status: str, met: int, total: int, not_met: Sequence[str], not_evaluable: Sequence[str]
 ) -> str:
     """``,"status":…`` to ``"criteria":[`` (the criteria follow)."""
     return "".join(
@@ -206,8 +213,7 @@ def once_per_object(
 ) -> Any:
     """``make(obj)``, made once per object: remembered by identity, the object kept alive
     with what was made so that its id stays its own; past ``limit`` objects the cache
-    starts again. (The evaluator and the column-wise lane share identical results between
-    communes.)"""
+    starts again. (The evaluator shares identical results between communes.)"""
     hit = cache.get(id(obj))
     if hit is None:
         if len(cache) >= limit:
@@ -216,32 +222,59 @@ def once_per_object(
     return hit[0]
 
 
-class CommuneEncoder:
-    """Encodes communes one by one, as ``dumps(commune_dict(c))`` would.
+class _Texts(dict):
+    """A result's code → its text, made on first use (at C speed once made)."""
 
-    The evaluator shares identical results between communes, so each distinct criterion
-    and indicator result is encoded once (remembered by identity, the object kept alive so
-    its id stays unique; at most ``LIMIT`` of each, then the memory starts again), and an
-    indicator is filled into text prepared once per measure instead of going through a
-    dict and ``json.dumps``.
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Any], bytes]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> bytes:
+        text = self[key] = self.make(key)
+        return text
+
+
+#: What a commune's text starts with: in a JSON document, and as a JSON line.
+COMMUNE = '{"code":'
+LINE = '{"type":"commune","code":'
+
+
+class CommuneEncoder:
+    """Encodes communes as ``dumps(commune_dict(c))`` would: one by one (``encode``), or a
+    batch of results a column at a time (``encode_batch``).
+
+    Each distinct criterion and indicator result is encoded once: the evaluator shares
+    identical results between communes (remembered by identity, the object kept alive so
+    its id stays unique; at most ``LIMIT`` of each, then the memory starts again), and a
+    batch's columns hold the codes of its dictionary's results (remembered by code, while
+    the batches share a dictionary and up to ``TEXT_BUDGET`` bytes). An indicator is filled
+    into text prepared once per measure instead of going through a dict and ``json.dumps``.
     """
 
     LIMIT = 10_000
+    TEXT_BUDGET = 12 << 20  # bytes of texts remembered by code
 
-    def __init__(self) -> None:
+    def __init__(self, start: str = COMMUNE, end: str = "") -> None:
+        self.start, self.end = start, end
         self._criteria: dict[int, tuple[str, Any]] = {}
         self._indicators: dict[int, tuple[str, Any]] = {}
         self._templates: dict[tuple, tuple[str, str, str]] = {}
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
+        self._verdicts: dict[int, tuple[bytes, Any]] = {}
+        self._dictionary: Any = None  # the dictionary the codes below are of
+        self._places: Any = None
 
     def encode(self, c: CommuneResult) -> str:
-        """``dumps(commune_dict(c))``, built from cached pieces."""
+        """``dumps(commune_dict(c))`` (with ``start`` for its first key, ``end`` after it),
+        built from cached pieces."""
         texts = [
             once_per_object(self._criteria, k, self._criterion, self.LIMIT) for k in c.criteria
         ]
         return "".join(
             (
-                '{"code":',
+                self.start,
                 _string(c.code),
                 names_text(c.name, c.district, c.province),
                 place_text(c.region, c.year),
@@ -251,8 +284,108 @@ class CommuneEncoder:
                 ),
                 ",".join(texts),
                 "]}",
+                self.end,
             )
         )
+
+    def encode_batch(self, batch: ResultBatch) -> list[tuple[bytes, ...]]:
+        """Each commune of ``batch`` (input order) as the pieces of its UTF-8 text: joined,
+        they are ``encode(c)``. The column-wise rows are encoded a column at a time."""
+        singles = [(self.encode(c).encode(),) for _, c in batch.singles]
+        if not batch.lines:
+            return singles
+        self._begin(batch.dictionary)
+        n = len(batch.lines)
+        codes = batch.codes
+        joined = "".join(codes)
+        if joined.isdigit() and joined.isascii() and all(codes):  # nothing to escape
+            code_texts = ('"' + '"\x1f"'.join(codes) + '"').encode().split(b"\x1f")
+        else:
+            code_texts = [_string(c).encode() for c in codes]
+        parts: list[Any] = [
+            repeat(self.start.encode(), n),
+            code_texts,
+            list(map(self._names[0].__getitem__, batch.names)),
+            list(map(self._names[1].__getitem__, batch.districts)),
+            list(map(self._names[2].__getitem__, batch.provinces)),
+            list(map(self._place_texts.__getitem__, batch.places)),
+            "\x1f".join(map(str, batch.lines)).encode().split(b"\x1f"),
+            self._verdict_texts(batch.verdicts),
+        ]
+        for c, column in enumerate(batch.criteria):
+            if column.whole is not None:
+                parts.append(list(map(self._whole[c].__getitem__, column.whole)))
+            else:
+                parts.append(list(map(self._heads_by_rank[c].__getitem__, column.ranks)))
+                for k, codes_k in zip(self._spans[c], column.parts):  # type: ignore[arg-type]
+                    parts.append(list(map(self._parts[k].__getitem__, codes_k)))
+        if self.end:
+            parts.append(repeat(self.end.encode(), n))
+        return batch.in_order(list(zip(*parts)), singles)
+
+    def _begin(self, dictionary: Any) -> None:
+        """Ready the caches by code for the batches of ``dictionary``."""
+        if self._places is not None and sum(map(len, self._names)) > self.LIMIT:
+            for names in self._names:  # a name per commune: do not keep them all
+                names.clear()
+        if dictionary is self._dictionary and self._held < self.TEXT_BUDGET:
+            return
+        self._dictionary, self._held = dictionary, 0
+        criteria = dictionary.criteria
+        last = len(criteria) - 1
+        #: what follows a criterion's text: a comma, or the end of the commune's criteria
+        after = ["," if c < last else "]}" for c in range(len(criteria))]
+        if dictionary.places is not self._places:
+            self._places = dictionary.places
+            self._names = [
+                _Texts(lambda name, key=key: _field(key, name).encode())
+                for key in ("name", "district", "province")
+            ]
+            self._place_texts = _Texts(lambda code: place_text(*dictionary.places[code]).encode())
+
+        def whole(c: int) -> Callable[[int], bytes]:
+            def make(code: int) -> bytes:
+                text = (self._criterion(dictionary.criterion(c, code)) + after[c]).encode()
+                self._held += len(text)
+                return text
+
+            return make
+
+        self._whole = [_Texts(whole(c)) for c in range(len(criteria))]
+        self._heads_by_rank = [
+            [
+                (criterion_head(k.id, k.name, k.sector) + _string(s) + ',"indicators":[').encode()
+                for s in BY_RANK
+            ]
+            for k in criteria
+        ]
+        self._spans, self._parts = [], []
+        for c, k in enumerate(criteria):
+            count = sum(len(i.measures) for i in k.indicators)
+            first = len(self._parts)
+            self._spans.append(range(first, first + count))
+            for m in range(count):
+                tail = "," if m < count - 1 else "]}" + after[c]
+                self._parts.append(_Texts(self._part_maker(dictionary, tail)))
+
+    def _part_maker(self, dictionary: Any, tail: str) -> Callable[[int], bytes]:
+        def make(code: int) -> bytes:
+            text = (self._indicator(dictionary.indicators[code]) + tail).encode()
+            self._held += len(text)
+            return text
+
+        return make
+
+    def _verdict_texts(self, verdicts: Sequence[Verdict]) -> list[bytes]:
+        cache = self._verdicts
+        got = list(map(cache.get, map(id, verdicts)))
+        if None in got:
+            return [once_per_object(cache, v, self._verdict, self.LIMIT) for v in verdicts]
+        return list(map(itemgetter(0), got))  # type: ignore[arg-type]
+
+    @staticmethod
+    def _verdict(v: Verdict) -> bytes:
+        return verdict_text(*v).encode()
 
     def _criterion(self, k: Any) -> str:
         parts = [
@@ -296,37 +429,23 @@ class CommuneEncoder:
         )
 
 
-def write(report: Report, stream: IO[str], **_: Any) -> None:
-    """Write the report as one JSON document, commune by commune: a national file is
-    never held in memory as one string. The text equals ``dumps(report_dict(report))``."""
-    head, tail = dumps(report_dict(dataclasses.replace(report, communes=()))).split(
-        '"communes":[]', 1
-    )
-    stream.write(head + '"communes":[')
-    encoder = CommuneEncoder()
-    for i, commune in enumerate(report.communes):
-        if i:
-            stream.write(",")
-        stream.write(encoder.encode(commune))
-    stream.write("]" + tail + "\n")
-
-
-def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
-    """Run a ``stream.StreamedCheck`` for one JSON document: each commune's text is made
-    column by column, in pieces (``ntm_eval.engine.lane``); the communes are sorted as the report
-    orders them and each one joined as it is written. The text equals ``write`` of the
-    plain report (a test compares them)."""
-    from operator import itemgetter
-
+def write(results: Results, stream: IO[str], **_: Any) -> None:
+    """Write the results as one JSON document: the communes in the report's order
+    (``results.sort_key``), each held as the pieces of its text until they are sorted,
+    joined as written. The text equals ``dumps(report_dict(report))`` (a test compares
+    them)."""
     from ntm_eval.output import binary_writer
 
+    encoder = CommuneEncoder()
     communes: list[tuple[tuple, tuple[bytes, ...]]] = []
-    report = check.run("json", communes.extend)
+    for batch in results.batches():
+        communes += zip(batch.keys(), encoder.encode_batch(batch))
+    report = results.finish()
     communes.sort(key=itemgetter(0))
     head, tail = dumps(report_dict(report)).split('"communes":[]', 1)
     stream.write(head + '"communes":[')
 
-    def texts():
+    def texts() -> Iterator[bytes]:
         for i, (_, pieces) in enumerate(communes):
             if i:
                 yield b","
@@ -344,7 +463,7 @@ def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
 
 def render(report: Report, **options: Any) -> str:
     out = io.StringIO()
-    write(report, out, **options)
+    write(Finished(report), out, **options)
     return out.getvalue()
 
 

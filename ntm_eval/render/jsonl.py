@@ -17,11 +17,25 @@ def _line(stream: IO[str], kind: str, doc: dict[str, Any]) -> None:
     stream.write("\n")
 
 
-def write(report: Any, stream: IO[str], **_: Any) -> None:
-    encoder = rj.CommuneEncoder()
-    for c in report.communes:
-        stream.write('{"type":"commune",' + encoder.encode(c)[1:] + "\n")
-    write_summary(report, stream)
+def write(results: Any, stream: IO[str], **_: Any) -> None:
+    """One line per commune as the results come (``results.Results``: a ``Run`` gives them
+    batch by batch, in input order), then the summary line. Each line comes as pieces of
+    UTF-8 text (``render.json.CommuneEncoder.encode_batch``), joined as it is written."""
+    from ntm_eval.output import binary_writer
+
+    encoder = rj.CommuneEncoder(rj.LINE, "\n")
+    out, done = binary_writer(stream)
+    if out is None:
+        for batch in results.batches():
+            stream.write("".join(b"".join(line).decode() for line in encoder.encode_batch(batch)))
+    else:
+        try:
+            for batch in results.batches():
+                out.writelines(map(b"".join, encoder.encode_batch(batch)))
+        finally:  # what was judged before a problem stopped the run goes out before it
+            if done is not None:
+                done()
+    write_summary(results.finish(), stream)
 
 
 def write_summary(report: Any, stream: IO[str]) -> None:
@@ -39,26 +53,6 @@ def write_summary(report: Any, stream: IO[str]) -> None:
             "warnings": [p.to_dict() for p in report.warnings],
         },
     )
-
-
-def write_stream(check: Any, stream: IO[str], **_: Any) -> None:
-    """Run a ``stream.StreamedCheck``, writing the lines of each batch of communes as soon
-    as they are judged (input order), then the summary line. Each line comes as pieces of
-    UTF-8 text (``ntm_eval.engine.lane``), joined as it is written."""
-    from ntm_eval.output import binary_writer
-
-    out, done = binary_writer(stream)
-    if out is None:
-        report = check.run(
-            "jsonl", lambda lines: stream.write("".join(b"".join(line).decode() for line in lines))
-        )
-    else:
-        try:
-            report = check.run("jsonl", lambda lines: out.writelines(map(b"".join, lines)))
-        finally:  # what was judged before a problem stopped the run goes out before it
-            if done is not None:
-                done()
-    write_summary(report, stream)
 
 
 def write_gaps(g: Any, stream: IO[str], **_: Any) -> None:

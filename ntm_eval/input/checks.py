@@ -1,0 +1,275 @@
+"""Row checks: what needs more than one cell of a row, or more than one row.
+
+Each check sees the identities of every row read (code, names, region, year), batch by
+batch in file order — the rows the column-wise lane reads and those read one by one alike
+— and may say which rows must not be evaluated. At the end it adds its problems.
+``ROW_CHECKS`` lists them: one row per commune and year (D023), years outside the rule
+set's period (W102), and the unit list (D020, D031–D033, W112, in ``units``). A new row
+check is a class with ``see`` and ``finish`` added there.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
+from operator import add
+from typing import Any, Protocol
+
+from ntm_eval.diagnostics import Problem
+from ntm_eval.input.rows import CommuneRow, Layout
+from ntm_eval.rules.model import RuleSet
+
+#: ``keys()`` gives (line, code, year) of every row again, in file order (a second look).
+Keys = Callable[[], Iterable[tuple[int, str, "int | None"]]]
+
+
+@dataclass(frozen=True)
+class Identities:
+    """Who and where the rows of a batch are, column by column, in file order."""
+
+    lines: Sequence[int]
+    codes: Sequence[str]
+    names: Sequence[str]
+    districts: Sequence[str]
+    provinces: Sequence[str]
+    regions: Sequence[str | None]
+    years: Sequence[int | None]
+
+    @classmethod
+    def of(cls, rows: Sequence[CommuneRow]) -> Identities:
+        return cls(
+            [r.line for r in rows],
+            [r.code for r in rows],
+            [r.name for r in rows],
+            [r.district for r in rows],
+            [r.province for r in rows],
+            [r.region for r in rows],
+            [r.year for r in rows],
+        )
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @cached_property
+    def codes_are_digits(self) -> bool:
+        """Whether every code is ASCII digits (and none is empty)."""
+        joined = "".join(self.codes)
+        return all(self.codes) and joined.isdigit() and joined.isascii()
+
+
+class RowCheck(Protocol):
+    def see(self, rows: Identities) -> Iterable[int] | None:
+        """Check the rows of a batch; the positions of those not to evaluate, if any."""
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        """Add this check's problems to ``problems`` (or mend theirs)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a row check may need to know: the rule set, the file's layout, the unit list."""
+
+    ruleset: RuleSet
+    layout: Layout
+    units: Any = None  # a ``units.UnitList``, or None: rows are not checked against one
+
+
+def _duplicates(context: Context) -> RowCheck:
+    return DuplicateCheck(context.layout.path, context.layout.columns.get("commune_code", 1))
+
+
+def _period(context: Context) -> RowCheck:
+    return PeriodCheck(context.ruleset, context.layout.path)
+
+
+def _units(context: Context) -> RowCheck | None:
+    if context.units is None:
+        return None
+    from ntm_eval.input.units import UnitCheck
+
+    return UnitCheck(context.layout, context.units)
+
+
+#: Every row check, as a function of the ``Context`` that makes it (None: not needed).
+ROW_CHECKS: list[Callable[[Context], RowCheck | None]] = [_duplicates, _period, _units]
+
+
+class RowChecks:
+    """The row checks of one file, run together."""
+
+    def __init__(self, context: Context) -> None:
+        made = (make(context) for make in ROW_CHECKS)
+        self.checks = [check for check in made if check is not None]
+
+    def see(self, rows: Identities) -> set[int]:
+        """Check a batch's rows (in file order); the positions of those not to evaluate."""
+        dropped: set[int] = set()
+        if len(rows):
+            for check in self.checks:
+                dropped.update(check.see(rows) or ())
+        return dropped
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        for check in self.checks:
+            check.finish(problems, keys)
+
+
+class DuplicateCheck:
+    """One row per commune and year (D023), checked as rows are read, in bounded memory.
+
+    Numeric codes of up to six digits (official codes have five) are marked in one byte
+    array per number of digits, a slice of it per year — 100 kB a year for five digits —
+    seven-digit codes in a bitmap per year (1.25 MB); other codes go to a set. A duplicate
+    is noted as it is found; the line of its first occurrence, which the message names, is
+    found at the end by a second look at the (code, year) of every row (``finish``), only
+    when there are duplicates.
+    """
+
+    def __init__(self, shown: str, col: int) -> None:
+        self.shown, self.col = shown, col  # the code column, where a repeat is reported
+        self.marks: dict[int, bytearray] = {}  # digits → a slice per year, a byte per code
+        self.slots: dict[int, dict[int | None, int]] = {}  # digits → year → its slice
+        self.bitmaps: dict[int | None, bytearray] = {}  # year → seven-digit codes
+        self.other: set[tuple[str, int | None]] = set()
+        self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of each repeat
+
+    def _offset(self, year: int | None, size: int) -> int:
+        """Where the slice of ``year`` starts in the marks of ``size``-digit codes."""
+        slots = self.slots.setdefault(size, {})
+        slot = slots.get(year)
+        if slot is None:
+            slot = slots[year] = len(slots)
+            self.marks.setdefault(size, bytearray()).extend(bytes(10**size))
+        return slot * 10**size
+
+    def see(self, rows: Identities) -> None:
+        if rows.codes_are_digits:
+            self.see_digits(rows.lines, rows.codes, rows.years)
+        else:
+            self.see_many(rows.lines, rows.codes, rows.years)
+
+    def see_many(
+        self, lines: Iterable[int], codes: Iterable[str], years: Iterable[int | None]
+    ) -> None:
+        """See the rows with these lines, codes and years, in file order."""
+        other, found = self.other, self.found
+        for line, code, year in zip(lines, codes, years):
+            if not code:
+                continue
+            size = len(code)
+            if size <= 6 and code.isdigit() and code.isascii():
+                marks, at = self.marks, self._offset(year, size) + int(code)
+                if not marks[size][at]:
+                    marks[size][at] = 1
+                    continue
+            elif size == 7 and code.isdigit() and code.isascii():
+                bitmap = self.bitmaps.get(year)
+                if bitmap is None:
+                    bitmap = self.bitmaps[year] = bytearray(10**7 // 8 + 1)
+                n = int(code)
+                byte, bit = n >> 3, 1 << (n & 7)
+                if not bitmap[byte] & bit:
+                    bitmap[byte] |= bit
+                    continue
+            else:
+                key = (code, year)
+                if key not in other:
+                    other.add(key)
+                    continue
+            found.append((line, code, year))
+
+    def see_digits(
+        self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None]
+    ) -> None:
+        """``see_many`` for codes that are all ASCII digits: looked up and marked at C
+        speed when no code repeats."""
+        sizes = set(map(len, codes))
+        size = sizes.pop()
+        if sizes or size > 6:
+            self.see_many(lines, codes, years)
+            return
+        offsets = {year: self._offset(year, size) for year in set(years)}
+        numbers = map(int, codes)
+        if len(offsets) == 1:
+            at = list(map(next(iter(offsets.values())).__add__, numbers))
+        else:
+            at = list(map(add, numbers, map(offsets.__getitem__, years)))
+        marks = self.marks[size]
+        if len(set(at)) != len(at) or any(map(marks.__getitem__, at)):
+            self.see_many(lines, codes, years)  # a repeat: row by row, to find it
+            return
+        deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        """Report each repeat; ``keys()`` gives (line, code, year) of every row again, in
+        file order, to find the first line of each repeated pair."""
+        if not self.found:
+            return
+        wanted = {(code, year) for _, code, year in self.found}
+        first: dict[tuple[str, int | None], int] = {}
+        for line, code, year in keys():
+            if (code, year) in wanted and (code, year) not in first:
+                first[(code, year)] = line
+                if len(first) == len(wanted):
+                    break
+        for line, code, year in self.found:
+            problems.append(
+                Problem(
+                    "D023",
+                    f"column 'commune_code': value '{code}' — already on line "
+                    f"{first[(code, year)]} for year {year}; expected one row per commune and year",
+                    self.shown,
+                    line,
+                    self.col,
+                    column="commune_code",
+                    value=code,
+                )
+            )
+
+
+class PeriodCheck:
+    """Rows whose year is outside the rule set's period (W102, one warning per year)."""
+
+    def __init__(self, ruleset: RuleSet, shown: str) -> None:
+        self.ruleset, self.shown = ruleset, shown
+        self.period = ruleset.period
+        self.outside: dict[int, tuple[int, list[int]]] = {}  # year → (count, first 5 lines)
+
+    def is_outside(self, year: int | None) -> bool:
+        period = self.period
+        return period is not None and year is not None and not period.from_ <= year <= period.to
+
+    def see(self, rows: Identities) -> None:
+        years = rows.years
+        outside = {year for year in set(years) if self.is_outside(year)}
+        if outside:
+            for line, year in zip(rows.lines, years):
+                if year in outside:
+                    self._see_line(line, year)
+
+    def _see_line(self, line: int, year: int) -> None:
+        """Note a row of a year outside the period."""
+        count, lines = self.outside.get(year, (0, []))
+        if len(lines) < 5 or line < lines[-1]:
+            lines.append(line)
+            lines.sort()
+            del lines[5:]
+        self.outside[year] = (count + 1, lines)
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        period = self.period
+        for year, (count, lines) in sorted(self.outside.items()):
+            shown_lines = ", ".join(map(str, lines)) + (", …" if count > 5 else "")
+            problems.append(
+                Problem(
+                    "W102",
+                    f"year {year} is outside the period of rule set '{self.ruleset.id}' "
+                    f"({period.from_}–{period.to}); {count} row(s), line(s) {shown_lines}",
+                    self.shown,
+                    lines[0],
+                    severity="warning",
+                )
+            )

@@ -1,0 +1,98 @@
+"""A commune data file to read: a CSV file or an Excel workbook, chosen by its name.
+
+``open_source`` gives the file's records in batches, as they come (a CSV file is never
+held whole; a workbook is, as openpyxl reads it), and can give them again for a second
+look at the end (see ``checks.DuplicateCheck``). A file that cannot be used at all — none
+there, a format we do not read, an option that does not fit it — raises ``InputError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ntm_eval.diagnostics import InputError, Problem
+
+#: Suffixes of the spreadsheet formats we refuse, with a request to save as .xlsx or CSV.
+OTHER_SHEETS = (".xls", ".ods", ".numbers")
+
+Batch = tuple[Sequence[int], list[list[Any]]]  # the line each record starts on; its cells
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where commune data comes from, and the options that say how to read it."""
+
+    path: Path
+    shown: str = ""  # the name to show in problems (default: the path)
+    sheet: str | None = None  # the worksheet of a workbook (default: the first)
+    encoding: str | None = None  # the encoding of a CSV file that is not UTF-8/16/32
+
+    @property
+    def name(self) -> str:
+        return self.shown or str(self.path)
+
+    @property
+    def is_workbook(self) -> bool:
+        from ntm_eval.input.excel import XLSX_SUFFIXES
+
+        return self.path.suffix.lower() in XLSX_SUFFIXES
+
+
+class Opened(NamedTuple):
+    batches: Iterator[Batch]
+    sheet: str | None  # the worksheet read, for a workbook
+    again: Callable[[], Iterator[tuple[int, list[Any]]]]  # every non-blank record again
+
+
+def _refuse(source: Source, message: str) -> InputError:
+    return InputError([Problem("D001", message, source.name)])
+
+
+def open_source(
+    source: Source,
+    known: Callable[[str], bool],
+    size: int,
+    *,
+    raw: bool = False,
+    progress: Callable[[float, int], None] | None = None,
+) -> Opened:
+    """The records of ``source`` in batches of ``size``. ``known`` tells a header cell that
+    names a column (it picks a CSV file's separator). With ``raw``, a UTF-8 CSV file's
+    cells may come as bytes and its blank records are kept (``csvfile.iter_batches``)."""
+    suffix = source.path.suffix.lower()
+    if source.is_workbook:
+        if source.encoding is not None:
+            raise _refuse(
+                source, "--encoding applies to CSV files; a workbook carries its own encoding"
+            )
+        from ntm_eval.input.excel import read_sheet
+
+        title, records = read_sheet(source.path, source.name, source.sheet)
+
+        def chunks() -> Iterator[Batch]:
+            for i in range(0, len(records), size):
+                part = records[i : i + size]
+                if progress is not None:
+                    progress((i + len(part)) / len(records), part[-1][0])
+                yield [line for line, _ in part], [cells for _, cells in part]
+
+        return Opened(chunks(), title, lambda: iter(records))
+    if suffix in OTHER_SHEETS:
+        raise _refuse(
+            source, f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8"
+        )
+    if source.sheet is not None:
+        raise _refuse(
+            source, "--sheet applies to Excel workbooks (.xlsx); this file is read as CSV"
+        )
+    from ntm_eval.input.csvfile import iter_batches, iter_records
+
+    batches = iter_batches(
+        source.path, source.name, known, source.encoding, size, raw=raw, progress=progress
+    )
+    return Opened(
+        batches, None, lambda: iter_records(source.path, source.name, known, source.encoding)
+    )

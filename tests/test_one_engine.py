@@ -1,0 +1,156 @@
+"""One engine: a check added where checks live is reported on every path.
+
+A developer adds a cell check to ``rows.CELL_CHECKS`` or a row check to
+``checks.ROW_CHECKS`` — nowhere else. The same problem must then be reported, and the same
+rows kept out, for a CSV file judged column by column (the lane), for a workbook read row
+by row, in every output of ``check`` (streamed JSONL and CSV, the JSON document, the
+terminal table), and on both sides of ``compare``, which judges data as ``check`` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DATA, IDENTITY, national_columns, write_xlsx
+from ntm_eval import diagnostics
+from ntm_eval.cli import app
+from ntm_eval.diagnostics import Finding
+from ntm_eval.input import checks, rows
+
+COLUMNS = IDENTITY + national_columns()
+#: Lines (of the CSV file and the sheet) whose commune name is written in capitals.
+CAPITALS = {5, 40, 77}
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """``ntm-eval ARGS`` in this process (a check patched in here is seen), no colour."""
+    result = CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "80"},
+                                catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def data(tmp_path):
+    """The shipped sample, three names in capitals; as CSV and as a workbook."""
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        header, *records = list(csv.reader(f))
+    name = header.index("commune_name")
+    for line in CAPITALS:
+        records[line - 2][name] = records[line - 2][name].upper()
+    path = tmp_path / "data.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *records])
+    book = write_xlsx(tmp_path / "data.xlsx", [header, *records])
+    return path, book
+
+
+@pytest.fixture
+def capitals_check(monkeypatch):
+    """A new cell check, added as a developer would: a name in capitals (W199)."""
+    monkeypatch.setitem(diagnostics.CODES, "W199", "name written in capitals")
+
+    def capitals(column, raw, value):
+        if column.key == "commune_name" and value and value == value.upper() and value.strip():
+            return Finding("W199", f"{column.label}: '{value}' is in capitals", value, "warning")
+        return None
+
+    monkeypatch.setattr(rows, "CELL_CHECKS", [capitals])
+
+
+def found(stderr: str, code: str) -> set[int]:
+    """The lines the problem lines on stderr name with ``code``."""
+    out = set()
+    for line in stderr.splitlines():
+        if f"[{code}]" in line:
+            where = line.split(": ", 1)[0]
+            out.add(int(where.split(":")[1]) if "!" not in where else int(
+                "".join(ch for ch in where.split("!")[1] if ch.isdigit())))
+    return out
+
+
+def test_a_new_cell_check_is_reported_on_every_path(data, capitals_check, monkeypatch):
+    path, book = data
+    read = []  # lines read row by row: the rows the check sent away from the lane
+    original = rows.RowReader.read
+    monkeypatch.setattr(rows.RowReader, "read",
+                        lambda self, line, cells: read.append(line) or original(self, line, cells))
+    code, out, err = invoke("check", str(path))
+    assert code == 0 and found(err, "W199") == CAPITALS
+    assert set(read) == CAPITALS  # the lane took every other row, column by column
+    for fmt in ("jsonl", "json"):
+        code, out, err = invoke("check", str(path), "--format", fmt)
+        assert code == 0 and found(err, "W199") == CAPITALS
+        doc = json.loads(out.splitlines()[-1] if fmt == "jsonl" else out)
+        assert {w["line"] for w in doc["warnings"] if w["code"] == "W199"} == CAPITALS
+    code, out, err = invoke("check", str(path), "--format", "csv")
+    assert code == 0 and found(err, "W199") == CAPITALS
+    assert len(list(csv.reader(io.StringIO(out)))) == 1 + 93 * 19
+    read.clear()
+    code, out, err = invoke("check", str(book))
+    assert code == 0 and found(err, "W199") == CAPITALS
+    assert len(read) == 93  # a workbook is read row by row
+    code, out, err = invoke("compare", str(book), str(path))
+    assert code == 0 and len(found(err, "W199")) == 3 and err.count("[W199]") == 6
+
+
+class _UnderReview:
+    """A new row check, added as a developer would: the communes of a district under
+    review are not evaluated this year (W198 names each)."""
+
+    def __init__(self, context):
+        self.layout = context.layout
+        self.problems = []
+
+    def see(self, ids):
+        out = []
+        for i, (line, district) in enumerate(zip(ids.lines, ids.districts)):
+            if district == "Hàm Tân":
+                out.append(i)
+                self.problems.append(self.layout.problem(
+                    "W198", line, "district", "under review: not evaluated", district,
+                    "warning"))
+        return out
+
+    def finish(self, problems, keys):
+        problems += self.problems
+
+
+def test_a_new_row_check_keeps_rows_out_on_every_path(data, monkeypatch):
+    path, book = data
+    monkeypatch.setitem(diagnostics.CODES, "W198", "district under review")
+    monkeypatch.setattr(checks, "ROW_CHECKS", [*checks.ROW_CHECKS, _UnderReview])
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        records = list(csv.DictReader(f))
+    under = {i + 2 for i, r in enumerate(records) if r["district"] == "Hàm Tân"}
+    kept = {r["commune_code"] for r in records if r["district"] != "Hàm Tân"}
+    assert under and len(kept) < 93
+    for fmt in ("json", "jsonl"):
+        code, out, err = invoke("check", str(path), "--format", fmt)
+        assert code == 0 and found(err, "W198") == under
+        lines = out.splitlines()
+        communes = json.loads(out)["communes"] if fmt == "json" else [
+            json.loads(line) for line in lines[:-1]]
+        assert {c["code"] for c in communes} == kept
+    code, out, err = invoke("check", str(path), "--format", "csv")
+    assert {r["code"] for r in csv.DictReader(io.StringIO(out))} == kept
+    code, out, err = invoke("check", str(book), "--format", "json")
+    assert found(err, "W198") == under
+    assert {c["code"] for c in json.loads(out)["communes"]} == kept
+    code, out, err = invoke("check", str(path), "--max-rows", "0")
+    assert f"{len(kept)} commune(s)" in out and found(err, "W198") == under
+
+
+def test_compare_checks_units_as_check_does():
+    """A ward (22915, Mũi Né) is refused by check and by compare alike (D033)."""
+    example = str(DATA / "examples" / "units.csv")
+    code, _, err = invoke("check", example)
+    assert code == 2 and "22915 Mũi Né" in err and "[D033]" in err
+    code, out, err = invoke("compare", example, str(DATA / "2020.csv"), "--format", "json")
+    assert code == 2
+    d033 = [e for e in json.loads(out)["errors"] if e["code"] == "D033"]
+    assert [(e["path"], e["value"]) for e in d033][:1] == [(example, "22915")]
