@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "gaps": (
         "Rank the communes that do not meet the standard yet, closest first, each with what\n"
-        'is left in the indicator\'s unit ("11 Poor households: 6.2% → must be ≤ 5%: 1.2 points\n'
+        "is left in the indicator's unit (\"11 Poor households: 6.2% → must be ≤ 5%: 1.2 points\n"
         'to go").\n\n'
         "Order: fewest criteria missing (a criterion that cannot be evaluated counts as missing),\n"
         "then fewest indicators short, then the smallest shortfall relative to the thresholds.",
@@ -145,16 +145,14 @@ OPTIONS: dict[str, str] = {
     "--lang": "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "
     "status words do not change.",
     "--sheet": "Worksheet to read in an .xlsx file (default: the first).",
-    "--encoding": "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM "
-    "(e.g. cp1258).",
+    "--encoding": "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258).",
     "--units": "Official unit list to check codes and names against (CSV), or the name of a "
     "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are not "
     "checked.",
     "check --sector": "Keep only the criteria and indicators this sector answers for "
     "(repeatable), e.g. lao_dong. A commune's count becomes e.g. 3/4.",
     "check --criterion": "Keep only this criterion (11) or indicator (14.3) (repeatable).",
-    "check --district": "Keep only communes of this district (repeatable; any case and "
-    "accents).",
+    "check --district": "Keep only communes of this district (repeatable; any case and accents).",
     "check --status": "Keep only communes with this status over the kept criteria: met, "
     "not_met or not_evaluable (repeatable).",
     "check --commune": "Keep only this commune (repeatable); the text format adds its detailed "
@@ -189,8 +187,7 @@ OPTIONS: dict[str, str] = {
     "rules show --sector": "Only indicators of sector S.",
     "rules show --criterion": "Only criterion ID (e.g. 17) or indicator ID (e.g. 17.1).",
     "rules show --unverified": "Only threshold values not confirmed from a published source.",
-    "rules show --format": "table for people; json for tools; markdown for a catalogue "
-    "document.",
+    "rules show --format": "table for people; json for tools; markdown for a catalogue document.",
 }
 
 

@@ -39,7 +39,6 @@ from typing import Any
 
 from ntm_eval.engine.evaluate import Evaluator
 from ntm_eval.engine.results import (
-    RANK,
     Dictionary,
     CommuneResult,
     CriterionColumn,
@@ -56,7 +55,7 @@ from ntm_eval.input.rows import CommuneRow, RowReader, nfc
 #: verdicts remembered: memory stays flat on any file.
 ENTRY_BUDGET = 60_000
 VERDICT_LIMIT = 12_000
-_SHIFT = 28  # a code is rank << _SHIFT | serial number
+_SHIFT = Dictionary.SHIFT  # a code's status rank is code >> _SHIFT
 _BAD = -1  # the code or group of a cell this way does not take (the row goes row by row)
 _ABSENT = object()  # the "cell" of a measure whose column the file lacks
 _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "year")
@@ -137,6 +136,8 @@ class Lane:
         self.group_ids = _Cache(self._group)
         self.groups: list[_Group] = []
         self.places: list[Place] = []  # by group (the dictionaries' place codes)
+        self.regions: list[str] = []  # by group, for lookups at C speed
+        self.years: list[int] = []
         self.patterns = _Cache(self._pattern)
         self._forget()
 
@@ -146,7 +147,6 @@ class Lane:
         """Start every cache of judged results again, in a new dictionary (groups and names
         stay)."""
         self.dictionary = Dictionary([c for c, _ in self.evaluator.criteria], self.places)
-        self.serial = 0
         self.batches = 0  # since the caches were emptied (see ``_choose``)
         self.by_lookup: dict[tuple, _Cache] = {}
         # A batch of groups whose thresholds differ looks cells up by (kind, text): the
@@ -230,10 +230,7 @@ class Lane:
             if reading.evidence:
                 self.wanted.update(reading.evidence)
             result = m.judge(reading.value, False, lookup)
-        entry = RANK[result.status] << _SHIFT | self.serial
-        self.serial += 1
-        self.dictionary.indicators[entry] = result
-        return entry
+        return self.dictionary.add(result)
 
     def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
         """The code of criterion ``c`` for a tuple of its cells (with ``caches``, one per
@@ -248,10 +245,7 @@ class Lane:
                 parts = [cache[text] for cache, text in zip(caches, key)]
             if _BAD in parts:
                 return _BAD
-            entry = worst(parts) >> _SHIFT << _SHIFT | self.serial
-            self.serial += 1
-            self.dictionary.joint[entry] = tuple(parts)
-            return entry
+            return self.dictionary.add_joint(parts)
 
         return make
 
@@ -278,6 +272,8 @@ class Lane:
                 return gid
         self.groups.append(_Group(place, []))
         self.places.append(place)
+        self.regions.append(place.region)
+        self.years.append(place.year)
         self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
@@ -360,10 +356,10 @@ class Lane:
         names, districts, provinces = (
             list(map(cache.__getitem__, cols[i])) for cache, i in zip(self.names, (ni, di, pi))
         )
-        for column in (names, districts, provinces):
-            if _BAD in column:
+        if self.flag:  # a name's reading has a finding
+            self.flag = False
+            for column in (names, districts, provinces):
                 bad.update(i for i, x in enumerate(column) if x is _BAD)
-        self.flag = False
         gids = list(map(self.group_ids.__getitem__, zip(cols[ri], cols[yi])))
         note(gids, _BAD)
         if len(bad) == n:
@@ -443,15 +439,15 @@ class Lane:
         ids: list[Sequence[Any]] = []  # the identity columns of the column-wise rows
         if good:
             assert lane is not None
-            places = [self.places[lane.gids[i]] for i in good]
+            gids = _pick(lane.gids, good)
             ids = [
-                [lines[taken[i]] for i in good],
+                _pick(lines, taken) if len(good) == len(taken) else [lines[taken[i]] for i in good],
                 *(
                     _pick(column, good)
                     for column in (lane.codes, lane.names, lane.districts, lane.provinces)
                 ),
-                [place.region for place in places],
-                [place.year for place in places],
+                list(map(self.regions.__getitem__, gids)),
+                list(map(self.years.__getitem__, gids)),
             ]
         # every row, in file order: (position, k) with k ≥ 0 the k-th of ``good``, k < 0
         # the ~k-th of ``slow``
@@ -546,9 +542,13 @@ class Lane:
                 criteria.append(CriterionColumn(rank, pick(column), None))
             else:
                 criteria.append(CriterionColumn(rank, None, [pick(lane.entries[k]) for k in span]))
-        positions = [taken[i] for i in good]
+        if every and len(taken) == len(lines):  # every row of the batch
+            positions, taken_lines = taken, lines
+        else:
+            positions = [taken[i] for i in good]
+            taken_lines = [lines[p] for p in positions]
         return ResultBatch(
-            lines=[lines[p] for p in positions],
+            lines=taken_lines,
             codes=pick(lane.codes),
             names=pick(lane.names),
             districts=pick(lane.districts),

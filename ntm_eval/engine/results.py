@@ -300,9 +300,13 @@ class Dictionary:
     """The distinct judged results behind the numbers (codes) a ``ResultBatch`` holds: as
     in a dictionary-encoded column (Arrow, Parquet), each distinct result is stored once
     and a row holds its code, so that whoever reads the batch (a renderer) can make what
-    it makes of a result once per code. A criterion's code stands for the codes of its
-    measures' results (``parts``). Codes never change meaning within a dictionary; the
-    engine starts a new dictionary when it empties its caches."""
+    it makes of a result once per code. A code's high bits are its result's status rank
+    (``rank``): the ``worst`` of codes is a code of the worst status, so a criterion's
+    rank is found at C speed. A criterion's code stands for the codes of its measures'
+    results (``parts``). Codes never change meaning within a dictionary; the engine
+    starts a new dictionary when it empties its caches."""
+
+    SHIFT = 28  # a code is its status rank << SHIFT | a serial number
 
     def __init__(self, criteria: Sequence[Criterion], places: list[Place]) -> None:
         self.criteria = criteria
@@ -311,6 +315,25 @@ class Dictionary:
         self.places = places  # place code → place (shared by the engine's dictionaries)
         #: per criterion: its code, or the tuple of its measures' codes → its result
         self.made = [_Made(self, c) for c in range(len(criteria))]
+        self._serial = 0
+
+    def add(self, result: IndicatorResult) -> int:
+        """The code of a new measure result."""
+        code = RANK[result.status] << self.SHIFT | self._serial
+        self._serial += 1
+        self.indicators[code] = result
+        return code
+
+    def add_joint(self, parts: Sequence[int]) -> int:
+        """The code of a criterion's result made of its measures' results ``parts``."""
+        code = worst(parts) >> self.SHIFT << self.SHIFT | self._serial
+        self._serial += 1
+        self.joint[code] = tuple(parts)
+        return code
+
+    def rank(self, code: int) -> int:
+        """The status rank of the result a code stands for."""
+        return code >> self.SHIFT
 
     def parts(self, code: int) -> tuple[int, ...]:
         """The codes of the measure results a criterion's code stands for."""

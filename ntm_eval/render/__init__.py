@@ -1,73 +1,86 @@
 """Output formats. ``FORMATS`` is the one registry: what a command writes → format name →
 ``Renderer``. A renderer takes a finished result and writes text to a stream; it never
-decides pass or fail. Adding a format is one function and one entry here."""
+decides pass or fail. Adding a format is one function and one entry here.
+
+A renderer is named ``module:function`` and imported when used: a command pays for the
+format it writes only (start-up time matters: a one-row check is mostly start-up).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
-
-from ntm_eval.render import catalogue, csv, html, json, jsonl, markdown, text, validation
 
 
 @dataclass(frozen=True)
 class Renderer:
     """How one format is written: ``write(obj, stream, **options)``."""
 
-    write: Callable[..., None]
+    #: ``module:function`` (in ``ntm_eval.render``) that writes the format, or that returns
+    #: its whole text (``whole``)
+    name: str
     #: reads ``results.Results`` (a live ``pipeline.Run``: communes batch by batch, in
     #: bounded memory); otherwise a finished result (a ``Report``, ``Gaps``, …)
     streams: bool = False
     #: a file written with --output starts with a UTF-8 byte-order mark (spreadsheets
     #: detect UTF-8 by it)
     bom: bool = False
+    whole: bool = False  # the function returns the text instead of writing it
+    _function: list[Callable[..., Any]] = field(default_factory=list, compare=False, repr=False)
+
+    def write(self, obj: Any, stream: IO[str], **options: Any) -> None:
+        if not self._function:
+            module, function = self.name.split(":")
+            self._function.append(
+                getattr(importlib.import_module(f"ntm_eval.render.{module}"), function)
+            )
+        if self.whole:
+            stream.write(self._function[0](obj, **options))
+        else:
+            self._function[0](obj, stream, **options)
 
 
-def _whole(render: Callable[..., str]) -> Callable[..., None]:
-    """A writer from a function that returns the whole text."""
-
-    def write(obj: Any, stream: IO[str], **options: Any) -> None:
-        stream.write(render(obj, **options))
-
-    return write
+def _whole(name: str, **kwargs: Any) -> Renderer:
+    return Renderer(name, whole=True, **kwargs)
 
 
 FORMATS: dict[str, dict[str, Renderer]] = {
     "check": {
-        "text": Renderer(_whole(text.render)),
-        "json": Renderer(json.write, streams=True),
-        "jsonl": Renderer(jsonl.write, streams=True),
-        "csv": Renderer(csv.write, streams=True, bom=True),
-        "markdown": Renderer(_whole(markdown.render)),
+        "text": _whole("text:render"),
+        "json": Renderer("json:write", streams=True),
+        "jsonl": Renderer("jsonl:write", streams=True),
+        "csv": Renderer("csv:write", streams=True, bom=True),
+        "markdown": _whole("markdown:render"),
     },
     "gaps": {
-        "text": Renderer(_whole(text.render_gaps)),
-        "json": Renderer(_whole(json.render_gaps)),
-        "jsonl": Renderer(jsonl.write_gaps),
-        "csv": Renderer(csv.write_gaps, bom=True),
-        "markdown": Renderer(_whole(markdown.render_gaps)),
+        "text": _whole("text:render_gaps"),
+        "json": _whole("json:render_gaps"),
+        "jsonl": Renderer("jsonl:write_gaps"),
+        "csv": Renderer("csv:write_gaps", bom=True),
+        "markdown": _whole("markdown:render_gaps"),
     },
     "compare": {
-        "text": Renderer(_whole(text.render_compare)),
-        "json": Renderer(_whole(json.render_compare)),
-        "jsonl": Renderer(jsonl.write_compare),
-        "csv": Renderer(csv.write_compare, bom=True),
-        "markdown": Renderer(_whole(markdown.render_compare)),
+        "text": _whole("text:render_compare"),
+        "json": _whole("json:render_compare"),
+        "jsonl": Renderer("jsonl:write_compare"),
+        "csv": Renderer("csv:write_compare", bom=True),
+        "markdown": _whole("markdown:render_compare"),
     },
-    "report": {"html": Renderer(_whole(html.render))},
+    "report": {"html": _whole("html:render")},
     "validate": {
-        "text": Renderer(_whole(validation.render_text)),
-        "json": Renderer(_whole(validation.render_json)),
-        "github": Renderer(_whole(validation.render_github)),
+        "text": _whole("validation:render_text"),
+        "json": _whole("validation:render_json"),
+        "github": _whole("validation:render_github"),
     },
     "rules list": {
-        "table": Renderer(_whole(catalogue.list_table)),
-        "json": Renderer(_whole(catalogue.list_json)),
+        "table": _whole("catalogue:list_table"),
+        "json": _whole("catalogue:list_json"),
     },
     "rules show": {
-        "table": Renderer(_whole(catalogue.show_table)),
-        "json": Renderer(_whole(catalogue.show_json)),
-        "markdown": Renderer(_whole(catalogue.show_markdown)),
+        "table": _whole("catalogue:show_table"),
+        "json": _whole("catalogue:show_json"),
+        "markdown": _whole("catalogue:show_markdown"),
     },
 }

@@ -174,21 +174,19 @@ def verdict_text(
     status: str, met: int, total: int, not_met: Sequence[str], not_evaluable: Sequence[str]
 ) -> str:
     """``,"status":…`` to ``"criteria":[`` (the criteria follow)."""
-    return "".join(
-        (
-            ',"status":',
-            _string(status),
-            ',"criteria_met":',
-            _scalar(met),
-            ',"criteria_total":',
-            _scalar(total),
-            ',"not_met":[',
-            ",".join(map(_string, not_met)),
-            '],"not_evaluable":[',
-            ",".join(map(_string, not_evaluable)),
-            '],"criteria":[',
-        )
+    return _VERDICT % (
+        _string(status),
+        met,
+        total,
+        ",".join(map(_string, not_met)),
+        ",".join(map(_string, not_evaluable)),
     )
+
+
+_VERDICT = (
+    ',"status":%s,"criteria_met":%d,"criteria_total":%d,"not_met":[%s],"not_evaluable":[%s],'
+    '"criteria":['
+)
 
 
 def criterion_head(id_: str, name: Any, sector: str) -> str:
@@ -262,7 +260,8 @@ class CommuneEncoder:
         self._indicators: dict[int, tuple[str, Any]] = {}
         self._templates: dict[tuple, tuple[str, str, str]] = {}
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
-        self._verdicts: dict[int, tuple[bytes, Any]] = {}
+        self._verdicts: dict[int, bytes] = {}  # id of a verdict → its text
+        self._alive: dict[int, Verdict] = {}  # … and the verdict, so that its id stays its own
         self._dictionary: Any = None  # the dictionary the codes below are of
         self._places: Any = None
 
@@ -343,15 +342,8 @@ class CommuneEncoder:
             ]
             self._place_texts = _Texts(lambda code: place_text(*dictionary.places[code]).encode())
 
-        def whole(c: int) -> Callable[[int], bytes]:
-            def make(code: int) -> bytes:
-                text = (self._criterion(dictionary.criterion(c, code)) + after[c]).encode()
-                self._held += len(text)
-                return text
-
-            return make
-
-        self._whole = [_Texts(whole(c)) for c in range(len(criteria))]
+        # A criterion's text is its head (by status) and its measures' texts, each with
+        # what follows it: as ``_criterion`` joins them.
         self._heads_by_rank = [
             [
                 (criterion_head(k.id, k.name, k.sector) + _string(s) + ',"indicators":[').encode()
@@ -368,6 +360,34 @@ class CommuneEncoder:
                 tail = "," if m < count - 1 else "]}" + after[c]
                 self._parts.append(_Texts(self._part_maker(dictionary, tail)))
 
+        def whole(c: int) -> Callable[[int], bytes]:
+            heads, span = self._heads_by_rank[c], self._spans[c]
+            parts = [self._parts[k] for k in span]
+            if len(span) == 1:  # its measure's text is only ever needed here: not kept apart
+                tail = "]}" + after[c]
+
+                def make(code: int) -> bytes:
+                    text = (
+                        heads[dictionary.rank(code)]
+                        + (self._indicator(dictionary.indicators[code]) + tail).encode()
+                    )
+                    self._held += len(text)
+                    return text
+
+                return make
+
+            def make_joint(code: int) -> bytes:
+                codes = dictionary.parts(code)
+                text = heads[dictionary.rank(code)] + b"".join(
+                    [part[p] for part, p in zip(parts, codes)]
+                )
+                self._held += len(text)
+                return text
+
+            return make_joint
+
+        self._whole = [_Texts(whole(c)) for c in range(len(criteria))]
+
     def _part_maker(self, dictionary: Any, tail: str) -> Callable[[int], bytes]:
         def make(code: int) -> bytes:
             text = (self._indicator(dictionary.indicators[code]) + tail).encode()
@@ -377,11 +397,26 @@ class CommuneEncoder:
         return make
 
     def _verdict_texts(self, verdicts: Sequence[Verdict]) -> list[bytes]:
-        cache = self._verdicts
-        got = list(map(cache.get, map(id, verdicts)))
-        if None in got:
-            return [once_per_object(cache, v, self._verdict, self.LIMIT) for v in verdicts]
-        return list(map(itemgetter(0), got))  # type: ignore[arg-type]
+        """Each verdict's text, remembered by identity (the lane shares verdict objects
+        between communes; each is kept alive while its text is remembered)."""
+        texts = self._verdicts
+        try:
+            return list(map(texts.__getitem__, map(id, verdicts)))
+        except KeyError:
+            got = list(map(texts.get, map(id, verdicts)))
+            alive = self._alive
+            if len(texts) >= self.LIMIT:
+                texts.clear()
+                alive.clear()
+            for i, v in enumerate(verdicts):
+                if got[i] is None:
+                    key = id(v)
+                    text = texts.get(key)
+                    if text is None:
+                        text = texts[key] = self._verdict(v)
+                        alive[key] = v
+                    got[i] = text
+        return got  # type: ignore[return-value]
 
     @staticmethod
     def _verdict(v: Verdict) -> bytes:
