@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer._click import formatting as click_formatting
+from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -21,6 +24,47 @@ NATIONAL = RULES / "national-2016-2020.yaml"
 NTM_EVAL = Path(sys.executable).parent / "ntm-eval"
 
 
+class _CurrentStream:
+    """Stands for ``sys.stdout`` or ``sys.stderr`` as it is whenever it is used."""
+
+    def __init__(self, name: str, meanwhile) -> None:
+        self._name, self._meanwhile = name, meanwhile
+
+    def __getattr__(self, attribute: str):
+        stream = getattr(sys, self._name)
+        return getattr(self._meanwhile if stream is self else stream, attribute)
+
+
+def _import_the_package() -> None:
+    """Import every module of ntm_eval now, each seeing ``sys.stdout`` and ``sys.stderr`` as
+    stand-ins for the streams of the moment.
+
+    In a process, a stream the program keeps from import time (``def f(stream=sys.stderr)``)
+    is the stream its run writes to. Here one process runs the command many times, each
+    with the test runner's streams: what it kept must follow them, not stay on the streams
+    that were there when it was imported (output lost from the run, an ``stderr == ""``
+    that passes for the wrong reason). Imported now, no module is imported first during a
+    run and keeps a runner's stream for later runs either."""
+    import importlib
+    import pkgutil
+
+    assert not any(name.startswith("ntm_eval") for name in sys.modules), (
+        "ntm_eval was imported before tests/conftest.py could import it"
+    )
+    kept = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _CurrentStream("stdout", kept[0]), _CurrentStream("stderr", kept[1])
+    try:
+        import ntm_eval
+
+        for module in pkgutil.walk_packages(ntm_eval.__path__, "ntm_eval."):
+            importlib.import_module(module.name)
+    finally:
+        sys.stdout, sys.stderr = kept
+
+
+_import_the_package()
+
+
 @dataclass
 class Run:
     code: int
@@ -28,11 +72,27 @@ class Run:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None) -> Run:
-    """Run the installed ``ntm-eval`` as a user would: a real subprocess, no colour, 80 columns."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
-    full_env.update({"NO_COLOR": "1", "COLUMNS": "80", "PYTHONWARNINGS": "error"})
-    full_env.update(env or {})
+def _environment(env: dict | None) -> dict[str, str | None]:
+    """What a run of the command changes in the caller's environment (None: unset): no
+    colour, 80 columns, no FORCE_COLOR, none of the caller's NTM_EVAL_* settings, then
+    ``env``."""
+    changes: dict[str, str | None] = {k: None for k in os.environ if k.startswith("NTM_EVAL_")}
+    changes.update({"FORCE_COLOR": None, "NO_COLOR": "1", "COLUMNS": "80"})
+    changes.update(env or {})
+    return changes
+
+
+def run_installed(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None
+) -> Run:
+    """Run the installed ``ntm-eval`` as a user would: a real subprocess, no colour, 80
+    columns, warnings as errors. For what only a process shows; ``run_cli`` otherwise."""
+    full_env = dict(os.environ)
+    for key, value in {**_environment(env), "PYTHONWARNINGS": "error"}.items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
     proc = subprocess.run(
         [str(NTM_EVAL), *args],
         cwd=cwd,
@@ -44,6 +104,71 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | 
         timeout=120,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+class _Runner(CliRunner):
+    """typer's test runner, with help as wide as in a process: click's own rule (``COLUMNS``
+    less 2, at most 78), not the runner's fixed 80."""
+
+    @contextlib.contextmanager
+    def isolation(self, *args, **kwargs):
+        with super().isolation(*args, **kwargs) as streams:
+            click_formatting.FORCED_WIDTH = None  # the runner puts it back on the way out
+            yield streams
+
+
+def _as_a_pipe_gives_it(data: bytes) -> str:
+    """Bytes as ``subprocess.run(text=True, encoding="utf-8")`` hands them over: decoded
+    strictly, universal newlines (CRLF and CR become LF)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_in_process(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None
+) -> Run:
+    """Run the command's typer app in this process, as ``run_installed`` would run the
+    command: the same environment (see ``_environment``), working folder, stdin, stdout and
+    stderr apart (neither a terminal nor a file: the program falls back to the text
+    streams' buffers), the exit code a process would have. An exception other than an exit
+    is not caught: the test fails with its traceback (a process would have printed one and
+    exited 1)."""
+    from ntm_eval.cli import app
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = _Runner(charset="utf-8").invoke(
+            app,
+            list(args),
+            input=stdin,
+            env=_environment(env),
+            catch_exceptions=False,
+            prog_name="ntm-eval",
+        )
+    finally:
+        os.chdir(here)
+    code = result.exit_code
+    assert isinstance(code, int), f"exit with a code that is not a number: {code!r}"
+    return Run(code, _as_a_pipe_gives_it(result.stdout_bytes), _as_a_pipe_gives_it(result.stderr_bytes))
+
+
+def _compared(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None) -> Run:
+    """Both ways; they must agree (NTM_EVAL_TEST_SUBPROCESS=compare, to check run_in_process)."""
+    process = run_installed(*args, cwd=cwd, env=env, stdin=stdin)
+    here = run_in_process(*args, cwd=cwd, env=env, stdin=stdin)
+    assert here == process, f"in-process run differs from the installed command: {args}"
+    return here
+
+
+#: NTM_EVAL_TEST_SUBPROCESS=1 runs every ``run_cli`` as a real subprocess of the installed
+#: command (as all of them once were), =compare runs both and requires the same result.
+_MODE = os.environ.get("NTM_EVAL_TEST_SUBPROCESS", "")
+if _MODE == "compare":
+    run_cli = _compared
+elif _MODE not in ("", "0"):
+    run_cli = run_installed
+else:
+    run_cli = run_in_process
 
 
 @pytest.fixture
