@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
+import gc
 import importlib.util
 import io
 import os
@@ -177,6 +178,14 @@ elif _MODE not in ("", "0"):
     run_cli = run_installed
 else:
     run_cli = run_in_process
+
+
+def pytest_collection_finish(session):
+    """What collection made (modules, test items and their parameters) lives for the whole
+    session: keep it out of the cyclic collector's full scans, which otherwise go over it
+    again and again (a tenth or more of the suite's time)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture
