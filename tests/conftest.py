@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
+import importlib.util
 import io
 import os
 import subprocess
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer._click import formatting as click_formatting
+from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -28,11 +33,27 @@ class Run:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None) -> Run:
-    """Run the installed ``ntm-eval`` as a user would: a real subprocess, no colour, 80 columns."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
-    full_env.update({"NO_COLOR": "1", "COLUMNS": "80", "PYTHONWARNINGS": "error"})
-    full_env.update(env or {})
+def _environment(env: dict | None) -> dict[str, str | None]:
+    """What a run of the command changes in the caller's environment (None: unset): no
+    colour, 80 columns, no FORCE_COLOR, none of the caller's NTM_EVAL_* settings, then
+    ``env``."""
+    changes: dict[str, str | None] = {k: None for k in os.environ if k.startswith("NTM_EVAL_")}
+    changes.update({"FORCE_COLOR": None, "NO_COLOR": "1", "COLUMNS": "80"})
+    changes.update(env or {})
+    return changes
+
+
+def run_installed(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None
+) -> Run:
+    """Run the installed ``ntm-eval`` as a user would: a real subprocess, no colour, 80
+    columns, warnings as errors. For what only a process shows; ``run_cli`` otherwise."""
+    full_env = dict(os.environ)
+    for key, value in {**_environment(env), "PYTHONWARNINGS": "error"}.items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
     proc = subprocess.run(
         [str(NTM_EVAL), *args],
         cwd=cwd,
@@ -44,6 +65,86 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | 
         timeout=120,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+class _Runner(CliRunner):
+    """typer's test runner, with help as wide as in a process: click's own rule (``COLUMNS``
+    less 2, at most 78), not the runner's fixed 80."""
+
+    @contextlib.contextmanager
+    def isolation(self, *args, **kwargs):
+        with super().isolation(*args, **kwargs) as streams:
+            click_formatting.FORCED_WIDTH = None  # the runner puts it back on the way out
+            yield streams
+
+
+def _as_a_pipe_gives_it(data: bytes) -> str:
+    """Bytes as ``subprocess.run(text=True, encoding="utf-8")`` hands them over: decoded
+    strictly, universal newlines (CRLF and CR become LF)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_in_process(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None
+) -> Run:
+    """Run the command's typer app in this process, as ``run_installed`` would run the
+    command: the same environment (see ``_environment``), working folder, stdin, stdout and
+    stderr apart (neither a terminal nor a file: the program falls back to the text
+    streams' buffers), the exit code a process would have. An exception other than an exit
+    is not caught: the test fails with its traceback (a process would have printed one and
+    exited 1)."""
+    from ntm_eval.cli import app
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = _Runner(charset="utf-8").invoke(
+            app,
+            list(args),
+            input=stdin,
+            env=_environment(env),
+            catch_exceptions=False,
+            prog_name="ntm-eval",
+        )
+    finally:
+        os.chdir(here)
+    if isinstance(result.exception, SystemExit):  # sys.exit("text"): the runner would show
+        code = result.exception.code  # the text on stdout, a process on stderr
+        assert code is None or isinstance(code, int), f"sys.exit({code!r})"
+    return Run(
+        result.exit_code,
+        _as_a_pipe_gives_it(result.stdout_bytes),
+        _as_a_pipe_gives_it(result.stderr_bytes),
+    )
+
+
+def _compared(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, stdin: str | None = None
+) -> Run:
+    """Both ways; they must agree (NTM_EVAL_TEST_SUBPROCESS=compare, to check run_in_process)."""
+    process = run_installed(*args, cwd=cwd, env=env, stdin=stdin)
+    here = run_in_process(*args, cwd=cwd, env=env, stdin=stdin)
+    assert here == process, f"in-process run differs from the installed command: {args}"
+    return here
+
+
+#: NTM_EVAL_TEST_SUBPROCESS=1 runs every ``run_cli`` as a real subprocess of the installed
+#: command (as all of them once were), =compare runs both and requires the same result.
+_MODE = os.environ.get("NTM_EVAL_TEST_SUBPROCESS", "")
+if _MODE == "compare":
+    run_cli = _compared
+elif _MODE not in ("", "0"):
+    run_cli = run_installed
+else:
+    run_cli = run_in_process
+
+
+def pytest_collection_finish(session):
+    """What collection made (modules, test items and their parameters) lives for the whole
+    session: keep it out of the cyclic collector's full scans, which otherwise go over it
+    again and again (a tenth or more of the suite's time)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture
@@ -102,28 +203,31 @@ def commune_csv(rows: list[dict[str, str]], columns: list[str] | None = None) ->
     return out.getvalue()
 
 
+def load_script(path: Path, name: str):
+    """Import a script (tests/bench/generate.py, data/generate.py: not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def bench_generator():
+    """tests/bench/generate.py, imported once."""
+    return load_script(ROOT / "tests" / "bench" / "generate.py", "bench_generate_for_tests")
+
+
 def generate_national(folder: Path, rows: int, seed: int) -> dict[str, Path]:
     """Synthetic national data from the benchmark's generator (every measure, all regions,
     2016–2020): ``{"clean": path, "dirty": path}`` (dirty: decimal commas, spaces, %,
-    Vietnamese yes/no words)."""
+    Vietnamese yes/no words). Its ``main`` runs here: the file is the same byte for byte as
+    the script's (test_bench_generator checks that a run in another process agrees)."""
     files = {}
     for name, extra in (("clean", []), ("dirty", ["--dirty"])):
         out = folder / f"{name}.csv"
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "tests" / "bench" / "generate.py"),
-                "--rows",
-                str(rows),
-                "--seed",
-                str(seed),
-                *extra,
-                "-o",
-                str(out),
-            ],
-            check=True,
-            timeout=120,
-        )
+        argv = ["--rows", str(rows), "--seed", str(seed), *extra, "-o", str(out)]
+        assert bench_generator().main(argv) == 0
         files[name] = out
     return files
 

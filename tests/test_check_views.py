@@ -1,4 +1,4 @@
-"""`ntm-eval check` with filters, every output format, --output and --lang (real subprocess runs)."""
+"""`ntm-eval check` with filters, every output format, --output and --lang (through run_cli)."""
 
 from __future__ import annotations
 

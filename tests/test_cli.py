@@ -1,4 +1,8 @@
-"""The installed command, run as a user runs it: exit codes, streams, JSON, colour, help."""
+"""The command as a user runs it: exit codes, streams, JSON, colour, help.
+
+Most tests run the app in-process (``run_cli``); the few that need what only a real
+process of the installed command shows use ``run_installed`` or subprocess directly,
+and say why."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import sys
 import jsonschema
 import pytest
 
-from conftest import DATA, NTM_EVAL, ROOT, run_cli
+from conftest import DATA, NTM_EVAL, ROOT, run_cli, run_installed
 from ntm_eval import __version__
 from ntm_eval.cli import EXIT_ERROR, EXIT_NOT_MET, EXIT_OK
 
@@ -24,14 +28,16 @@ def test_exit_code_values_are_the_documented_contract():
 
 
 def test_exit_0_when_every_row_is_evaluated_even_if_communes_fail():
-    result = run_cli("check", SAMPLE)
+    """Installed command: exit status 0 as the shell sees it, from a real process."""
+    result = run_installed("check", SAMPLE)
     assert result.code == EXIT_OK
     assert "31 do not" in result.stdout
     assert result.stderr == ""
 
 
 def test_exit_1_with_fail_on_not_met():
-    assert run_cli("check", SAMPLE, "--fail-on", "not-met").code == EXIT_NOT_MET
+    """Installed command: exit status 1 as the shell sees it, from a real process."""
+    assert run_installed("check", SAMPLE, "--fail-on", "not-met").code == EXIT_NOT_MET
 
 
 def test_exit_1_with_fail_on_not_evaluable(write_csv):
@@ -41,7 +47,8 @@ def test_exit_1_with_fail_on_not_evaluable(write_csv):
 
 
 def test_exit_2_for_a_missing_data_file(tmp_path):
-    result = run_cli("check", str(tmp_path / "nope.csv"))
+    """Installed command: exit status 2 as the shell sees it, from a real process."""
+    result = run_installed("check", str(tmp_path / "nope.csv"))
     assert result.code == EXIT_ERROR
     assert result.stdout == ""
     assert f"{tmp_path / 'nope.csv'}: error [D001] no such file" in result.stderr
@@ -147,6 +154,7 @@ def test_json_is_one_document_that_matches_the_schema():
 
 
 def test_json_pipes_into_json_tool():
+    """Real process: stdout is a pipe's file descriptor (written through fd 1), read by another."""
     producer = subprocess.Popen(
         [str(NTM_EVAL), "check", SAMPLE, "--format", "json"], stdout=subprocess.PIPE
     )
@@ -188,6 +196,7 @@ def test_version():
 
 
 def test_python_dash_m():
+    """Real process: ``python -m ntm_eval`` runs ntm_eval/__main__.py as a program."""
     proc = subprocess.run(
         [sys.executable, "-m", "ntm_eval", "--version"], capture_output=True, text=True
     )
@@ -243,17 +252,20 @@ def _run_on_a_terminal(*args, env_extra=None):
 
 
 def test_colour_on_a_terminal_and_none_with_no_color():
+    """Real process: stdout on a pseudo-terminal (isatty, terminal size), as in a shell."""
     assert "\x1b[" in _run_on_a_terminal("check", SAMPLE)
     assert "\x1b[" not in _run_on_a_terminal("check", SAMPLE, env_extra={"NO_COLOR": "1"})
 
 
 def test_no_colour_when_piped():
+    """Real process: stdout a real pipe and NO_COLOR unset from start-up (the terminal's pair)."""
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     proc = subprocess.run([str(NTM_EVAL), "check", SAMPLE], capture_output=True, text=True, env=env)
     assert "\x1b[" not in proc.stdout
 
 
 def test_broken_pipe_is_not_an_error():
+    """Real process: `| head` closes the pipe early (EPIPE/SIGPIPE, exit status, stderr at exit)."""
     proc = subprocess.run(
         f"'{NTM_EVAL}' check '{SAMPLE}' --max-rows 0 | head -n 1",
         shell=True,

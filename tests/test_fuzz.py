@@ -3,8 +3,8 @@
 Whatever the input — random bytes, random CSV shapes, random cell values, in CSV or in a
 workbook — loading either refuses the file as a whole (InputError, with messages) or
 returns every row: each input row is evaluated or named in an error. The in-process tests
-run the same steps as ``ntm-eval check``; a few examples also go through the installed
-command. Examples are few and derandomised so the suite stays fast and repeatable.
+run the same steps as ``ntm-eval check``; a few examples also go through the command line
+(run_cli). Examples are few and derandomised so the suite stays fast and repeatable.
 """
 
 import datetime
@@ -210,7 +210,7 @@ def test_random_workbook_cells_lose_no_row(tmp_path_factory, cells, n_rows):
         assert p.cell is None or p.cell.startswith("Sheet!")
 
 
-# --- the installed command: exit 0 or 2, messages, never a traceback --------------------
+# --- the command (run_cli): exit 0 or 2, messages, never a traceback --------------------
 
 
 def assert_clean_exit(result):

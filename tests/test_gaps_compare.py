@@ -1,4 +1,4 @@
-"""`ntm-eval gaps` and `ntm-eval compare` through the installed command, in every format."""
+"""`ntm-eval gaps` and `ntm-eval compare` through the command line (run_cli), in every format."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 
 import jsonschema
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, load_script
 from test_check_views import parse_markdown_tables, schema
 
 SAMPLE = str(DATA / "2020.csv")
@@ -226,15 +224,7 @@ def test_compare_missing_file(cli, tmp_path):
 
 
 def test_generator_reproduces_both_samples(tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "data" / "generate.py"),
-            str(ROOT / "ntm_eval" / "unit_lists" / "binh-thuan-2020.csv"),
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    generator = load_script(ROOT / "data" / "generate.py", "data_generate_for_tests")
+    generator.main(ROOT / "ntm_eval" / "unit_lists" / "binh-thuan-2020.csv", tmp_path)
     for name in ("2020.csv", "2020-self-assessment.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name

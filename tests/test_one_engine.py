@@ -14,11 +14,8 @@ import io
 import json
 
 import pytest
-from typer.testing import CliRunner
-
-from conftest import DATA, IDENTITY, national_columns, write_xlsx
+from conftest import DATA, IDENTITY, national_columns, run_in_process, write_xlsx
 from ntm_eval import diagnostics
-from ntm_eval.cli import app
 from ntm_eval.diagnostics import Finding
 from ntm_eval.input import checks, rows
 
@@ -28,10 +25,9 @@ CAPITALS = {5, 40, 77}
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    """``ntm-eval ARGS`` in this process (a check patched in here is seen), no colour."""
-    result = CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "80"},
-                                catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    """``ntm-eval ARGS`` in this process: a check patched in here is seen."""
+    run = run_in_process(*args)
+    return run.code, run.stdout, run.stderr
 
 
 @pytest.fixture

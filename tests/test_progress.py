@@ -58,6 +58,7 @@ def run(
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "text", "csv"])
 def test_progress_on_a_terminal_then_erased(national, fmt):
+    """Real process: standard error on a pseudo-terminal, where alone the line is drawn."""
     code, out, err = run(["check", str(national), "--format", fmt], "0")
     assert code in (0, 1)
     assert b"\rchecking " in err and b"clean.csv: " in err and b"% read, line " in err
@@ -72,6 +73,7 @@ LINE = re.compile(r"checking (\S+): (\d+)% read, line ([\d,]+), (\d+) s")
 
 
 def test_the_share_read_grows_and_the_readme_shows_the_line(national):
+    """Real process: standard error on a pseudo-terminal, where alone the line is drawn."""
     _, _, err = run(["check", str(national), "--format", "json"], "0")
     drawn = [
         LINE.fullmatch(part.removesuffix("\x1b[K"))
@@ -96,11 +98,13 @@ def test_the_share_read_grows_and_the_readme_shows_the_line(national):
     ],
 )
 def test_none_when_piped_turned_off_or_the_run_is_short(national, stderr_tty, setting):
+    """Real process: the other side of the terminal tests (a real pipe or pseudo-terminal)."""
     _, _, err = run(["check", str(national), "--format", "json"], setting, stderr_tty)
     assert b"% read" not in err and b"\x1b[K" not in err
 
 
 def test_none_over_json_lines_written_to_the_same_terminal(national):
+    """Real process: stdout and standard error on one pseudo-terminal."""
     _, seen, _ = run(["check", str(national), "--format", "jsonl"], "0", stdout_tty=True)
     assert b"% read" not in seen
     assert seen.count(b'"type":"commune"') == 3000

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_installed
 from ntm_eval import docs
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -39,7 +39,9 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_the_main_command_works_in_a_fresh_copy(tmp_path):
-    """The first README command, exactly as written, in a copy of the tracked files."""
+    """The first README command, exactly as written, in a copy of the tracked files.
+
+    Real processes: a new venv, pip install, then the console script it installs."""
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
     for name in tracked.stdout.decode().split("\0"):
         if name and (ROOT / name).is_file():
@@ -135,6 +137,15 @@ def test_console_example(block, workdir):
     r = run_cli(*(argv[:-2] if quiet else argv), cwd=workdir if writes else ROOT)
     assert r.code == (2 if " error [" in expected else 0), r.stderr
     assert (r.stderr if quiet else r.stdout + r.stderr) == expected
+
+
+def test_the_sample_output_is_what_the_installed_command_prints():
+    """Installed command: the README's main example (Sample output), from a real process."""
+    first, _, expected = CONSOLE[0].partition("\n")
+    assert first.startswith("$ ntm-eval check data/2020.csv")
+    r = run_installed(*shlex.split(first[len("$ ntm-eval ") :]))
+    assert r.code == 0, r.stderr
+    assert r.stdout + r.stderr == expected
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -18,7 +18,7 @@ SAMPLE = str(DATA / "2020.csv")
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """The sample's report in English and Vietnamese, written by the installed command."""
+    """The sample's report in English and Vietnamese, written by the command (run_cli)."""
     from conftest import run_cli
 
     folder = tmp_path_factory.mktemp("report")

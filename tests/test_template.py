@@ -155,6 +155,7 @@ def test_blank_template_loads_with_nothing_to_evaluate(cli, tmp_path):
 
 
 def test_xlsx_template_to_a_pipe(cli):
+    """Real process: a workbook's bytes on a real pipe (stdout not a terminal, fd 1 binary)."""
     import subprocess
 
     from conftest import NTM_EVAL
