@@ -100,7 +100,7 @@ def main(units_path: Path, out_dir: Path) -> None:
             missing = rng.randint(5, 9)
         else:
             missing = rng.randint(10, 14)
-        fails[code] = {crit: None for crit in rng.sample(all_ids, missing)}
+        fails[code] = dict.fromkeys(rng.sample(all_ids, missing))
 
     header = ["commune_code", "commune_name", "district", "province", "region", "year"]
     header += [m["column"] for _, _, m in measures]

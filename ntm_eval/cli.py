@@ -9,7 +9,7 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, List, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -77,7 +77,7 @@ LangOption = Annotated[Lang, _option("", "--lang", envvar="NTM_EVAL_LANG")]
 Sheet = Annotated[Optional[str], _option("", "--sheet", metavar="NAME")]
 Encoding = Annotated[Optional[str], _option("", "--encoding", metavar="NAME")]
 Units = Annotated[Optional[str], _option("", "--units", metavar="FILE")]
-Many = Optional[List[str]]  # an option that may be given several times
+Many = Optional[list[str]]  # an option that may be given several times
 
 
 def _version(value: bool) -> None:
@@ -208,7 +208,7 @@ def check(
     criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
     district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
     status: Annotated[
-        Optional[List[Status]], _option("check", "--status", metavar="STATUS")
+        Optional[list[Status]], _option("check", "--status", metavar="STATUS")
     ] = None,
     commune: Annotated[Many, _option("check", "--commune", "-c", metavar="CODE")] = None,
     fail_on: Annotated[FailOn, _option("check", "--fail-on")] = FailOn.none,
@@ -397,7 +397,7 @@ class ValidateFormat(str, enum.Enum):
 
 @app.command(**usage.command("validate"))
 def validate(
-    paths: Annotated[Optional[List[Path]], _argument("validate", "[PATH]...")] = None,
+    paths: Annotated[Optional[list[Path]], _argument("validate", "[PATH]...")] = None,
     fmt: Annotated[ValidateFormat, _option("validate", "--format", "-f")] = ValidateFormat.text,
 ) -> None:
     from ntm_eval.render import FORMATS
@@ -442,7 +442,7 @@ class ShowFormat(str, enum.Enum):
 
 @rules_app.command("list", **usage.command("rules list"))
 def rules_list(
-    paths: Annotated[Optional[List[Path]], _argument("rules list", "[PATH]...")] = None,
+    paths: Annotated[Optional[list[Path]], _argument("rules list", "[PATH]...")] = None,
     fmt: Annotated[ListFormat, _option("", "--format", "-f")] = ListFormat.table,
 ) -> None:
     from ntm_eval.render import FORMATS

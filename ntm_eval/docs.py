@@ -73,7 +73,7 @@ def fill(text: str, generated: dict[str, str]) -> str:
     """Replace each ``<!-- NAME:start -->…<!-- NAME:end -->`` block with its content."""
     for name, body in generated.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 

@@ -80,9 +80,8 @@ def fold_letters(text: str) -> Folded:
     normalisation. Case follows the impostor's own case, which is unreliable: compare
     folded names case-insensitively.
     """
-    if text.isascii():
-        if "0" not in text or not _ZERO_AS_O.search(text):
-            return Folded(text, (), ())
+    if text.isascii() and ("0" not in text or not _ZERO_AS_O.search(text)):
+        return Folded(text, (), ())
     decomposed = unicodedata.normalize("NFD", text)
     if _PLAIN_VIETNAMESE.fullmatch(decomposed) and ("0" not in text or not _ZERO_AS_O.search(text)):
         return Folded(unicodedata.normalize("NFC", text), (), ())  # the common case, at C speed

@@ -9,7 +9,6 @@ from functools import lru_cache
 
 from ntm_eval.lookalike import fold_letters
 
-
 # Combining marks of the Latin, Greek and Cyrillic ranges, and the extended blocks.
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 

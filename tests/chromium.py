@@ -10,6 +10,7 @@ and log errors while it loads.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -128,7 +129,7 @@ class Browser:
 
     # -- pages ----------------------------------------------------------------------------
 
-    def open(self, url: str, width: int = 1280, height: int = 900, media: str = "") -> "Page":
+    def open(self, url: str, width: int = 1280, height: int = 900, media: str = "") -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -147,20 +148,16 @@ class Browser:
         return page
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(ProtocolError, OSError):
             self.send("Browser.close")
-        except (ProtocolError, OSError):
-            pass
         try:
             self.proc.wait(timeout=PATIENCE)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
         for fd in (self._to_browser, self._from_browser):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         if self.proc.stderr:
             self.proc.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)

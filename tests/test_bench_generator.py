@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import IDENTITY, ROOT, bench_generator, national_columns, national_rules, run_cli
 
 BENCH = ROOT / "tests" / "bench"

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import NATIONAL, ROOT, RULES, run_cli
 
 EXAMPLE = "rules/examples/example-province-2016-2020.yaml"

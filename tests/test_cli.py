@@ -14,8 +14,8 @@ import sys
 
 import jsonschema
 import pytest
-
 from conftest import DATA, NTM_EVAL, ROOT, run_cli, run_installed
+
 from ntm_eval import __version__
 from ntm_eval.cli import EXIT_ERROR, EXIT_NOT_MET, EXIT_OK
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import IDENTITY, NATIONAL, commune_csv, national_columns
-from ntm_eval.input.dataset import load_data
+
 from ntm_eval.diagnostics import InputError
+from ntm_eval.input.dataset import load_data
 from ntm_eval.rules.loader import load_rules
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import NATIONAL, passing_values
+
 from ntm_eval.engine.evaluate import Evaluator, evaluate_row, lookup_threshold
 from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, Tally, combine
+from ntm_eval.input.cells import PARSERS
 from ntm_eval.input.rows import CommuneRow
 from ntm_eval.rules.loader import load_rules
-from ntm_eval.input.cells import PARSERS
 
 RS = load_rules(NATIONAL)
 REGIONS = list(RS.regions)
@@ -45,7 +44,7 @@ def threshold_of(measure, region):
 
 
 CASES = []
-for ind_id, m in NUMERIC:
+for _ind_id, m in NUMERIC:
     for region in REGIONS:
         t = threshold_of(m, region)
         step = 1 if m.kind == "count" else 0.1
@@ -232,16 +231,10 @@ def test_report_summary_counts_and_bands():
         row(poverty_rate_pct=50.0),
         row(cultural_villages_pct=None),
         row(
-            **{
-                c: False
-                for c in (
-                    "plan_approved",
-                    "road_commune",
-                    "power_system",
-                    "rural_market",
-                    "postal_point",
-                )
-            }
+            **dict.fromkeys(
+                ("plan_approved", "road_commune", "power_system", "rural_market", "postal_point"),
+                False,
+            )
         ),
     ]
     rows = [

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT, RULES, run_cli
+
 from ntm_eval.diagnostics import InputError
 from ntm_eval.rules.loader import load_rule_source, load_rules
 

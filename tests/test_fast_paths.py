@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import generate_national, national_rules, passing_values
+
 from ntm_eval.engine import evaluate as evaluate_module
 from ntm_eval.engine.filters import filter_report
 from ntm_eval.engine.pipeline import Run, judge
@@ -257,7 +257,7 @@ def test_streamed_check_reads_other_encodings_and_separators(tmp_path, write_csv
     ):
         path = tmp_path / name
         path.write_bytes(data)
-        report, communes = streamed(path)
+        _report, communes = streamed(path)
         assert len(communes) == 5, name
         assert_same_as_plain(path)
 

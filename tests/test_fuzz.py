@@ -11,17 +11,17 @@ import datetime
 import json
 import string
 
+from conftest import IDENTITY, NATIONAL, national_columns, passing_values, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import IDENTITY, NATIONAL, national_columns, passing_values, run_cli
+from ntm_eval.diagnostics import InputError
 from ntm_eval.engine.pipeline import judge
 from ntm_eval.input.source import Source
-from ntm_eval.diagnostics import InputError
+from ntm_eval.input.units import load_units
 from ntm_eval.render.json import render as render_json
 from ntm_eval.render.text import render as render_text
 from ntm_eval.rules.loader import load_rules
-from ntm_eval.input.units import load_units
 
 RULES = load_rules(NATIONAL)
 UNITS = load_units()

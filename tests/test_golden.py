@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases" / "check").iterdir() if p.is_dir())

@@ -1,8 +1,8 @@
 """Vietnamese headers: aliases declared in the rule file, matched loosely, never ambiguously."""
 
 import pytest
-
 from conftest import NATIONAL
+
 from ntm_eval.diagnostics import InputError
 from ntm_eval.input.headers import HeaderMatcher
 from ntm_eval.rules.loader import load_rules

@@ -10,10 +10,10 @@ import shutil
 
 import pytest
 import yaml
-
 from conftest import DATA, ROOT, run_cli
-from ntm_eval.rules import yaml_source
+
 from ntm_eval.diagnostics import InputError
+from ntm_eval.rules import yaml_source
 
 HOSTILE = ROOT / "tests" / "cases" / "rules-hostile"
 

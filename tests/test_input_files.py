@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import DATA, sample_rows, verdicts, vietnamese_headers, write_xlsx
 
 

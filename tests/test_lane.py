@@ -22,8 +22,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, generate_national, national_rules, passing_values
+
 from ntm_eval.engine import lane as batch
 from ntm_eval.engine.pipeline import Run, judge
 from ntm_eval.engine.results import Finished
@@ -48,34 +48,66 @@ def generated(tmp_path_factory) -> dict[str, Path]:
 
 def plain(path: Path, units: str | None = None, ruleset=None, first: int = 0):
     """The report judged row by row: the reference."""
-    return judge(Source(path), ruleset or national_rules(), load_units(units), first=first,
-                 column_wise=False)
+    return judge(
+        Source(path), ruleset or national_rules(), load_units(units), first=first, column_wise=False
+    )
 
 
 def lane_text(path: Path, fmt: str, units: str | None = None, ruleset=None) -> str:
     """What ``check --format FMT`` writes for ``path``, judged as it is written."""
-    run = Run(Source(path), ruleset or national_rules(), load_units(units))
+    return written(Run(Source(path), ruleset or national_rules(), load_units(units)), fmt)
+
+
+def written(results, fmt: str) -> str:
     out = io.StringIO()
-    FORMATS["check"][fmt].write(run, out)
+    FORMATS["check"][fmt].write(results, out)
     return out.getvalue()
 
 
-def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7,
-                         ruleset=None) -> None:
+@dataclasses.dataclass
+class Replayed:
+    """The batches of one column-wise run, given again to each format (``results.Results``):
+    every format draws the same batches a live run gives it, and the file is judged once."""
+
+    batches_: list
+    report: object
+
+    def batches(self):
+        yield from self.batches_
+
+    def finish(self):
+        return self.report
+
+
+#: The row-by-row reports already made, by (file, unit list, rule set): the reference.
+_PLAIN: dict = {}
+
+
+def assert_lane_is_plain(
+    path: Path, units: str | None = None, first: int = 7, ruleset=None, dumps: bool = False
+) -> None:
+    """The column-wise run of ``path`` gives what the row-by-row run gives, in every format;
+    with ``dumps``, its JSON document is also ``json.dumps`` of the report (slow: a few
+    files are enough, and test_fast_paths checks more)."""
     rs = ruleset or national_rules()
-    reference = plain(path, units, rs)
+    key = (path, path.stat().st_mtime_ns, units, rs.id)
+    reference = _PLAIN.get(key) or _PLAIN.setdefault(key, plain(path, units, rs))
+    run = Run(Source(path), rs, load_units(units))
+    lane = Replayed(list(run.batches()), run.finish())
     # the report, communes included
-    report = judge(Source(path), rs, load_units(units))
+    report = lane.report
+    communes = sorted((c for b in lane.batches_ for c in b.communes()), key=lambda c: c.sort_key)
     assert report.problems == reference.problems
     assert report.summary == reference.summary
     assert report.input_rows == reference.input_rows
-    assert report.communes == reference.communes
+    assert tuple(communes) == reference.communes
     # the JSON document, byte for byte, and what json.dumps writes of it
-    document = lane_text(path, "json", units, rs)
+    document = written(lane, "json")
     assert document == render_json.render(reference)
-    assert document == render_json.dumps(render_json.report_dict(reference)) + "\n"
+    if dumps:
+        assert document == render_json.dumps(render_json.report_dict(reference)) + "\n"
     # the JSONL lines: the plain lines, in input order, rows waiting for the file last
-    lines = lane_text(path, "jsonl", units, rs).splitlines()
+    lines = written(lane, "jsonl").splitlines()
     expected = {
         c.line: render_json.dumps({"type": "commune", **render_json.commune_dict(c)})
         for c in reference.communes
@@ -90,20 +122,18 @@ def assert_lane_is_plain(path: Path, units: str | None = None, first: int = 7,
     in_order = dataclasses.replace(reference, communes=tuple(by_line[d["line"]] for d in got))
     plain_csv = io.StringIO()
     render_csv.write(Finished(in_order), plain_csv)
-    assert lane_text(path, "csv", units, rs) == plain_csv.getvalue()
+    assert written(lane, "csv") == plain_csv.getvalue()
     # the first communes of the terminal table: same table, same counts
     head = judge(Source(path), rs, load_units(units), first=first)
     assert head.communes == reference.communes[:first]
     assert head.summary == reference.summary and head.problems == reference.problems
-    assert render_text.render(head, max_rows=first) == render_text.render(
-        reference, max_rows=first
-    )
+    assert render_text.render(head, max_rows=first) == render_text.render(reference, max_rows=first)
 
 
 @pytest.mark.parametrize("kind", ["clean", "dirty"])
 @pytest.mark.parametrize("rules", sorted(RULE_SETS))
 def test_generated_national_files(generated, kind, rules):
-    assert_lane_is_plain(generated[kind], ruleset=load_rules(RULE_SETS[rules]))
+    assert_lane_is_plain(generated[kind], ruleset=load_rules(RULE_SETS[rules]), dumps=True)
 
 
 @pytest.mark.parametrize("size", [1, 2, 5, 64])
@@ -192,7 +222,7 @@ def test_problems_of_every_kind(write_csv, monkeypatch, size):
     report = judge(Source(path), national_rules(), load_units(None))
     codes = {p.code for p in report.problems}
     assert {"D010", "D020", "D021", "D023", "D031", "D033", "W102", "W110"} <= codes
-    assert_lane_is_plain(path)
+    assert_lane_is_plain(path, dumps=True)
 
 
 def test_rows_of_the_wrong_width_blank_rows_and_line_breaks_in_cells(tmp_path, monkeypatch):

@@ -3,8 +3,8 @@
 import json
 
 import jsonschema
-
 from conftest import NATIONAL, ROOT, commune_csv, sample_rows, vietnamese_headers, write_xlsx
+
 from ntm_eval.input.dataset import load_data
 from ntm_eval.rules.loader import load_rules
 

@@ -7,8 +7,8 @@ kind, comparison or confirmation in ``rules/national-2016-2020.yaml`` fails here
 from __future__ import annotations
 
 import pytest
-
 from conftest import NATIONAL
+
 from ntm_eval.engine.evaluate import lookup_threshold
 from ntm_eval.rules.loader import load_rules
 
@@ -180,7 +180,7 @@ def test_shape(ruleset):
     assert sum(len(c.indicators) for c in ruleset.criteria) == 49
     assert len(ruleset.columns) == 50
     assert list(ruleset.regions) == list(REGIONS)
-    water = [i for c in ruleset.criteria for i in c.indicators if i.id == "17.1"][0]
+    water = next(i for c in ruleset.criteria for i in c.indicators if i.id == "17.1")
     assert [m.column for m in water.measures] == ["hygienic_water_pct", "clean_water_pct"]
 
 

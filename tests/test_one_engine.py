@@ -15,6 +15,7 @@ import json
 
 import pytest
 from conftest import DATA, IDENTITY, national_columns, run_in_process, write_xlsx
+
 from ntm_eval import diagnostics
 from ntm_eval.diagnostics import Finding
 from ntm_eval.input import checks, rows
@@ -64,8 +65,11 @@ def found(stderr: str, code: str) -> set[int]:
     for line in stderr.splitlines():
         if f"[{code}]" in line:
             where = line.split(": ", 1)[0]
-            out.add(int(where.split(":")[1]) if "!" not in where else int(
-                "".join(ch for ch in where.split("!")[1] if ch.isdigit())))
+            out.add(
+                int(where.split(":")[1])
+                if "!" not in where
+                else int("".join(ch for ch in where.split("!")[1] if ch.isdigit()))
+            )
     return out
 
 
@@ -73,8 +77,11 @@ def test_a_new_cell_check_is_reported_on_every_path(data, capitals_check, monkey
     path, book = data
     read = []  # lines read row by row: the rows the check sent away from the lane
     original = rows.RowReader.read
-    monkeypatch.setattr(rows.RowReader, "read",
-                        lambda self, line, cells: read.append(line) or original(self, line, cells))
+    monkeypatch.setattr(
+        rows.RowReader,
+        "read",
+        lambda self, line, cells: read.append(line) or original(self, line, cells),
+    )
     code, out, err = invoke("check", str(path))
     assert code == 0 and found(err, "W199") == CAPITALS
     assert set(read) == CAPITALS  # the lane took every other row, column by column
@@ -107,9 +114,11 @@ class _UnderReview:
         for i, (line, district) in enumerate(zip(ids.lines, ids.districts)):
             if district == "Hàm Tân":
                 out.append(i)
-                self.problems.append(self.layout.problem(
-                    "W198", line, "district", "under review: not evaluated", district,
-                    "warning"))
+                self.problems.append(
+                    self.layout.problem(
+                        "W198", line, "district", "under review: not evaluated", district, "warning"
+                    )
+                )
         return out
 
     def finish(self, problems, keys):
@@ -129,8 +138,11 @@ def test_a_new_row_check_keeps_rows_out_on_every_path(data, monkeypatch):
         code, out, err = invoke("check", str(path), "--format", fmt)
         assert code == 0 and found(err, "W198") == under
         lines = out.splitlines()
-        communes = json.loads(out)["communes"] if fmt == "json" else [
-            json.loads(line) for line in lines[:-1]]
+        communes = (
+            json.loads(out)["communes"]
+            if fmt == "json"
+            else [json.loads(line) for line in lines[:-1]]
+        )
         assert {c["code"] for c in communes} == kept
     code, out, err = invoke("check", str(path), "--format", "csv")
     assert {r["code"] for r in csv.DictReader(io.StringIO(out))} == kept

@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import NTM_EVAL, ROOT, generate_national
 
 ERASE = b"\r\x1b[K"

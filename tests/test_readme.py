@@ -11,8 +11,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import ROOT, run_cli, run_installed
+
 from ntm_eval import docs
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,7 +7,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

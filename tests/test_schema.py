@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, RULES, run_cli
+
 from ntm_eval.rules.schema import SCHEMA_PATH, render
 from ntm_eval.rules.yaml_source import load_yaml
 

@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-
 from conftest import DATA, sample_rows, verdicts
 
 
@@ -58,12 +57,12 @@ def test_xlsx_template_validates_input(cli, tmp_path):
         "0",
         "100",
     )
-    houses = [dv for h, dv in rules.items() if h.endswith("[temporary_houses]")][0]
+    houses = next(dv for h, dv in rules.items() if h.endswith("[temporary_houses]"))
     assert (houses.type, houses.operator, houses.formula1) == ("whole", "greaterThanOrEqual", "0")
     year = rules["Năm [year]"]
     assert (year.formula1, year.formula2) == ("2016", "2020")
     assert rules["Vùng [region]"].type == "list"
-    help_sheet = [row for row in book["Hướng dẫn"].iter_rows(values_only=True)]
+    help_sheet = list(book["Hướng dẫn"].iter_rows(values_only=True))
     assert any(r[0] == "poverty_rate_pct" and r[2].startswith("11 ") for r in help_sheet)
 
 

@@ -6,12 +6,12 @@ import json
 import unicodedata
 
 import pytest
-
 from conftest import DATA, NATIONAL, commune_csv, sample_rows, verdicts, vietnamese_headers
-from ntm_eval.input.dataset import load_data
+
 from ntm_eval.diagnostics import InputError
-from ntm_eval.rules.loader import load_rules
+from ntm_eval.input.dataset import load_data
 from ntm_eval.input.units import load_units
+from ntm_eval.rules.loader import load_rules
 
 RULES = load_rules(NATIONAL)
 

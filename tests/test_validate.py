@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import NATIONAL, ROOT, run_cli
 
 CASES = ROOT / "tests" / "cases"

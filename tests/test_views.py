@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from conftest import NATIONAL, commune_csv
 
-from ntm_eval.engine.compare import GAINED, LOST, Side, compare
-from ntm_eval.engine.pipeline import judge as judge_source
-from ntm_eval.input.source import Source
 from ntm_eval.diagnostics import InputError
-from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, Filters
-from ntm_eval.rules.loader import load_rules
+from ntm_eval.engine.compare import GAINED, LOST, Side, compare
 from ntm_eval.engine.filters import filter_report, select_items
 from ntm_eval.engine.gaps import gaps
+from ntm_eval.engine.pipeline import judge as judge_source
+from ntm_eval.engine.results import MET, NOT_EVALUABLE, NOT_MET, Filters
+from ntm_eval.input.source import Source
+from ntm_eval.rules.loader import load_rules
 
 
 @pytest.fixture(scope="module")

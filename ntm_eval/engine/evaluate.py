@@ -67,7 +67,7 @@ class _CompiledMeasure:
     """A measure prepared for many rows: its threshold lookup is done once per (region,
     year), and its result once per distinct value within that group."""
 
-    __slots__ = ("measure", "indicator_id", "column", "kind", "op", "unit")
+    __slots__ = ("column", "indicator_id", "kind", "measure", "op", "unit")
 
     def __init__(self, measure: Measure, indicator_id: str) -> None:
         self.measure = measure
@@ -124,9 +124,9 @@ class _Group:
     share one cache; a criterion result depends only on its parts, so criterion caches
     are shared by every group."""
 
-    __slots__ = ("plan", "caches", "criteria", "criterion_caches")
+    __slots__ = ("caches", "criteria", "criterion_caches", "plan")
 
-    def __init__(self, evaluator: "Evaluator", region: str | None, year: int | None) -> None:
+    def __init__(self, evaluator: Evaluator, region: str | None, year: int | None) -> None:
         #: Per measure: (column, result cache, compiled measure, threshold lookup).
         self.plan = []
         for i, m in enumerate(evaluator.measures):

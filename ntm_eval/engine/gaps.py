@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ntm_eval.engine.filters import sector_of
 from ntm_eval.engine.results import (
     MET,
     NOT_EVALUABLE,
@@ -16,8 +17,6 @@ from ntm_eval.engine.results import (
     Report,
 )
 from ntm_eval.rules.model import Criterion, Indicator, Measure, RuleSet, Text
-
-from ntm_eval.engine.filters import sector_of
 
 
 @dataclass(frozen=True, slots=True)

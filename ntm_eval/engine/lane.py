@@ -39,9 +39,9 @@ from typing import Any
 
 from ntm_eval.engine.evaluate import Evaluator
 from ntm_eval.engine.results import (
-    Dictionary,
     CommuneResult,
     CriterionColumn,
+    Dictionary,
     Place,
     ResultBatch,
     Tally,

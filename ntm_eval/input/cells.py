@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from ntm_eval.diagnostics import Finding
 from ntm_eval.normalise import fold

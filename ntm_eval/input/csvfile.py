@@ -13,9 +13,10 @@ import csv
 import io
 import os
 import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, islice, repeat
 from pathlib import Path
-from typing import IO, Callable, Iterator, NoReturn, Sequence
+from typing import IO, NoReturn
 
 from ntm_eval.diagnostics import InputError, Problem
 

@@ -64,7 +64,7 @@ def read_sheet(
         raise InputError([Problem("D001", "is a folder; give a data file", shown)])
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - a damaged file raises anything from zip, XML or openpyxl
+    except Exception as exc:
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(
             [

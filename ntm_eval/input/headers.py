@@ -7,8 +7,8 @@ name as a hint.
 
 from __future__ import annotations
 
-from ntm_eval.rules.model import RuleSet
 from ntm_eval.normalise import header_key, key_in_brackets
+from ntm_eval.rules.model import RuleSet
 
 
 class HeaderMatcher:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
-from ntm_eval.render.json import once_per_object
 from ntm_eval.engine.results import NOT_EVALUABLE, NOT_MET
+from ntm_eval.render.json import once_per_object
 
 #: Written first when the output is a file: spreadsheet programs detect UTF-8 by it.
 BOM = True

@@ -12,8 +12,6 @@ from html import escape
 from typing import Any
 
 from ntm_eval import __version__, i18n
-from ntm_eval.i18n import tr
-from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
 from ntm_eval.engine.results import (
     MET,
     NOT_EVALUABLE,
@@ -22,6 +20,8 @@ from ntm_eval.engine.results import (
     CriterionResult,
     Report,
 )
+from ntm_eval.i18n import tr
+from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
 

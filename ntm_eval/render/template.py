@@ -14,8 +14,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
 from ntm_eval.input.units import RURAL, UnitList, short_district
+from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
 
 YES_NO = ("Đạt", "Chưa đạt")
 UNITS = {

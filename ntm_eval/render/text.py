@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 from ntm_eval import i18n
-from ntm_eval.i18n import tr
 from ntm_eval.engine.results import (
     MET,
     NOT_EVALUABLE,
@@ -16,6 +15,7 @@ from ntm_eval.engine.results import (
     IndicatorResult,
     Report,
 )
+from ntm_eval.i18n import tr
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
 STATUS_STYLE = {MET: "green", NOT_MET: "red", NOT_EVALUABLE: "yellow"}

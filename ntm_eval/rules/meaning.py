@@ -41,7 +41,7 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
         )
     seen_criteria: dict[str, int] = {}
     seen_indicators: dict[str, tuple] = {}
-    seen_columns: dict[str, str] = {c: "an identity column" for c in IDENTITY_COLUMNS}
+    seen_columns: dict[str, str] = dict.fromkeys(IDENTITY_COLUMNS, "an identity column")
     for ci, crit in enumerate(rs.criteria):
         cloc: PathKey = ("criteria", ci)
         if crit.id in seen_criteria:

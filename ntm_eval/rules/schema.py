@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ntm_eval.rules.overlay import ANY, MATCH_KEYS
 from ntm_eval.rules.loader import OWN_KEYS, model_at
 from ntm_eval.rules.model import RuleSet
+from ntm_eval.rules.overlay import ANY, MATCH_KEYS
 
 SCHEMA_PATH = Path(__file__).parents[1] / "schemas" / "rules.schema.json"
 OVERRIDE = "Override"

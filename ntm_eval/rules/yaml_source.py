@@ -214,7 +214,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
                     line,
                 )
             ]
-        )
+        ) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:  # the pure-Python parser (no libyaml) does not bound nesting

@@ -23,9 +23,10 @@ import csv
 import os
 import random
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, TextIO
 
 import yaml
 
@@ -178,7 +179,7 @@ def number_pools(kind: str, op: str, t: float, rng: random.Random) -> tuple[list
     if kind == "count":
         t = int(t)
         if op == "<=":
-            return [str(v) for v in range(0, t + 1)], [str(v) for v in range(t + 1, t + 16)]
+            return [str(v) for v in range(t + 1)], [str(v) for v in range(t + 1, t + 16)]
         return (
             [str(v) for v in range(t, t + 20)],
             [str(v) for v in range(max(0, t - 10), t)] or [],

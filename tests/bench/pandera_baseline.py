@@ -223,7 +223,7 @@ def read(path: Path, rules: dict) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     bools = [m["column"] for m in rules["measures"] if m["kind"] == "bool"]
     raw = pd.read_csv(
         path,
-        dtype={c: str for c in TEXT_COLUMNS + bools},
+        dtype=dict.fromkeys(TEXT_COLUMNS + bools, str),
         encoding="utf-8-sig",
         keep_default_na=False,
         na_values=[""],

@@ -34,10 +34,10 @@ import tempfile
 import termios
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parents[1]
@@ -191,7 +191,7 @@ class Row:
     target: str
     command: Command | None  # None: skipped or not available (see note)
     baseline: Command | None
-    judge: Callable[["Row", dict], list[str]] | None = None  # → the misses, if any
+    judge: Callable[[Row, dict], list[str]] | None = None  # → the misses, if any
     runs: int = MIN_RUNS
     note: str = ""  # why the row was not measured
     baseline_missing: str = ""  # why there is no baseline
