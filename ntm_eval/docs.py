@@ -73,7 +73,11 @@ def fill(text: str, generated: dict[str, str]) -> str:
     """Replace each ``<!-- NAME:start -->…<!-- NAME:end -->`` block with its content."""
     for name, body in generated.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
+
+        def block(m: re.Match[str], body: str = body) -> str:
+            return m.group(1) + body + "\n" + m.group(2)
+
+        text = pattern.sub(block, text)
     return text
 
 

@@ -67,7 +67,7 @@ def binary_writer(stream: Any) -> tuple[IO[bytes] | None, Any]:
     binary = getattr(stream, "buffer", None)
     fd = file_number(binary)
     stream.flush()
-    if fd is None:
+    if binary is None or fd is None:
         return binary, None
     binary.flush()
     out = io.BufferedWriter(io.FileIO(fd, "w", closefd=False), buffer_size=1 << 20)

@@ -7,6 +7,8 @@ some (``"compare --rules"``), else the words every command shares (``"--rules"``
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 #: Above a command's list of examples and exit codes: typer keeps the lines as written.
 _KEEP = "\b\n"
 
@@ -196,7 +198,12 @@ def help_for(command: str, option: str) -> str:
     return OPTIONS.get(f"{command} {option}") or OPTIONS[option]
 
 
-def command(name: str) -> dict[str, str]:
+class Words(TypedDict, total=False):
+    help: str
+    epilog: str
+
+
+def command(name: str) -> Words:
     """``help`` and ``epilog`` of a command, as typer takes them."""
     text, epilog = COMMANDS[name]
     return {"help": text, "epilog": epilog} if epilog else {"help": text}

@@ -184,7 +184,7 @@ class Evaluator:
 
     def _judge_all(self, group: _Group, row: CommuneRow) -> list[IndicatorResult]:
         values, invalid = row.values, row.invalid
-        results = []
+        results: list[IndicatorResult] = []
         append = results.append
         for column, cache, m, lookup in group.plan:
             if invalid and column in invalid:
@@ -205,7 +205,7 @@ class Evaluator:
         group = self._groups.get((row.region, row.year))
         if group is None:
             group = self._groups[(row.region, row.year)] = _Group(self, row.region, row.year)
-        results = None
+        results: list[Any] | None = None  # a result per measure
         if not row.invalid:
             # The usual row: every value read. Look all values up at C speed, then judge
             # only the values not seen yet in this group (or of another type than the
@@ -235,7 +235,7 @@ class Evaluator:
         # their ids. Keys and lookups at C speed; only new combinations are built.
         ids = list(map(id, results))
         keys = list(map(methodcaller("__call__", ids), self.criterion_keys))
-        criteria = list(map(dict.get, group.criterion_caches, keys))
+        criteria: list[Any] = list(map(dict.get, group.criterion_caches, keys))
         if None in criteria:
             for i, (criterion, start, stop, cache) in enumerate(group.criteria):
                 if criteria[i] is None:

@@ -169,7 +169,7 @@ def filter_report(report: Report, filters: Filters) -> Report:
             communes = tuple(_restrict(c, items) for c in communes)
             names = [(i.id, i.name) for i in items]
     if filters.districts:
-        known = {}
+        known: dict[str, str] = {}
         for c in report.communes:
             known.setdefault(_district_key(c.district), c.district)
         wanted = {_district_key(d) for d in filters.districts}

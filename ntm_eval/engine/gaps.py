@@ -152,15 +152,15 @@ def gaps(report: Report, top: int = 0, by_sector: bool = False) -> Gaps:
         Candidate(n, commune, missing, items)
         for n, (missing, items, commune) in enumerate(ranked, 1)
     )
-    shares = None
+    shares: tuple[SectorShare, ...] | None = None
     if by_sector:
-        shares = []
+        made = []
         for key, name in ruleset.sectors.items():
             mine = tuple(
                 replace(c, items=tuple(i for i in c.items if i.sector == key)) for c in candidates
             )
             mine = tuple(c for c in mine if c.items)
             if mine:
-                shares.append(SectorShare(key, name, mine))
-        shares = tuple(shares)
+                made.append(SectorShare(key, name, mine))
+        shares = tuple(made)
     return Gaps(report=report, short=short, candidates=candidates, by_sector=shares)

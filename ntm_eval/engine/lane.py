@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import repeat
 from operator import rshift
 from typing import Any
@@ -127,12 +128,10 @@ class Lane:
         self.ids = [c.id for c, _ in criteria]
         self.half = len(criteria) // 2
         self.halves = (
-            _Cache(lambda ranks: Verdict.of(self.ids[: self.half], ranks)),
-            _Cache(lambda ranks: Verdict.of(self.ids[self.half :], ranks)),
+            _Cache(partial(Verdict.of, self.ids[: self.half])),
+            _Cache(partial(Verdict.of, self.ids[self.half :])),
         )
-        self.names = [
-            _Cache(lambda raw, c=c: self._text(c, raw)) for c in (name, district, province)
-        ]
+        self.names = [_Cache(partial(self._text, c)) for c in (name, district, province)]
         self.group_ids = _Cache(self._group)
         self.groups: list[_Group] = []
         self.places: list[Place] = []  # by group (the dictionaries' place codes)
@@ -183,9 +182,7 @@ class Lane:
             key = (k, type(lookup[0]), lookup)
             cache = self.by_lookup.get(key)
             if cache is None:
-                cache = self.by_lookup[key] = _Cache(
-                    lambda text, k=k, lookup=lookup: self._entry(k, lookup, text)
-                )
+                cache = self.by_lookup[key] = _Cache(partial(self._entry, k, lookup))
             caches.append(cache)
         return caches
 
@@ -272,8 +269,8 @@ class Lane:
                 return gid
         self.groups.append(_Group(place, []))
         self.places.append(place)
-        self.regions.append(place.region)
-        self.years.append(place.year)
+        self.regions.append(region.value)
+        self.years.append(year.value)
         self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
@@ -337,7 +334,7 @@ class Lane:
                 self.flag = False
                 bad.update(i for i, x in enumerate(column) if x is mark or x == mark)
 
-        codes = cols[ci]
+        codes: Any = cols[ci]
         empty = codes[0][:0]
         joined = empty.join(codes)
         if not (joined.isdigit() and joined.isascii()) or empty in codes:
@@ -373,7 +370,7 @@ class Lane:
         columns = []  # per criterion: the codes it is judged by (its largest, or joint)
         plan = self.plan
         for c, (_, span) in enumerate(self.evaluator.criteria):
-            texts = [
+            texts: list[Any] = [
                 cols[plan[k].index] if plan[k] is not None else repeat(_ABSENT, n)  # type: ignore[union-attr]
                 for k in span
             ]

@@ -359,7 +359,7 @@ class _Made(dict):
 
     def __missing__(self, key: int | tuple[int, ...]) -> CriterionResult:
         d = self.dictionary
-        codes = key if key.__class__ is tuple else d.parts(key)  # type: ignore[union-attr]
+        codes = key if isinstance(key, tuple) else d.parts(key)
         parts = tuple(map(d.indicators.__getitem__, codes))
         criterion = d.criteria[self.c]
         result = self[key] = CriterionResult(

@@ -292,7 +292,7 @@ class NumberReader:
                     return None
                 raise CellError("D010", expected)
             value = read[0]
-            if value.__class__ is Ambiguous:
+            if isinstance(value, Ambiguous):
                 return value
             return check(value)
 

@@ -248,7 +248,7 @@ class PeriodCheck:
         if outside:
             for line, year in zip(rows.lines, years):
                 if year in outside:
-                    self._see_line(line, year)
+                    self._see_line(line, year)  # type: ignore[arg-type]  # outside: not None
 
     def _see_line(self, line: int, year: int) -> None:
         """Note a row of a year outside the period."""
@@ -261,6 +261,8 @@ class PeriodCheck:
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:
         period = self.period
+        if period is None:  # nothing is outside a set without a period
+            return
         for year, (count, lines) in sorted(self.outside.items()):
             shown_lines = ", ".join(map(str, lines)) + (", …" if count > 5 else "")
             problems.append(

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, islice, repeat
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 from ntm_eval.diagnostics import InputError, Problem
 
@@ -209,8 +209,8 @@ def iter_records(
     A file ``read_records`` refuses raises the same problem, when it is found (see
     ``iter_batches``)."""
     for lines, rows in iter_batches(path, shown, known, encoding):
-        for line, cells in zip(lines, rows):
-            cells = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
+        for line, record in zip(lines, cast("list[list[str]]", rows)):  # not raw: text
+            cells = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in record]
             if any(c.strip() for c in cells):
                 yield line, cells
 
@@ -249,7 +249,7 @@ def iter_batches(
     opened = None
     if codec is not None:
         opened = _open_lines(path, codec, known, raw and codec in ("utf-8", "utf-8-sig"))
-    if opened is not None and _needs_plain_reader(path, codec, opened[2]):
+    if opened is not None and codec is not None and _needs_plain_reader(path, codec, opened[2]):
         opened[0].close()
         opened = None
     if opened is None:  # read_records has the exact problem to report, or reads the file
@@ -260,6 +260,8 @@ def iter_batches(
                 progress((i + len(part)) / len(records), part[-1][0])
             yield [line for line, _ in part], [cells for _, cells in part]
         return
+    f: Any
+    lines: Any
     f, lines, delimiter, skip, rest = opened
     binary = rest is not None  # lines are bytes, rest holds the sample's lines not read
     read_to = (
@@ -275,7 +277,7 @@ def iter_batches(
             # sooner. From the first batch holding a quote (or a line longer than a field
             # may be), csv.reader reads the rest.
             limit = csv.field_size_limit()
-            kind = bytes if binary else str
+            kind: Any = bytes if binary else str
             ends = repeat(b"\r\n" if binary else "\r\n")
             cut = repeat(delimiter.encode() if binary else delimiter)
             quote = repeat('"')
@@ -301,6 +303,7 @@ def iter_batches(
                 )
                 first += len(chunk)
             if binary:  # the rest as text, its lines split as the text reader splits them
+                assert rest is not None
                 chunk = list(io.StringIO((joined + rest.read()).decode("utf-8"), newline=""))
                 lines = io.TextIOWrapper(f, encoding="utf-8", newline="")
             reader = csv.reader(chain(chunk, lines), delimiter=delimiter, strict=False)
@@ -415,33 +418,33 @@ def _open_lines(
     ``\n`` or ``\r\n``) — the file's first block, whose lines come first. None when the
     start of the file is not text in ``codec`` (``read_records`` says why)."""
     if binary:
-        f = path.open("rb")
-        sample = f.read(65536)
+        raw = path.open("rb")
+        sample = raw.read(65536)
         whole = sample[:-1] if sample.endswith(b"\r") else sample
         if whole.count(b"\r") == whole.count(b"\r\n"):  # else '\r' alone ends lines: text
             if not sample.endswith(b"\n"):
-                sample += f.readline()  # whole lines only
+                sample += raw.readline()  # whole lines only
             if sample.startswith(codecs.BOM_UTF8):
                 sample = sample[len(codecs.BOM_UTF8) :]
             try:
                 text = sample.decode("utf-8")
             except UnicodeDecodeError:
-                f.close()
+                raw.close()
                 return None
             first = io.BytesIO(sample)
-            return (f, *_after_sep(chain(first, f), text, known), first)
-        f.close()
+            return (raw, *_after_sep(chain(first, raw), text, known), first)
+        raw.close()
     f = path.open(encoding=codec, newline="")
     try:
-        sample = f.read(65536)
-        if not sample.endswith("\n"):
-            sample += f.readline()  # whole lines only; '\r' + '\n' stay one line end
+        head = f.read(65536)
+        if not head.endswith("\n"):
+            head += f.readline()  # whole lines only; '\r' + '\n' stay one line end
     except UnicodeDecodeError:
         f.close()
         return None
-    if sample.startswith("\ufeff"):
-        sample = sample[1:]
-    return (f, *_after_sep(chain(io.StringIO(sample, newline=""), f), sample, known), None)
+    if head.startswith("\ufeff"):
+        head = head[1:]
+    return (f, *_after_sep(chain(io.StringIO(head, newline=""), f), head, known), None)
 
 
 def _after_sep(

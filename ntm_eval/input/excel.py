@@ -38,9 +38,9 @@ def _cell_value(cell: Any) -> Any:
     value = cell.value
     if value.__class__ is str:
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "%" in (getattr(cell, "number_format", None) or ""):
-            return round(value * 100, 9)  # 0.855 formatted 0.0% shows as 85.5
+    percent = "%" in (getattr(cell, "number_format", None) or "")
+    if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return round(value * 100, 9)  # 0.855 formatted 0.0% shows as 85.5
     return value
 
 

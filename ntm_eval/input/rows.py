@@ -244,7 +244,7 @@ def row_model(ruleset: RuleSet) -> Any:
     fields: dict[str, Any] = {key: field_(parse) for key, parse in _identity(ruleset).items()}
     for column, kind in ruleset.kinds().items():
         fields[column] = field_(numbers.parser(kind))
-    return create_model(  # type: ignore[call-overload]
+    return create_model(
         "CommuneRowInput", __config__=ConfigDict(extra="ignore", frozen=True), **fields
     )
 

@@ -266,7 +266,8 @@ def show_markdown(cat: Catalogue, **_: Any) -> str:
         + ", ".join(f"`{k}` {_md(v.en)}" for k, v in rs.regions.items())
         + (". `national`: the national target, for information." if national else ".")
     )
-    current, notes = None, []
+    current: str | None = None
+    notes: list[str] = []
     for r in cat.rows:
         if r.criterion.id != current:
             lines += _notes(notes)

@@ -72,7 +72,7 @@ def commune_dict(c: CommuneResult, with_criteria: bool = True) -> dict[str, Any]
         "not_evaluable": c.not_evaluable,
     }
     if with_criteria:
-        doc["criteria"] = [_criterion(k) for k in c.criteria]
+        doc["criteria"] = [_criterion(k) for k in c.criteria]  # type: ignore[misc]
     return doc
 
 
@@ -261,6 +261,13 @@ class CommuneEncoder:
         self._templates: dict[tuple, tuple[str, str, str]] = {}
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
         self._verdicts: dict[int, bytes] = {}  # id of a verdict → its text
+        self._held = 0  # bytes of text remembered by code
+        self._names: list[_Texts] = []  # name, district, province → their pieces
+        self._place_texts = _Texts(bytes)
+        self._whole: list[_Texts] = []  # per criterion: a code → its text
+        self._parts: list[_Texts] = []  # per measure: a code → its text
+        self._spans: list[range] = []  # per criterion: its measures in ``_parts``
+        self._heads_by_rank: list[list[bytes]] = []  # per criterion and status
         self._alive: dict[int, Verdict] = {}  # … and the verdict, so that its id stays its own
         self._dictionary: Any = None  # the dictionary the codes below are of
         self._places: Any = None
@@ -290,7 +297,7 @@ class CommuneEncoder:
     def encode_batch(self, batch: ResultBatch) -> list[tuple[bytes, ...]]:
         """Each commune of ``batch`` (input order) as the pieces of its UTF-8 text: joined,
         they are ``encode(c)``. The column-wise rows are encoded a column at a time."""
-        singles = [(self.encode(c).encode(),) for _, c in batch.singles]
+        singles: list[tuple[bytes, ...]] = [(self.encode(c).encode(),) for _, c in batch.singles]
         if not batch.lines:
             return singles
         self._begin(batch.dictionary)
@@ -324,7 +331,7 @@ class CommuneEncoder:
 
     def _begin(self, dictionary: Any) -> None:
         """Ready the caches by code for the batches of ``dictionary``."""
-        if self._places is not None and sum(map(len, self._names)) > self.LIMIT:
+        if sum(len(names) for names in self._names) > self.LIMIT:
             for names in self._names:  # a name per commune: do not keep them all
                 names.clear()
         if dictionary is self._dictionary and self._held < self.TEXT_BUDGET:
@@ -337,10 +344,14 @@ class CommuneEncoder:
         if dictionary.places is not self._places:
             self._places = dictionary.places
             self._names = [
-                _Texts(lambda name, key=key: _field(key, name).encode())
-                for key in ("name", "district", "province")
+                _Texts(self._field_maker(key)) for key in ("name", "district", "province")
             ]
-            self._place_texts = _Texts(lambda code: place_text(*dictionary.places[code]).encode())
+            places = dictionary.places
+
+            def place(code: int) -> bytes:
+                return place_text(*places[code]).encode()
+
+            self._place_texts = _Texts(place)
 
         # A criterion's text is its head (by status) and its measures' texts, each with
         # what follows it: as ``_criterion`` joins them.
@@ -387,6 +398,13 @@ class CommuneEncoder:
             return make_joint
 
         self._whole = [_Texts(whole(c)) for c in range(len(criteria))]
+
+    @staticmethod
+    def _field_maker(key: str) -> Callable[[str], bytes]:
+        def make(name: str) -> bytes:
+            return _field(key, name).encode()
+
+        return make
 
     def _part_maker(self, dictionary: Any, tail: str) -> Callable[[int], bytes]:
         def make(code: int) -> bytes:

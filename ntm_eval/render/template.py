@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ntm_eval.input.units import RURAL, UnitList, short_district
 from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
@@ -42,7 +43,8 @@ WIDTHS = {
     "count": 11,
     "money": 15,
 }
-TEXT = {
+#: The words of a template, by language.
+TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "data": "Dữ liệu",
         "help": "Hướng dẫn",
@@ -243,7 +245,7 @@ def write_xlsx(
     book.save(path)
 
 
-def _validation(make, kind: str, years: tuple[int, int], region_list: str):
+def _validation(make: Any, kind: str, years: tuple[int, int], region_list: str) -> Any:
     if kind == "bool":
         return make(type="list", formula1='"' + ",".join(YES_NO) + '"', allow_blank=True)
     if kind == "pct":
@@ -267,7 +269,9 @@ def _validation(make, kind: str, years: tuple[int, int], region_list: str):
     return None
 
 
-def _instructions(ws, ruleset: RuleSet, cols: list[Column], lang: str, bold, wrap, fill) -> None:
+def _instructions(
+    ws: Any, ruleset: RuleSet, cols: list[Column], lang: str, bold: Any, wrap: Any, fill: Any
+) -> None:
     text = TEXT[lang]
     ws.append([ruleset.title.get(lang) + f" ({ruleset.id})"])
     ws["A1"].font = bold

@@ -242,7 +242,7 @@ def _dotted(loc: PathKey, data: Any = None) -> str:
                 ),
                 None,
             )
-            out += f"[{ident}={item[ident]}]" if ident else f"[{part}]"
+            out += f"[{ident}={item[ident]}]" if ident and item else f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
         node = item
@@ -271,7 +271,7 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
-def _pydantic_problem(err: dict, positions: Positions, path: str, data: Any = None) -> Problem:
+def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = None) -> Problem:
     # Custom validators report at the field; drop pydantic's internal loc parts.
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]

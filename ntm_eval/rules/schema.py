@@ -33,6 +33,7 @@ def rules_schema() -> dict[str, Any]:
     identity = {"RuleSet": [*OWN_KEYS, "extends"]}
     for pattern, key in MATCH_KEYS.items():
         model = model_at(tuple(0 if part == ANY else part for part in pattern) + (0,))
+        assert model is not None, pattern
         identity[model.__name__] = [key]
     for name, required in identity.items():
         partial = _retarget(copy.deepcopy(defs[name]), set(identity))

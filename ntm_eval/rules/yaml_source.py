@@ -221,7 +221,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
         raise InputError([Problem("R004", "nested too deeply", shown)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = _pos(mark) if mark else (None, None)
+        line, col = _pos(mark) if mark else (None, None)  # type: ignore[assignment]
         what = exc.problem or exc.context or "syntax error"
         if what == "but found another document":
             what = "a rule file holds one YAML document; a second one starts here"
