@@ -15,7 +15,7 @@ from ntm_eval.engine.results import (
     CommuneResult,
     CriterionResult,
     IndicatorResult,
-    combine,
+    Verdict,
 )
 from ntm_eval.input.rows import CommuneRow
 from ntm_eval.rules.model import Measure, RuleSet, in_force
@@ -239,20 +239,15 @@ class Evaluator:
         if None in criteria:
             for i, (criterion, start, stop, cache) in enumerate(group.criteria):
                 if criteria[i] is None:
-                    parts = tuple(results[start:stop])
-                    result = criteria[i] = CriterionResult(
-                        criterion.id,
-                        criterion.name,
-                        criterion.sector,
-                        combine([r.status for r in parts]),
-                        parts,
+                    result = criteria[i] = CriterionResult.of(
+                        criterion.id, criterion.name, criterion.sector, tuple(results[start:stop])
                     )
                     if len(cache) < _CACHE_LIMIT:
                         cache[keys[i]] = result
                         self._stored += 1
             if self._stored > _CACHE_BUDGET:
                 self._forget()
-        statuses = [c.status for c in criteria]
+        verdict = Verdict.of_criteria(criteria)
         return CommuneResult(
             code=row.code,
             name=row.name,
@@ -261,9 +256,9 @@ class Evaluator:
             region=row.region,
             year=row.year,
             line=row.line,
-            status=combine(statuses),
-            criteria_met=statuses.count(MET),
-            criteria_total=len(criteria),
+            status=verdict.status,
+            criteria_met=verdict.criteria_met,
+            criteria_total=verdict.criteria_total,
             criteria=tuple(criteria),
         )
 

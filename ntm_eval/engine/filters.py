@@ -11,13 +11,12 @@ from dataclasses import dataclass, replace
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.engine.results import (
-    MET,
     STATUSES,
     CommuneResult,
     CriterionResult,
     Filters,
     Report,
-    combine,
+    Verdict,
     summarise,
 )
 from ntm_eval.rules.model import Criterion, Indicator, RuleSet, Text
@@ -126,22 +125,14 @@ def _restrict(commune: CommuneResult, items: tuple[Item, ...]) -> CommuneResult:
             kept.append(crit)
             continue
         results = tuple(r for r in crit.indicators if r.id in item.indicators)
-        kept.append(
-            CriterionResult(
-                id=item.id,
-                name=item.name,
-                sector=item.sector,
-                status=combine(r.status for r in results),
-                indicators=results,
-                part_of=item.criterion,
-            )
-        )
+        kept.append(CriterionResult.of(item.id, item.name, item.sector, results, item.criterion))
+    verdict = Verdict.of_criteria(kept)
     return replace(
         commune,
         criteria=tuple(kept),
-        status=combine(c.status for c in kept),
-        criteria_met=sum(c.status == MET for c in kept),
-        criteria_total=len(kept),
+        status=verdict.status,
+        criteria_met=verdict.criteria_met,
+        criteria_total=verdict.criteria_total,
     )
 
 

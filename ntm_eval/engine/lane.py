@@ -49,6 +49,7 @@ from ntm_eval.engine.results import (
     Verdict,
     worst,
 )
+from ntm_eval.input.cells import blank
 from ntm_eval.input.checks import Identities, RowChecks
 from ntm_eval.input.rows import CommuneRow, RowReader, nfc
 
@@ -509,7 +510,7 @@ class Lane:
         out = []
         for p in sorted(positions):
             cells = [nfc(c) for c in rows[p]]
-            if any(c is not None and (c.__class__ is not str or c.strip()) for c in cells):
+            if not blank(cells):
                 before = len(reader.ambiguous)
                 row = reader.read(lines[p], cells)
                 out.append((p, row, len(reader.ambiguous) != before))

@@ -74,6 +74,18 @@ class CriterionResult:
     #: indicator (``id`` "14.3") of criterion ``part_of`` ("14").
     part_of: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        id: str,
+        name: Text,
+        sector: str,
+        parts: tuple[IndicatorResult, ...],
+        part_of: str | None = None,
+    ) -> CriterionResult:
+        """The result of a criterion (or of some of its indicators) judged by ``parts``."""
+        return cls(id, name, sector, combine([r.status for r in parts]), parts, part_of)
+
 
 @dataclass(frozen=True, slots=True)
 class CommuneResult:
@@ -111,6 +123,11 @@ class Verdict(NamedTuple):
     criteria_total: int
     not_met: tuple[str, ...]
     not_evaluable: tuple[str, ...]
+
+    @classmethod
+    def of_criteria(cls, criteria: Sequence[CriterionResult]) -> Verdict:
+        """The verdict of these criterion results."""
+        return cls.of([c.id for c in criteria], [RANK[c.status] for c in criteria])
 
     @classmethod
     def of(cls, ids: Sequence[str], ranks: Sequence[int]) -> Verdict:
@@ -362,12 +379,8 @@ class _Made(dict):
         codes = key if isinstance(key, tuple) else d.parts(key)
         parts = tuple(map(d.indicators.__getitem__, codes))
         criterion = d.criteria[self.c]
-        result = self[key] = CriterionResult(
-            criterion.id,
-            criterion.name,
-            criterion.sector,
-            combine([r.status for r in parts]),
-            parts,
+        result = self[key] = CriterionResult.of(
+            criterion.id, criterion.name, criterion.sector, parts
         )
         return result
 

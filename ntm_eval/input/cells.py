@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -173,6 +173,12 @@ def parse_bool(raw: Any) -> bool | None:
     if isinstance(raw, (int, float)) and raw in (0, 1):
         return bool(raw)
     raise CellError("D014", BOOL_EXPECTED)
+
+
+def blank(cells: Iterable[Any]) -> bool:
+    """Whether a record holds nothing: a blank line, only separators, empty cells (a
+    workbook's empty cell is None). Such a record is no row, and no problem."""
+    return not any(c is not None and (c.__class__ is not str or c.strip()) for c in cells)
 
 
 def shown(raw: Any) -> str:

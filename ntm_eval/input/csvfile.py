@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.input.cells import blank
 
 DELIMITERS = (",", ";", "\t")
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -188,7 +189,7 @@ def read_records(
     next_line = 1 + skip
     try:
         for cells in reader:
-            if any(c.strip() for c in cells):  # a blank line, or only separators: nothing there
+            if not blank(cells):
                 records.append((next_line, cells))
             next_line = reader.line_num + 1 + skip
     except csv.Error as exc:
@@ -211,7 +212,7 @@ def iter_records(
     for lines, rows in iter_batches(path, shown, known, encoding):
         for line, record in zip(lines, cast("list[list[str]]", rows)):  # not raw: text
             cells = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in record]
-            if any(c.strip() for c in cells):
+            if not blank(cells):
                 yield line, cells
 
 

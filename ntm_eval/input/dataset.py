@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ntm_eval.input.cells import blank
 from ntm_eval.input.checks import Context, Identities, RowChecks
 from ntm_eval.input.headers import HeaderMatcher
 from ntm_eval.input.rows import DataSet, nfc, read_header
@@ -45,7 +46,7 @@ def load_data(
     rows = []
     for line, cells in records:
         cells = [nfc(c) for c in cells]
-        if any(c is not None and (c.__class__ is not str or c.strip()) for c in cells):
+        if not blank(cells):
             rows.append(reader.read(line, cells))
     checks = RowChecks(Context(ruleset, reader.layout, units))
     dropped = checks.see(Identities.of(rows))

@@ -33,6 +33,7 @@ from ntm_eval.input.cells import (
     CellError,
     Invalid,
     NumberReader,
+    blank,
     evidence_of,
     parse_text,
     parse_year,
@@ -290,7 +291,7 @@ def read_header(
         for line, cells in zip(lines, rows):
             if len(head) < wanted:
                 cells = [nfc(c) for c in cells]
-                if any(c is not None and parse_text(c) for c in cells):
+                if not blank(cells):
                     head.append((line, cells))
             else:
                 rest.append((line, cells))
