@@ -50,8 +50,8 @@ from ntm_eval.engine.results import (
     worst,
 )
 from ntm_eval.input.cells import blank
-from ntm_eval.input.checks import Identities, RowChecks
-from ntm_eval.input.rows import CommuneRow, RowReader, nfc
+from ntm_eval.input.checks import RowChecks
+from ntm_eval.input.rows import CommuneRow, Identities, RowReader, nfc
 
 #: Cached judgements (all caches together) kept before every cache starts again, and
 #: verdicts remembered: memory stays flat on any file.

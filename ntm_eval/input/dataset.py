@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.input.cells import blank
-from ntm_eval.input.checks import Context, Identities, RowChecks
+from ntm_eval.input.checks import Context, RowChecks
 from ntm_eval.input.headers import HeaderMatcher
-from ntm_eval.input.rows import DataSet, nfc, read_header
+from ntm_eval.input.rows import DataSet, Identities, nfc, read_header
 from ntm_eval.input.source import Source, open_source
 from ntm_eval.rules.model import RuleSet
 

@@ -23,7 +23,8 @@ import dataclasses
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, NamedTuple
+from functools import cached_property
+from typing import Annotated, Any, NamedTuple, Protocol
 
 from pydantic import BeforeValidator, ConfigDict, create_model
 
@@ -125,6 +126,54 @@ class DataSet(HasProblems):
     rows: tuple[CommuneRow, ...]
     problems: tuple[Problem, ...]
     layout: Layout
+
+
+# --- what the row checks (``checks``) see of the rows, and how they answer ---------------
+
+#: ``keys()`` gives (line, code, year) of every row again, in file order (a second look).
+Keys = Callable[[], Iterable[tuple[int, str, "int | None"]]]
+
+
+@dataclass(frozen=True)
+class Identities:
+    """Who and where the rows of a batch are, column by column, in file order."""
+
+    lines: Sequence[int]
+    codes: Sequence[str]
+    names: Sequence[str]
+    districts: Sequence[str]
+    provinces: Sequence[str]
+    regions: Sequence[str | None]
+    years: Sequence[int | None]
+
+    @classmethod
+    def of(cls, rows: Sequence[CommuneRow]) -> Identities:
+        return cls(
+            [r.line for r in rows],
+            [r.code for r in rows],
+            [r.name for r in rows],
+            [r.district for r in rows],
+            [r.province for r in rows],
+            [r.region for r in rows],
+            [r.year for r in rows],
+        )
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @cached_property
+    def codes_are_digits(self) -> bool:
+        """Whether every code is ASCII digits (and none is empty)."""
+        joined = "".join(self.codes)
+        return all(self.codes) and joined.isdigit() and joined.isascii()
+
+
+class RowCheck(Protocol):
+    def see(self, rows: Identities) -> Iterable[int] | None:
+        """Check the rows of a batch; the positions of those not to evaluate, if any."""
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        """Add this check's problems to ``problems`` (or mend theirs)."""
 
 
 class Reading(NamedTuple):

@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.input.checks import Identities, Keys
-from ntm_eval.input.rows import Layout
+from ntm_eval.input.rows import Identities, Keys, Layout
 from ntm_eval.normalise import fold, name_key
 
 LISTS_DIR = Path(__file__).parents[1] / "unit_lists"
