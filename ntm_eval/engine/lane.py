@@ -116,7 +116,7 @@ class Lane:
             return
         self.cols = [columns[k].index for k in _IDENTITY]
         name, district, province = (columns[k] for k in _IDENTITY[1:4])
-        self.region, self.year = columns["region"], columns["year"]
+        self.region_column, self.year_column = columns["region"], columns["year"]
         #: per measure: the file's column reader, or None when the file lacks the column
         self.plan = [columns.get(m.column) for m in evaluator.measures]
         #: columns this way never reads: their bytes are only checked to be UTF-8
@@ -259,8 +259,8 @@ class Lane:
     def _group(self, key: tuple[Any, Any]) -> int:
         """The group of a (region, year) pair of cells; ``_BAD`` when either has a finding
         (an unknown region, a bad or missing year: the row goes row by row)."""
-        region = self.region.read(nfc(key[0]))
-        year = self.year.read(nfc(key[1]))
+        region = self.region_column.read(nfc(key[0]))
+        year = self.year_column.read(nfc(key[1]))
         if region.findings or year.findings or region.value is None or year.value is None:
             self.flag = True
             return _BAD
