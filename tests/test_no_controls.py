@@ -18,7 +18,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import NATIONAL, NTM_EVAL, run_cli, sample_rows
+from conftest import NATIONAL, NTM_EVAL, run_cli, sample_rows, write_xlsx
 
 from ntm_eval.shown import CELL, VALUE, printable, quoted
 
@@ -274,3 +274,30 @@ def test_a_30_kb_name_is_cut_in_the_tables(tmp_path):
         shown = run_cli(*args, str(path)).stdout
         assert NOTE in shown and LONG not in shown, args
     assert LONG in run_cli("check", "-f", "csv", str(path)).stdout  # data for a spreadsheet
+
+
+def test_a_workbook_read_row_by_row_shows_what_the_lane_shows(tmp_path):
+    """One engine: the same hostile cells (those a workbook can hold: C1, bidi) give the
+    same escaped problem messages from a CSV file (judged column-wise) and a workbook (read
+    row by row); the sheet name, from the file too, is escaped in the location."""
+    header, rows = sample_rows()
+    rows = [list(r) for r in rows[:3]]
+    for column in ("commune_name", "district", "poverty_rate_pct"):
+        rows[0][header.index(column)] += "\x9b31m\u202e"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    (tmp_path / "data.csv").write_text(out.getvalue(), encoding="utf-8")
+    write_xlsx(tmp_path / "data.xlsx", [header, *rows], sheet="Số liệu\u202e")
+
+    def messages(name: str) -> list[tuple[str, str]]:
+        result = run_cli("check", "-f", "json", str(tmp_path / name))
+        assert_nothing_raw(result.stderr)
+        doc = json.loads(result.stdout)
+        return [(p["code"], p["message"]) for p in doc["errors"] + doc["warnings"]]
+
+    from_csv, from_book = messages("data.csv"), messages("data.xlsx")
+    assert from_csv == from_book
+    assert {code for code, _ in from_csv} >= {"D032", "D010"}
+    assert all(r"\x9b31m<U+202E>" in message for _, message in from_csv)
+    book_lines = run_cli("check", str(tmp_path / "data.xlsx")).stderr
+    assert "data.xlsx:'Số liệu<U+202E>'!B2:" in book_lines
