@@ -19,8 +19,10 @@ import subprocess
 
 import pytest
 from conftest import NATIONAL, NTM_EVAL, run_cli, sample_rows, write_xlsx
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ntm_eval.shown import CELL, VALUE, printable, quoted
+from ntm_eval.shown import CELL, UNSAFE, VALUE, printable, quoted
 
 #: Everything a hostile file can hold: OSC (title), CSI (clear), C1 CSI, a bidi override.
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
@@ -91,6 +93,16 @@ def test_a_long_text_is_cut_with_its_length():
 def test_the_bound_counts_what_is_shown_and_never_cuts_an_escape():
     assert printable("\x1b" * 100, 10) == r"\x1b\x1b… (100 characters)"
     assert printable("\x1b" * 2, 8) == r"\x1b\x1b"
+
+
+@given(st.text(), st.integers(min_value=1, max_value=40))
+def test_no_text_keeps_a_control_and_showing_twice_changes_nothing(text, limit):
+    shown = printable(text)
+    assert UNSAFE.search(shown) is None
+    assert printable(shown) == shown
+    cut = printable(text, limit)
+    assert UNSAFE.search(cut) is None
+    assert cut == shown or len(cut.split("… (")[0]) <= limit
 
 
 # --- a data file, on every output --------------------------------------------------------------
