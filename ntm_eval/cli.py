@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 
 from ntm_eval import __version__, usage
+from ntm_eval.shown import printable
 
 #: Exit codes — a contract, documented in the README.
 EXIT_OK = 0  # every row evaluated (communes may or may not meet the standard)
@@ -181,12 +182,12 @@ def _emit(
         # a run read as it is written may stop on its data: stdout stays JSON
         _fail(exc.problems, json_for if getattr(obj, "failed", False) else None)
     if output is not None:
-        print(f"wrote {output}", file=sys.stderr)
+        print(f"wrote {printable(str(output))}", file=sys.stderr)
 
 
 def _refuse(message: str) -> NoReturn:
-    """A usage mistake told in one line (exit 2)."""
-    print(f"error: {message}", file=sys.stderr)
+    """A usage mistake told in one line (exit 2); what the user typed in it, shown."""
+    print(f"error: {printable(message)}", file=sys.stderr)
     raise typer.Exit(EXIT_ERROR)
 
 

@@ -1,13 +1,18 @@
 """Problems found in input files, each with a stable code and a location.
 
 Every problem is one line: ``path:line:col: severity [CODE] message``. The sentence is
-built here, from structured fields, so call sites never format messages themselves.
+built here, from structured fields, so call sites never format messages themselves. Text
+from a file in a message is shown with ``shown.quoted`` (escaped, cut to a bound); every
+message, path and cell name is escaped again where a problem is made or placed, so no
+control character from a file reaches a terminal through a problem line (``shown``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from ntm_eval.shown import printable, quoted
 
 #: Every code the tool can emit, with a one-line title. Codes are permanent: a code may
 #: be retired but never reused for something else. R = rule file, D = data file,
@@ -86,15 +91,19 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in CODES:  # a programming error, caught by the test suite
             raise ValueError(f"unregistered problem code {self.code}")
+        # The sentence is shown as it is everywhere (stderr, JSON, HTML): one line, and no
+        # control from a value a call site embedded raw. ``value`` stays raw.
+        object.__setattr__(self, "message", printable(self.message))
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     def location(self) -> str:
+        """``path:line:col`` or ``path:Sheet1!D17``; the path and sheet name escaped."""
         if self.cell is not None:
-            return f"{self.path}:{self.cell}"
-        parts = [self.path]
+            return printable(f"{self.path}:{self.cell}")
+        parts = [printable(self.path)]
         if self.line is not None:
             parts.append(str(self.line))
             if self.col is not None:
@@ -123,10 +132,11 @@ class Problem:
 
 
 def column_label(column: str, header: str | None = None) -> str:
-    """``column 'poverty_rate_pct'``, plus the header as written when it is another name."""
+    """``column 'poverty_rate_pct'``, plus the header as written when it is another name
+    (both shown escaped and bounded: a header is text from the file)."""
     if header is None or header.strip() == column:
-        return f"column '{column}'"
-    return f"column '{column}' ('{header.strip()}')"
+        return f"column {quoted(column)}"
+    return f"column {quoted(column)} ({quoted(header.strip())})"
 
 
 class Finding(NamedTuple):
@@ -157,9 +167,13 @@ class Finding(NamedTuple):
 
 def cell_finding(code: str, column: str, header: str | None, value: str, expected: str) -> Finding:
     """A data cell that does not hold what its column needs."""
-    return Finding(
-        code, f"{column_label(column, header)}: value '{value}' — expected {expected}", value
-    )
+    return value_finding(code, column_label(column, header), value, expected)
+
+
+def value_finding(code: str, label: str, value: str, expected: str) -> Finding:
+    """``label: value '…' — expected …``: the value as written, escaped and cut to
+    ``shown.VALUE`` characters (``Finding.value`` keeps it whole)."""
+    return Finding(code, f"{label}: value {quoted(value)} — expected {expected}", value)
 
 
 class HasProblems:

@@ -14,6 +14,8 @@ import os
 import time
 from typing import IO
 
+from ntm_eval.shown import printable
+
 #: Seconds before the line appears (a run shorter than that shows nothing), and between
 #: redraws.
 AFTER = 1.0
@@ -26,7 +28,7 @@ class Progress:
     erases the line. Cheap when nothing is drawn: one clock reading per call."""
 
     def __init__(self, stream: IO[str], label: str, after: float = AFTER) -> None:
-        self.stream, self.label = stream, label
+        self.stream, self.label = stream, printable(label)  # a path: no control through
         self.start = time.monotonic()
         self.due = self.start + after
         self.shown = False

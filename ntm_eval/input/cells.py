@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ntm_eval.diagnostics import Finding
+from ntm_eval.diagnostics import Finding, value_finding
 from ntm_eval.normalise import fold
 
 
@@ -257,9 +257,7 @@ class Invalid(NamedTuple):
     raw: str
 
     def finding(self, label: str) -> Finding:
-        return Finding(
-            self.code, f"{label}: value '{self.raw}' — expected {self.expected}", self.raw
-        )
+        return value_finding(self.code, label, self.raw, self.expected)
 
 
 def tolerant(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -21,6 +21,7 @@ from ntm_eval.diagnostics import Problem
 from ntm_eval.input.rows import Identities, Keys, Layout, RowCheck
 from ntm_eval.input.units import UnitCheck
 from ntm_eval.rules.model import RuleSet
+from ntm_eval.shown import quoted
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class DuplicateCheck:
             problems.append(
                 Problem(
                     "D023",
-                    f"column 'commune_code': value '{code}' — already on line "
+                    f"column 'commune_code': value {quoted(code)} — already on line "
                     f"{first[(code, year)]} for year {year}; expected one row per commune and year",
                     self.shown,
                     line,

@@ -44,6 +44,7 @@ from ntm_eval.input.cells import (
 from ntm_eval.input.headers import HeaderMatcher
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
 from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
+from ntm_eval.shown import quoted
 
 REQUIRED_IDENTITY = ("commune_code", "region", "year")
 #: Columns holding names: look-alike letters in them are folded back (and reported).
@@ -199,7 +200,7 @@ def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
         found.append(
             Finding(
                 "W110",
-                f"{label}: '{raw}' read as '{folded.text}' — look-alike letters replaced: "
+                f"{label}: {quoted(raw)} read as {quoted(folded.text)} — look-alike letters replaced: "
                 f"{replaced_list(folded)}",
                 raw,
                 "warning",
@@ -209,7 +210,7 @@ def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
         found.append(
             Finding(
                 "W111",
-                f"{label}: '{raw}' holds {', '.join(describe(ch) for ch in folded.foreign)}, "
+                f"{label}: {quoted(raw)} holds {', '.join(describe(ch) for ch in folded.foreign)}, "
                 "not used in Vietnamese and not a known look-alike; retype it",
                 raw,
                 "warning",
@@ -577,7 +578,7 @@ def _header_keys(
             problems.append(
                 Problem(
                     "W101",
-                    f"column '{cell}' is not used by rule set "
+                    f"{column_label(cell)} is not used by rule set "
                     f"'{ruleset.id}'; its values are ignored"
                     + (f" (did you mean {hint}?)" if hint else ""),
                     shown,

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.input.rows import Identities, Keys, Layout
 from ntm_eval.normalise import fold, name_key
+from ntm_eval.shown import quoted
 
 LISTS_DIR = Path(__file__).parents[1] / "unit_lists"
 DEFAULT_LIST = "binh-thuan-2020"
@@ -199,7 +200,7 @@ def load_units(spec: str | None = None) -> UnitList:
             problems.append(
                 Problem(
                     "D030",
-                    f"unit list: unit_type '{get['unit_type']}' — expected xa, phuong or thi_tran",
+                    f"unit list: unit_type {quoted(get['unit_type'])} — expected xa, phuong or thi_tran",
                     label,
                     line,
                 )
@@ -209,7 +210,7 @@ def load_units(spec: str | None = None) -> UnitList:
                 Problem(
                     "D030",
                     f"unit list: province code "
-                    f"'{get.get('province_code', '')}' is unknown; add a "
+                    f"{quoted(get.get('province_code', ''))} is unknown; add a "
                     "province_name column",
                     label,
                     line,
@@ -217,7 +218,9 @@ def load_units(spec: str | None = None) -> UnitList:
             )
         elif code in units:
             problems.append(
-                Problem("D030", f"unit list: commune code {code} appears twice", label, line)
+                Problem(
+                    "D030", f"unit list: commune code {quoted(code)} appears twice", label, line
+                )
             )
         else:
             units[code] = Unit(code, get["commune_name"], kind, get["district_name"], province)
@@ -329,7 +332,7 @@ class UnitCheck:
             count = sum(n for n, _ in self.elsewhere.values())
             first = min(line for _, line in self.elsewhere.values())
             provinces = sorted(self.elsewhere)
-            names = ", ".join(f"'{p}'" for p in provinces[:5])
+            names = ", ".join(quoted(p) for p in provinces[:5])
             if len(provinces) > 5:  # a national file names dozens: one line stays readable
                 names += f" and {len(provinces) - 5} more"
             self.problems.append(
@@ -361,7 +364,7 @@ def _suggest_code(
         hint = f"the unit list {units.label} gives {found[0].describe()}: fill in {found[0].code}"
     elif found:
         places = " and ".join(f"in {u.district} ({u.code})" for u in found)
-        hint = f"the unit list has '{row.name}' {places}; fill in the code" + (
+        hint = f"the unit list has {quoted(row.name)} {places}; fill in the code" + (
             "" if row.district else " and the district"
         )
     else:
@@ -381,7 +384,7 @@ def _suggest_code(
 
 
 def _unknown_code(layout: Layout, row: _Row, units: UnitList) -> Problem:
-    message = f"commune code '{row.code}' is not in the unit list {units.label}"
+    message = f"commune code {quoted(row.code)} is not in the unit list {units.label}"
     padded = row.code.zfill(5)
     if padded != row.code and padded in units.units:
         message += (
@@ -407,18 +410,22 @@ def _compare(
         hint = f"; the list gives {other[0].code} for {other[0].name}" if len(other) == 1 else ""
         problems.append(
             layout.problem(
-                "D032", row.line, "commune_name", f"'{row.name}' — {said}{hint}", value=row.name
+                "D032",
+                row.line,
+                "commune_name",
+                f"{quoted(row.name)} — {said}{hint}",
+                value=row.name,
             )
         )
     if row.district and not _same(row.district, unit.district, _DISTRICT_PREFIXES):
         problems.append(
             layout.problem(
-                "D032", row.line, "district", f"'{row.district}' — {said}", value=row.district
+                "D032", row.line, "district", f"{quoted(row.district)} — {said}", value=row.district
             )
         )
     if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
         problems.append(
             layout.problem(
-                "D032", row.line, "province", f"'{row.province}' — {said}", value=row.province
+                "D032", row.line, "province", f"{quoted(row.province)} — {said}", value=row.province
             )
         )

@@ -1,5 +1,6 @@
 """``rules list`` and ``rules show``: the catalogue of rule sets as a table, JSON or a
-Markdown document (``rules/CATALOGUE.md``)."""
+Markdown document (``rules/CATALOGUE.md``). A rule file's strings are shown through
+``shown.printable`` in the table and the Markdown (JSON keeps them raw)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ntm_eval.render.text import OP_SIGNS, fmt_number
 from ntm_eval.rules.catalogue import Catalogue, SetEntry, Value
 from ntm_eval.rules.loader import shipped_sets
 from ntm_eval.rules.model import NATIONAL, UNVERIFIED, Measure
+from ntm_eval.shown import printable
 
 SCHEMA_VERSION = 1
 
@@ -74,6 +76,8 @@ def _table(header: list[str], rows: list[list[str]], color: bool) -> str:
     every line can be found with grep (a terminal folds what it cannot show)."""
     from rich.cells import cell_len  # display width: some characters take two columns
 
+    rows = [[printable(c) for c in r] for r in rows]
+
     widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -94,7 +98,7 @@ def _heading(cat: Catalogue) -> list[str]:
         lines.append(f"Extends {rs.extends}. Files: {', '.join(cat.files)}")
     if cat.region:
         lines.append(f"Thresholds for region {cat.region} ({rs.regions[cat.region].en})")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
@@ -218,7 +222,8 @@ def failure_json(problems: list[Problem]) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A rule file's text on one line of Markdown: shown, its ``|`` escaped."""
+    return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
 def _command(cat: Catalogue) -> str:

@@ -4,8 +4,10 @@ check: one row per commune × criterion. gaps: one row per commune × measure le
 compare: one row per commune × changed indicator. Headers and status words are fixed keys
 (the same in every language); names follow ``--lang``. A cell that starts with ``=``,
 ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading ``'`` so a spreadsheet
-shows it as text instead of running it as a formula. Streams row by row; ``check`` of a
-CSV file streams its rows as the communes are judged (``write_stream``).
+shows it as text instead of running it as a formula; a control or bidi character in a
+text cell is written as ``shown.printable`` shows it (``\x1b``, ``<U+202E>``), values whole.
+Streams row by row; ``check`` of a CSV file streams its rows as the communes are judged
+(``write_stream``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import IO, Any
 
 from ntm_eval.engine.results import NOT_EVALUABLE, NOT_MET
 from ntm_eval.render.json import once_per_object
+from ntm_eval.shown import UNSAFE, printable
 
 #: Written first when the output is a file: spreadsheet programs detect UTF-8 by it.
 BOM = True
@@ -41,6 +44,11 @@ def cell(x: Any) -> str:
 _RISKY_FIRST = frozenset(_RISKY)
 
 
+def shown_cell(x: Any) -> str:
+    """A cell whose text may hold a control character: escaped, then as ``cell``."""
+    return cell(printable(x) if x.__class__ is str else x)
+
+
 def _writer(stream: IO[str]) -> Any:
     return csv.writer(stream, lineterminator="\n")
 
@@ -49,7 +57,7 @@ def _rows(stream: IO[str], header: list[str], rows: Iterable[list[Any]]) -> None
     w = _writer(stream)
     w.writerow(header)
     for row in rows:
-        w.writerow([cell(x) for x in row])
+        w.writerow([shown_cell(x) for x in row])
 
 
 CHECK_HEADER = [
@@ -106,7 +114,7 @@ class _CheckRows:
     def _tail(self, k: Any) -> str:
         name = self.names.get(k.id)
         if name is None:
-            name = self.names[k.id] = cell(k.name.get(self.lang))
+            name = self.names[k.id] = shown_cell(k.name.get(self.lang))
         # ids, sector keys and status words come from the rule file's strict patterns
         return self.format(
             [
@@ -122,22 +130,20 @@ class _CheckRows:
         )
 
     def commune(self, c: Any) -> str:
-        head = self.format(
-            [
-                cell(x)
-                for x in (
-                    c.code,
-                    c.name,
-                    c.district,
-                    c.province,
-                    c.region,
-                    c.year,
-                    c.status,
-                    c.criteria_met,
-                    c.criteria_total,
-                )
-            ]
+        fields = (
+            c.code,
+            c.name,
+            c.district,
+            c.province,
+            c.region,
+            c.year,
+            c.status,
+            c.criteria_met,
+            c.criteria_total,
         )
+        head = self.format([cell(x) for x in fields])
+        if UNSAFE.search(head) is not None:  # one search a commune: rarely anything to show
+            head = self.format([shown_cell(x) for x in fields])
         return "".join([f"{head},{self.tail(k)}\n" for k in c.criteria])
 
 

@@ -4,6 +4,10 @@ Everything is inline — styles, a few lines of script, the bar chart (CSS) — 
 opens anywhere without a network, and prints. Status is shown by colour *and* a symbol
 (✓ ✗ ?), so it survives black-and-white printing. Hovering a matrix cell shows its values
 and thresholds (the cell's title); clicking or pressing Enter pins them in a panel.
+
+Every text is HTML-escaped and shown through ``shown.printable`` (no control or bidi
+character from a file reorders or hides what the page says); a name in a table is cut to
+``shown.CELL`` characters.
 """
 
 from __future__ import annotations
@@ -22,8 +26,15 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.i18n import tr
 from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
+from ntm_eval.shown import CELL, printable
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
+
+
+def _text(x: str, limit: int | None = None) -> str:
+    """Text for the page (an element's content or an attribute's value): shown, escaped."""
+    return escape(printable(x, limit))
+
 
 CSS = """
 :root { --met: #1b7a34; --met-bg: #cdebd3; --not: #a61b1b; --not-bg: #f7c9c9;
@@ -107,7 +118,9 @@ SCRIPT = """
 
 
 def _cell_detail(c: CommuneResult, k: CriterionResult, lang: str) -> str:
-    lines = [f"{c.code} {c.name} — {k.id} {k.name.get(lang)}: {i18n.status(lang, k.status)}"]
+    """The lines of a matrix cell's tooltip and panel: its names shown, the lines kept."""
+    name = printable(f"{c.code} {c.name}", CELL)
+    lines = [f"{name} — {k.id} {printable(k.name.get(lang))}: {i18n.status(lang, k.status)}"]
     for r in k.indicators:
         value = i18n.value(r.value, r.kind, None, lang)
         line = (
@@ -116,7 +129,7 @@ def _cell_detail(c: CommuneResult, k: CriterionResult, lang: str) -> str:
         )
         if r.reason:
             line += f": {i18n.reason(lang, r.reason)}"
-        lines.append(line)
+        lines.append(printable(line))
     return "\n".join(lines)
 
 
@@ -136,16 +149,16 @@ def _summary(report: Report, lang: str) -> list[str]:
         (NOT_EVALUABLE, s.not_evaluable, i18n.status(lang, NOT_EVALUABLE)),
     ]
     out = [
-        f'<section id="summary"><h2>{escape(tr(lang, "report.summary"))}</h2>',
+        f'<section id="summary"><h2>{_text(tr(lang, "report.summary"))}</h2>',
         '<div class="cards">',
     ]
     out += [
-        f'<div class="card s-{key}" data-status="{key}"><b>{n}</b>{escape(label)}</div>'
+        f'<div class="card s-{key}" data-status="{key}"><b>{n}</b>{_text(label)}</div>'
         for key, n, label in cards
     ]
     out.append("</div>")
     out.append(
-        f'<p class="meta">{escape(tr(lang, "summary.all", n=s.communes, met=s.met, total=total, not_met=s.not_met, not_evaluable=s.not_evaluable))}</p>'
+        f'<p class="meta">{_text(tr(lang, "summary.all", n=s.communes, met=s.met, total=total, not_met=s.not_met, not_evaluable=s.not_evaluable))}</p>'
     )
     out.append("</section>")
     return out
@@ -154,15 +167,15 @@ def _summary(report: Report, lang: str) -> list[str]:
 def _chart(report: Report, lang: str) -> list[str]:
     s = report.summary
     out = [
-        f'<section id="chart"><h2>{escape(tr(lang, "report.chart"))}</h2>',
+        f'<section id="chart"><h2>{_text(tr(lang, "report.chart"))}</h2>',
         '<div class="bars" role="list">',
     ]
     for k in s.by_criterion:
         width = 100 * k.met / s.communes if s.communes else 0
         label = f"{k.id} {k.name.get(lang)}"
         out.append(
-            f'<span class="bar-label" role="listitem">{escape(label)}</span>'
-            f'<span class="bar" data-id="{escape(k.id)}" title="{escape(label)}: {k.met}/{s.communes}">'
+            f'<span class="bar-label" role="listitem">{_text(label)}</span>'
+            f'<span class="bar" data-id="{_text(k.id)}" title="{_text(label)}: {k.met}/{s.communes}">'
             f'<span class="fill" style="width:{width:.1f}%"></span></span>'
             f'<span class="bar-n">{k.met}/{s.communes}</span>'
         )
@@ -172,12 +185,12 @@ def _chart(report: Report, lang: str) -> list[str]:
 
 def _bands(report: Report, lang: str) -> list[str]:
     out = [
-        f'<section id="bands"><h2>{escape(tr(lang, "report.bands"))}</h2><table>',
-        f"<thead><tr><th>{escape(tr(lang, 'col.band'))}</th>"
-        f'<th class="n">{escape(tr(lang, "col.communes"))}</th></tr></thead><tbody>',
+        f'<section id="bands"><h2>{_text(tr(lang, "report.bands"))}</h2><table>',
+        f"<thead><tr><th>{_text(tr(lang, 'col.band'))}</th>"
+        f'<th class="n">{_text(tr(lang, "col.communes"))}</th></tr></thead><tbody>',
     ]
     out += [
-        f'<tr><td>{escape(band_label(b.label, lang))}</td><td class="n">{b.communes}</td></tr>'
+        f'<tr><td>{_text(band_label(b.label, lang))}</td><td class="n">{b.communes}</td></tr>'
         for b in report.summary.bands
     ]
     out.append("</tbody></table></section>")
@@ -185,18 +198,18 @@ def _bands(report: Report, lang: str) -> list[str]:
 
 
 def _candidates(g: Any, lang: str) -> list[str]:
-    out = [f'<section id="candidates"><h2>{escape(tr(lang, "report.candidates"))}</h2>']
+    out = [f'<section id="candidates"><h2>{_text(tr(lang, "report.candidates"))}</h2>']
     if not g.candidates:
-        out.append(f"<p>{escape(tr(lang, 'gaps.none'))}</p></section>")
+        out.append(f"<p>{_text(tr(lang, 'gaps.none'))}</p></section>")
         return out
     out.append(
-        f'<p class="note">{escape(tr(lang, "gaps.count", short=g.short, n=g.report.summary.communes, shown=len(g.candidates)))} '
-        f"{escape(tr(lang, 'gaps.order'))}</p>"
+        f'<p class="note">{_text(tr(lang, "gaps.count", short=g.short, n=g.report.summary.communes, shown=len(g.candidates)))} '
+        f"{_text(tr(lang, 'gaps.order'))}</p>"
     )
     out.append(
         "<table><thead><tr>"
         + "".join(
-            f"<th>{escape(tr(lang, k))}</th>"
+            f"<th>{_text(tr(lang, k))}</th>"
             for k in ("col.rank", "col.code", "col.commune", "col.district", "col.met", "col.left")
         )
         + "</tr></thead><tbody>"
@@ -204,12 +217,12 @@ def _candidates(g: Any, lang: str) -> list[str]:
     for c in g.candidates:
         k = c.commune
         items = "".join(
-            f"<li>{escape(item_label(i, lang))}: {escape(left_text(i, lang))}</li>" for i in c.items
+            f"<li>{_text(item_label(i, lang))}: {_text(left_text(i, lang))}</li>" for i in c.items
         )
         out.append(
-            f'<tr data-code="{escape(k.code)}"><td class="n">{c.rank}</td>'
-            f"<td>{escape(k.code)}</td><td>{escape(k.name)}</td>"
-            f"<td>{escape(k.district)}</td>"
+            f'<tr data-code="{_text(k.code)}"><td class="n">{c.rank}</td>'
+            f"<td>{_text(k.code, CELL)}</td><td>{_text(k.name, CELL)}</td>"
+            f"<td>{_text(k.district, CELL)}</td>"
             f'<td class="n">{k.criteria_met}/{k.criteria_total}</td>'
             f'<td><ul class="left">{items}</ul></td></tr>'
         )
@@ -220,33 +233,34 @@ def _candidates(g: Any, lang: str) -> list[str]:
 def _matrix(report: Report, lang: str) -> list[str]:
     s = report.summary
     legend = "".join(
-        f'<span class="c s-{key}">{SYMBOLS[key]} {escape(i18n.status(lang, key))}</span>'
+        f'<span class="c s-{key}">{SYMBOLS[key]} {_text(i18n.status(lang, key))}</span>'
         for key in (MET, NOT_MET, NOT_EVALUABLE)
     )
     out = [
-        f'<section id="matrix-section"><h2>{escape(tr(lang, "report.matrix"))}</h2>',
-        f'<p class="legend">{escape(tr(lang, "report.legend"))}: {legend}</p>',
-        f'<p class="note hint">{escape(tr(lang, "report.click"))}</p>',
+        f'<section id="matrix-section"><h2>{_text(tr(lang, "report.matrix"))}</h2>',
+        f'<p class="legend">{_text(tr(lang, "report.legend"))}: {legend}</p>',
+        f'<p class="note hint">{_text(tr(lang, "report.click"))}</p>',
         '<table id="matrix"><thead><tr>'
-        f"<th>{escape(tr(lang, 'col.code'))}</th><th>{escape(tr(lang, 'col.commune'))}</th>"
-        f'<th>{escape(tr(lang, "col.district"))}</th><th class="n">{escape(tr(lang, "col.met"))}</th>',
+        f"<th>{_text(tr(lang, 'col.code'))}</th><th>{_text(tr(lang, 'col.commune'))}</th>"
+        f'<th>{_text(tr(lang, "col.district"))}</th><th class="n">{_text(tr(lang, "col.met"))}</th>',
     ]
     out += [
-        f'<th class="c" title="{escape(k.name.get(lang))}">{escape(k.id)}</th>'
+        f'<th class="c" title="{_text(k.name.get(lang))}">{_text(k.id)}</th>'
         for k in s.by_criterion
     ]
     out.append("</tr></thead><tbody>")
     for c in report.communes:
         cells = "".join(
-            f'<td class="c s-{k.status}" tabindex="0" data-id="{escape(k.id)}" '
+            f'<td class="c s-{k.status}" tabindex="0" data-id="{_text(k.id)}" '
             f'data-detail="{escape(detail)}" title="{escape(detail)}" '
-            f'aria-label="{escape(k.id)}: {escape(i18n.status(lang, k.status))}">{SYMBOLS[k.status]}</td>'
+            f'aria-label="{_text(k.id)}: {_text(i18n.status(lang, k.status))}">{SYMBOLS[k.status]}</td>'
             for k in c.criteria
             for detail in (_cell_detail(c, k, lang),)
         )
         out.append(
-            f'<tr data-code="{escape(c.code)}" data-status="{c.status}">'
-            f"<td>{escape(c.code)}</td><td>{escape(c.name)}</td><td>{escape(c.district)}</td>"
+            f'<tr data-code="{_text(c.code)}" data-status="{c.status}">'
+            f"<td>{_text(c.code, CELL)}</td><td>{_text(c.name, CELL)}</td>"
+            f"<td>{_text(c.district, CELL)}</td>"
             f'<td class="n st-{c.status}">{c.criteria_met}/{c.criteria_total}</td>{cells}</tr>'
         )
     out.append("</tbody></table></section>")
@@ -258,10 +272,10 @@ def _problems(report: Report, lang: str) -> list[str]:
         return []
     out = [
         '<section id="problems"><h2>'
-        + escape(tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings)))
+        + _text(tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings)))
         + "</h2><ul>"
     ]
-    out += [f"<li><code>{escape(p.format())}</code></li>" for p in report.problems]
+    out += [f"<li><code>{_text(p.format())}</code></li>" for p in report.problems]
     out.append("</ul></section>")
     return out
 
@@ -279,13 +293,13 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{_text(title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
-        f"<header><h1>{escape(rs.title.get(lang))}</h1>",
-        f'<p class="meta">{escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
-        f"{escape(rs.id)} · {escape(rs.legal_basis)}</p></header>",
+        f"<header><h1>{_text(rs.title.get(lang))}</h1>",
+        f'<p class="meta">{_text(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
+        f"{_text(rs.id)} · {_text(rs.legal_basis)}</p></header>",
     ]
     parts += _summary(report, lang)
     parts += _chart(report, lang)
@@ -297,7 +311,7 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
         '<div id="detail" role="dialog" aria-live="polite" hidden>'
         '<button type="button" id="detail-close" aria-label="close">×</button>'
         '<pre id="detail-text"></pre></div>',
-        f"<footer>{escape(tr(lang, 'report.generated', version=__version__, path=report.input_path, ruleset=rs.id))}</footer>",
+        f"<footer>{_text(tr(lang, 'report.generated', version=__version__, path=report.input_path, ruleset=rs.id))}</footer>",
         f"<script>{SCRIPT}</script>",
         "</body>",
         "</html>",

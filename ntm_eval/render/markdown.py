@@ -1,7 +1,9 @@
 """``--format markdown``: GitHub-flavoured Markdown for reports and pull requests.
 
 Headings and tables in the chosen language; every table row carries the commune code and
-the criterion or indicator id. Cell text is escaped so a name can never break a table.
+the criterion or indicator id. Cell text is escaped so a name can never break a table:
+controls and bidi characters as ``shown.printable`` shows them, Markdown syntax and ``|``
+with a backslash; a table cell is cut to ``shown.CELL`` characters.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from ntm_eval.render.text import (
     filters_line,
     left_text,
 )
+from ntm_eval.shown import CELL, printable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-def esc(x: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(x).split()))
+def esc(x: Any, limit: int | None = None) -> str:
+    """Text safe inside a Markdown table cell (or a heading, a line), cut to ``limit``."""
+    return _SPECIAL.sub(r"\\\1", " ".join(printable(str(x), limit).split()))
 
 
 def table(header: list[str], rows: list[list[Any]], right: tuple[int, ...] = ()) -> list[str]:
@@ -30,7 +33,7 @@ def table(header: list[str], rows: list[list[Any]], right: tuple[int, ...] = ())
         "| " + " | ".join(esc(h) for h in header) + " |",
         "|" + "|".join("---:" if n in right else "---" for n in range(len(header))) + "|",
     ]
-    lines += ["| " + " | ".join(esc(x) for x in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(esc(x, CELL) for x in row) + " |" for row in rows]
     return lines
 
 

@@ -1,5 +1,7 @@
 """Default terminal output: one line per commune, then the province summary; also the
-text views of ``gaps`` and ``compare``. Words come from ``i18n`` in the chosen language."""
+text views of ``gaps`` and ``compare``. Words come from ``i18n`` in the chosen language.
+Text from a data or rule file (names, titles, paths) is shown through ``shown.printable``
+— no control character reaches the terminal — and as rich ``Text`` or escaped markup."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ntm_eval.engine.results import (
     Report,
 )
 from ntm_eval.i18n import tr
+from ntm_eval.shown import CELL, printable
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
 STATUS_STYLE = {MET: "green", NOT_MET: "red", NOT_EVALUABLE: "yellow"}
@@ -110,11 +113,13 @@ def render(
     console = _console(out, width, color)
     rs, s = report.ruleset, report.summary
     total = len(s.by_criterion)
-    console.print(f"[bold]{escape(rs.title.get(lang))}[/] ({escape(rs.id)})")
-    console.print(escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows)))
+    console.print(f"[bold]{escape(printable(rs.title.get(lang)))}[/] ({escape(rs.id)})")
+    console.print(
+        escape(printable(tr(lang, "rows", path=report.input_path, rows=report.input_rows)))
+    )
     filters = filters_line(report, lang)
     if filters:
-        console.print(escape(filters))
+        console.print(escape(printable(filters)))
 
     table = _table()
     table.add_column(tr(lang, "col.code"), no_wrap=True)
@@ -132,7 +137,7 @@ def render(
 
     statuses = {s: Text.from_markup(_status(s, lang)) for s in STATUS_STYLE}  # word styled
     for c in shown:
-        cells = [Text(c.code), Text(c.name), Text(c.district)]
+        cells = [Text(printable(x, CELL)) for x in (c.code, c.name, c.district)]
         if several_years:
             cells.append(Text(str(c.year or "—")))
         cells += [
@@ -154,7 +159,7 @@ def render(
         console.print()
         matches = [c for c in report.communes if c.code == code]
         if not matches:
-            console.print(f"[yellow]{escape(tr(lang, 'no.commune', code=code))}[/]")
+            console.print(f"[yellow]{escape(printable(tr(lang, 'no.commune', code=code)))}[/]")
         for c in matches:
             _detail(console, c, lang)
 
@@ -166,7 +171,11 @@ def render(
     counts.add_column(tr(lang, "col.not_evaluable"), justify="right")
     for k in s.by_criterion:
         counts.add_row(
-            k.id, escape(k.name.get(lang)), str(k.met), str(k.not_met), str(k.not_evaluable)
+            k.id,
+            escape(printable(k.name.get(lang), CELL)),
+            str(k.met),
+            str(k.not_met),
+            str(k.not_evaluable),
         )
     console.print()
     console.print(counts)
@@ -211,9 +220,12 @@ def threshold_text(r: IndicatorResult, lang: str = "en", mark_unverified: bool =
 def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
     from rich.markup import escape
 
-    where = ", ".join(x for x in (c.district, c.province) if x)
+    code, name, where = (
+        escape(printable(x, CELL))
+        for x in (c.code, c.name, ", ".join(x for x in (c.district, c.province) if x))
+    )
     title = (
-        f"{escape(c.code)} {escape(c.name)} — {escape(where)} · "
+        f"{code} {name} — {where} · "
         f"{tr(lang, 'detail.region')} {c.region or '?'} · "
         f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}"
     )
@@ -230,7 +242,9 @@ def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
         for r in k.indicators:
             unverified |= r.threshold is not None and r.verified is False
             if r.reason:
-                reasons.append(f"{r.id} {r.column}: {escape(i18n.reason(lang, r.reason))}")
+                reasons.append(
+                    f"{r.id} {r.column}: {escape(printable(i18n.reason(lang, r.reason)))}"
+                )
             table.add_row(
                 r.id,
                 r.column,
@@ -319,11 +333,11 @@ def _gaps_table(console: Any, candidates: Any, lang: str) -> None:
             first = n == 0
             table.add_row(
                 str(c.rank),
-                escape(k.code),
-                escape(k.name) if first else "",
+                escape(printable(k.code, CELL)),
+                escape(printable(k.name, CELL)) if first else "",
                 f"{k.criteria_met}/{k.criteria_total}" if first else "",
                 item.indicator,
-                escape(f"{item.name.get(lang)}: {left_text(item, lang)}"),
+                escape(printable(f"{item.name.get(lang)}: {left_text(item, lang)}")),
             )
     console.print(table)
 
@@ -336,13 +350,17 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
     console = _console(out, width, color)
     r = g.report
     console.print(
-        f"[bold]{escape(tr(lang, 'gaps.title'))}[/] — {escape(r.ruleset.title.get(lang))} "
-        f"({escape(r.ruleset.id)})"
+        f"[bold]{escape(tr(lang, 'gaps.title'))}[/] — "
+        f"{escape(printable(r.ruleset.title.get(lang)))} ({escape(r.ruleset.id)})"
     )
     console.print(
         escape(
-            f"{r.input_path}: "
-            + tr(lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates))
+            printable(
+                f"{r.input_path}: "
+                + tr(
+                    lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates)
+                )
+            )
         )
     )
     if not g.short:
@@ -356,13 +374,15 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
             console.print(
                 "[bold]"
                 + escape(
-                    tr(
-                        lang,
-                        "gaps.sector",
-                        sector=share.name.get(lang),
-                        key=share.sector,
-                        communes=len(share.candidates),
-                        items=share.items,
+                    printable(
+                        tr(
+                            lang,
+                            "gaps.sector",
+                            sector=share.name.get(lang),
+                            key=share.sector,
+                            communes=len(share.candidates),
+                            items=share.items,
+                        )
                     )
                 )
                 + "[/]"
@@ -387,7 +407,9 @@ def render_compare(
     out = io.StringIO()
     console = _console(out, width, color)
     console.print(
-        "[bold]" + escape(tr(lang, "compare.title", old=cmp.old.path, new=cmp.new.path)) + "[/]"
+        "[bold]"
+        + escape(printable(tr(lang, "compare.title", old=cmp.old.path, new=cmp.new.path)))
+        + "[/]"
     )
     console.print(
         escape(
@@ -405,17 +427,26 @@ def render_compare(
     )
     if cmp.only_old:
         console.print(
-            escape(tr(lang, "compare.only_old", path=cmp.old.path, codes=", ".join(cmp.only_old)))
+            escape(
+                printable(
+                    tr(lang, "compare.only_old", path=cmp.old.path, codes=", ".join(cmp.only_old))
+                )
+            )
         )
     if cmp.only_new:
         console.print(
-            escape(tr(lang, "compare.only_new", path=cmp.new.path, codes=", ".join(cmp.only_new)))
+            escape(
+                printable(
+                    tr(lang, "compare.only_new", path=cmp.new.path, codes=", ".join(cmp.only_new))
+                )
+            )
         )
 
     console.print()
     keep = cmp.maintaining
     if keep:
-        table = _table(title=tr(lang, "compare.maintain", n=len(keep), old=cmp.old.path))
+        title = tr(lang, "compare.maintain", n=len(keep), old=cmp.old.path)
+        table = _table(title=escape(printable(title)))
         table.add_column(tr(lang, "col.code"), no_wrap=True)
         table.add_column(tr(lang, "col.commune"))
         table.add_column(tr(lang, "col.met"), justify="right", no_wrap=True)
@@ -427,22 +458,22 @@ def render_compare(
             ]
             for n, (k, v) in enumerate(rows):
                 what = (
-                    escape(k.name.get(lang))
+                    escape(printable(k.name.get(lang)))
                     + ": "
                     + status_change(k.old_status, k.new_status, lang)
                 )
                 if v is not None:
-                    what = f"{escape(v.column)} {escape(change_text(v, lang))}"
+                    what = escape(printable(f"{v.column} {change_text(v, lang)}"))
                 table.add_row(
-                    escape(c.code),
-                    escape(c.name) if n == 0 else "",
+                    escape(printable(c.code, CELL)),
+                    escape(printable(c.name, CELL)) if n == 0 else "",
                     f"{c.old_met}→{c.new_met}/{c.total}" if n == 0 else "",
                     v.indicator if v is not None else k.id,
                     what,
                 )
         console.print(table)
     else:
-        console.print(escape(tr(lang, "compare.maintain.none", old=cmp.old.path)))
+        console.print(escape(printable(tr(lang, "compare.maintain.none", old=cmp.old.path))))
 
     console.print()
     changed = cmp.changed
@@ -458,7 +489,7 @@ def render_compare(
             for n, (k, v) in enumerate(rows):
                 head = tr(lang, "change." + k.change)
                 detail = (
-                    f"{escape(v.column)} {escape(change_text(v, lang))}"
+                    escape(printable(f"{v.column} {change_text(v, lang)}"))
                     if v is not None
                     else status_change(k.old_status, k.new_status, lang)
                 )
@@ -468,8 +499,8 @@ def render_compare(
                     else ""
                 )
                 table.add_row(
-                    escape(c.code),
-                    escape(c.name) if n == 0 else "",
+                    escape(printable(c.code, CELL)),
+                    escape(printable(c.name, CELL)) if n == 0 else "",
                     f"{c.old_met}→{c.new_met}" if n == 0 else "",
                     v.indicator if v is not None else k.id,
                     f"{head}: {detail}{standard}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from ntm_eval.rules.validation import Validation
+from ntm_eval.shown import printable
 
 SCHEMA_VERSION = 1
 
@@ -50,7 +51,7 @@ def render_github(result: Validation, color: bool = False) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
     lines = []
     for p in result.problems:
-        props = [f"file={_gh_property(p.path)}"]
+        props = [f"file={_gh_property(printable(p.path))}"]
         if p.line is not None:
             props.append(f"line={p.line}")
             if p.col is not None:
