@@ -135,6 +135,21 @@ def _inputs(
         _fail(exc.problems, json_for)
 
 
+def _output(output: Optional[Path], *inputs: Any) -> None:
+    """Refuse an ``-o`` that is not a regular file or is one of the run's ``inputs`` or the
+    shipped rules (exit 2), before anything is read or written."""
+    if output is None:
+        return
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.output import check_output
+    from ntm_eval.rules.loader import default_rules_path
+
+    try:
+        check_output(output, [*inputs, default_rules_path()])
+    except InputError as exc:
+        _fail(exc.problems)
+
+
 def _source(data: Path, sheet: Optional[str] = None, encoding: Optional[str] = None) -> Any:
     from ntm_eval.input.source import Source
 
@@ -231,6 +246,7 @@ def check(
     )
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    _output(output, data, rules, units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     source = _source(data, sheet, encoding)
     if renderer.streams and not filters:  # judged as it is written
@@ -283,6 +299,7 @@ def gaps(
     from ntm_eval.render import FORMATS
 
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    _output(output, data, rules, units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     report = _judge(_source(data, sheet, encoding), ruleset, unit_list, json_for)
     view = rank(report, top=top, by_sector=by_sector)
@@ -306,6 +323,7 @@ def compare(
     from ntm_eval.render import FORMATS
 
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
+    _output(output, old, new, rules, units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     try:
         old_side = load_side(old, ruleset, str(old), unit_list)
@@ -332,6 +350,7 @@ def report(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
+    _output(output, data, rules, units)
     ruleset, unit_list = _inputs(rules, units)
     judged = _judge(_source(data, sheet, encoding), ruleset, unit_list)
     _emit(
@@ -362,6 +381,7 @@ def template(
     chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
         _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
+    _output(output, rules, units)
     ruleset, unit_list = _inputs(rules, units, default=False)
     if region is not None and region not in ruleset.regions:
         _refuse(

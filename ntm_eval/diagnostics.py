@@ -58,6 +58,8 @@ CODES: dict[str, str] = {
     "U004": "filters keep no criterion",
     "U005": "unknown status",
     "U010": "output file cannot be written",
+    "U011": "output target is not a regular file",
+    "U012": "output file is one of the run's inputs",
     "U020": "compared file is neither commune data nor a check JSON result",
     "U021": "compared file has several rows for one commune; the latest year is compared",
     "U022": "compared files were judged with different rule sets",
