@@ -516,8 +516,26 @@ def _reader_left() -> NoReturn:
 
 
 def main() -> None:
+    """The command: a signal that ends it exits 128 + its number, as shells expect, once
+    its temporary file is gone; a full disk under stdout is a problem line, not a
+    traceback."""
+    from ntm_eval.output import Interrupted, is_full, stop_on_signals
+
+    stop_on_signals()
     try:
         app()
     except BrokenPipeError:  # `ntm-eval … | head` outside a command's output: the same
         _stdout_to_devnull()
         sys.exit(EXIT_OK)
+    except Interrupted as stop:
+        _stdout_to_devnull()  # what is still buffered would be written on the way out
+        sys.exit(128 + stop.signum)
+    except OSError as exc:
+        if not is_full(exc):  # anything else is a bug of ours: its traceback is wanted
+            raise
+        _stdout_to_devnull()
+        from ntm_eval.diagnostics import Problem
+
+        full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
+        print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
+        sys.exit(EXIT_ERROR)

@@ -11,7 +11,9 @@ be the output (it would be destroyed before, or while, it is read).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -20,6 +22,39 @@ from pathlib import Path
 from typing import IO, Any
 
 from ntm_eval.diagnostics import InputError, Problem
+
+#: Signals that end a run: each is raised as ``Interrupted`` where the run is, so that
+#: ``atomic_open`` removes its temporary file (a killed national run would leave gigabytes).
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+#: What a write fails with when the disk, the quota or the file size limit is reached.
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class Interrupted(BaseException):
+    """The run was told to stop by signal ``signum``. A ``BaseException``, as
+    ``KeyboardInterrupt``: no ``except Exception`` on the way may swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> None:
+    """Turn each of ``ENDING_SIGNALS`` into ``Interrupted`` (for the command, not for a
+    program that uses ntm-eval as a library: its signals are its own)."""
+    for sig in ENDING_SIGNALS:
+        signal.signal(sig, _interrupt)
+
+
+def is_full(exc: OSError) -> bool:
+    """Whether ``exc`` says there is no more room to write."""
+    return exc.errno in FULL
+
 
 #: What ``-o`` may not replace, by the test of its mode, in words.
 NOT_REGULAR = (
@@ -81,8 +116,8 @@ def _new_file_mode() -> int:
 @contextlib.contextmanager
 def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> Iterator[IO]:
     """Open ``path`` for writing text; it appears (or is replaced, keeping its mode) only
-    when the block ends without an exception. ``OSError``s become an ``InputError`` with
-    code U010."""
+    when the block ends without an exception; whatever ends it (an ``Interrupted`` too)
+    leaves no temporary file. ``OSError``s become an ``InputError`` with code U010."""
     shown = shown or str(path)
     target, mode = file_target(path, shown)
     try:

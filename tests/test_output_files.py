@@ -1,22 +1,19 @@
-"""``--output``: regular files only, never an input, permissions kept; signals, full disks
-and closed pipes (real processes where only a process shows it)."""
+"""``--output``: regular files only, never an input, permissions kept; signals and full
+disks (real processes where only a process shows it)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import stat
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
-from conftest import (
-    DATA,
-    NATIONAL,
-    ROOT,
-    run_cli,
-    run_in_process,
-)
+from conftest import DATA, NATIONAL, NTM_EVAL, ROOT, generate_national, run_cli, run_in_process
 
 SAMPLE = DATA / "2020.csv"
 
@@ -166,3 +163,56 @@ def test_an_existing_file_keeps_its_mode_and_a_new_one_gets_the_umask(data, tmp_
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert kept.read_text(encoding="utf-8") != "old"
     assert stat.S_IMODE(new.stat().st_mode) == 0o640
+
+
+# --- signals, full disks, closed pipes: real processes -----------------------------------
+
+
+def _start(*args: str, **popen: object) -> subprocess.Popen:
+    """The installed command, started as a shell would, warnings as errors."""
+    env = {**os.environ, "PYTHONWARNINGS": "error", "NO_COLOR": "1"}
+    return subprocess.Popen([str(NTM_EVAL), *args], env=env, stderr=subprocess.PIPE, **popen)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """A file whose JSON result is tens of megabytes: long enough to be stopped mid-write."""
+    return generate_national(tmp_path_factory.mktemp("big"), rows=5000, seed=3)["clean"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_mid_write_leaves_no_temporary_file(big, tmp_path, sig):
+    out = tmp_path / "out.json"
+    proc = _start("check", str(big), "-f", "json", "-o", str(out), stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size for p in tmp_path.glob(".*.tmp")):
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        assert time.monotonic() < deadline, "no temporary file was started"
+        time.sleep(0.01)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, err
+    assert b"Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", str(SAMPLE)],
+        ["check", str(SAMPLE), "-f", "json"],
+        ["check", str(SAMPLE), "-f", "csv"],
+        ["validate", str(NATIONAL)],
+        ["schema"],
+        ["template"],
+    ],
+    ids=lambda args: "-".join(a for a in args if "/" not in a),
+)
+def test_stdout_on_a_full_disk_is_one_problem_line(args):
+    with open("/dev/full", "wb") as full:
+        proc = _start(*args, stdout=full)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.decode().splitlines() == [
+        "stdout: error [U010] cannot write the output: No space left on device"
+    ]
