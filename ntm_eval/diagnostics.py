@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "R032": "an override loosens a threshold without a reason",
     "R033": "an override changes a measure's kind or comparison",
     "R034": "year after the rule set's period, or a period that ends before it starts",
+    "R035": "extends names a file that is not a rule file",
     "D001": "data file cannot be read",
     "D002": "identity column missing",
     "D003": "measure column missing",
