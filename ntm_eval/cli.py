@@ -135,17 +135,19 @@ def _inputs(
         _fail(exc.problems, json_for)
 
 
-def _output(output: Optional[Path], *inputs: Any) -> None:
-    """Refuse an ``-o`` that is not a regular file or is one of the run's ``inputs`` or the
-    shipped rules (exit 2), before anything is read or written."""
+def _output(output: Optional[Path], *inputs: Optional[Path], units: Optional[str]) -> None:
+    """Refuse an ``-o`` that is not a regular file or is one of the run's ``inputs``, its
+    unit list (named or shipped) or the shipped rules (exit 2), before anything is read or
+    written."""
     if output is None:
         return
     from ntm_eval.diagnostics import InputError
+    from ntm_eval.input.units import resolve
     from ntm_eval.output import check_output
     from ntm_eval.rules.loader import default_rules_path
 
     try:
-        check_output(output, [*inputs, default_rules_path()])
+        check_output(output, [*inputs, resolve(units)[0], default_rules_path()])
     except InputError as exc:
         _fail(exc.problems)
 
@@ -246,7 +248,7 @@ def check(
     )
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
-    _output(output, data, rules, units)
+    _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     source = _source(data, sheet, encoding)
     if renderer.streams and not filters:  # judged as it is written
@@ -299,7 +301,7 @@ def gaps(
     from ntm_eval.render import FORMATS
 
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
-    _output(output, data, rules, units)
+    _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     report = _judge(_source(data, sheet, encoding), ruleset, unit_list, json_for)
     view = rank(report, top=top, by_sector=by_sector)
@@ -323,7 +325,7 @@ def compare(
     from ntm_eval.render import FORMATS
 
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
-    _output(output, old, new, rules, units)
+    _output(output, old, new, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     try:
         old_side = load_side(old, ruleset, str(old), unit_list)
@@ -350,7 +352,7 @@ def report(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
-    _output(output, data, rules, units)
+    _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units)
     judged = _judge(_source(data, sheet, encoding), ruleset, unit_list)
     _emit(
@@ -381,7 +383,7 @@ def template(
     chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
         _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
-    _output(output, rules, units)
+    _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
     if region is not None and region not in ruleset.regions:
         _refuse(

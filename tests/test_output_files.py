@@ -138,6 +138,20 @@ def test_output_naming_the_shipped_rules_is_refused(data, tmp_path, monkeypatch)
     assert shipped.read_bytes() == NATIONAL.read_bytes()
 
 
+@pytest.mark.parametrize("units", [[], ["--units", "binh-thuan-2020"]], ids=["default", "named"])
+def test_output_naming_the_shipped_unit_list_is_refused(data, tmp_path, monkeypatch, units):
+    from ntm_eval.input import units as unit_lists
+
+    shipped = tmp_path / "lists"  # copies stand in: a failure must not harm the repo
+    shutil.copytree(unit_lists.LISTS_DIR, shipped)
+    monkeypatch.setattr(unit_lists, "LISTS_DIR", shipped)
+    victim = shipped / "binh-thuan-2020.csv"
+    content = victim.read_bytes()
+    r = run_in_process("check", str(data), *units, "-o", str(victim))  # the patch is here
+    assert r.code == 2 and "[U012]" in r.stderr
+    assert victim.read_bytes() == content
+
+
 def test_a_symlink_is_written_through_and_stays_a_link(data, tmp_path):
     target = tmp_path / "real.json"
     target.write_text("old", encoding="utf-8")
