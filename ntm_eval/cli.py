@@ -136,6 +136,23 @@ def _inputs(
         _fail(exc.problems, json_for)
 
 
+def _output(output: Optional[Path], *inputs: Optional[Path], units: Optional[str]) -> None:
+    """Refuse an ``-o`` that is not a regular file or is one of the run's ``inputs``, its
+    unit list (named or shipped) or the shipped rules (exit 2), before anything is read or
+    written."""
+    if output is None:
+        return
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.input.units import resolve
+    from ntm_eval.output import check_output
+    from ntm_eval.rules.loader import default_rules_path
+
+    try:
+        check_output(output, [*inputs, resolve(units)[0], default_rules_path()])
+    except InputError as exc:
+        _fail(exc.problems)
+
+
 def _source(data: Path, sheet: Optional[str] = None, encoding: Optional[str] = None) -> Any:
     from ntm_eval.input.source import Source
 
@@ -232,6 +249,7 @@ def check(
     )
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     source = _source(data, sheet, encoding)
     if renderer.streams and not filters:  # judged as it is written
@@ -284,6 +302,7 @@ def gaps(
     from ntm_eval.render import FORMATS
 
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     report = _judge(_source(data, sheet, encoding), ruleset, unit_list, json_for)
     view = rank(report, top=top, by_sector=by_sector)
@@ -307,6 +326,7 @@ def compare(
     from ntm_eval.render import FORMATS
 
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
+    _output(output, old, new, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     try:
         old_side = load_side(old, ruleset, str(old), unit_list)
@@ -333,6 +353,7 @@ def report(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
+    _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units)
     judged = _judge(_source(data, sheet, encoding), ruleset, unit_list)
     _emit(
@@ -363,6 +384,7 @@ def template(
     chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
         _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
+    _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
     if region is not None and region not in ruleset.regions:
         _refuse(
@@ -497,8 +519,26 @@ def _reader_left() -> NoReturn:
 
 
 def main() -> None:
+    """The command: a signal that ends it exits 128 + its number, as shells expect, once
+    its temporary file is gone; a full disk under stdout is a problem line, not a
+    traceback."""
+    from ntm_eval.output import Interrupted, is_full, stop_on_signals
+
+    stop_on_signals()
     try:
         app()
     except BrokenPipeError:  # `ntm-eval … | head` outside a command's output: the same
         _stdout_to_devnull()
         sys.exit(EXIT_OK)
+    except Interrupted as stop:
+        _stdout_to_devnull()  # what is still buffered would be written on the way out
+        sys.exit(128 + stop.signum)
+    except OSError as exc:
+        if not is_full(exc):  # anything else is a bug of ours: its traceback is wanted
+            raise
+        _stdout_to_devnull()
+        from ntm_eval.diagnostics import Problem
+
+        full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
+        print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
+        sys.exit(EXIT_ERROR)

@@ -257,8 +257,9 @@ def test_output_replaces_an_old_file_and_keeps_it_on_failure(cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
-@pytest.mark.parametrize("where", ["missing-dir/out.txt", "."])
+@pytest.mark.parametrize("where", ["missing-dir/out.txt", "a-file/out.txt"])
 def test_output_that_cannot_be_written_is_a_usage_error(cli, tmp_path, where):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")  # not a folder to write in
     target = tmp_path / where
     r = cli("check", SAMPLE, "-o", str(target))
     assert r.code == 2

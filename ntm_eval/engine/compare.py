@@ -8,6 +8,7 @@ Each side is commune data (judged here) or the JSON result of ``check --format j
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -386,6 +387,47 @@ def looks_like_json(path: Path) -> bool:
     return head.startswith(b"{")
 
 
+#: Bounds of a check result read back (a national check, about 10,000 communes, is near
+#: 130 MB; a number in it has a few digits): what is beyond is not a result, and is
+#: refused before it takes the memory, or the interpreter's limits, of the run.
+MAX_RESULT_BYTES = 256 << 20
+MAX_NUMBER_LENGTH = 32
+
+
+class _Refused(ValueError):
+    """A number in a result that no check writes (raised while the JSON is parsed)."""
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _Refused(f"a number of {len(text):,} digits; a check result has none so long")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _Refused(f"a number of {len(text):,} characters; a check result has none so long")
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"the number {text} is beyond what a check result holds")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number a check result holds (JSON has no {name})")
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON document in ``path``, within the bounds above (``_Refused`` when not)."""
+    with path.open("rb") as f:  # read to the bound only: a pipe or a device has no size
+        raw = f.read(MAX_RESULT_BYTES + 1)
+    if len(raw) > MAX_RESULT_BYTES:
+        raise _Refused(f"larger than {MAX_RESULT_BYTES:,} bytes; no check result is so large")
+    return json.loads(
+        raw.decode("utf-8-sig"), parse_int=_int, parse_float=_float, parse_constant=_constant
+    )
+
+
 def load_result(path: Path, shown: str) -> Side:
     """Read the JSON result of ``ntm-eval check --format json``."""
 
@@ -393,12 +435,19 @@ def load_result(path: Path, shown: str) -> Side:
         return InputError([Problem("U020", message, shown)])
 
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = _read_json(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"cannot read the file: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem("U020", f"not valid JSON: {exc.msg}", shown, exc.lineno, exc.colno)]
+        ) from None
+    except _Refused as exc:
+        raise fail(f"not a result of 'ntm-eval check --format json': {exc}") from None
+    except RecursionError:  # the parser's own guard, some hundreds of levels down
+        raise fail(
+            "not a result of 'ntm-eval check --format json': nested too deeply "
+            "(a result nests a few levels)"
         ) from None
     try:
         result = _Result.model_validate(doc)

@@ -92,8 +92,12 @@ def load_rule_source(path: Path, display: str | None = None) -> LoadedRules:
     return _load(path, display or str(path), ())[0]
 
 
-def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[LoadedRules, dict]:
-    data, positions = load_yaml(path, shown)
+def _load(
+    path: Path, shown: str, chain: tuple[tuple[Path, str], ...], read: tuple | None = None
+) -> tuple[LoadedRules, dict]:
+    """The rule set in ``path`` (``read``: its YAML, when already read), extending the files
+    of ``chain``."""
+    data, positions = read or load_yaml(path, shown)
     if not isinstance(data, dict):
         _, line, col = positions.find(()) or (shown, 1, 1)
         raise InputError(
@@ -141,10 +145,21 @@ def _load(path: Path, shown: str, chain: tuple[tuple[Path, str], ...]) -> tuple[
             ]
             + own
         )
+    named = f"'{ref}'" + ("" if parent_shown == ref else f" ({parent_shown})")
     try:
-        parent, parent_data = _load(parent_path, parent_shown, seen)
+        parent_read = load_yaml(parent_path, parent_shown)
+        if not _is_rule_file(parent_read[0]):
+            foreign = at(
+                "R035",
+                ("extends",),
+                f"extends {named}: not a rule file (no schema_version at its top level); "
+                "its content is not shown",
+            )
+            raise InputError([foreign] + own)
+        parent, parent_data = _load(parent_path, parent_shown, seen, parent_read)
     except InputError as exc:
-        named = f"'{ref}'" + ("" if parent_shown == ref else f" ({parent_shown})")
+        if exc.problems[0].code == "R035" and exc.problems[0].path == shown:
+            raise
         note = at("R030", ("extends",), f"extends {named}, which has errors")
         raise InputError([note] + own + exc.problems) from None
     if own:
@@ -180,6 +195,17 @@ def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
     if is_path_reference(ref):
         target = path.parent / ref
         parent_shown = os.path.normpath(os.path.join(os.path.dirname(shown), ref))
+        if not ref.lower().endswith(RULE_SUFFIXES):
+            raise InputError(
+                [
+                    at(
+                        "R035",
+                        ("extends",),
+                        f"extends '{ref}': a rule file's name ends in .yaml or .yml; "
+                        "nothing else is read",
+                    )
+                ]
+            )
         if not target.is_file():
             raise InputError(
                 [at("R030", ("extends",), f"extends '{ref}': no such file ({parent_shown})")]
@@ -199,6 +225,13 @@ def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
             ]
         )
     return shipped[ref], display_path(shipped[ref])
+
+
+def _is_rule_file(data: Any) -> bool:
+    """Whether YAML read for ``extends`` is a rule file: a mapping with ``schema_version``.
+    Anything else is never checked key by key, so that a file named by mistake (or on
+    purpose: ``extends: ../../secrets.yaml``) is not listed back as unknown keys."""
+    return isinstance(data, dict) and "schema_version" in data
 
 
 def _checked(

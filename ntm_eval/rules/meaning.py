@@ -3,6 +3,7 @@ aliases, and what a set that extends another may change."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
@@ -120,9 +121,27 @@ def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
             )
 
 
+#: The largest threshold of a count or an amount of money (a percentage is 0–100): far
+#: beyond any real one (10^12 million VND), small enough that every comparison with a cell
+#: is exact and a value of NaN or infinity can never reach the judging.
+MAX_THRESHOLD = 10**12
+
+#: A measure's kind in a message.
+KIND_WORDS = {"pct": "percentage", "count": "count", "money": "money"}
+
+
 def _yaml(value: Any) -> str:
-    """A scalar as it is spelled in YAML."""
-    return str(value).lower() if isinstance(value, bool) or value is None else repr(value)
+    """A scalar as it is spelled in YAML (``.nan``, ``.inf`` and ``-.inf`` too)."""
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    return repr(value)
+
+
+def _judgeable(value: float) -> bool:
+    """Whether a number threshold can be compared with a cell: finite, of a sane size."""
+    return math.isfinite(value) and abs(value) <= MAX_THRESHOLD
 
 
 def _check_measure(
@@ -175,6 +194,14 @@ def _check_measure(
                 continue
             if isinstance(value, bool):
                 add("R023", vloc, f"{what}: a {m.kind} threshold must be a number (got {value!r})")
+            elif not _judgeable(value):
+                add(
+                    "R024",
+                    vloc,
+                    f"{what}: {KIND_WORDS[m.kind]} threshold {_yaml(value)} is not a number a "
+                    f"cell can be compared with: a threshold is finite and at most "
+                    f"{MAX_THRESHOLD:,}",
+                )
             elif m.kind == "pct" and not 0 <= value <= 100:
                 add("R024", vloc, f"{what}: percentage threshold {value:g} is outside 0–100")
             elif m.kind == "count" and (value < 0 or value != int(value)):

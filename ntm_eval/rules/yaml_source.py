@@ -29,6 +29,9 @@ _HINTS = {_T + "timestamp": "a date must be quoted text, e.g. '2020-01-01'"}
 MAX_BYTES = 5_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64  # a rule file nests about 10 levels; this keeps recursion far from Python's limit
+#: A number longer than this is refused before it is converted (Python will not make an
+#: int of more than 4,300 digits, and no value of a rule file needs more than a few).
+MAX_NUMBER_LENGTH = 32
 
 Pos = tuple[int, int]  # 1-based line and column
 PathKey = tuple[str | int, ...]
@@ -123,6 +126,14 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
                 self.tag_problem(node)
+                return None
+            if node.tag in (_T + "int", _T + "float") and len(node.value) > MAX_NUMBER_LENGTH:
+                self.problem(
+                    "R024",
+                    node,
+                    f"a number {len(node.value):,} characters long: no number in a rule file "
+                    f"needs more than {MAX_NUMBER_LENGTH}",
+                )
                 return None
             return self.constructor.construct_object(node)
         if id(node) in self.open:
