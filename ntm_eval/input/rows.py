@@ -68,6 +68,9 @@ class CommuneRow:
     year: int | None
     values: dict[str, Any]  # column → parsed value; None when empty or unreadable
     invalid: frozenset[str]  # columns whose cell could not be read (or is absent)
+    #: Why no measure of the row can be judged (its cells cannot be placed under the
+    #: header), shown as each measure's not-evaluable reason; None for a usual row.
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,18 +450,9 @@ class RowReader:
         """The commune row of the record on ``line`` (text cells NFC-normalised); its
         problems join ``self.problems``, its ambiguous numbers ``self.ambiguous``."""
         problems, n, width = self.problems, len(cells), self.width
-        if n != width and (
-            self.sheet is None or any(c is not None and parse_text(c) for c in cells[width:])
-        ):
-            problems.append(
-                Problem(
-                    "D005",
-                    f"row has {n} cells but the header has {width}",
-                    self.shown,
-                    line,
-                    min(n, width) + 1,
-                )
-            )
+        misfit = self.misfit(cells)
+        if misfit is not None:
+            problems.append(Problem("D005", misfit, self.shown, line, min(n, width) + 1))
         shown = self.shown
         ident: dict[str, Any] = {}
         for col in self.identity:
@@ -466,6 +460,19 @@ class RowReader:
             for finding in reading.findings:
                 problems.append(finding.at(shown, line, col.index + 1, col.key))
             ident[col.key] = reading.value
+        if misfit is not None:  # its measure cells would be read at guessed places
+            return CommuneRow(
+                line=line,
+                code=ident.get("commune_code") or "",
+                name=ident.get("commune_name") or "",
+                district=ident.get("district") or "",
+                province=ident.get("province") or "",
+                region=ident.get("region"),
+                year=ident.get("year"),
+                values=self.blank.copy(),
+                invalid=self.absent.union(self.kinds),
+                reason=f"{misfit} (D005)",
+            )
         if n > self._last:
             readings = [col.read(cells[col.index]) for col in self.measures]
         else:
@@ -498,6 +505,20 @@ class RowReader:
             values=values,
             invalid=self.absent | bad if bad else self.absent,
         )
+
+    def misfit(self, cells: Sequence[Any]) -> str | None:
+        """Why the cells of a record do not fit under the header (D005), or None. A CSV
+        row with more or fewer cells than the header has its values shifted against
+        their columns by a cell typed in or left out somewhere: which one cannot be told,
+        so none is placed. Surplus cells that are all empty, at the end, are only
+        separators (Excel writes them); a workbook's shorter row keeps its cells in their
+        columns."""
+        n, width = len(cells), self.width
+        if n == width or (n < width and self.sheet is not None):
+            return None
+        if n > width and not any(c is not None and parse_text(c) for c in cells[width:]):
+            return None
+        return f"row has {n} cells but the header has {width}"
 
     def note_evidence(self, rows: Iterable[Sequence[Any]], wanted: set[str]) -> None:
         """Note, in file order, the first value of ``rows`` showing each of the separator
