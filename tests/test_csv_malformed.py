@@ -8,6 +8,7 @@ import csv
 import io
 import json
 
+import pytest
 from conftest import run_cli, sample_rows
 
 HEADER, RECORDS = sample_rows()
@@ -120,3 +121,161 @@ def test_a_workbook_row_with_cells_beyond_the_header_is_not_evaluable(tmp_path):
     c = commune(doc, code)
     assert c["status"] == "not_evaluable" and c["criteria_met"] == 0
     assert [e["code"] for e in doc["errors"]] == ["D005"]
+
+
+# --- 2. stray quotes ---------------------------------------------------------------------
+
+NOTES = [*HEADER, "ghi_chu"]  # a notes column the rules do not use
+
+
+def with_notes(notes: dict[int, str] | None = None) -> list[str]:
+    """The sample's lines with a notes column (``notes``: record index → note), as text
+    lines: a stray quote is written as typed, not as a CSV writer would escape it."""
+    notes = notes or {}
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([NOTES, *[[*r, ""] for r in RECORDS]])
+    lines = out.getvalue().splitlines()
+    for i, note in notes.items():
+        lines[i + 1] += note
+    return lines
+
+
+def write_lines(tmp_path, lines: list[str], name: str = "data.csv") -> str:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def rows_seen(lines: list[str]) -> int:
+    """The oracle: the data lines that look like rows (a code, then a separator)."""
+    return sum(1 for line in lines[1:] if line[:5].isdigit() and line[5:6] == ",")
+
+
+def outcome(path: str) -> tuple[int, dict[str, str], list[tuple[str, int | None]]]:
+    code, doc = judged(path)
+    statuses = {c["code"]: c["status"] for c in doc["communes"]}
+    assert len(statuses) == len(doc["communes"])
+    return code, statuses, [(e["code"], e["line"]) for e in doc["errors"]]
+
+
+def test_a_stray_quote_that_never_closes_loses_no_commune(tmp_path):
+    clean = outcome(write_lines(tmp_path, with_notes(), "clean.csv"))
+    lines = with_notes({3: '"xem phụ lục'})
+    code, statuses, errors = outcome(write_lines(tmp_path, lines))
+    assert len(statuses) == rows_seen(lines) == len(RECORDS)
+    assert (code, errors) == (2, [("D006", 5)])
+    stray = RECORDS[3][0]
+    assert statuses[stray] == "not_evaluable"
+    assert {k: v for k, v in statuses.items() if k != stray} == {
+        k: v for k, v in clean[1].items() if k != stray
+    }
+    _, doc = judged(write_lines(tmp_path, lines))
+    assert reasons(commune(doc, stray)) == {"stray quote in column 57 ('ghi_chu') (D006)"}
+    assert "does not close within 90 lines (5–94)" in doc["errors"][0]["message"]
+
+
+def test_a_stray_quote_in_a_measure_cell(tmp_path):
+    lines = with_notes()
+    at = lines[11].index(",Đạt,") + 1
+    lines[11] = lines[11][:at] + '"' + lines[11][at:]
+    code, statuses, errors = outcome(write_lines(tmp_path, lines))
+    assert len(statuses) == rows_seen(lines)
+    assert code == 2 and [c for c, _ in errors] == ["D006"] and errors[0][1] == 12
+    assert statuses[RECORDS[10][0]] == "not_evaluable"
+
+
+def test_two_stray_quotes_that_close_each_other(tmp_path):
+    """The quote on line 5 closes at the one on line 20: one record of the right width,
+    but the lines it swallowed look like rows — both quotes are strays."""
+    lines = with_notes({3: '"xem phụ lục', 18: 'còn thiếu"'})
+    code, statuses, errors = outcome(write_lines(tmp_path, lines))
+    assert len(statuses) == rows_seen(lines) == len(RECORDS)
+    assert (code, [c for c, _ in errors]) == (2, ["D006"])
+    assert statuses[RECORDS[3][0]] == "not_evaluable"
+
+
+def test_a_stray_quote_on_the_last_line(tmp_path):
+    lines = with_notes({len(RECORDS) - 1: '"xem'})
+    code, statuses, errors = outcome(write_lines(tmp_path, lines))
+    assert len(statuses) == len(RECORDS)
+    assert (code, errors) == (2, [("D006", len(RECORDS) + 1)])
+
+
+def test_a_quoted_note_over_several_lines_is_fine(tmp_path):
+    clean = outcome(write_lines(tmp_path, with_notes(), "clean.csv"))
+    lines = with_notes({3: '"xem\nphụ lục 2,\nvà 3"'})  # Alt+Enter in an unused column
+    path = write_lines(tmp_path, lines)
+    assert outcome(path) == clean
+    _, doc = judged(path)
+    assert [c["line"] for c in doc["communes"]][3:6] == [5, 8, 9]
+
+
+@pytest.mark.parametrize("column, evaluable", [("commune_name", True), ("poverty_rate_pct", False)])
+def test_a_line_break_in_an_identity_or_measure_cell(tmp_path, column, evaluable):
+    records = [list(r) for r in RECORDS]
+    i = HEADER.index(column)
+    records[3][i] = records[3][i][:1] + "\n" + records[3][i][1:]
+    code, doc = judged(write(tmp_path, records))
+    assert code == 2
+    errors = [(e["code"], e["line"], e["col"]) for e in doc["errors"]]
+    assert [e for e in errors if e[0] == "D006"] == errors[:1] == [("D006", 5, i + 1)]
+    assert "runs over 2 lines" in doc["errors"][0]["message"]
+    (indicator,) = [
+        x
+        for c in commune(doc, records[3][0])["criteria"]
+        for x in c["indicators"]
+        if x["column"] == column
+    ] or [None]
+    assert evaluable or indicator["status"] == "not_evaluable"
+    assert [c["line"] for c in doc["communes"]][3:5] == [5, 7]
+
+
+def test_both_readers_split_a_stray_quote_alike(tmp_path):
+    from ntm_eval.input.csvfile import iter_records, read_records
+
+    lines = with_notes({3: '"xem phụ lục', 18: 'còn thiếu"', 40: '"a'})
+    path = tmp_path / "data.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    known = lambda cell: cell in HEADER  # noqa: E731
+    whole = read_records(path, "data.csv", known)
+    streamed = list(iter_records(path, "data.csv", known))
+    assert [(line, list(c), getattr(c, "why", None)) for line, c in whole] == [
+        (line, list(c), getattr(c, "why", None)) for line, c in streamed
+    ]
+    # the closing quote on line 20 ends an unquoted cell: a letter, as the csv module reads it
+    assert [line for line, c in whole if getattr(c, "why", None)] == [5, 42]
+
+
+def test_the_lane_reads_a_stray_quote_as_the_row_reader(tmp_path):
+    from pathlib import Path
+
+    from test_lane import assert_lane_is_plain, plain
+
+    lines = with_notes({3: '"xem phụ lục', 18: 'còn thiếu"', 40: '"a'})
+    path = Path(write_lines(tmp_path, lines))
+    assert [(p.code, p.line) for p in plain(path).errors] == [("D006", 5), ("D006", 42)]
+    assert_lane_is_plain(path)
+
+
+def test_a_line_break_is_read_alike_on_every_path(tmp_path):
+    """The check lives in the column readers: the lane and the row-by-row reader report
+    it alike, and a workbook cell typed with Alt+Enter is the same error."""
+    from pathlib import Path
+
+    from conftest import write_xlsx
+    from test_lane import assert_lane_is_plain
+
+    records = [list(r) for r in RECORDS]
+    i, j = HEADER.index("commune_name"), HEADER.index("poverty_rate_pct")
+    records[3][i] = "Tân\nBình"
+    records[7][j] = "3\r\n5"
+    records[9][j] = records[7][j]
+    assert_lane_is_plain(Path(write(tmp_path, records)))
+    book = write_xlsx(tmp_path / "data.xlsx", [HEADER, *records])
+    code, doc = judged(str(book))
+    assert code == 2
+    assert [(e["code"], e["cell"]) for e in doc["errors"] if e["code"] == "D006"] == [
+        ("D006", "Sheet1!B5"),
+        ("D006", "Sheet1!AC9"),
+        ("D006", "Sheet1!AC11"),
+    ]
