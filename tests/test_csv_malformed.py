@@ -279,3 +279,83 @@ def test_a_line_break_is_read_alike_on_every_path(tmp_path):
         ("D006", "Sheet1!AC9"),
         ("D006", "Sheet1!AC11"),
     ]
+
+
+# --- 4. cells too long to read -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("column", ["ghi_chu", "poverty_rate_pct"])
+def test_a_huge_cell_is_an_error_of_its_row(tmp_path, column, quoted):
+    clean = outcome(write_lines(tmp_path, with_notes(), "clean.csv"))
+    lines = with_notes()
+    cells = next(csv.reader([lines[5]]))
+    huge = "x" * 200_000
+    cells[NOTES.index(column)] = f'"{huge}"' if quoted else huge
+    lines[5] = ",".join(cells)
+    path = write_lines(tmp_path, lines)
+    code, statuses, errors = outcome(path)
+    assert (code, errors) == (2, [("D007", 6)])
+    stray = RECORDS[4][0]
+    assert statuses[stray] == "not_evaluable"
+    assert {k: v for k, v in statuses.items() if k != stray} == {
+        k: v for k, v in clean[1].items() if k != stray
+    }
+    _, doc = judged(path)
+    message = doc["errors"][0]["message"]
+    assert "200,000 characters long" in message and "131,072" in message
+    assert len(message) < 300
+
+
+# --- 3. encodings named with --encoding ---------------------------------------------------
+
+
+def sample_text() -> str:
+    return sample_path().read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "codec, named",
+    [
+        ("utf-16-le", "utf-16"),
+        ("utf-16-be", "utf-16"),
+        ("utf-32-le", "utf-32"),
+        ("utf-32-be", "utf-32"),
+        ("utf-16-le", "UTF16"),
+    ],
+)
+def test_utf16_and_utf32_without_a_mark_are_read_in_their_byte_order(tmp_path, codec, named):
+    path = tmp_path / "data.csv"
+    path.write_bytes(sample_text().encode(codec))
+    run = run_cli("check", str(path), "--encoding", named, "-f", "json")
+    expected = run_cli("check", str(sample_path()), "-f", "json")
+    assert (run.code, json.loads(run.stdout)["communes"]) == (
+        expected.code,
+        json.loads(expected.stdout)["communes"],
+    )
+
+
+def test_an_order_that_cannot_be_told_is_refused(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(sample_text().encode("utf-32-le"))  # not UTF-16 in either order
+    run = run_cli("check", str(path), "--encoding", "utf-16")
+    assert run.code == 2 and run.stdout == ""
+    assert "[D001]" in run.stderr and "--encoding utf-16-le or --encoding utf-16-be" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["rot13", "rot_13", "zlib", "base64", "hex", "bz2", "uu", "quopri", "zip"]
+)
+@pytest.mark.parametrize("command", ["check", "gaps"])
+def test_a_codec_that_is_no_text_encoding_is_refused(name, command):
+    run = run_cli(command, str(sample_path()), "--encoding", name)
+    assert run.code == 2 and run.stdout == ""
+    assert f"[D001] '{name}' (given with --encoding) is not a text encoding" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("name", ["idna", "punycode", "utf-7"])
+def test_a_text_encoding_the_file_is_not_in_is_refused(name):
+    run = run_cli("check", str(sample_path()), "--encoding", name)
+    assert run.code == 2 and "[D001] not " in run.stderr and "Traceback" not in run.stderr

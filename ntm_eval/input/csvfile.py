@@ -51,19 +51,7 @@ def read_bytes(path: Path, shown: str) -> bytes:
 def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
     """The text of a CSV file; ``InputError`` when it is not text in a known encoding."""
     if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(
-                [
-                    Problem(
-                        "D001",
-                        f"unknown encoding '{encoding}' (given with "
-                        "--encoding); try utf-8, utf-16, cp1258 or cp1252",
-                        shown,
-                    )
-                ]
-            ) from None
+        codec = named_codec(encoding, raw[:4096], shown)
         return _decode_as(raw, codec, shown, f"{encoding} text")
     for bom, codec in _BOMS:
         if raw.startswith(bom):
@@ -111,6 +99,64 @@ def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
     return _decode_as(raw, "utf-8", shown, "UTF-8 text")
 
 
+def named_codec(encoding: str, head: bytes, shown: str) -> str:
+    """The codec to read a file with, named with ``--encoding`` (``head``: the file's first
+    bytes). UTF-16 or UTF-32 named without a byte order, for a file without a byte-order
+    mark, is read in the order its first bytes show; ``InputError`` for a name that is no
+    encoding, one that is no text encoding (rot13, base64, zlib, …: they turn bytes into
+    bytes), or UTF-16/32 whose order cannot be told."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    if info is None or not info._is_text_encoding:
+        what = (
+            f"unknown encoding '{encoding}' (given with --encoding)"
+            if info is None
+            else f"'{encoding}' (given with --encoding) is not a text encoding: it turns "
+            "bytes into other bytes"
+        )
+        raise InputError([Problem("D001", f"{what}; try utf-8, utf-16, cp1258 or cp1252", shown)])
+    codec = info.name
+    if codec in _ORDER_MARKS and not head.startswith(_ORDER_MARKS[codec]):
+        order = _byte_order(head, int(codec[-2:]) // 8)
+        if order is None:
+            raise InputError(
+                [
+                    Problem(
+                        "D001",
+                        f"{codec} text without a byte-order mark, in an order its start "
+                        f"does not show; use --encoding {codec}-le or --encoding {codec}-be",
+                        shown,
+                    )
+                ]
+            )
+        return f"{codec}-{order}"
+    return codec
+
+
+#: The byte-order marks that say a UTF-16 or UTF-32 file's order.
+_ORDER_MARKS = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
+
+
+def _byte_order(head: bytes, size: int) -> str | None:
+    """'le' or 'be' for text of ``size``-byte units (2 or 4) without a byte-order mark,
+    from where the zero bytes of its mostly ASCII characters sit; None when unclear."""
+    usable = head[: len(head) // size * size]
+    if not usable:
+        return None
+    units = len(usable) // size
+    last, first = usable[size - 1 :: size].count(0), usable[::size].count(0)
+    if last * 4 > units * 3 and first * 4 < units:
+        return "le"
+    if first * 4 > units * 3 and last * 4 < units:
+        return "be"
+    return None
+
+
 def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
     try:
         text = raw.decode(codec)
@@ -126,6 +172,10 @@ def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
                     line,
                 )
             ]
+        ) from None
+    except UnicodeError as exc:  # a codec's own complaint (idna: a label too long)
+        raise InputError(
+            [Problem("D001", f"not {what} ({exc}); " + _ENCODING_HINT, shown)]
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -483,7 +533,7 @@ def iter_batches(
                 if read_to is not None:
                     read_to(first - 1)
                 yield starts, list(cells)
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except (csv.Error, UnicodeError) as exc:
             refuse(path, shown, known, encoding, f"CSV syntax error: {exc}", first)
 
 
@@ -546,7 +596,7 @@ def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:
                     return True
                 if not chunk:
                     return False
-        except UnicodeDecodeError:
+        except UnicodeError:
             return True
 
 
@@ -568,7 +618,7 @@ def _open_lines(
                 sample = sample[len(codecs.BOM_UTF8) :]
             try:
                 text = sample.decode("utf-8")
-            except UnicodeDecodeError:
+            except UnicodeError:
                 raw.close()
                 return None
             first = io.BytesIO(sample)
@@ -579,7 +629,7 @@ def _open_lines(
         head = f.read(65536)
         if not head.endswith("\n"):
             head += f.readline()  # whole lines only; '\r' + '\n' stay one line end
-    except UnicodeDecodeError:
+    except UnicodeError:
         f.close()
         return None
     if head.startswith("\ufeff"):
@@ -620,8 +670,8 @@ def _streamable_codec(path: Path, shown: str, encoding: str | None) -> str | Non
         head = f.read(4096)
     if encoding is not None:
         try:
-            return codecs.lookup(encoding).name
-        except LookupError:
+            return named_codec(encoding, head, shown)
+        except InputError:
             return None
     codec = next((c for bom, c in _BOMS if head.startswith(bom)), "utf-8")
     if codec == "utf-8" and (head.startswith((b"PK\x03\x04", _OLE)) or b"\x00" in head):
