@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.engine.results import MET, STATUSES, CommuneResult, CriterionResult, IndicatorResult
+from ntm_eval.input import files
 from ntm_eval.rules.model import RuleSet, Text
 
 GAINED, LOST, CHANGED = "gained", "lost", "changed"
@@ -393,8 +394,8 @@ def load_result(path: Path, shown: str) -> Side:
         return InputError([Problem("U020", message, shown)])
 
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
+        doc = json.loads(files.read_bytes(path, shown, files.COMPARED).decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
         raise fail(f"cannot read the file: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(
@@ -424,11 +425,15 @@ def load_result(path: Path, shown: str) -> Side:
 
 def load_side(path: Path, ruleset: RuleSet, shown: str, units: Any = None) -> Side:
     """A compared side: a JSON result as it is, or commune data judged with ``ruleset``
-    (and checked against the unit list ``units``) as ``check`` judges it."""
-    if path.suffix.lower() == ".json" or looks_like_json(path):
-        return load_result(path, shown)
+    (and checked against the unit list ``units``) as ``check`` judges it. A pipe is read
+    once (``files.readable``), then looked at and judged; a file that cannot be read is
+    refused as a result (U020) when named ``.json``, else as data (D001)."""
+    json_named = path.suffix.lower() == ".json"
+    usable = files.readable(path, shown, files.COMPARED if json_named else files.DATA)
+    if json_named or looks_like_json(usable):
+        return load_result(usable, shown)
     from ntm_eval.engine.pipeline import judge
     from ntm_eval.input.source import Source
 
-    report = judge(Source(path, shown), ruleset, units)
+    report = judge(Source(usable, shown), ruleset, units)
     return Side(shown, ruleset.id, report.communes, report.problems)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, NoReturn, cast
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.input import files
 from ntm_eval.input.cells import blank
 
 DELIMITERS = (",", ";", "\t")
@@ -36,16 +37,8 @@ _ENCODING_HINT = (
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem("D001", "no such file", shown)]) from None
-    except IsADirectoryError:
-        raise InputError([Problem("D001", "is a folder; give a data file", shown)]) from None
-    except OSError as exc:
-        raise InputError(
-            [Problem("D001", f"cannot read the file: {exc.strerror}", shown)]
-        ) from None
+    """The bytes of a data file (``files.read_bytes``: bounded, a pipe read once)."""
+    return files.read_bytes(path, shown, files.DATA)
 
 
 def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
