@@ -42,6 +42,8 @@ CODES: dict[str, str] = {
     "D003": "measure column missing",
     "D004": "column header appears twice",
     "D005": "row has the wrong number of cells",
+    "D006": "quoted cell runs over line ends (a stray quote?)",
+    "D007": "cell too long to read",
     "D010": "not a number",
     "D011": "percentage outside 0–100",
     "D012": "count is not a whole number ≥ 0",

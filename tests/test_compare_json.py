@@ -47,11 +47,12 @@ def test_a_result_beyond_the_bounds_is_a_short_u020(tmp_path, case, side):
 
 
 def test_a_result_larger_than_the_bound_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
-    from ntm_eval.engine import compare
+    from ntm_eval.input import files
 
-    monkeypatch.setattr(compare, "MAX_RESULT_BYTES", 1000)  # the real one is 256 MiB
+    bound = files.Kind("U020", "compared file", "compared files", 1000)  # really 256 MiB
+    monkeypatch.setattr(files, "COMPARED", bound)
     big = tmp_path / "big.json"
     big.write_text(_result(), encoding="utf-8")
     r = run_in_process("compare", str(big), SAMPLE)  # the patch is in this process
     assert r.code == 2, r.stderr
-    assert "error [U020]" in r.stderr and "larger than 1,000 bytes" in r.stderr
+    assert "error [U020]" in r.stderr and "compared files are limited to 1,000" in r.stderr

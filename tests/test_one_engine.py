@@ -162,3 +162,43 @@ def test_compare_checks_units_as_check_does():
     assert code == 2
     d033 = [e for e in json.loads(out)["errors"] if e["code"] == "D033"]
     assert [(e["path"], e["value"]) for e in d033][:1] == [(example, "22915")]
+
+
+def test_rows_read_by_a_guess_are_not_evaluable_on_every_path(tmp_path):
+    """A row with a cell too many (D005), a stray quote (D006) or a cell too long (D007) is
+    kept from judging by ``RowReader.read``, whichever way the rest of its batch goes: every
+    format of ``check`` and both sides of ``compare`` show it not evaluable, for its reason."""
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        header, *records = list(csv.reader(f))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *records])
+    lines = out.getvalue().splitlines()
+    lines[4] += ",ghi chú"  # D005
+    lines[10] = lines[10].replace(",Đạt,", ',"Đạt,', 1)  # D006
+    cells = lines[20].split(",")
+    cells[8] = "9" * 200_000  # D007
+    lines[20] = ",".join(cells)
+    path = tmp_path / "data.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = {records[i - 1][0]: code for i, code in ((4, "D005"), (10, "D006"), (20, "D007"))}
+
+    def shown(communes):
+        return {c["code"]: c["status"] for c in communes if c["code"] in bad}
+
+    code, text, _ = invoke("check", str(path), "--format", "json")
+    doc = json.loads(text)
+    assert code == 2 and sorted(e["code"] for e in doc["errors"]) == ["D005", "D006", "D007"]
+    assert shown(doc["communes"]) == dict.fromkeys(bad, "not_evaluable")
+    for c in doc["communes"]:
+        if c["code"] in bad:
+            reasons = {i["reason"] for k in c["criteria"] for i in k["indicators"]}
+            assert len(reasons) == 1 and reasons.pop().endswith(f"({bad[c['code']]})")
+    _, text, _ = invoke("check", str(path), "--format", "jsonl")
+    assert shown(json.loads(line) for line in text.splitlines()[:-1]) == shown(doc["communes"])
+    _, text, _ = invoke("check", str(path), "--format", "csv")
+    by_row = {r["code"]: r["commune_status"] for r in csv.DictReader(io.StringIO(text))}
+    assert {k: by_row[k] for k in bad} == shown(doc["communes"])
+    code, text, _ = invoke("compare", str(DATA / "2020.csv"), str(path), "--format", "json")
+    assert code == 2
+    changed = {c["code"]: c["new_status"] for c in json.loads(text)["communes"]}
+    assert {k: changed[k] for k in bad} == shown(doc["communes"])

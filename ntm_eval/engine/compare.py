@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.engine.results import MET, STATUSES, CommuneResult, CriterionResult, IndicatorResult
+from ntm_eval.input import files
 from ntm_eval.rules.model import RuleSet, Text
 
 GAINED, LOST, CHANGED = "gained", "lost", "changed"
@@ -390,7 +391,6 @@ def looks_like_json(path: Path) -> bool:
 #: Bounds of a check result read back (a national check, about 10,000 communes, is near
 #: 130 MB; a number in it has a few digits): what is beyond is not a result, and is
 #: refused before it takes the memory, or the interpreter's limits, of the run.
-MAX_RESULT_BYTES = 256 << 20
 MAX_NUMBER_LENGTH = 32
 
 
@@ -417,12 +417,10 @@ def _constant(name: str) -> Any:
     raise _Refused(f"{name} is not a number a check result holds (JSON has no {name})")
 
 
-def _read_json(path: Path) -> Any:
-    """The JSON document in ``path``, within the bounds above (``_Refused`` when not)."""
-    with path.open("rb") as f:  # read to the bound only: a pipe or a device has no size
-        raw = f.read(MAX_RESULT_BYTES + 1)
-    if len(raw) > MAX_RESULT_BYTES:
-        raise _Refused(f"larger than {MAX_RESULT_BYTES:,} bytes; no check result is so large")
+def _read_json(path: Path, shown: str) -> Any:
+    """The JSON document in ``path``, within the bounds above (``_Refused`` when not) and
+    the size bound of compared files (``files.COMPARED``)."""
+    raw = files.read_bytes(path, shown, files.COMPARED)
     return json.loads(
         raw.decode("utf-8-sig"), parse_int=_int, parse_float=_float, parse_constant=_constant
     )
@@ -435,8 +433,8 @@ def load_result(path: Path, shown: str) -> Side:
         return InputError([Problem("U020", message, shown)])
 
     try:
-        doc = _read_json(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        doc = _read_json(path, shown)
+    except UnicodeDecodeError as exc:
         raise fail(f"cannot read the file: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(
@@ -473,11 +471,15 @@ def load_result(path: Path, shown: str) -> Side:
 
 def load_side(path: Path, ruleset: RuleSet, shown: str, units: Any = None) -> Side:
     """A compared side: a JSON result as it is, or commune data judged with ``ruleset``
-    (and checked against the unit list ``units``) as ``check`` judges it."""
-    if path.suffix.lower() == ".json" or looks_like_json(path):
-        return load_result(path, shown)
+    (and checked against the unit list ``units``) as ``check`` judges it. A pipe is read
+    once (``files.readable``), then looked at and judged; a file that cannot be read is
+    refused as a result (U020) when named ``.json``, else as data (D001)."""
+    json_named = path.suffix.lower() == ".json"
+    usable = files.readable(path, shown, files.COMPARED if json_named else files.DATA)
+    if json_named or looks_like_json(usable):
+        return load_result(usable, shown)
     from ntm_eval.engine.pipeline import judge
     from ntm_eval.input.source import Source
 
-    report = judge(Source(path, shown), ruleset, units)
+    report = judge(Source(usable, shown), ruleset, units)
     return Side(shown, ruleset.id, report.communes, report.problems)

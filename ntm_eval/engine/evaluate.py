@@ -60,6 +60,8 @@ _CACHE_LIMIT = 4096
 #: streamed national file would otherwise fill a cache per measure and (region, year).
 _CACHE_BUDGET = 50_000
 _INVALID = object()  # cache key of a cell that could not be read
+#: Why a measure whose cell could not be read is not evaluable.
+INVALID_REASON = "value invalid or column missing"
 _value_of = attrgetter("value")
 
 
@@ -77,12 +79,15 @@ class _CompiledMeasure:
         self.op = measure.op
         self.unit = measure.unit_label
 
-    def judge(self, value: Any, invalid: bool, lookup: tuple) -> IndicatorResult:
-        """Judge ``value`` against ``lookup`` = (threshold, from_year, reason, verified)."""
+    def judge(
+        self, value: Any, invalid: bool, lookup: tuple, why: str = INVALID_REASON
+    ) -> IndicatorResult:
+        """Judge ``value`` against ``lookup`` = (threshold, from_year, reason, verified);
+        ``why`` is the reason an ``invalid`` value is not evaluable."""
         threshold, from_year, reason, verified = lookup
         gap = None if value is None or threshold is None else _gap(value, self.op, threshold)
         if invalid:
-            status, reason = NOT_EVALUABLE, "value invalid or column missing"
+            status, reason = NOT_EVALUABLE, why
         elif value is None:
             status, reason = NOT_EVALUABLE, "value missing"
         elif reason is not None:
@@ -183,6 +188,8 @@ class Evaluator:
         self._stored = 0
 
     def _judge_all(self, group: _Group, row: CommuneRow) -> list[IndicatorResult]:
+        if row.reason is not None:  # the row's own reason: no cache holds it
+            return [m.judge(None, True, lookup, row.reason) for _, _, m, lookup in group.plan]
         values, invalid = row.values, row.invalid
         results: list[IndicatorResult] = []
         append = results.append

@@ -51,7 +51,7 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.input.cells import blank
 from ntm_eval.input.checks import RowChecks
-from ntm_eval.input.rows import CommuneRow, Identities, RowReader, nfc
+from ntm_eval.input.rows import CommuneRow, Identities, RowReader, nfc, nfc_record
 
 #: Cached judgements (all caches together) kept before every cache starts again, and
 #: verdicts remembered: memory stays flat on any file.
@@ -314,10 +314,11 @@ class Lane:
             return self._judge(lines, rows, (), set(), None)
         if self._cached() > ENTRY_BUDGET:
             self._forget()
-        width = self.reader.width
-        if list(map(len, rows)).count(width) == len(rows):
+        width, n = self.reader.width, len(rows)
+        # a misread record (csvfile.Misread, not a plain list) is read row by row
+        if list(map(len, rows)).count(width) == n and list(map(type, rows)).count(list) == n:
             return self._columns(lines, rows, range(len(rows)), rows)
-        taken = [i for i, r in enumerate(rows) if len(r) == width]
+        taken = [i for i, r in enumerate(rows) if len(r) == width and r.__class__ is list]
         if not taken:
             return self._judge(lines, rows, (), set(), None)
         return self._columns(lines, rows, taken, [rows[i] for i in taken])
@@ -509,7 +510,7 @@ class Lane:
         positions.update(taken[i] for i in bad)
         out = []
         for p in sorted(positions):
-            cells = [nfc(c) for c in rows[p]]
+            cells = nfc_record(rows[p])
             if not blank(cells):
                 before = len(reader.ambiguous)
                 row = reader.read(lines[p], cells)

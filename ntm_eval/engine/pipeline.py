@@ -90,7 +90,7 @@ class Run:
                 yield lane.batch(lines, rows)
             yield lane.finish()
         except UnicodeDecodeError as exc:  # a cell of bytes (see iter_batches) is not UTF-8
-            refuse(source.path, source.name, known, source.encoding, f"not UTF-8 text: {exc}")
+            refuse(opened.path, source.name, known, source.encoding, f"not UTF-8 text: {exc}")
         finally:
             if enabled:
                 gc.enable()

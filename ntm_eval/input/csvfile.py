@@ -13,12 +13,13 @@ import csv
 import io
 import os
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, islice, repeat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate, chain, islice, repeat
 from pathlib import Path
-from typing import IO, Any, NoReturn, cast
+from typing import IO, Any, NamedTuple, NoReturn, cast
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.input import files
 from ntm_eval.input.cells import blank
 
 DELIMITERS = (",", ";", "\t")
@@ -36,34 +37,14 @@ _ENCODING_HINT = (
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem("D001", "no such file", shown)]) from None
-    except IsADirectoryError:
-        raise InputError([Problem("D001", "is a folder; give a data file", shown)]) from None
-    except OSError as exc:
-        raise InputError(
-            [Problem("D001", f"cannot read the file: {exc.strerror}", shown)]
-        ) from None
+    """The bytes of a data file (``files.read_bytes``: bounded, a pipe read once)."""
+    return files.read_bytes(path, shown, files.DATA)
 
 
 def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
     """The text of a CSV file; ``InputError`` when it is not text in a known encoding."""
     if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(
-                [
-                    Problem(
-                        "D001",
-                        f"unknown encoding '{encoding}' (given with "
-                        "--encoding); try utf-8, utf-16, cp1258 or cp1252",
-                        shown,
-                    )
-                ]
-            ) from None
+        codec = named_codec(encoding, raw[:4096], shown)
         return _decode_as(raw, codec, shown, f"{encoding} text")
     for bom, codec in _BOMS:
         if raw.startswith(bom):
@@ -111,6 +92,64 @@ def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
     return _decode_as(raw, "utf-8", shown, "UTF-8 text")
 
 
+def named_codec(encoding: str, head: bytes, shown: str) -> str:
+    """The codec to read a file with, named with ``--encoding`` (``head``: the file's first
+    bytes). UTF-16 or UTF-32 named without a byte order, for a file without a byte-order
+    mark, is read in the order its first bytes show; ``InputError`` for a name that is no
+    encoding, one that is no text encoding (rot13, base64, zlib, …: they turn bytes into
+    bytes), or UTF-16/32 whose order cannot be told."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        info = None
+    if info is None or not info._is_text_encoding:
+        what = (
+            f"unknown encoding '{encoding}' (given with --encoding)"
+            if info is None
+            else f"'{encoding}' (given with --encoding) is not a text encoding: it turns "
+            "bytes into other bytes"
+        )
+        raise InputError([Problem("D001", f"{what}; try utf-8, utf-16, cp1258 or cp1252", shown)])
+    codec = info.name
+    if codec in _ORDER_MARKS and not head.startswith(_ORDER_MARKS[codec]):
+        order = _byte_order(head, int(codec[-2:]) // 8)
+        if order is None:
+            raise InputError(
+                [
+                    Problem(
+                        "D001",
+                        f"{codec} text without a byte-order mark, in an order its start "
+                        f"does not show; use --encoding {codec}-le or --encoding {codec}-be",
+                        shown,
+                    )
+                ]
+            )
+        return f"{codec}-{order}"
+    return codec
+
+
+#: The byte-order marks that say a UTF-16 or UTF-32 file's order.
+_ORDER_MARKS = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
+
+
+def _byte_order(head: bytes, size: int) -> str | None:
+    """'le' or 'be' for text of ``size``-byte units (2 or 4) without a byte-order mark,
+    from where the zero bytes of its mostly ASCII characters sit; None when unclear."""
+    usable = head[: len(head) // size * size]
+    if not usable:
+        return None
+    units = len(usable) // size
+    last, first = usable[size - 1 :: size].count(0), usable[::size].count(0)
+    if last * 4 > units * 3 and first * 4 < units:
+        return "le"
+    if first * 4 > units * 3 and last * 4 < units:
+        return "be"
+    return None
+
+
 def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
     try:
         text = raw.decode(codec)
@@ -126,6 +165,10 @@ def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
                     line,
                 )
             ]
+        ) from None
+    except UnicodeError as exc:  # a codec's own complaint (idna: a label too long)
+        raise InputError(
+            [Problem("D001", f"not {what} ({exc}); " + _ENCODING_HINT, shown)]
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -184,19 +227,178 @@ def read_records(
     stream = io.StringIO(text, newline="")
     for _ in range(skip):
         stream.readline()
-    reader = csv.reader(stream, delimiter=delimiter, strict=False)
     records: list[tuple[int, list[str]]] = []
     next_line = 1 + skip
     try:
-        for cells in reader:
+        for taken, cells in split_records(stream, delimiter):
             if not blank(cells):
                 records.append((next_line, cells))
-            next_line = reader.line_num + 1 + skip
+            next_line += taken
     except csv.Error as exc:
-        raise InputError(
-            [Problem("D001", f"CSV syntax error: {exc}", shown, reader.line_num + skip)]
-        ) from None
+        raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown, next_line)]) from None
     return records
+
+
+#: The longest cell read (characters): the csv module's own bound, four times what an
+#: Excel cell holds (32,767). A longer cell is an error of its row (``Misread``).
+MAX_CELL = 131_072
+
+
+class Stray(NamedTuple):
+    """A quote that opened a cell and did not close it where a cell could end: read as a
+    letter. ``column`` is the cell's 0-based position; ``lines`` how many lines the quoted
+    cell would have taken; ``closed`` whether it closed at all before the end of file."""
+
+    column: int
+    lines: int
+    closed: bool
+
+
+class Long(NamedTuple):
+    """A cell longer than ``MAX_CELL``: at ``column`` (0-based), ``length`` characters,
+    the first of which are ``head``."""
+
+    column: int
+    length: int
+    head: str
+
+
+class Misread(list):
+    """The cells of a record that could only be read by a guess (``why``: a ``Stray``
+    quote taken as a letter, or a ``Long`` cell): the row reader reports it and judges
+    none of the row's measures."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, cells: Iterable[Any], why: Stray | Long) -> None:
+        super().__init__(cells)
+        self.why = why
+
+    def like(self, cells: Iterable[Any]) -> Misread:
+        """Other ``cells`` (the same ones normalised) with the same mark."""
+        return Misread(cells, self.why)
+
+
+def split_records(
+    lines: Iterator[str], delimiter: str, width: int | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of ``lines`` (a CSV file's lines after any ``sep=`` line, each with its
+    line end), each with the number of lines it was read from. The one place a CSV
+    file's text is split into cells: ``read_records`` and ``iter_batches`` both read
+    through it.
+
+    A quoted cell may hold line ends (Alt+Enter in Excel). But a stray quote — one typed
+    at the start of a cell and never closed — would make the rest of the file one cell,
+    and its communes vanish. A record read over several lines is taken for a stray quote
+    when its quoted cell never closes, or the record does not have the header's ``width``
+    cells (the first non-blank record's, when not given), or one of the lines it swallows
+    holds as many separators as a row: then its first line is read alone with that quote
+    as a letter (a ``Misread`` record), and the lines after it as rows. A cell longer than
+    ``MAX_CELL`` makes its record a ``Misread`` too, the rest of the file read as usual.
+    """
+    kept: list[str] = []
+    ended: list[bool] = []
+    source = iter(lines)
+    while True:
+        reader = csv.reader(_tapped(source, kept, ended), delimiter=delimiter, strict=False)
+        try:
+            for cells in reader:
+                if len(kept) == 1 and not ended:
+                    kept.clear()
+                    if width is None and not blank(cells):
+                        width = len(cells)
+                    yield 1, cells
+                    continue
+                taken = kept[:]
+                kept.clear()
+                if width is None and not blank(cells):
+                    width = len(cells)
+                if _stray(taken, cells, width, bool(ended), delimiter):
+                    yield 1, _literal(taken, delimiter, bool(ended))
+                    break
+                yield len(taken), cells
+            else:
+                return
+        except csv.Error as exc:  # a cell longer than MAX_CELL
+            if "field larger than field limit" not in str(exc):
+                raise
+            taken = kept[:]
+            kept.clear()
+            # on one line, a long cell; over several, a quote that did not close in time
+            yield (
+                1,
+                _long(taken[0], delimiter) if len(taken) == 1 else _literal(taken, delimiter, True),
+            )
+        source = chain(taken[1:], source)
+        ended.clear()
+
+
+def _tapped(lines: Iterator[str], kept: list[str], ended: list[bool]) -> Iterator[str]:
+    """``lines``, each also put in ``kept`` (the lines of the record being read), and
+    ``ended`` marked when they run out."""
+    append = kept.append
+    for line in lines:
+        append(line)
+        yield line
+    ended.append(True)
+
+
+def _stray(taken: list[str], cells: list[str], width: int | None, ended: bool, sep: str) -> bool:
+    """Whether the record read from the lines ``taken`` came from a stray
+    quote rather than a quoted cell holding line ends (see ``split_records``)."""
+    if ended and not _closes(taken, sep):
+        return True
+    if len(taken) == 1:
+        return False
+    if width is not None and len(cells) != width:
+        return True
+    return (
+        width is not None and width > 1 and any(line.count(sep) >= width - 1 for line in taken[1:])
+    )
+
+
+def _closes(taken: list[str], sep: str) -> bool:
+    """Whether the quoted cell of the record read from ``taken`` closes before the end of
+    the file: a line after it is then a record of its own."""
+    mark = "\uffff"
+    text = "".join(taken) + "\n" + mark + "\n"
+    try:
+        return [mark] in csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
+    except csv.Error:  # the quoted cell grew longer than MAX_CELL: not closed in time
+        return False
+
+
+def _literal(taken: list[str], sep: str, ended: bool) -> Misread:
+    """The first of the lines ``taken`` read alone, the quote that opened its last cell
+    taken as a letter (its separators then split cells, as in the lines around it)."""
+    first = taken[0]
+    cells = _one_line(first, sep)
+    opened = cells.pop().rstrip("\r\n").split(sep)
+    column = len(cells)
+    cells += ['"' + opened[0], *opened[1:]]
+    closed = not ended or _closes(taken, sep)
+    return Misread(cells, Stray(column, len(taken), closed))
+
+
+def _long(line: str, sep: str) -> Misread:
+    """The cells of a line one of which is longer than ``MAX_CELL`` (read with a higher
+    bound), the first such cell cut to its start."""
+    cells = _one_line(line, sep)
+    column = max(range(len(cells)), key=lambda i: len(cells[i]))
+    cell = cells[column]
+    cells[column] = cell[:MAX_CELL]
+    return Misread(cells, Long(column, len(cell), cell[:40]))
+
+
+def _one_line(line: str, sep: str) -> list[str]:
+    """The cells of one line alone, however long its cells (the csv module's bound is
+    the process's: it is put back at once)."""
+    bound = csv.field_size_limit()
+    csv.field_size_limit(max(bound, len(line) + 1))
+    try:
+        return next(csv.reader([line], delimiter=sep, strict=False), [])
+    finally:
+        csv.field_size_limit(bound)
 
 
 #: Bytes decoded at a time while checking a file before streaming it.
@@ -212,6 +414,8 @@ def iter_records(
     for lines, rows in iter_batches(path, shown, known, encoding):
         for line, record in zip(lines, cast("list[list[str]]", rows)):  # not raw: text
             cells = [c if c.isascii() else unicodedata.normalize("NFC", c) for c in record]
+            if record.__class__ is Misread:
+                cells = record.like(cells)
             if not blank(cells):
                 yield line, cells
 
@@ -272,11 +476,11 @@ def iter_batches(
     )
     with f:
         first = 1 + skip  # the line the next record starts on
-        reader, base = None, 0
+        width = None  # the header's cells, once a batch held it
         try:
             # Lines without a quote are split at the separator: what csv.reader gives them,
             # sooner. From the first batch holding a quote (or a line longer than a field
-            # may be), csv.reader reads the rest.
+            # may be), split_records reads the rest.
             limit = csv.field_size_limit()
             kind: Any = bytes if binary else str
             ends = repeat(b"\r\n" if binary else "\r\n")
@@ -298,42 +502,32 @@ def iter_batches(
                     break
                 if read_to is not None:
                     read_to(first + len(chunk) - 1)
-                yield (
-                    range(first, first + len(chunk)),
-                    list(map(kind.split, map(kind.rstrip, chunk, ends), cut)),
-                )
+                rows = list(map(kind.split, map(kind.rstrip, chunk, ends), cut))
+                if width is None:
+                    width = next((len(r) for r in rows if any(c.strip() for c in r)), None)
+                yield range(first, first + len(chunk)), rows
                 first += len(chunk)
             if binary:  # the rest as text, its lines split as the text reader splits them
                 assert rest is not None
                 chunk = list(io.StringIO((joined + rest.read()).decode("utf-8"), newline=""))
                 lines = io.TextIOWrapper(f, encoding="utf-8", newline="")
-            reader = csv.reader(chain(chunk, lines), delimiter=delimiter, strict=False)
-            base = first - 1  # reader.line_num counts from the batch's first line
+            split = split_records(chain(chunk, lines), delimiter, width)
             while True:
-                rows = list(islice(reader, size))
-                if not rows:
+                part = list(islice(split, size))
+                if not part:
                     return
-                last = reader.line_num + base
+                taken, cells = zip(*part)
+                if taken.count(1) == len(taken):
+                    starts: Sequence[int] = range(first, first + len(taken))
+                    first += len(taken)
+                else:
+                    starts = list(accumulate(taken[:-1], initial=first))
+                    first = starts[-1] + taken[-1]
                 if read_to is not None:
-                    read_to(last)
-                yield (
-                    (
-                        range(first, last + 1)
-                        if last - first + 1 == len(rows)
-                        else _record_starts(rows, first)
-                    ),
-                    rows,
-                )
-                first = last + 1
-        except (csv.Error, UnicodeDecodeError) as exc:
-            refuse(
-                path,
-                shown,
-                known,
-                encoding,
-                f"CSV syntax error: {exc}",
-                reader.line_num + base if reader else first,
-            )
+                    read_to(first - 1)
+                yield starts, list(cells)
+        except (csv.Error, UnicodeError) as exc:
+            refuse(path, shown, known, encoding, f"CSV syntax error: {exc}", first)
 
 
 def _teller(
@@ -395,20 +589,8 @@ def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:
                     return True
                 if not chunk:
                     return False
-        except UnicodeDecodeError:
+        except UnicodeError:
             return True
-
-
-def _record_starts(rows: list[list[str]], first: int) -> list[int]:
-    """The line each record starts on, when some span several lines (a quoted cell holds a
-    line break: ``\n``, ``\r`` or ``\r\n``, as the reader splits lines)."""
-    starts = []
-    for cells in rows:
-        starts.append(first)
-        first += 1 + sum(
-            c.count("\n") + c.count("\r") - c.count("\r\n") for c in cells if "\n" in c or "\r" in c
-        )
-    return starts
 
 
 def _open_lines(
@@ -429,7 +611,7 @@ def _open_lines(
                 sample = sample[len(codecs.BOM_UTF8) :]
             try:
                 text = sample.decode("utf-8")
-            except UnicodeDecodeError:
+            except UnicodeError:
                 raw.close()
                 return None
             first = io.BytesIO(sample)
@@ -440,7 +622,7 @@ def _open_lines(
         head = f.read(65536)
         if not head.endswith("\n"):
             head += f.readline()  # whole lines only; '\r' + '\n' stay one line end
-    except UnicodeDecodeError:
+    except UnicodeError:
         f.close()
         return None
     if head.startswith("\ufeff"):
@@ -481,8 +663,8 @@ def _streamable_codec(path: Path, shown: str, encoding: str | None) -> str | Non
         head = f.read(4096)
     if encoding is not None:
         try:
-            return codecs.lookup(encoding).name
-        except LookupError:
+            return named_codec(encoding, head, shown)
+        except InputError:
             return None
     codec = next((c for bom, c in _BOMS if head.startswith(bom)), "utf-8")
     if codec == "utf-8" and (head.startswith((b"PK\x03\x04", _OLE)) or b"\x00" in head):

@@ -13,7 +13,7 @@ from typing import Any
 from ntm_eval.input.cells import blank
 from ntm_eval.input.checks import Context, RowChecks
 from ntm_eval.input.headers import HeaderMatcher
-from ntm_eval.input.rows import DataSet, Identities, nfc, read_header
+from ntm_eval.input.rows import DataSet, Identities, nfc_record, read_header
 from ntm_eval.input.source import Source, open_source
 from ntm_eval.rules.model import RuleSet
 
@@ -45,7 +45,7 @@ def load_data(
     records = first + [record for lines, rows in opened.batches for record in zip(lines, rows)]
     rows = []
     for line, cells in records:
-        cells = [nfc(c) for c in cells]
+        cells = nfc_record(cells)
         if not blank(cells):
             rows.append(reader.read(line, cells))
     checks = RowChecks(Context(ruleset, reader.layout, units))

@@ -41,6 +41,7 @@ from ntm_eval.input.cells import (
     region_parser,
     tolerant,
 )
+from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
 from ntm_eval.input.headers import HeaderMatcher
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
 from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
@@ -69,6 +70,9 @@ class CommuneRow:
     year: int | None
     values: dict[str, Any]  # column → parsed value; None when empty or unreadable
     invalid: frozenset[str]  # columns whose cell could not be read (or is absent)
+    #: Why no measure of the row can be judged (its cells cannot be placed under the
+    #: header), shown as each measure's not-evaluable reason; None for a usual row.
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +254,9 @@ class Column:
         return self.empty if raw is None else self._read(raw)
 
     def _read(self, raw: Any) -> Reading:
+        if self.kind is not None and raw.__class__ is str and ("\n" in raw or "\r" in raw):
+            # a measure over several lines: which line was meant is not known
+            return Reading(None, (self._broken(raw),), True)
         findings: list[Finding] = []
         text = raw
         if self.folds and raw.__class__ is str and not raw.isascii():
@@ -274,12 +281,26 @@ class Column:
                     "",
                 )
             )
+        if raw.__class__ is str and ("\n" in raw or "\r" in raw):
+            findings.append(self._broken(raw))
         for check in CELL_CHECKS:
             found = check(self, raw, value)
             if found is not None:
                 findings.append(found)
         evidence = evidence_of(text, self.kind) if text.__class__ is str else ()
         return Reading(value, tuple(findings), invalid, ambiguous, evidence)
+
+    def _broken(self, raw: str) -> Finding:
+        """A cell holding a line end (D006): in a CSV file, a quoted cell that ran over line
+        ends — often a stray quote that swallowed what follows it."""
+        lines = raw.splitlines() or [raw]
+        shown = " ⏎ ".join(lines) if len(raw) <= 80 else lines[0][:60] + " ⏎ …"
+        return Finding(
+            "D006",
+            f"{self.label}: value '{shown}' runs over {len(lines)} lines — expected a value "
+            "on one line (is a quote at its start missing its closing quote?)",
+            raw,
+        )
 
 
 def row_model(ruleset: RuleSet) -> Any:
@@ -321,6 +342,13 @@ def nfc(cell: Any) -> Any:
     elif cls is not str:
         return cell
     return cell if cell.isascii() else unicodedata.normalize("NFC", cell)
+
+
+def nfc_record(cells: Sequence[Any]) -> list[Any]:
+    """A record's cells NFC-normalised (``nfc``); a ``csvfile.Misread`` record keeps its
+    mark."""
+    out = [nfc(c) for c in cells]
+    return cells.like(out) if cells.__class__ is Misread else out
 
 
 def read_header(
@@ -415,6 +443,7 @@ class RowReader:
         self.shown, self.sheet = layout.path, layout.sheet
         self.header_line = 0  # the line of the header row (set by read_header)
         self.width = len(header)
+        self.header = header
         self.problems = problems
         #: (line, column key, number) of every ambiguous number, settled at the end
         self.ambiguous: list[tuple[int, str, Ambiguous]] = []
@@ -448,18 +477,14 @@ class RowReader:
         """The commune row of the record on ``line`` (text cells NFC-normalised); its
         problems join ``self.problems``, its ambiguous numbers ``self.ambiguous``."""
         problems, n, width = self.problems, len(cells), self.width
-        if n != width and (
-            self.sheet is None or any(c is not None and parse_text(c) for c in cells[width:])
-        ):
-            problems.append(
-                Problem(
-                    "D005",
-                    f"row has {n} cells but the header has {width}",
-                    self.shown,
-                    line,
-                    min(n, width) + 1,
-                )
-            )
+        why = None  # why none of the row's measures is read
+        if cells.__class__ is Misread:
+            problem, why = self.misread(line, cells.why)
+            problems.append(problem)
+        misfit = self.misfit(cells)
+        if misfit is not None:
+            problems.append(Problem("D005", misfit, self.shown, line, min(n, width) + 1))
+            why = why or f"{misfit} (D005)"
         shown = self.shown
         ident: dict[str, Any] = {}
         for col in self.identity:
@@ -467,6 +492,19 @@ class RowReader:
             for finding in reading.findings:
                 problems.append(finding.at(shown, line, col.index + 1, col.key))
             ident[col.key] = reading.value
+        if why is not None:  # its measure cells would be read at guessed places
+            return CommuneRow(
+                line=line,
+                code=ident.get("commune_code") or "",
+                name=ident.get("commune_name") or "",
+                district=ident.get("district") or "",
+                province=ident.get("province") or "",
+                region=ident.get("region"),
+                year=ident.get("year"),
+                values=self.blank.copy(),
+                invalid=self.absent.union(self.kinds),
+                reason=why,
+            )
         if n > self._last:
             readings = [col.read(cells[col.index]) for col in self.measures]
         else:
@@ -499,6 +537,50 @@ class RowReader:
             values=values,
             invalid=self.absent | bad if bad else self.absent,
         )
+
+    def misread(self, line: int, why: Stray | Long) -> tuple[Problem, str]:
+        """The problem of a record the CSV reader could only read by a guess (see
+        ``csvfile.split_records``), and the reason its measures are not evaluable."""
+        key = next((k for k, i in self.keys.items() if i == why.column), None)
+        header = self.header[why.column] if why.column < len(self.header) else ""
+        label = column_label(key, header) if key else f"column {why.column + 1}"
+        if header and not key:
+            label += f" ('{header}')"
+        if isinstance(why, Stray):
+            code = "D006"
+            reach = (
+                f"closes only on line {line + why.lines - 1}, on lines that look like rows"
+                if why.closed
+                else f"does not close within {why.lines} lines ({line}–{line + why.lines - 1})"
+            )
+            message = (
+                f"{label}: a quote opens this cell and {reach} — expected a quote at both "
+                "ends of a cell; the quote is read as a letter and the next lines as rows"
+            )
+            reason = f"stray quote in {label} (D006)"
+        else:
+            code = "D007"
+            message = (
+                f"{label}: value '{why.head}…' is {why.length:,} characters long — expected "
+                f"at most {MAX_CELL:,} (a cell longer than a spreadsheet holds)"
+            )
+            reason = f"cell of {why.length:,} characters in {label} (D007)"
+        problem = Problem(code, message, self.shown, line, why.column + 1, column=key)
+        return problem, reason
+
+    def misfit(self, cells: Sequence[Any]) -> str | None:
+        """Why the cells of a record do not fit under the header (D005), or None. A CSV
+        row with more or fewer cells than the header has its values shifted against
+        their columns by a cell typed in or left out somewhere: which one cannot be told,
+        so none is placed. Surplus cells that are all empty, at the end, are only
+        separators (Excel writes them); a workbook's shorter row keeps its cells in their
+        columns."""
+        n, width = len(cells), self.width
+        if n == width or (n < width and self.sheet is not None):
+            return None
+        if n > width and not any(c is not None and parse_text(c) for c in cells[width:]):
+            return None
+        return f"row has {n} cells but the header has {width}"
 
     def note_evidence(self, rows: Iterable[Sequence[Any]], wanted: set[str]) -> None:
         """Note, in file order, the first value of ``rows`` showing each of the separator

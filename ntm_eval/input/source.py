@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.input import files
 
 #: Suffixes of the spreadsheet formats we refuse, with a request to save as .xlsx or CSV.
 OTHER_SHEETS = (".xls", ".ods", ".numbers")
@@ -45,6 +46,7 @@ class Opened(NamedTuple):
     batches: Iterator[Batch]
     sheet: str | None  # the worksheet read, for a workbook
     again: Callable[[], Iterator[tuple[int, list[Any]]]]  # every non-blank record again
+    path: Path  # where the file is read from (a pipe's spool: ``files.readable``)
 
 
 def _refuse(source: Source, message: str) -> InputError:
@@ -68,9 +70,10 @@ def open_source(
             raise _refuse(
                 source, "--encoding applies to CSV files; a workbook carries its own encoding"
             )
+        path = files.readable(source.path, source.name, files.DATA)
         from ntm_eval.input.excel import read_sheet
 
-        title, records = read_sheet(source.path, source.name, source.sheet)
+        title, records = read_sheet(path, source.name, source.sheet)
 
         def chunks() -> Iterator[Batch]:
             for i in range(0, len(records), size):
@@ -79,7 +82,7 @@ def open_source(
                     progress((i + len(part)) / len(records), part[-1][0])
                 yield [line for line, _ in part], [cells for _, cells in part]
 
-        return Opened(chunks(), title, lambda: iter(records))
+        return Opened(chunks(), title, lambda: iter(records), path)
     if suffix in OTHER_SHEETS:
         raise _refuse(
             source, f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8"
@@ -90,9 +93,10 @@ def open_source(
         )
     from ntm_eval.input.csvfile import iter_batches, iter_records
 
+    path = files.readable(source.path, source.name, files.DATA)
     batches = iter_batches(
-        source.path, source.name, known, source.encoding, size, raw=raw, progress=progress
+        path, source.name, known, source.encoding, size, raw=raw, progress=progress
     )
     return Opened(
-        batches, None, lambda: iter_records(source.path, source.name, known, source.encoding)
+        batches, None, lambda: iter_records(path, source.name, known, source.encoding), path
     )

@@ -146,11 +146,12 @@ def _province_names() -> dict[str, str]:
 def load_units(spec: str | None = None) -> UnitList:
     """Load a unit list (a shipped list's name or a CSV path); ``InputError`` (D030) lists
     every problem in it."""
-    from ntm_eval.input.csvfile import decode, read_bytes, sniff_delimiter
+    from ntm_eval.input import files
+    from ntm_eval.input.csvfile import decode, sniff_delimiter
 
     path, label = resolve(spec)
     try:
-        text = decode(read_bytes(path, label), label)
+        text = decode(files.read_bytes(path, label, files.UNITS), label)
     except InputError as exc:
         raise InputError(
             [

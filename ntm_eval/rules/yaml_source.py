@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.input import files
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -26,7 +27,7 @@ _HINTS = {_T + "timestamp": "a date must be quoted text, e.g. '2020-01-01'"}
 
 #: Bounds that keep a crafted file from exhausting memory (aliases can make a small
 #: file expand into a huge tree).
-MAX_BYTES = 5_000_000
+MAX_BYTES = files.RULES.limit  # bytes of a rule file (files.RULES, checked before reading)
 MAX_NODES = 200_000
 MAX_DEPTH = 64  # a rule file nests about 10 levels; this keeps recursion far from Python's limit
 #: A number longer than this is refused before it is converted (Python will not make an
@@ -195,22 +196,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
     every problem found when the file cannot be read or is not plain YAML.
     """
     shown = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            [Problem("R001", f"cannot read the file: {exc.strerror}", shown)]
-        ) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(
-            [
-                Problem(
-                    "R001",
-                    f"file is {len(raw):,} bytes; rule files are limited to {MAX_BYTES:,}",
-                    shown,
-                )
-            ]
-        )
+    raw = files.read_bytes(path, shown, files.RULES)  # MAX_BYTES at most
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
