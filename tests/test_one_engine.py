@@ -109,11 +109,13 @@ class _UnderReview:
         self.layout = context.layout
         self.problems = []
 
+    reason = None  # not evaluated at all
+
     def see(self, ids):
-        out = []
+        out = {}
         for i, (line, district) in enumerate(zip(ids.lines, ids.districts)):
             if district == "Hàm Tân":
-                out.append(i)
+                out[i] = self.reason
                 self.problems.append(
                     self.layout.problem(
                         "W198", line, "district", "under review: not evaluated", district, "warning"
@@ -151,6 +153,41 @@ def test_a_new_row_check_keeps_rows_out_on_every_path(data, monkeypatch):
     assert {c["code"] for c in json.loads(out)["communes"]} == kept
     code, out, err = invoke("check", str(path), "--max-rows", "0")
     assert f"{len(kept)} commune(s)" in out and found(err, "W198") == under
+
+
+class _OnHold(_UnderReview):
+    """A row check that holds rows back with a reason: judged, none of their measures."""
+
+    reason = "district under review (W198)"
+
+
+def test_a_row_check_that_holds_a_row_back_makes_it_not_evaluable_on_every_path(
+    data, monkeypatch
+):
+    path, book = data
+    monkeypatch.setitem(diagnostics.CODES, "W198", "district under review")
+    monkeypatch.setattr(checks, "ROW_CHECKS", [*checks.ROW_CHECKS, _OnHold])
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        records = list(csv.DictReader(f))
+    held = {r["commune_code"] for r in records if r["district"] == "Hàm Tân"}
+    assert held
+    for source in (path, book):
+        code, out, err = invoke("check", str(source), "--format", "json")
+        communes = json.loads(out)["communes"]
+        assert len(communes) == 93
+        for c in communes:
+            reasons = {i["reason"] for k in c["criteria"] for i in k["indicators"]}
+            if c["code"] in held:
+                assert c["status"] == "not_evaluable" and reasons == {_OnHold.reason}
+            else:
+                assert _OnHold.reason not in reasons
+    code, out, err = invoke("check", str(path), "--format", "csv")
+    statuses = {r["code"]: r["status"] for r in csv.DictReader(io.StringIO(out))}
+    assert {c for c, s in statuses.items() if c in held} == held
+    assert all(statuses[c] == "not_evaluable" for c in held)
+    code, out, err = invoke("check", str(path), "--format", "jsonl")
+    lines = [json.loads(line) for line in out.splitlines()[:-1]]
+    assert {c["code"] for c in lines if c["status"] == "not_evaluable"} >= held
 
 
 def test_compare_checks_units_as_check_does():

@@ -6,7 +6,15 @@ import json
 import unicodedata
 
 import pytest
-from conftest import DATA, NATIONAL, commune_csv, sample_rows, verdicts, vietnamese_headers
+from conftest import (
+    DATA,
+    NATIONAL,
+    commune_csv,
+    national_columns,
+    sample_rows,
+    verdicts,
+    vietnamese_headers,
+)
 
 from ntm_eval.diagnostics import InputError
 from ntm_eval.input.dataset import load_data
@@ -116,7 +124,14 @@ def test_code_and_name_disagree(tmp_path):
         "'Vĩnh Hảo' — code 22984 is Vĩnh Tân (Huyện Tuy Phong, Bình Thuận) in the unit "
         "list; the list gives 22981 for Vĩnh Hảo"
     ) in problem.message
-    assert len(data.rows) == 1  # a disagreement is an error, but the row is still evaluated
+    # a disagreement is an error: the row is kept, none of its measures judged (whose
+    # verdict it would be cannot be told), so the commune is never met
+    [row] = data.rows
+    assert (
+        row.reason
+        == "commune code and name, district or province disagree with the unit list (D032)"
+    )
+    assert set(row.invalid) >= set(national_columns())
 
 
 def test_code_and_district_disagree(tmp_path):

@@ -51,7 +51,7 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.input.cells import blank
 from ntm_eval.input.checks import RowChecks
-from ntm_eval.input.rows import CommuneRow, Identities, RowReader, nfc, nfc_record
+from ntm_eval.input.rows import CommuneRow, Identities, RowReader, Seen, nfc, nfc_record
 
 #: Cached judgements (all caches together) kept before every cache starts again, and
 #: verdicts remembered: memory stays flat on any file.
@@ -451,11 +451,11 @@ class Lane:
         # every row, in file order: (position, k) with k ≥ 0 the k-th of ``good``, k < 0
         # the ~k-th of ``slow``
         if not slow:
-            dropped = self.checks.see(Identities(*ids)) if good else set()
-            dropped_slow: set[int] = set()
+            held = self.checks.see(Identities(*ids)) if good else {}
+            held_slow: Seen = {}
         elif not good:
-            dropped_slow = self.checks.see(Identities.of([row for _, row, _ in slow]))
-            dropped = set()
+            held_slow = self.checks.see(Identities.of([row for _, row, _ in slow]))
+            held = {}
         else:
             order = sorted(
                 [(taken[i], k) for k, i in enumerate(good)]
@@ -479,20 +479,29 @@ class Lane:
                         )
                     )
             out = self.checks.see(Identities(*(list(c) for c in zip(*merged))))
-            dropped = {order[d][1] for d in out if order[d][1] >= 0}
-            dropped_slow = {~order[d][1] for d in out if order[d][1] < 0}
+            held = {order[d][1]: why for d, why in out.items() if order[d][1] >= 0}
+            held_slow = {~order[d][1]: why for d, why in out.items() if order[d][1] < 0}
         singles = []
         for j, (p, row, waits) in enumerate(slow):
-            if j in dropped_slow:
-                continue
+            if j in held_slow:
+                why = held_slow[j]
+                if why is None:
+                    continue
+                row, waits = self.reader.hold(row, why), False
             if waits:
                 self.waiting.append(row)
             else:
                 commune = self.evaluator.row(row)
                 self.tally.add(commune)
                 singles.append((p, commune))
-        if dropped:
-            good = [i for k, i in enumerate(good) if k not in dropped]
+        if held:
+            for k, why in held.items():
+                if why is not None:  # judged alone, with no measure read
+                    row = self.reader.set_aside(*(column[k] for column in ids), why)
+                    commune = self.evaluator.row(row)
+                    self.tally.add(commune)
+                    singles.append((taken[good[k]], commune))
+            good = [i for k, i in enumerate(good) if k not in held]
         if not good:
             return ResultBatch(singles=singles)
         assert lane is not None

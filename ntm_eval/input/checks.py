@@ -18,7 +18,7 @@ from operator import add
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
-from ntm_eval.input.rows import Identities, Keys, Layout, RowCheck
+from ntm_eval.input.rows import Identities, Keys, Layout, RowCheck, Seen
 from ntm_eval.input.units import UnitCheck
 from ntm_eval.rules.model import RuleSet
 from ntm_eval.shown import quoted
@@ -58,13 +58,16 @@ class RowChecks:
         made = (make(context) for make in ROW_CHECKS)
         self.checks = [check for check in made if check is not None]
 
-    def see(self, rows: Identities) -> set[int]:
-        """Check a batch's rows (in file order); the positions of those not to evaluate."""
-        dropped: set[int] = set()
+    def see(self, rows: Identities) -> Seen:
+        """Check a batch's rows (in file order); those held back (``rows.Seen``): a row
+        one check leaves out is left out, else the first check's reason is its reason."""
+        held: Seen = {}
         if len(rows):
             for check in self.checks:
-                dropped.update(check.see(rows) or ())
-        return dropped
+                for position, reason in (check.see(rows) or {}).items():
+                    if reason is None or position not in held:
+                        held[position] = reason
+        return held
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:
         for check in self.checks:

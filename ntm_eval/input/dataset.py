@@ -49,8 +49,12 @@ def load_data(
         if not blank(cells):
             rows.append(reader.read(line, cells))
     checks = RowChecks(Context(ruleset, reader.layout, units))
-    dropped = checks.see(Identities.of(rows))
-    kept = reader.settle(row for i, row in enumerate(rows) if i not in dropped)
+    held = checks.see(Identities.of(rows))
+    kept = reader.settle(
+        row if i not in held else reader.hold(row, why)
+        for i, row in enumerate(rows)
+        if i not in held or (why := held[i]) is not None
+    )
     problems = list(reader.problems)
     checks.finish(problems, lambda: ((r.line, r.code, r.year) for r in rows))
     return DataSet(source.name, tuple(kept), reader.layout.place(problems), reader.layout)

@@ -28,7 +28,7 @@ from typing import Annotated, Any, NamedTuple, Protocol
 
 from pydantic import BeforeValidator, ConfigDict, create_model
 
-from ntm_eval.diagnostics import Finding, HasProblems, InputError, Problem, column_label
+from ntm_eval.diagnostics import CODES, Finding, HasProblems, InputError, Problem, column_label
 from ntm_eval.input.cells import (
     Ambiguous,
     CellError,
@@ -173,9 +173,20 @@ class Identities:
         return all(self.codes) and joined.isdigit() and joined.isascii()
 
 
+#: The rows of a batch a row check holds back, by position: ``None`` — not evaluated at
+#: all (a ward); a reason — judged with no measure read, so never met (a code the unit
+#: list does not know: whose verdict it would be cannot be told).
+Seen = dict[int, str | None]
+
+
+def held_back(code: str) -> str:
+    """The not-evaluable reason of a row held back by a problem ``code`` of its row."""
+    return f"{CODES[code]} ({code})"
+
+
 class RowCheck(Protocol):
-    def see(self, rows: Identities) -> Iterable[int] | None:
-        """Check the rows of a batch; the positions of those not to evaluate, if any."""
+    def see(self, rows: Identities) -> Seen | None:
+        """Check the rows of a batch; those it holds back, if any."""
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:
         """Add this check's problems to ``problems`` (or mend theirs)."""
@@ -487,24 +498,16 @@ class RowReader:
             why = why or f"{misfit} (D005)"
         shown = self.shown
         ident: dict[str, Any] = {}
+        doubt = None  # why the row, its cells read, is not judged
         for col in self.identity:
             reading = col.read(cells[col.index]) if col.index < n else col.empty
             for finding in reading.findings:
                 problems.append(finding.at(shown, line, col.index + 1, col.key))
+                if doubt is None and finding.is_error:  # whose verdict it is is in doubt
+                    doubt = held_back(finding.code)
             ident[col.key] = reading.value
         if why is not None:  # its measure cells would be read at guessed places
-            return CommuneRow(
-                line=line,
-                code=ident.get("commune_code") or "",
-                name=ident.get("commune_name") or "",
-                district=ident.get("district") or "",
-                province=ident.get("province") or "",
-                region=ident.get("region"),
-                year=ident.get("year"),
-                values=self.blank.copy(),
-                invalid=self.absent.union(self.kinds),
-                reason=why,
-            )
+            return self._aside(line, ident, why)
         if n > self._last:
             readings = [col.read(cells[col.index]) for col in self.measures]
         else:
@@ -526,6 +529,8 @@ class RowReader:
                     values[col.key] = reading.ambiguous
                 if reading.evidence:
                     self.numbers.note(reading.evidence, cells[col.index])
+        if doubt is not None:  # every cell read for its problems; none judged
+            return self._aside(line, ident, doubt)
         return CommuneRow(
             line=line,
             code=ident.get("commune_code") or "",
@@ -536,6 +541,53 @@ class RowReader:
             year=ident.get("year"),
             values=values,
             invalid=self.absent | bad if bad else self.absent,
+        )
+
+    def set_aside(
+        self,
+        line: int,
+        code: str,
+        name: str,
+        district: str,
+        province: str,
+        region: str | None,
+        year: int | None,
+        reason: str,
+    ) -> CommuneRow:
+        """The row of a commune none of whose measures can be judged, for ``reason``: each
+        is not evaluable with it, so the commune is never met."""
+        return CommuneRow(
+            line=line,
+            code=code,
+            name=name,
+            district=district,
+            province=province,
+            region=region,
+            year=year,
+            values=self.blank.copy(),
+            invalid=self.absent.union(self.kinds),
+            reason=reason,
+        )
+
+    def hold(self, row: CommuneRow, reason: str) -> CommuneRow:
+        """``row`` held back by a row check (``Seen``): none of its measures judged, for
+        ``reason`` — unless it has its own reason already."""
+        if row.reason is not None:
+            return row
+        return self.set_aside(
+            row.line, row.code, row.name, row.district, row.province, row.region, row.year, reason
+        )
+
+    def _aside(self, line: int, ident: dict[str, Any], reason: str) -> CommuneRow:
+        return self.set_aside(
+            line,
+            ident.get("commune_code") or "",
+            ident.get("commune_name") or "",
+            ident.get("district") or "",
+            ident.get("province") or "",
+            ident.get("region"),
+            ident.get("year"),
+            reason,
         )
 
     def misread(self, line: int, why: Stray | Long) -> tuple[Problem, str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ntm_eval.diagnostics import InputError, Problem
-from ntm_eval.input.rows import Identities, Keys, Layout
+from ntm_eval.input.rows import Identities, Keys, Layout, Seen, held_back
 from ntm_eval.normalise import fold, name_key
 from ntm_eval.shown import quoted
 
@@ -263,26 +263,34 @@ class UnitCheck:
                 self.covered[province] = covered
         return covered
 
-    def see(self, rows: Identities) -> list[int]:
+    def see(self, rows: Identities) -> Seen:
         """Check each row of a province the list covers (or that names none); count the
-        others. The positions of wards and towns: they are not evaluated."""
+        others. The rows held back: wards and towns are not evaluated; a row whose code
+        is unknown, missing or disagrees with the list is not evaluable."""
         provinces = rows.provinces
         looked = [p for p in set(provinces) if not p or self.in_scope(p)]
         if not looked:  # a batch of provinces the list does not cover: count them
             self._elsewhere(rows.lines, provinces)
-            return []
-        dropped, others = [], []
+            return {}
+        held: Seen = {}
+        others = []
         looked_at = set(looked)
         for i, row in enumerate(
             map(_Row, rows.lines, rows.codes, rows.names, rows.districts, provinces)
         ):
             if row.province not in looked_at:
                 others.append(i)
-            elif not self._keep(row):
-                dropped.append(i)
+                continue
+            before = len(self.problems)
+            if not self._keep(row):
+                held[i] = None
+            else:
+                error = next((p for p in self.problems[before:] if p.is_error), None)
+                if error is not None:
+                    held[i] = held_back(error.code)
         if others:
             self._elsewhere([rows.lines[i] for i in others], [provinces[i] for i in others])
-        return dropped
+        return held
 
     def _elsewhere(self, lines: Sequence[int], provinces: Sequence[str]) -> None:
         elsewhere = self.elsewhere
