@@ -33,3 +33,55 @@ def test_a_few_repeats_are_each_listed(tmp_path):
     repeats = [p for p in json.loads(result.stdout)["errors"] if p["code"] == "D023"]
     assert len(repeats) == REPEATS_LISTED
     assert not any("more line" in p["message"] for p in repeats)
+
+
+def test_a_json_document_held_in_a_file_is_the_same_document(tmp_path, monkeypatch):
+    """Past its budget, ``--format json`` holds the communes' texts in a temporary file:
+    the document is the same, byte for byte, in the same order."""
+    from ntm_eval.render import json as render_json
+
+    data = tmp_path / "d.csv"
+    # codes out of order, so that the document's order is not the file's
+    rows = [
+        {"commune_code": f"{(7 * i) % 50:05d}", "poverty_rate_pct": f"{i / 7:.3f}"}
+        for i in range(50)
+    ]
+    data.write_text(commune_csv(rows), encoding="utf-8")
+    in_memory = run_cli("check", str(data), "--format", "json")
+    spilt: list[object] = []
+    real_add = render_json.Held.add
+
+    def add(self, *args):
+        real_add(self, *args)
+        spilt.append(self.file is not None)
+
+    monkeypatch.setattr(render_json.Held, "BUDGET", 1000)
+    monkeypatch.setattr(render_json.Held, "add", add)
+    in_a_file = run_cli("check", str(data), "--format", "json")
+    assert spilt and all(spilt)
+    assert in_a_file.stdout == in_memory.stdout
+    codes = [c["code"] for c in json.loads(in_a_file.stdout)["communes"]]
+    assert codes == sorted(codes)
+
+
+def test_a_replaced_result_dictionary_is_freed_without_the_cyclic_collector():
+    """The engine judges with the cyclic collector off: a results dictionary it replaces
+    must be freed by reference counting alone (a cycle through it held every result of a
+    file whose values all differ: gigabytes)."""
+    import gc
+    import weakref
+
+    from conftest import national_rules
+
+    from ntm_eval.engine.results import Dictionary
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        dictionary = Dictionary(national_rules().criteria, [])
+        gone = weakref.ref(dictionary)
+        del dictionary
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()
