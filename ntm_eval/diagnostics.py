@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "D012": "count is not a whole number ≥ 0",
     "D013": "money is negative",
     "D014": "not a yes/no judgement",
+    "D015": "column header says a unit the measure's values are not in",
     "D020": "required identity value missing",
     "D021": "unknown region",
     "D022": "invalid year",

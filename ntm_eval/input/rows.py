@@ -41,7 +41,7 @@ from ntm_eval.input.cells import (
     region_parser,
     tolerant,
 )
-from ntm_eval.input.headers import HeaderMatcher
+from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
 from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
 
@@ -563,8 +563,10 @@ def _header_keys(
     shown: str,
     problems: list[Problem],
 ) -> dict[str, int]:
-    """Map each known column key to its 0-based position in the header."""
+    """Map each known column key to its 0-based position in the header (a column whose
+    header says a unit its values are not in is not read: D015)."""
     keys: dict[str, int] = {}
+    refused: set[str] = set()  # columns named only by headers of the wrong unit
     for i, cell in enumerate(header):
         if not cell.isascii():
             folded = fold_letters(cell)
@@ -587,6 +589,9 @@ def _header_keys(
                     severity="warning",
                 )
             )
+        elif key not in keys and (wrong := matcher.disagreement(cell, key)) is not None:
+            refused.add(key)
+            problems.append(_wrong_unit(cell, key, *wrong, shown, line, i + 1))
         elif key in keys:
             problems.append(
                 Problem(
@@ -607,7 +612,7 @@ def _header_keys(
                 Problem("D002", f"identity column '{key}' is missing", shown, line, column=key)
             )
     for key in ruleset.columns:
-        if key not in keys:
+        if key not in keys and key not in refused:
             problems.append(
                 Problem(
                     "D003",
@@ -619,3 +624,21 @@ def _header_keys(
                 )
             )
     return keys
+
+
+def _wrong_unit(
+    header: str, column: str, marker: Marker, needed: Unit, shown: str, line: int, col: int
+) -> Problem:
+    """D015: the header of ``column`` says a unit its values are not in."""
+    return Problem(
+        "D015",
+        f"{column_label(column, header)}: the header gives the unit '{marker.written}' "
+        f"({marker.unit.describe()}) — expected values in {needed.describe()}; values are "
+        "never converted, so this column is not read and its indicator cannot be "
+        f"evaluated: give the values in {needed.describe()} and write that unit in the header",
+        shown,
+        line,
+        col,
+        column=column,
+        value=header,
+    )
