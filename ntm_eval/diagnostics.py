@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "W111": "letter not used in Vietnamese",
     "W112": "rows of a province the unit list does not cover: not checked against it",
     "W113": "rows above the header row skipped",
+    "W120": "value far outside what is possible for its measure (its unit?)",
     "W301": "threshold values marked unverified (one line per rule file, with the count)",
 }
 

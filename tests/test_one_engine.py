@@ -162,3 +162,31 @@ def test_compare_checks_units_as_check_does():
     assert code == 2
     d033 = [e for e in json.loads(out)["errors"] if e["code"] == "D033"]
     assert [(e["path"], e["value"]) for e in d033][:1] == [(example, "22915")]
+
+
+def test_an_impossible_value_is_reported_on_every_path(tmp_path, monkeypatch):
+    """The plausibility check (W120, ``rows.implausible``) is a cell check like any other:
+    the lane sends the rows it finds to the row reader, a workbook reads them, every
+    format reports them, and the verdicts are those of the value as written."""
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        header, *records = list(csv.reader(f))
+    income = header.index("income_per_capita")
+    for line in CAPITALS:  # the same three lines: an income in thousand VND
+        records[line - 2][income] = "45000"
+    path = tmp_path / "data.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *records])
+    book = write_xlsx(tmp_path / "data.xlsx", [header, *records])
+    read = []
+    original = rows.RowReader.read
+    monkeypatch.setattr(
+        rows.RowReader,
+        "read",
+        lambda self, line, cells: read.append(line) or original(self, line, cells),
+    )
+    for source in (path, book):
+        read.clear()
+        for fmt in ("text", "jsonl", "json", "csv"):
+            code, _, err = invoke("check", str(source), "--format", fmt)
+            assert code == 0 and found(err, "W120") == CAPITALS, (source, fmt)
+        assert set(read) == (CAPITALS if source == path else set(range(2, 95)))
