@@ -233,6 +233,8 @@ class _Texts(dict):
         return text
 
 
+#: bytes a bytes object costs beyond its text
+_BYTES = 33
 #: What a commune's text starts with: in a JSON document, and as a JSON line.
 COMMUNE = '{"code":'
 LINE = '{"type":"commune","code":'
@@ -261,7 +263,7 @@ class CommuneEncoder:
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
         self._verdicts: dict[int, bytes] = {}  # id of a verdict → its text
         self._held = 0  # bytes of text remembered by code
-        self.made = 0  # bytes of text made for communes in all: what holding them costs
+        self.made = 0  # bytes of the texts made for communes: what holding them all costs
         self._names: list[_Texts] = []  # name, district, province → their pieces
         self._place_texts = _Texts(bytes)
         self._whole: list[_Texts] = []  # per criterion: a code → its text
@@ -298,7 +300,7 @@ class CommuneEncoder:
         """Each commune of ``batch`` (input order) as the pieces of its UTF-8 text: joined,
         they are ``encode(c)``. The column-wise rows are encoded a column at a time."""
         singles: list[tuple[bytes, ...]] = [(self.encode(c).encode(),) for _, c in batch.singles]
-        self.made += sum(len(single[0]) for single in singles)
+        self.made += sum(_BYTES + len(single[0]) for single in singles)
         if not batch.lines:
             return singles
         self._begin(batch.dictionary)
@@ -384,7 +386,7 @@ class CommuneEncoder:
                         + (self._indicator(dictionary.indicators[code]) + tail).encode()
                     )
                     self._held += len(text)
-                    self.made += len(text)
+                    self.made += _BYTES + len(text)
                     return text
 
                 return make
@@ -395,7 +397,7 @@ class CommuneEncoder:
                     [part[p] for part, p in zip(parts, codes)]
                 )
                 self._held += len(text)
-                self.made += len(text)
+                self.made += _BYTES + len(text)
                 return text
 
             return make_joint
@@ -413,7 +415,7 @@ class CommuneEncoder:
         def make(code: int) -> bytes:
             text = (self._indicator(dictionary.indicators[code]) + tail).encode()
             self._held += len(text)
-            self.made += len(text)
+            self.made += _BYTES + len(text)
             return text
 
         return make
@@ -519,14 +521,12 @@ class Held:
             self._write(held)
 
     def _write(self, pieces: list[tuple[bytes, ...]]) -> None:
-        """Append the communes' texts to the file, noting where each one is."""
+        """Append the communes' texts to the file, one by one, noting where each is."""
         assert self.file is not None
-        texts = list(map(b"".join, pieces))
-        at = self.held
-        for text in texts:
-            self.spans.append((at, len(text)))
-            at += len(text)
-        self.file.writelines(texts)
+        write, spans, at = self.file.write, self.spans, self.held
+        for text in map(b"".join, pieces):
+            spans.append((at, len(text)))
+            at += write(text)
         self.held = at
 
     def ordered(self) -> Iterator[bytes]:
