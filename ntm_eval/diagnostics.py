@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "D012": "count is not a whole number ≥ 0",
     "D013": "money is negative",
     "D014": "not a yes/no judgement",
+    "D015": "column header says a unit the measure's values are not in",
     "D020": "required identity value missing",
     "D021": "unknown region",
     "D022": "invalid year",
@@ -75,6 +76,7 @@ CODES: dict[str, str] = {
     "W111": "letter not used in Vietnamese",
     "W112": "rows of a province the unit list does not cover: not checked against it",
     "W113": "rows above the header row skipped",
+    "W120": "value far outside what is possible for its measure (its unit?)",
     "W301": "threshold values marked unverified (one line per rule file, with the count)",
 }
 

@@ -134,7 +134,7 @@ def mutations(draw) -> Mutated:
         elif kind == "huge":
             row[c] = "9" * draw(st.sampled_from([140_000, 200_000]))
         elif kind == "unit":
-            money = [i for i in _measure_columns("money")]
+            money = _measure_columns("money")
             pct = _measure_columns("pct")
             column = draw(st.sampled_from(money + pct))
             pattern = draw(st.sampled_from(WRONG_UNITS[KINDS[m.header[column]]]))
@@ -165,8 +165,7 @@ ENCODINGS = st.sampled_from(
 )
 
 BEFORE = {
-    c.line: c.status
-    for c in judge(Source(DATA / "2020.csv", "2020.csv"), RULES, UNITS).communes
+    c.line: c.status for c in judge(Source(DATA / "2020.csv", "2020.csv"), RULES, UNITS).communes
 }
 LINES = sorted(BEFORE)  # each sample row is one line: 2 … 94
 

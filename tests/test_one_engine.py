@@ -161,9 +161,7 @@ class _OnHold(_UnderReview):
     reason = "district under review (W198)"
 
 
-def test_a_row_check_that_holds_a_row_back_makes_it_not_evaluable_on_every_path(
-    data, monkeypatch
-):
+def test_a_row_check_that_holds_a_row_back_makes_it_not_evaluable_on_every_path(data, monkeypatch):
     path, book = data
     monkeypatch.setitem(diagnostics.CODES, "W198", "district under review")
     monkeypatch.setattr(checks, "ROW_CHECKS", [*checks.ROW_CHECKS, _OnHold])
@@ -172,7 +170,7 @@ def test_a_row_check_that_holds_a_row_back_makes_it_not_evaluable_on_every_path(
     held = {r["commune_code"] for r in records if r["district"] == "Hàm Tân"}
     assert held
     for source in (path, book):
-        code, out, err = invoke("check", str(source), "--format", "json")
+        _, out, _ = invoke("check", str(source), "--format", "json")
         communes = json.loads(out)["communes"]
         assert len(communes) == 93
         for c in communes:
@@ -181,11 +179,10 @@ def test_a_row_check_that_holds_a_row_back_makes_it_not_evaluable_on_every_path(
                 assert c["status"] == "not_evaluable" and reasons == {_OnHold.reason}
             else:
                 assert _OnHold.reason not in reasons
-    code, out, err = invoke("check", str(path), "--format", "csv")
-    statuses = {r["code"]: r["status"] for r in csv.DictReader(io.StringIO(out))}
-    assert {c for c, s in statuses.items() if c in held} == held
-    assert all(statuses[c] == "not_evaluable" for c in held)
-    code, out, err = invoke("check", str(path), "--format", "jsonl")
+    _, out, _ = invoke("check", str(path), "--format", "csv")
+    statuses = {r["code"]: r["commune_status"] for r in csv.DictReader(io.StringIO(out))}
+    assert {c for c, s in statuses.items() if s == "not_evaluable"} >= held
+    _, out, _ = invoke("check", str(path), "--format", "jsonl")
     lines = [json.loads(line) for line in out.splitlines()[:-1]]
     assert {c["code"] for c in lines if c["status"] == "not_evaluable"} >= held
 
@@ -239,3 +236,31 @@ def test_rows_read_by_a_guess_are_not_evaluable_on_every_path(tmp_path):
     assert code == 2
     changed = {c["code"]: c["new_status"] for c in json.loads(text)["communes"]}
     assert {k: changed[k] for k in bad} == shown(doc["communes"])
+
+
+def test_an_impossible_value_is_reported_on_every_path(tmp_path, monkeypatch):
+    """The plausibility check (W120, ``rows.implausible``) is a cell check like any other:
+    the lane sends the rows it finds to the row reader, a workbook reads them, every
+    format reports them, and the verdicts are those of the value as written."""
+    with (DATA / "2020.csv").open(encoding="utf-8", newline="") as f:
+        header, *records = list(csv.reader(f))
+    income = header.index("income_per_capita")
+    for line in CAPITALS:  # the same three lines: an income in thousand VND
+        records[line - 2][income] = "45000"
+    path = tmp_path / "data.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *records])
+    book = write_xlsx(tmp_path / "data.xlsx", [header, *records])
+    read = []
+    original = rows.RowReader.read
+    monkeypatch.setattr(
+        rows.RowReader,
+        "read",
+        lambda self, line, cells: read.append(line) or original(self, line, cells),
+    )
+    for source in (path, book):
+        read.clear()
+        for fmt in ("text", "jsonl", "json", "csv"):
+            code, _, err = invoke("check", str(source), "--format", fmt)
+            assert code == 0 and found(err, "W120") == CAPITALS, (source, fmt)
+        assert set(read) == (CAPITALS if source == path else set(range(2, 95)))

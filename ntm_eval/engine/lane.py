@@ -497,7 +497,10 @@ class Lane:
         if held:
             for k, why in held.items():
                 if why is not None:  # judged alone, with no measure read
-                    row = self.reader.set_aside(*(column[k] for column in ids), why)
+                    line, code, name, district, province, region, year = (c[k] for c in ids)
+                    row = self.reader.set_aside(
+                        line, code, name, district, province, region, year, why
+                    )
                     commune = self.evaluator.row(row)
                     self.tally.add(commune)
                     singles.append((taken[good[k]], commune))

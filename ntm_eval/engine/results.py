@@ -331,7 +331,7 @@ class Dictionary:
         self.joint: dict[int, tuple[int, ...]] = {}  # a criterion's code → its parts
         self.places = places  # place code → place (shared by the engine's dictionaries)
         #: per criterion: its code, or the tuple of its measures' codes → its result
-        self.made = [_Made(self, c) for c in range(len(criteria))]
+        self.made = [_Made(self.indicators, self.joint, k) for k in criteria]
         self._serial = 0
 
     def add(self, result: IndicatorResult) -> int:
@@ -366,22 +366,26 @@ class Dictionary:
 
 
 class _Made(dict):
-    """A criterion's results by key, made on first use (at C speed once made)."""
+    """A criterion's results by key, made on first use (at C speed once made). It holds
+    its dictionary's results, not the dictionary: no cycle, so a dictionary the engine
+    has replaced is freed at once (the engine judges with the cyclic collector off)."""
 
-    __slots__ = ("c", "dictionary")
+    __slots__ = ("criterion", "indicators", "joint")
 
-    def __init__(self, dictionary: Dictionary, c: int) -> None:
+    def __init__(
+        self,
+        indicators: dict[int, IndicatorResult],
+        joint: dict[int, tuple[int, ...]],
+        criterion: Criterion,
+    ) -> None:
         super().__init__()
-        self.dictionary, self.c = dictionary, c
+        self.indicators, self.joint, self.criterion = indicators, joint, criterion
 
     def __missing__(self, key: int | tuple[int, ...]) -> CriterionResult:
-        d = self.dictionary
-        codes = key if isinstance(key, tuple) else d.parts(key)
-        parts = tuple(map(d.indicators.__getitem__, codes))
-        criterion = d.criteria[self.c]
-        result = self[key] = CriterionResult.of(
-            criterion.id, criterion.name, criterion.sector, parts
-        )
+        codes = key if isinstance(key, tuple) else self.joint.get(key) or (key,)
+        parts = tuple(map(self.indicators.__getitem__, codes))
+        k = self.criterion
+        result = self[key] = CriterionResult.of(k.id, k.name, k.sector, parts)
         return result
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -37,9 +38,26 @@ class Ambiguous(NamedTuple):
     as_thousands: float
 
 
-#: Yes/no words, folded (see ``text.fold``). "Cơ bản đạt" (basically met) is NOT met.
-YES = {"dat", "1", "true", "yes", "co", "met"}
-NO = {"chua dat", "khong dat", "co ban dat", "0", "false", "no", "khong", "not met"}
+#: Yes/no words in Vietnamese, with their accents: accepted in any letter case, and
+#: written wholly without accents (``chua dat``); any other accents are another word
+#: (``Đất``, ``Đặt``: D014). "Cơ bản đạt" (basically met) is NOT met.
+VIETNAMESE_YES = ("Đạt", "Có")
+VIETNAMESE_NO = ("Chưa đạt", "Không đạt", "Cơ bản đạt", "Không")
+#: Other words and digits, in any letter case.
+OTHER_YES = ("1", "true", "yes", "met")
+OTHER_NO = ("0", "false", "no", "not met")
+
+
+def _words() -> dict[str, bool]:
+    """Every accepted yes/no word, lower case → its value."""
+    words = {w.lower(): True for w in (*VIETNAMESE_YES, *OTHER_YES)}
+    words |= {w.lower(): False for w in (*VIETNAMESE_NO, *OTHER_NO)}
+    return words | {fold(w): value for w, value in words.items()}
+
+
+WORDS = _words()
+#: A word's form without accents → the Vietnamese spelling it may have meant.
+MEANT = {fold(w): w for w in (*VIETNAMESE_YES, *VIETNAMESE_NO)}
 
 BOOL_EXPECTED = (
     "a yes/no judgement: Đạt, Chưa đạt, Không đạt, Cơ bản đạt, 1/0, true/false, yes/no, có/không"
@@ -146,21 +164,31 @@ CHECKS: dict[str, Callable[[float], Any]] = {
 
 @lru_cache(maxsize=1024)
 def _bool_word(raw: str) -> bool | None:
-    word = fold(raw)
+    """A yes/no word: one of ``WORDS`` (case and spacing aside, NFC); look-alike letters
+    pasted from elsewhere (``Ðạt``) are read as the letters they look like."""
+    word = _word(raw)
     if not word:
         return None
-    if word in YES:
-        return True
-    if word in NO:
-        return False
-    from ntm_eval.lookalike import fold_letters  # pasted "Ðạt": look-alikes, then words
+    value = WORDS.get(word)
+    if value is not None:
+        return value
+    from ntm_eval.lookalike import fold_letters
 
-    word = fold(fold_letters(raw).text)
-    if word in YES:
-        return True
-    if word in NO:
-        return False
+    word = _word(fold_letters(raw).text)
+    value = WORDS.get(word)
+    if value is not None:
+        return value
+    meant = MEANT.get(fold(word))
+    if meant is not None:  # the letters of a word, other accents: another word
+        raise CellError("D014", f"{BOOL_EXPECTED} (did you mean '{meant}'?)")
     raise CellError("D014", BOOL_EXPECTED)
+
+
+def _word(raw: str) -> str:
+    """``raw`` in lower case, NFC, its spacing tidied."""
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFC", raw)
+    return " ".join(raw.lower().split())
 
 
 def parse_bool(raw: Any) -> bool | None:

@@ -47,6 +47,11 @@ def _units(context: Context) -> RowCheck | None:
     return UnitCheck(context.layout, context.units)
 
 
+#: Repeats of one commune and year reported line by line; the rest are counted in one
+#: more problem, so that a file repeating one code on every row costs constant memory.
+REPEATS_LISTED = 10
+
+
 #: Every row check, as a function of the ``Context`` that makes it (None: not needed).
 ROW_CHECKS: list[Callable[[Context], RowCheck | None]] = [_duplicates, _period, _units]
 
@@ -80,7 +85,8 @@ class DuplicateCheck:
     Numeric codes of up to six digits (official codes have five) are marked in one byte
     array per number of digits, a slice of it per year — 100 kB a year for five digits —
     seven-digit codes in a bitmap per year (1.25 MB); other codes go to a set. A duplicate
-    is noted as it is found; the line of its first occurrence, which the message names, is
+    is noted as it is found — the first ``REPEATS_LISTED`` of each code and year, the
+    others only counted — the line of its first occurrence, which the message names, is
     found at the end by a second look at the (code, year) of every row (``finish``), only
     when there are duplicates.
     """
@@ -91,7 +97,9 @@ class DuplicateCheck:
         self.slots: dict[int, dict[int | None, int]] = {}  # digits → year → its slice
         self.bitmaps: dict[int | None, bytearray] = {}  # year → seven-digit codes
         self.other: set[tuple[str, int | None]] = set()
-        self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of each repeat
+        self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of a repeat
+        #: (code, year) → how many repeats, and the line of the first one not listed
+        self.repeats: dict[tuple[str, int | None], tuple[int, int]] = {}
 
     def _offset(self, year: int | None, size: int) -> int:
         """Where the slice of ``year`` starts in the marks of ``size``-digit codes."""
@@ -112,7 +120,7 @@ class DuplicateCheck:
         self, lines: Iterable[int], codes: Iterable[str], years: Iterable[int | None]
     ) -> None:
         """See the rows with these lines, codes and years, in file order."""
-        other, found = self.other, self.found
+        other = self.other
         for line, code, year in zip(lines, codes, years):
             if not code:
                 continue
@@ -136,7 +144,16 @@ class DuplicateCheck:
                 if key not in other:
                     other.add(key)
                     continue
-            found.append((line, code, year))
+            self._repeat(line, code, year)
+
+    def _repeat(self, line: int, code: str, year: int | None) -> None:
+        """Note a repeat: listed while its code and year have few, else only counted."""
+        count, unlisted = self.repeats.get((code, year), (0, 0))
+        if count < REPEATS_LISTED:
+            self.found.append((line, code, year))
+        elif not unlisted:
+            unlisted = line
+        self.repeats[(code, year)] = (count + 1, unlisted)
 
     def see_digits(
         self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None]
@@ -185,6 +202,23 @@ class DuplicateCheck:
                     value=code,
                 )
             )
+        for (code, year), (count, unlisted) in self.repeats.items():
+            if count > REPEATS_LISTED:
+                problems.append(self._more(code, year, count - REPEATS_LISTED, unlisted))
+
+    def _more(self, code: str, year: int | None, more: int, line: int) -> Problem:
+        """The one problem that stands for the repeats of a code and year not listed."""
+        return Problem(
+            "D023",
+            f"column 'commune_code': value '{code}' — repeated on {more} more line(s) for "
+            f"year {year} from this line on (only the first {REPEATS_LISTED} repeats are "
+            "listed); expected one row per commune and year",
+            self.shown,
+            line,
+            self.col,
+            column="commune_code",
+            value=code,
+        )
 
 
 class PeriodCheck:

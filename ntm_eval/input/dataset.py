@@ -50,11 +50,13 @@ def load_data(
             rows.append(reader.read(line, cells))
     checks = RowChecks(Context(ruleset, reader.layout, units))
     held = checks.see(Identities.of(rows))
-    kept = reader.settle(
-        row if i not in held else reader.hold(row, why)
-        for i, row in enumerate(rows)
-        if i not in held or (why := held[i]) is not None
-    )
+    judged = []
+    for i, row in enumerate(rows):
+        if i not in held:
+            judged.append(row)
+        elif (why := held[i]) is not None:  # None: left out (a ward)
+            judged.append(reader.hold(row, why))
+    kept = reader.settle(judged)
     problems = list(reader.problems)
     checks.finish(problems, lambda: ((r.line, r.code, r.year) for r in rows))
     return DataSet(source.name, tuple(kept), reader.layout.place(problems), reader.layout)

@@ -42,9 +42,9 @@ from ntm_eval.input.cells import (
     tolerant,
 )
 from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
-from ntm_eval.input.headers import HeaderMatcher
+from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
-from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
+from ntm_eval.rules.model import IDENTITY_COLUMNS, Plausible, RuleSet
 from ntm_eval.shown import quoted
 
 REQUIRED_IDENTITY = ("commune_code", "region", "year")
@@ -208,6 +208,27 @@ class Reading(NamedTuple):
 CELL_CHECKS: list[Callable[[Column, Any, Any], Finding | None]] = []
 
 
+def implausible(column: Column, raw: Any, value: Any) -> Finding | None:
+    """W120: a number outside the band of possible values its measure declares
+    (``plausible`` in the rule file) — most often a slip of unit; judged as written."""
+    band = column.band
+    if band is None or value is None or band[0].holds(value):
+        return None
+    plausible, unit = band
+    shown = raw.strip() if raw.__class__ is str else str(raw)
+    return Finding(
+        "W120",
+        f"{column.label}: value '{shown}' is outside the values possible "
+        f"({plausible.text()}{' ' + unit if unit else ''}); check the value and its unit — "
+        "it is judged as written",
+        shown,
+        "warning",
+    )
+
+
+CELL_CHECKS.append(implausible)
+
+
 def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
     """What look-alike letters in ``raw`` say (W110 replaced, W111 not Vietnamese)."""
     found = []
@@ -238,12 +259,31 @@ class Column:
     """How one column of one file is read: each cell → a ``Reading``, each distinct text
     once (up to ``MEMO_LIMIT`` texts, then the memory starts again)."""
 
-    __slots__ = ("empty", "folds", "index", "key", "kind", "label", "memo", "required", "validate")
+    __slots__ = (
+        "band",
+        "empty",
+        "folds",
+        "index",
+        "key",
+        "kind",
+        "label",
+        "memo",
+        "required",
+        "validate",
+    )
 
     def __init__(
-        self, key: str, index: int, header: str, kind: str | None, validate: Any, memo: bool
+        self,
+        key: str,
+        index: int,
+        header: str,
+        kind: str | None,
+        validate: Any,
+        memo: bool,
+        band: tuple[Plausible, str | None] | None = None,
     ) -> None:
         self.key, self.index, self.kind, self.validate = key, index, kind, validate
+        self.band = band  # the measure's possible values, and its unit (see ``implausible``)
         self.label = column_label(key, header)
         self.folds = key in NAME_COLUMNS
         self.required = key in REQUIRED_IDENTITY
@@ -464,14 +504,19 @@ class RowReader:
         self.blank = dict.fromkeys(self.kinds)
 
         validators: dict[Any, Any] = {}  # parser → its adapter's validate: one per kind
+        measures = {m.column: m for _, _, m in ruleset.measures()}
 
         def column(key: str, parse: Any, kind: str | None) -> Column:
             validate = validators.get(parse)
             if validate is None:
                 adapter = TypeAdapter(Annotated[Any, BeforeValidator(tolerant(parse))])
                 validate = validators[parse] = adapter.validate_python
+            measure = measures.get(key)
+            band = (
+                (measure.plausible, measure.unit_label) if measure and measure.plausible else None
+            )
             return Column(
-                key, keys[key], header[keys[key]], kind, validate, memo=key != "commune_code"
+                key, keys[key], header[keys[key]], kind, validate, key != "commune_code", band
             )
 
         self.identity = [column(k, p, None) for k, p in _identity(ruleset).items() if k in keys]
@@ -675,13 +720,18 @@ class RowReader:
         return [settled(row, fixes[row.line]) if row.line in fixes else row for row in rows]
 
     def _settled(self, number: Ambiguous, line: int, key: str) -> Any:
+        col = self.column[key]
         try:
-            return self.numbers.resolve(number, self.kinds[key])
+            value = self.numbers.resolve(number, self.kinds[key])
         except CellError as exc:
-            col = self.column[key]
             finding = Invalid(exc.code, exc.expected, number.raw).finding(col.label)
             self.problems.append(finding.at(self.shown, line, col.index + 1, key))
             return None
+        for check in CELL_CHECKS:  # what ``Column.read`` checks of a value it knows at once
+            found = check(col, number.raw, value)
+            if found is not None:
+                self.problems.append(found.at(self.shown, line, col.index + 1, key))
+        return value
 
 
 def settled(row: CommuneRow, fixes: dict[str, Any]) -> CommuneRow:
@@ -698,8 +748,10 @@ def _header_keys(
     shown: str,
     problems: list[Problem],
 ) -> dict[str, int]:
-    """Map each known column key to its 0-based position in the header."""
+    """Map each known column key to its 0-based position in the header (a column whose
+    header says a unit its values are not in is not read: D015)."""
     keys: dict[str, int] = {}
+    refused: set[str] = set()  # columns named only by headers of the wrong unit
     for i, cell in enumerate(header):
         if not cell.isascii():
             folded = fold_letters(cell)
@@ -722,6 +774,9 @@ def _header_keys(
                     severity="warning",
                 )
             )
+        elif key not in keys and (wrong := matcher.disagreement(cell, key)) is not None:
+            refused.add(key)
+            problems.append(_wrong_unit(cell, key, *wrong, shown, line, i + 1))
         elif key in keys:
             problems.append(
                 Problem(
@@ -742,7 +797,7 @@ def _header_keys(
                 Problem("D002", f"identity column '{key}' is missing", shown, line, column=key)
             )
     for key in ruleset.columns:
-        if key not in keys:
+        if key not in keys and key not in refused:
             problems.append(
                 Problem(
                     "D003",
@@ -754,3 +809,21 @@ def _header_keys(
                 )
             )
     return keys
+
+
+def _wrong_unit(
+    header: str, column: str, marker: Marker, needed: Unit, shown: str, line: int, col: int
+) -> Problem:
+    """D015: the header of ``column`` says a unit its values are not in."""
+    return Problem(
+        "D015",
+        f"{column_label(column, header)}: the header gives the unit '{marker.written}' "
+        f"({marker.unit.describe()}) — expected values in {needed.describe()}; values are "
+        "never converted, so this column is not read and its indicator cannot be "
+        f"evaluated: give the values in {needed.describe()} and write that unit in the header",
+        shown,
+        line,
+        col,
+        column=column,
+        value=header,
+    )

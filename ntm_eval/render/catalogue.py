@@ -102,7 +102,8 @@ def _heading(cat: Catalogue) -> list[str]:
 
 
 def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
-    """One row per threshold value, each with its ids, so ``grep dhntb`` finds a region."""
+    """One row per threshold value, each with its ids, so ``grep dhntb`` finds a region;
+    the band of possible values last, when a row shown has one."""
     rows = [
         [
             r.indicator.id,
@@ -114,6 +115,7 @@ def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
             r.sector,
             f"{v.origin.path}:{v.origin.line}" if v.origin else "",
             r.indicator.legal_basis or r.criterion.legal_basis or "",
+            r.measure.plausible.text() if r.measure.plausible else "",
         ]
         for r in cat.rows
         for v in r.values
@@ -128,7 +130,10 @@ def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
         "Sector",
         "From",
         "Legal basis",
+        "Possible",
     ]
+    if not any(row[-1] for row in rows):  # no band among these rows: no column for one
+        header, rows = header[:-1], [row[:-1] for row in rows]
     text = "\n".join(_heading(cat)) + "\n" + _table(header, rows, color)
     if not rows:
         text += "No threshold matches these filters.\n"
@@ -185,6 +190,7 @@ def catalogue_dict(cat: Catalogue) -> dict[str, Any]:
                 "kind": m.kind,
                 "op": m.op,
                 "unit": m.unit_label,
+                "plausible": m.plausible.model_dump() if m.plausible else None,
                 "note": m.note,
                 "reason": m.reason,
                 "thresholds": [_value_dict(v) for v in r.values],

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring as _string  # what dumps(ensure_ascii=False) uses
-from operator import itemgetter
 from typing import IO, Any
 
 from ntm_eval.engine.results import (
@@ -234,6 +233,8 @@ class _Texts(dict):
         return text
 
 
+#: bytes a bytes object costs beyond its text
+_BYTES = 33
 #: What a commune's text starts with: in a JSON document, and as a JSON line.
 COMMUNE = '{"code":'
 LINE = '{"type":"commune","code":'
@@ -262,6 +263,7 @@ class CommuneEncoder:
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
         self._verdicts: dict[int, bytes] = {}  # id of a verdict → its text
         self._held = 0  # bytes of text remembered by code
+        self.made = 0  # bytes of the texts made for communes: what holding them all costs
         self._names: list[_Texts] = []  # name, district, province → their pieces
         self._place_texts = _Texts(bytes)
         self._whole: list[_Texts] = []  # per criterion: a code → its text
@@ -298,6 +300,7 @@ class CommuneEncoder:
         """Each commune of ``batch`` (input order) as the pieces of its UTF-8 text: joined,
         they are ``encode(c)``. The column-wise rows are encoded a column at a time."""
         singles: list[tuple[bytes, ...]] = [(self.encode(c).encode(),) for _, c in batch.singles]
+        self.made += sum(_BYTES + len(single[0]) for single in singles)
         if not batch.lines:
             return singles
         self._begin(batch.dictionary)
@@ -383,6 +386,7 @@ class CommuneEncoder:
                         + (self._indicator(dictionary.indicators[code]) + tail).encode()
                     )
                     self._held += len(text)
+                    self.made += _BYTES + len(text)
                     return text
 
                 return make
@@ -393,6 +397,7 @@ class CommuneEncoder:
                     [part[p] for part, p in zip(parts, codes)]
                 )
                 self._held += len(text)
+                self.made += _BYTES + len(text)
                 return text
 
             return make_joint
@@ -410,6 +415,7 @@ class CommuneEncoder:
         def make(code: int) -> bytes:
             text = (self._indicator(dictionary.indicators[code]) + tail).encode()
             self._held += len(text)
+            self.made += _BYTES + len(text)
             return text
 
         return make
@@ -482,27 +488,92 @@ class CommuneEncoder:
         )
 
 
+class Held:
+    """The communes' texts, kept until they can be written in the report's order: in
+    memory (as the pieces the encoder shares between communes) up to about ``BUDGET``
+    bytes, then in a temporary file — a national file whose every value differs makes a
+    document of gigabytes, more than the machine may have. ``ordered`` gives them back
+    sorted; the bytes are the same either way."""
+
+    BUDGET = 128 << 20
+
+    def __init__(self) -> None:
+        self.keys: list[tuple] = []  # the sort key of each commune, in input order
+        self.pieces: list[tuple[bytes, ...]] = []  # in memory: each commune's pieces
+        self.spans: list[tuple[int, int]] = []  # in the file: (offset, length) of each
+        self.file: IO[bytes] | None = None
+        self.held = 0  # about how many bytes ``pieces`` holds; the file's size once spilt
+
+    def add(self, keys: Sequence[tuple], pieces: list[tuple[bytes, ...]], made: int) -> None:
+        """Hold a batch's communes: their sort keys, their pieces, and how many bytes of
+        new text the encoder made for them (the pieces it shares cost nothing more)."""
+        self.keys += keys
+        if self.file is not None:
+            self._write(pieces)
+            return
+        self.pieces += pieces
+        self.held += made + sum(_COMMUNE + _POINTER * len(p) for p in pieces)
+        if self.held > self.BUDGET:
+            import tempfile
+
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by ``ordered``)
+            held, self.pieces, self.held = self.pieces, [], 0
+            self._write(held)
+
+    def _write(self, pieces: list[tuple[bytes, ...]]) -> None:
+        """Append the communes' texts to the file, one by one, noting where each is."""
+        assert self.file is not None
+        write, spans, at = self.file.write, self.spans, self.held
+        for text in map(b"".join, pieces):
+            spans.append((at, len(text)))
+            at += write(text)
+        self.held = at
+
+    def ordered(self) -> Iterator[bytes]:
+        """Each commune's text, in the order of their keys (``results.sort_key``)."""
+        order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
+        self.keys = []
+        if self.file is None:
+            yield from map(b"".join, map(self.pieces.__getitem__, order))
+            return
+        import os
+
+        self.file.flush()
+        fd, spans = self.file.fileno(), self.spans
+        try:
+            for i in order:
+                yield os.pread(fd, spans[i][1], spans[i][0])
+        finally:
+            self.file.close()
+
+
+#: bytes a held commune costs beyond the encoder's shared pieces: its tuple with its own
+#: code and line texts, and a pointer per piece
+_COMMUNE, _POINTER = 136, 8
+
+
 def write(results: Results, stream: IO[str], **_: Any) -> None:
     """Write the results as one JSON document: the communes in the report's order
-    (``results.sort_key``), each held as the pieces of its text until they are sorted,
-    joined as written. The text equals ``dumps(report_dict(report))`` (a test compares
-    them)."""
+    (``results.sort_key``), each held as the pieces of its text (``Held``: beyond a
+    budget, as its text in a temporary file) until they are sorted, joined as written.
+    The text equals ``dumps(report_dict(report))`` (a test compares them)."""
     from ntm_eval.output import binary_writer
 
     encoder = CommuneEncoder()
-    communes: list[tuple[tuple, tuple[bytes, ...]]] = []
+    held = Held()
     for batch in results.batches():
-        communes += zip(batch.keys(), encoder.encode_batch(batch))
+        before = encoder.made
+        pieces = encoder.encode_batch(batch)
+        held.add(batch.keys(), pieces, encoder.made - before)
     report = results.finish()
-    communes.sort(key=itemgetter(0))
     head, tail = dumps(report_dict(report)).split('"communes":[]', 1)
     stream.write(head + '"communes":[')
 
     def texts() -> Iterator[bytes]:
-        for i, (_, pieces) in enumerate(communes):
+        for i, text in enumerate(held.ordered()):
             if i:
                 yield b","
-            yield b"".join(pieces)
+            yield text
 
     out, done = binary_writer(stream)
     if out is None:

@@ -144,6 +144,22 @@ def _judgeable(value: float) -> bool:
     return math.isfinite(value) and abs(value) <= MAX_THRESHOLD
 
 
+def _check_plausible(m: Measure, what: str, mloc: PathKey, add: Any) -> None:
+    """A band of possible values fits money and counts, and holds at least one value."""
+    band = m.plausible
+    if band is None:
+        return
+    where = mloc + ("plausible",)
+    if m.kind not in ("money", "count"):
+        add("R023", where, f"{what}: a band of possible values fits money and counts only")
+    elif band.min is None and band.max is None:
+        add("R011", where, f"{what}: a band of possible values needs 'min', 'max' or both")
+    elif band.min is not None and band.max is not None and band.min > band.max:
+        add("R024", where, f"{what}: band min {band.min:g} is above its max {band.max:g}")
+    elif (band.min or 0) < 0:
+        add("R024", where, f"{what}: band min {band.min:g} must be ≥ 0")
+
+
 def _check_measure(
     rs: RuleSet, ind_id: str, m: Measure, mloc: PathKey, add: Any, positions: Positions
 ) -> None:
@@ -161,6 +177,7 @@ def _check_measure(
             f"{what}: a {m.kind} measure needs '>=' or '<=' "
             "(an exact match on a measured number is never what a criterion means)",
         )
+    _check_plausible(m, what, mloc, add)
     known = set(rs.regions) | {NATIONAL, DEFAULT}
     for key, raw in m.thresholds.items():
         tloc = mloc + ("thresholds", key)

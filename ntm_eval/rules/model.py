@@ -100,6 +100,24 @@ class Period(_Strict):
     to: int = Field(ge=1900, le=2100, description="Last year.")
 
 
+class Plausible(_Strict):
+    """The values a measure can possibly take, for money and counts: a value outside is
+    warned about (W120) — most often a unit slip — and still judged as written."""
+
+    min: float | None = Field(None, description="The smallest possible value.")
+    max: float | None = Field(None, description="The largest possible value.")
+    source: str | None = Field(None, description="Where the band comes from.")
+
+    def holds(self, value: float) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+    def text(self) -> str:
+        """``'0–1000'``, ``'≤ 1000'``, ``'≥ 5'``."""
+        if self.min is not None and self.max is not None:
+            return f"{self.min:g}–{self.max:g}"
+        return f"≤ {self.max:g}" if self.max is not None else f"≥ {self.min:g}"
+
+
 class Measure(_Strict):
     """One measured value (one data column) and its thresholds."""
 
@@ -119,6 +137,11 @@ class Measure(_Strict):
         "minimum, '<=' for a maximum, '==' for a yes/no judgement."
     )
     unit: str | None = Field(None, description="Unit shown with values (default from kind).")
+    plausible: Plausible | None = Field(
+        None,
+        description="For money and counts: the band of possible values, {min, max, "
+        "source}; a value outside it is warned about (W120), never judged otherwise.",
+    )
     aliases: list[str] = Field(
         [],
         description="Column headers people write for this measure "
