@@ -18,7 +18,7 @@ from operator import add
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
-from ntm_eval.input.rows import Identities, Keys, Layout, RowCheck, Seen
+from ntm_eval.input.rows import Identities, Keys, Layout, RowCheck, Seen, held_back
 from ntm_eval.input.units import UnitCheck
 from ntm_eval.rules.model import RuleSet
 from ntm_eval.shown import quoted
@@ -79,6 +79,10 @@ class RowChecks:
             check.finish(problems, keys)
 
 
+#: Why a repeated commune and year is not evaluable.
+REPEAT = held_back("D023")
+
+
 class DuplicateCheck:
     """One row per commune and year (D023), checked as rows are read, in bounded memory.
 
@@ -110,18 +114,20 @@ class DuplicateCheck:
             self.marks.setdefault(size, bytearray()).extend(bytes(10**size))
         return slot * 10**size
 
-    def see(self, rows: Identities) -> None:
+    def see(self, rows: Identities) -> Seen:
+        """The repeats among ``rows``, held back: the commune and year of a repeat were
+        judged on an earlier line, so it is never met."""
         if rows.codes_are_digits:
-            self.see_digits(rows.lines, rows.codes, rows.years)
-        else:
-            self.see_many(rows.lines, rows.codes, rows.years)
+            return self.see_digits(rows.lines, rows.codes, rows.years)
+        return self.see_many(rows.lines, rows.codes, rows.years)
 
     def see_many(
         self, lines: Iterable[int], codes: Iterable[str], years: Iterable[int | None]
-    ) -> None:
-        """See the rows with these lines, codes and years, in file order."""
+    ) -> Seen:
+        """See the rows with these lines, codes and years, in file order; the repeats."""
         other = self.other
-        for line, code, year in zip(lines, codes, years):
+        held: Seen = {}
+        for i, (line, code, year) in enumerate(zip(lines, codes, years)):
             if not code:
                 continue
             size = len(code)
@@ -145,6 +151,8 @@ class DuplicateCheck:
                     other.add(key)
                     continue
             self._repeat(line, code, year)
+            held[i] = REPEAT
+        return held
 
     def _repeat(self, line: int, code: str, year: int | None) -> None:
         """Note a repeat: listed while its code and year have few, else only counted."""
@@ -157,14 +165,13 @@ class DuplicateCheck:
 
     def see_digits(
         self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None]
-    ) -> None:
+    ) -> Seen:
         """``see_many`` for codes that are all ASCII digits: looked up and marked at C
         speed when no code repeats."""
         sizes = set(map(len, codes))
         size = sizes.pop()
         if sizes or size > 6:
-            self.see_many(lines, codes, years)
-            return
+            return self.see_many(lines, codes, years)
         offsets = {year: self._offset(year, size) for year in set(years)}
         numbers = map(int, codes)
         if len(offsets) == 1:
@@ -173,9 +180,9 @@ class DuplicateCheck:
             at = list(map(add, numbers, map(offsets.__getitem__, years)))
         marks = self.marks[size]
         if len(set(at)) != len(at) or any(map(marks.__getitem__, at)):
-            self.see_many(lines, codes, years)  # a repeat: row by row, to find it
-            return
+            return self.see_many(lines, codes, years)  # a repeat: row by row, to find it
         deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
+        return {}
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:
         """Report each repeat; ``keys()`` gives (line, code, year) of every row again, in
