@@ -3,7 +3,8 @@
 Each example takes the shipped sample file (93 communes, judged once as they are) and
 breaks it the way careless hands and hostile ones do — a stray quote, a cell typed in
 the middle of a row or deleted, a unit written into a header, control characters, a
-re-encoding, a cell of hundreds of kilobytes, a yes-word with the wrong accent — then
+re-encoding, a cell of hundreds of kilobytes, a yes-word with the wrong accent, a
+commune's code on another row — then
 judges it in process, as ``ntm-eval check`` does. The oracle:
 
 - nothing crashes: a file is refused whole (``InputError``, every problem with a message
@@ -27,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import pytest
 from conftest import DATA, NATIONAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -69,10 +71,14 @@ CONTROLS = [
     "\x08\x08\x08",
 ]
 
-#: Headers that say another unit than the measure's (thousand VND, per mille, a count).
+#: Headers that say another unit than the measure's (thousand VND, per mille), and how
+#: many of it make one of the measure's: the column's values are written in that unit.
 WRONG_UNITS = {
-    "money": ["Thu nhập bình quân đầu người (nghìn đồng/người/năm)", "income (thousand VND)"],
-    "pct": ["{} (‰)"],
+    "money": [
+        ("Thu nhập bình quân đầu người (nghìn đồng/người/năm)", 1000),
+        ("{} (thousand VND)", 1000),
+    ],
+    "pct": [("{} (‰)", 10)],
 }
 
 #: Yes-words with the wrong accent: another word, not a judgement.
@@ -108,50 +114,71 @@ def _measure_columns(kind: str | None = None) -> list[int]:
     return [i for i, h in enumerate(HEADER) if h in KINDS and (kind is None or KINDS[h] == kind)]
 
 
-@st.composite
-def mutations(draw) -> Mutated:
-    """One to three mutations of the sample, of the classes issue 18 lists."""
+KINDS_OF_MUTATION = ["quote", "extra", "drop", "control", "huge", "unit", "accent", "repeat"]
+UNIT_COLUMNS = _measure_columns("money") + _measure_columns("pct")
+
+
+def mutate(m: Mutated, kind: str, r: int, c: int, pick: int) -> None:
+    """Break ``m`` once: a mutation of ``kind`` in row ``r`` at cell ``c`` (both taken
+    modulo what there is), ``pick`` choosing among the mutation's payloads."""
+    row = m.rows[r % len(m.rows)]
+    r, c = r % len(m.rows), c % len(row)
+
+    def one(options):
+        return options[pick % len(options)]
+
+    if kind == "quote":  # an opening quote, never closed on its line
+        row[c] = '"' + one(["xem phụ lục", row[c], ""])
+        m.raw[r] = ",".join(row)
+    elif kind == "extra":
+        row.insert(c, one(["x", "Đạt", "100", "0"]))
+    elif kind == "drop":
+        del row[c]
+    elif kind == "control":
+        row[c] = row[c] + one(CONTROLS)
+        if "\x00" in row[c]:
+            m.raw[r] = ",".join(row)
+    elif kind == "huge":
+        row[c] = "9" * one([140_000, 200_000])
+    elif kind == "unit":  # the whole file: every row may become not evaluable
+        column = UNIT_COLUMNS[c % len(UNIT_COLUMNS)]
+        header, scale = one(WRONG_UNITS[KINDS[HEADER[column]]])
+        m.header[column] = header.format(HEADER[column])
+        for cells in m.rows:  # as a user keeping the column in that unit writes it
+            if column < len(cells) and cells[column].replace(".", "", 1).isdigit():
+                cells[column] = f"{float(cells[column]) * scale:g}"
+        m.header_changed = True
+        m.what.append(f"unit header {m.header[column]!r}")
+        return
+    elif kind == "repeat":  # the next row takes this one's code: one commune twice
+        r, c = (r + 1) % len(m.rows), 0
+        m.rows[r][0] = row[0]
+    elif kind == "accent":
+        yes = [i for i, cell in enumerate(row) if cell == "Đạt"]
+        if not yes:
+            return
+        c = yes[c % len(yes)]
+        row[c] = one(NOT_YES)
+    m.touched.add(r)
+    m.what.append(f"{kind} row {r} col {c}")
+
+
+def mutated(*steps: tuple[str, int, int, int]) -> Mutated:
+    """The sample broken by each of ``steps`` (see ``mutate``), in turn."""
     m = Mutated(list(HEADER), [list(r) for r in ROWS])
     m.raw = [None] * len(m.rows)
-    for _ in range(draw(st.integers(1, 3))):
-        kind = draw(
-            st.sampled_from(["quote", "extra", "drop", "control", "huge", "unit", "accent"])
-        )
-        r = draw(st.integers(0, len(m.rows) - 1))
-        row = m.rows[r]
-        c = draw(st.integers(0, len(row) - 1))
-        if kind == "quote":  # an opening quote, never closed on its line
-            row[c] = '"' + draw(st.sampled_from(["xem phụ lục", row[c], ""]))
-            m.raw[r] = ",".join(row)
-        elif kind == "extra":
-            row.insert(c, draw(st.sampled_from(["x", "Đạt", "100", "0"])))
-        elif kind == "drop":
-            del row[c]
-        elif kind == "control":
-            row[c] = row[c] + draw(st.sampled_from(CONTROLS))
-            if "\x00" in row[c]:
-                m.raw[r] = ",".join(row)
-        elif kind == "huge":
-            row[c] = "9" * draw(st.sampled_from([140_000, 200_000]))
-        elif kind == "unit":
-            money = _measure_columns("money")
-            pct = _measure_columns("pct")
-            column = draw(st.sampled_from(money + pct))
-            pattern = draw(st.sampled_from(WRONG_UNITS[KINDS[m.header[column]]]))
-            m.header[column] = pattern.format(m.header[column])
-            m.header_changed = True
-            m.what.append(f"unit header {m.header[column]!r}")
-            continue
-        elif kind == "accent":
-            yes = [i for i, cell in enumerate(row) if cell == "Đạt"]
-            if not yes:
-                continue
-            c = draw(st.sampled_from(yes))
-            row[c] = draw(st.sampled_from(NOT_YES))
-        m.touched.add(r)
-        m.what.append(f"{kind} row {r} col {c}")
+    for step in steps:
+        mutate(m, *step)
     return m
 
+
+STEPS = st.tuples(
+    st.sampled_from(KINDS_OF_MUTATION),
+    st.integers(0, len(ROWS) - 1),
+    st.integers(0, len(HEADER)),
+    st.integers(0, 7),
+)
+MUTATIONS = st.lists(STEPS, min_size=1, max_size=3).map(lambda steps: mutated(*steps))
 
 ENCODINGS = st.sampled_from(
     [
@@ -191,16 +218,15 @@ def _shown(report) -> str:
     )
 
 
-@SETTINGS
-@given(m=mutations(), encoding=ENCODINGS)
-def test_a_broken_file_never_gives_a_better_verdict_nor_loses_a_row(tmp_path_factory, m, encoding):
-    codec, asked = encoding
+def assert_never_better(m: Mutated, codec: str, asked: str | None, folder) -> None:
+    """The oracle (see the module's docstring) on ``m`` written in ``codec``, read with
+    ``--encoding asked``."""
     text = m.text()
     try:  # cp1258 holds some accents as combining marks only
         raw = unicodedata.normalize("NFD" if codec == "cp1258" else "NFC", text).encode(codec)
     except UnicodeEncodeError:
         raw, asked = text.encode("utf-8"), None
-    path = tmp_path_factory.mktemp("fuzz") / "data.csv"
+    path = folder / "data.csv"
     path.write_bytes(raw)
     report = _judge(path, asked)
     if report is None:
@@ -221,3 +247,38 @@ def test_a_broken_file_never_gives_a_better_verdict_nor_loses_a_row(tmp_path_fac
     shown = _shown(report)
     bad = UNSHOWABLE.search(shown)
     assert bad is None, f"{bad.group()!r} shown ({m.what})"
+
+
+@SETTINGS
+@given(m=MUTATIONS, encoding=ENCODINGS)
+def test_a_broken_file_never_gives_a_better_verdict_nor_loses_a_row(tmp_path_factory, m, encoding):
+    assert_never_better(m, *encoding, tmp_path_factory.mktemp("fuzz"))
+
+
+#: One of each class on a commune that is met — the cases of issue 18, always run,
+#: whatever the random examples reach.
+MET_ROW = next(line for line in LINES if BEFORE[line] == MET) - 2
+CASES = {
+    "stray quote in the last cell": [("quote", MET_ROW, len(HEADER) - 1, 0)],
+    "stray quote in a name": [("quote", MET_ROW, 1, 1)],
+    "a cell typed in the middle": [("extra", MET_ROW, 20, 0)],
+    "a cell deleted": [("drop", MET_ROW, 20, 0)],
+    "OSC in the code": [("control", MET_ROW, 0, 0)],
+    "clear screen in the name": [("control", MET_ROW, 1, 1)],
+    "bidi override in the district": [("control", MET_ROW, 2, 3)],
+    "NUL in a measure": [("control", MET_ROW, 12, 4)],
+    "a 200 KB cell": [("huge", MET_ROW, 7, 1)],
+    "thousand VND in the income header": [("unit", MET_ROW, 0, 0)],
+    "per mille in a percentage header": [("unit", MET_ROW, len(UNIT_COLUMNS) - 1, 0)],
+    "Đất for Đạt": [("accent", MET_ROW, 0, 0)],
+    "a met commune's code on the next row": [("repeat", MET_ROW, 0, 0)],
+}
+
+
+@pytest.mark.parametrize("steps", list(CASES.values()), ids=list(CASES))
+@pytest.mark.parametrize(
+    "encoding", [("utf-8", None), ("utf-16-le", "utf-16")], ids=["utf-8", "utf-16 no BOM"]
+)
+def test_each_class_of_break_on_a_met_commune(tmp_path, steps, encoding):
+    assert BEFORE[MET_ROW + 2] == MET
+    assert_never_better(mutated(*steps), *encoding, tmp_path)
