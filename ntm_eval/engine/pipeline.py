@@ -105,11 +105,12 @@ class Run:
                 if line > reader.header_line
             )
 
-        problems = list(reader.problems)
+        problems = [*opened.problems, *reader.problems]
         checks.finish(problems, keys)
         self._report = Report(
             ruleset=ruleset,
             input_path=source.name,
+            input_sheet=opened.sheet,
             input_rows=tally.communes,
             summary=tally.summary(),
             communes=(),
@@ -149,6 +150,7 @@ def judge(
     return Report(
         ruleset=report.ruleset,
         input_path=report.input_path,
+        input_sheet=report.input_sheet,
         input_rows=report.input_rows,
         summary=report.summary,
         communes=tuple(communes),

@@ -51,6 +51,6 @@ def load_data(
     checks = RowChecks(Context(ruleset, reader.layout, units))
     dropped = checks.see(Identities.of(rows))
     kept = reader.settle(row for i, row in enumerate(rows) if i not in dropped)
-    problems = list(reader.problems)
+    problems = [*opened.problems, *reader.problems]
     checks.finish(problems, lambda: ((r.line, r.code, r.year) for r in rows))
     return DataSet(source.name, tuple(kept), reader.layout.place(problems), reader.layout)

@@ -44,10 +44,54 @@ def _cell_value(cell: Any) -> Any:
     return value
 
 
+def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any, list[Problem]]:
+    """The worksheet to read, and a warning when it is hidden. By default the first
+    *visible* sheet: a hidden sheet is often an old copy or a lookup table, and judging it
+    while the user looks at another would give verdicts for data they never saw. A hidden
+    sheet is read only when ``--sheet`` names it."""
+    if not sheets:
+        raise InputError([Problem("D001", "the workbook has no worksheet", shown)])
+    if sheet is None:
+        visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+        if not visible:
+            hidden = ", ".join(f"'{ws.title}'" for ws in sheets)
+            raise InputError(
+                [
+                    Problem(
+                        "D001",
+                        f"the workbook has no visible worksheet (hidden: {hidden}); "
+                        "name the sheet to read with --sheet",
+                        shown,
+                    )
+                ]
+            )
+        return visible[0], []
+    named = [ws for ws in sheets if ws.title == sheet] or [
+        ws for ws in sheets if fold(ws.title) == fold(sheet)
+    ]
+    if not named:
+        have = ", ".join(f"'{ws.title}'" for ws in sheets)
+        raise InputError(
+            [Problem("D001", f"no sheet named '{sheet}'; the workbook has {have}", shown)]
+        )
+    ws = named[0]
+    if ws.sheet_state == "visible":
+        return ws, []
+    how = "very hidden (only a macro can show it)" if ws.sheet_state == "veryHidden" else "hidden"
+    note = Problem(
+        "W130",
+        f"sheet '{ws.title}' is {how} in the workbook; it is read because --sheet names it",
+        shown,
+        severity="warning",
+    )
+    return ws, [note]
+
+
 def read_sheet(
     path: Path, shown: str, sheet: str | None
-) -> tuple[str, list[tuple[int, list[Any]]]]:
-    """The title of the sheet read, and its non-empty rows as ``(row number, cells)``."""
+) -> tuple[str, list[tuple[int, list[Any]]], list[Problem]]:
+    """The title of the sheet read, its non-empty rows as ``(row number, cells)``, and
+    what there is to say about the sheet itself (``choose_sheet``)."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
@@ -78,21 +122,7 @@ def read_sheet(
             ]
         ) from None
     try:
-        sheets = book.worksheets
-        if not sheets:
-            raise InputError([Problem("D001", "the workbook has no worksheet", shown)])
-        if sheet is None:
-            ws = sheets[0]
-        else:
-            named = [ws for ws in sheets if ws.title == sheet] or [
-                ws for ws in sheets if fold(ws.title) == fold(sheet)
-            ]
-            if not named:
-                have = ", ".join(f"'{ws.title}'" for ws in sheets)
-                raise InputError(
-                    [Problem("D001", f"no sheet named '{sheet}'; the workbook has {have}", shown)]
-                )
-            ws = named[0]
+        ws, notes = choose_sheet(book.worksheets, sheet, shown)
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers record wrong dimensions; read every row
         rows: list[tuple[int, list[Any]]] = []
@@ -106,7 +136,7 @@ def read_sheet(
                 cells.pop()
             if cells:
                 rows.append((number, cells))
-        return ws.title, rows
+        return ws.title, rows, notes
     except InputError:
         raise
     except Exception as exc:  # a damaged part inside a valid zip: say so, no traceback

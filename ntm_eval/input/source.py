@@ -27,7 +27,7 @@ class Source:
 
     path: Path
     shown: str = ""  # the name to show in problems (default: the path)
-    sheet: str | None = None  # the worksheet of a workbook (default: the first)
+    sheet: str | None = None  # the worksheet of a workbook (default: the first visible one)
     encoding: str | None = None  # the encoding of a CSV file that is not UTF-8/16/32
 
     @property
@@ -45,6 +45,8 @@ class Opened(NamedTuple):
     batches: Iterator[Batch]
     sheet: str | None  # the worksheet read, for a workbook
     again: Callable[[], Iterator[tuple[int, list[Any]]]]  # every non-blank record again
+    #: problems of the file itself (a hidden sheet read, …), for the report
+    problems: Sequence[Problem] = ()
 
 
 def _refuse(source: Source, message: str) -> InputError:
@@ -70,7 +72,7 @@ def open_source(
             )
         from ntm_eval.input.excel import read_sheet
 
-        title, records = read_sheet(source.path, source.name, source.sheet)
+        title, records, notes = read_sheet(source.path, source.name, source.sheet)
 
         def chunks() -> Iterator[Batch]:
             for i in range(0, len(records), size):
@@ -79,7 +81,7 @@ def open_source(
                     progress((i + len(part)) / len(records), part[-1][0])
                 yield [line for line, _ in part], [cells for _, cells in part]
 
-        return Opened(chunks(), title, lambda: iter(records))
+        return Opened(chunks(), title, lambda: iter(records), notes)
     if suffix in OTHER_SHEETS:
         raise _refuse(
             source, f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8"

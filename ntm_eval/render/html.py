@@ -21,6 +21,7 @@ from ntm_eval.engine.results import (
     Report,
 )
 from ntm_eval.i18n import tr
+from ntm_eval.render import input_name
 from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
@@ -272,7 +273,7 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
 
     g = candidates if candidates is not None else gaps(report, top=10)
     rs = report.ruleset
-    title = f"{rs.title.get(lang)} — {report.input_path}"
+    title = f"{rs.title.get(lang)} — {input_name(report, lang)}"
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
@@ -284,7 +285,7 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
         "</head>",
         "<body>",
         f"<header><h1>{escape(rs.title.get(lang))}</h1>",
-        f'<p class="meta">{escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
+        f'<p class="meta">{escape(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows))} · '
         f"{escape(rs.id)} · {escape(rs.legal_basis)}</p></header>",
     ]
     parts += _summary(report, lang)

@@ -16,6 +16,7 @@ from ntm_eval.engine.results import (
     Report,
 )
 from ntm_eval.i18n import tr
+from ntm_eval.render import input_name
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
 STATUS_STYLE = {MET: "green", NOT_MET: "red", NOT_EVALUABLE: "yellow"}
@@ -111,7 +112,7 @@ def render(
     rs, s = report.ruleset, report.summary
     total = len(s.by_criterion)
     console.print(f"[bold]{escape(rs.title.get(lang))}[/] ({escape(rs.id)})")
-    console.print(escape(tr(lang, "rows", path=report.input_path, rows=report.input_rows)))
+    console.print(escape(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows)))
     filters = filters_line(report, lang)
     if filters:
         console.print(escape(filters))
@@ -341,7 +342,7 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
     )
     console.print(
         escape(
-            f"{r.input_path}: "
+            f"{input_name(r, lang)}: "
             + tr(lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates))
         )
     )

@@ -1,0 +1,100 @@
+"""Workbooks that would give a wrong verdict if read naively: hidden sheets, percent
+formats on the wrong columns, rows stored out of order, zip bombs.
+
+Ordinary workbooks are built with openpyxl; hostile ones by writing the zip and its XML
+parts by hand, as a damaged or malicious file would hold them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import IDENTITY, commune_csv, national_columns, run_cli
+
+COLUMNS = IDENTITY + national_columns()
+
+
+def _records(overrides: list[dict[str, str]]) -> list[list]:
+    """Header and rows (passing communes, with ``overrides``) as a sheet holds them."""
+    return list(csv.reader(io.StringIO(commune_csv(overrides))))
+
+
+def _book(path, sheets: list[tuple[str, list[list], str]]):
+    """A workbook of ``(title, rows, state)`` sheets, state 'visible', 'hidden' or
+    'veryHidden'."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows, state in sheets:
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        ws.sheet_state = state
+    book.save(path)
+    return path
+
+
+def _statuses(stdout: str) -> list[str]:
+    return [c["status"] for c in json.loads(stdout)["communes"]]
+
+
+# --- 1. hidden sheets -----------------------------------------------------------------
+
+
+def test_the_first_visible_sheet_is_read_not_a_hidden_one_before_it(tmp_path):
+    met = _records([{}])
+    short = _records([{"power_system": "Chưa đạt"}])
+    book = _book(tmp_path / "b.xlsx", [("Cũ", met, "hidden"), ("Năm 2020", short, "visible")])
+    run = run_cli("check", str(book), "--format", "json")
+    assert run.code == 0, run.stderr
+    assert _statuses(run.stdout) == ["not_met"]
+    assert json.loads(run.stdout)["input"]["sheet"] == "Năm 2020"
+    assert "[W130]" not in run.stderr
+    text = run_cli("check", "b.xlsx", cwd=tmp_path)
+    assert "b.xlsx, sheet 'Năm 2020': 1 row(s)" in text.stdout.splitlines()
+    vi = run_cli("check", "b.xlsx", "--lang", "vi", cwd=tmp_path)
+    assert "b.xlsx, trang tính 'Năm 2020': 1 dòng" in vi.stdout.splitlines()
+
+
+def test_a_hidden_sheet_is_read_only_when_named_and_then_with_a_warning(tmp_path):
+    met = _records([{}])
+    short = _records([{"power_system": "Chưa đạt"}])
+    book = _book(tmp_path / "b.xlsx", [("Cũ", met, "veryHidden"), ("Mới", short, "visible")])
+    run = run_cli("check", str(book), "--sheet", "Cũ", "--format", "jsonl")
+    assert run.code == 0, run.stderr
+    assert (
+        "[W130] sheet 'Cũ' is very hidden (only a macro can show it) in the workbook; "
+        "it is read because --sheet names it" in run.stderr
+    )
+    summary = json.loads(run.stdout.splitlines()[-1])
+    assert summary["input"] == {"path": str(book), "sheet": "Cũ", "rows": 1}
+    assert "W130" in [w["code"] for w in summary["warnings"]]
+    md = run_cli("check", "b.xlsx", "--sheet", "Cũ", "--format", "markdown", cwd=tmp_path)
+    assert "b.xlsx, sheet 'Cũ': 1 row(s)" in md.stdout.splitlines()
+
+
+def test_a_workbook_with_no_visible_sheet_is_refused(tmp_path):
+    book = _book(tmp_path / "b.xlsx", [("A", _records([{}]), "visible")])
+    # openpyxl will not save a workbook with no visible sheet: hide it in the XML instead
+    _rewrite(
+        book,
+        "xl/workbook.xml",
+        lambda xml: xml.replace(b'state="visible" r:id', b'state="hidden" r:id'),
+    )
+    run = run_cli("check", str(book))
+    assert run.code == 2
+    assert "[D001] the workbook has no visible worksheet (hidden: 'A')" in run.stderr
+
+
+def _rewrite(path, part: str, change) -> None:
+    """Rewrite one part of a workbook's zip with ``change(bytes) -> bytes``."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as old:
+        parts = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in parts:
+            new.writestr(info, change(data) if info.filename == part else data)
