@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "W112": "rows of a province the unit list does not cover: not checked against it",
     "W113": "rows above the header row skipped",
     "W130": "hidden worksheet read because --sheet names it",
+    "W131": "number formatted as a percentage in a column that is not a percentage",
     "W301": "threshold values marked unverified (one line per rule file, with the count)",
 }
 

@@ -98,3 +98,67 @@ def _rewrite(path, part: str, change) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for info, data in parts:
             new.writestr(info, change(data) if info.filename == part else data)
+
+
+# --- 2. percent-formatted cells -------------------------------------------------------
+
+
+def _typed_book(path, formats: dict[str, tuple[float, str]]):
+    """One passing commune, with ``formats``: column → (stored number, number format)."""
+    import openpyxl
+
+    header, row = _records([{}])
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(header)
+    ws.append(row)
+    for column, (value, number_format) in formats.items():
+        cell = ws.cell(2, header.index(column) + 1)
+        cell.value, cell.number_format = value, number_format
+    book.save(path)
+    return path
+
+
+def test_a_percent_format_scales_only_a_percentage_column(tmp_path):
+    book = _typed_book(
+        tmp_path / "b.xlsx",
+        {"income_per_capita": (0.41, "0%"), "electricity_households_pct": (0.855, "0.0%")},
+    )
+    run = run_cli("check", str(book), "--format", "json")
+    doc = json.loads(run.stdout)
+    values = {
+        i["column"]: i["value"]
+        for k in doc["communes"][0]["criteria"]
+        for i in k["indicators"]
+        if i["column"] in ("income_per_capita", "electricity_households_pct")
+    }
+    assert values == {"income_per_capita": 0.41, "electricity_households_pct": 85.5}
+    assert _statuses(run.stdout) == ["not_met"]  # an income of 0.41 million VND is short
+    assert (
+        "!AB2: warning [W131] column 'income_per_capita': the cell is formatted as a "
+        "percentage (41%) but the column is not a percentage; read as the stored value 0.41"
+    ) in run.stderr
+    assert run.stderr.count("[W131]") == 1  # not for the percentage column
+
+
+def test_a_percent_formatted_yes_no_or_count_cell_is_read_as_stored_with_a_warning(tmp_path):
+    book = _typed_book(
+        tmp_path / "b.xlsx", {"power_system": (1, "0%"), "temporary_houses": (0, "0.0%")}
+    )
+    run = run_cli("check", str(book), "--format", "jsonl")
+    assert _warned(run.stderr, "W131") == {"power_system", "temporary_houses"}
+
+
+def test_a_percent_formatted_percentage_above_100_is_shown_as_the_sheet_shows_it(tmp_path):
+    book = _typed_book(tmp_path / "b.xlsx", {"electricity_households_pct": (1.2, "0%")})
+    run = run_cli("check", str(book))
+    assert "value '120%' — expected a percentage from 0 to 100" in run.stderr
+
+
+def _warned(stderr: str, code: str) -> set[str]:
+    """The columns the problem lines on stderr name with ``code``."""
+    return {
+        line.split("column '")[1].split("'")[0]
+        for line in stderr.splitlines()
+        if f"[{code}]" in line
+    }

@@ -2,7 +2,8 @@
 
 openpyxl is imported here only, when a workbook is read: start-up time matters for the
 CSV path. Cells keep their type (numbers stay numbers, so no decimal-mark question
-arises); a number formatted as a percentage (0.855 shown as 85.5%) is read as shown.
+arises); a number formatted as a percentage comes as a ``cells.Percent``, for the column's
+reader to decide: a percentage column reads it as shown (0.855 shown as 85.5% is 85.5).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.input.cells import Percent
 from ntm_eval.normalise import fold
 
 #: Suffixes read as workbooks.
@@ -40,7 +42,7 @@ def _cell_value(cell: Any) -> Any:
         return value
     percent = "%" in (getattr(cell, "number_format", None) or "")
     if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return round(value * 100, 9)  # 0.855 formatted 0.0% shows as 85.5
+        return Percent(value)  # the column's reader decides what it means (cells.Percent)
     return value
 
 

@@ -38,6 +38,7 @@ from ntm_eval.input.cells import (
     evidence_of,
     parse_text,
     parse_year,
+    percent_format,
     region_parser,
     tolerant,
 )
@@ -189,7 +190,7 @@ class Reading(NamedTuple):
 #: Checks of one cell beyond what its column's parser reads: ``check(column, text, value)``
 #: gives a ``Finding`` or None. Each runs once per distinct text of a column, on every
 #: path (the row-by-row reader and the column-wise lane both read through ``Column``).
-CELL_CHECKS: list[Callable[[Column, Any, Any], Finding | None]] = []
+CELL_CHECKS: list[Callable[[Column, Any, Any], Finding | None]] = [percent_format]
 
 
 def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
