@@ -50,6 +50,8 @@ CODES: dict[str, str] = {
     "D032": "commune code and name, district or province disagree with the unit list",
     "D033": "ward or town: the criteria apply to rural communes (xã) only",
     "D040": "number with an ambiguous thousands separator",
+    "D050": "worksheet row number stored twice",
+    "D051": "workbook cell or shared string longer than Excel allows",
     "W101": "unknown column (not used by the rule set)",
     "W102": "year outside the rule set's period",
     "U001": "unknown sector",

@@ -162,3 +162,68 @@ def _warned(stderr: str, code: str) -> set[str]:
         for line in stderr.splitlines()
         if f"[{code}]" in line
     }
+
+
+# --- 3. rows stored out of order ------------------------------------------------------
+
+
+def _sheet_xml(rows: list[tuple[int, list[str]]]) -> bytes:
+    """A sheet part holding ``rows`` as ``(row number, texts)``, in the order given, as
+    inline strings."""
+    from xml.sax.saxutils import escape
+
+    def cell(number: int, col: int, text: str) -> str:
+        from ntm_eval.input.excel import column_letter
+
+        ref = f"{column_letter(col)}{number}"
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+
+    body = "".join(
+        f'<row r="{n}">' + "".join(cell(n, i, t) for i, t in enumerate(texts, 1)) + "</row>"
+        for n, texts in rows
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns='
+        '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
+
+
+def _stored(tmp_path, rows: list[tuple[int, list[str]]]):
+    book = _book(tmp_path / "b.xlsx", [("Data", [["x"]], "visible")])
+    _rewrite(book, "xl/worksheets/sheet1.xml", lambda _: _sheet_xml(rows))
+    return book
+
+
+def test_rows_stored_out_of_order_are_all_read_in_stored_order(tmp_path):
+    header, *rows = _records([{}, {}, {}, {}])
+    book = _stored(tmp_path, [(1, header), (2, rows[0]), (5, rows[3]), (3, rows[1]), (4, rows[2])])
+    run = run_cli("check", str(book), "--format", "json")
+    assert run.code == 0, run.stderr
+    communes = json.loads(run.stdout)["communes"]
+    assert sorted((c["line"], c["code"]) for c in communes) == [
+        (2, rows[0][0]),
+        (3, rows[1][0]),
+        (4, rows[2][0]),
+        (5, rows[3][0]),
+    ]
+    jsonl = run_cli("check", str(book), "--format", "jsonl")
+    assert [json.loads(line)["line"] for line in jsonl.stdout.splitlines()[:-1]] == [2, 5, 3, 4]
+
+
+def test_a_row_number_stored_twice_is_an_error_and_both_rows_are_read(tmp_path):
+    header, first, second, third = _records([{}, {"power_system": "Chưa đạt"}, {}])
+    book = _stored(tmp_path, [(1, header), (2, first), (3, second), (4, third), (3, first)])
+    run = run_cli("check", str(book), "--format", "jsonl")
+    assert run.code == 2
+    assert (
+        "b.xlsx:Data!3:3: error [D050] row 3 is stored twice in the sheet (the 3rd and the "
+        "5th row stored); Excel shows only one of them — both are read"
+    ) in run.stderr
+    lines = [json.loads(line) for line in run.stdout.splitlines()[:-1]]
+    assert [(c["line"], c["code"], c["status"]) for c in lines] == [
+        (2, first[0], "met"),
+        (3, second[0], "not_met"),
+        (4, third[0], "met"),
+        (3, first[0], "met"),
+    ]

@@ -8,6 +8,7 @@ reader to decide: a percentage column reads it as shown (0.855 shown as 85.5% is
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,6 @@ def sheet_ref(sheet: str, line: int | None, col: int | None) -> str | None:
         return None
     name = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
     return f"{name}!{column_letter(col)}{line}" if col else f"{name}!{line}:{line}"
-
-
-def _cell_value(cell: Any) -> Any:
-    value = cell.value
-    if value.__class__ is str:
-        return value
-    percent = "%" in (getattr(cell, "number_format", None) or "")
-    if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Percent(value)  # the column's reader decides what it means (cells.Percent)
-    return value
 
 
 def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any, list[Problem]]:
@@ -89,11 +80,206 @@ def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any,
     return ws, [note]
 
 
-def read_sheet(
-    path: Path, shown: str, sheet: str | None
-) -> tuple[str, list[tuple[int, list[Any]]], list[Problem]]:
-    """The title of the sheet read, its non-empty rows as ``(row number, cells)``, and
-    what there is to say about the sheet itself (``choose_sheet``)."""
+class Sheet:
+    """One worksheet of a workbook, open for reading: its rows come as the sheet part is
+    read (``rows``), never held whole, so memory stays flat on a full sheet.
+
+    Rows are read straight from the sheet's XML through openpyxl's own row parser
+    (``WorkSheetParser.parse``, what its read-only sheets use), not through
+    ``iter_rows``: that one drops a row stored after a higher-numbered one (a file not
+    written by Excel may store rows in any order), and builds a cell object per cell just
+    to give its number format, which here is one set lookup of the cell's style.
+    """
+
+    def __init__(self, path: Path, shown: str, sheet: str | None) -> None:
+        self.shown = shown
+        self.book = _load(path, shown)
+        try:
+            self.ws, notes = choose_sheet(self.book.worksheets, sheet, shown)
+            self.title: str = self.ws.title
+            #: problems of the sheet itself; rows stored twice join it as they are read
+            self.problems: list[Problem] = list(notes)
+            self.part = self.book._archive.getinfo(self.ws._worksheet_path)
+            self._percent = _percent_styles(self.book)
+            _check_strings(self.ws._shared_strings, shown)
+        except BaseException:
+            self.book.close()
+            raise
+        self._source: Any = None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """The non-empty rows in the order stored, each with its own row number, none
+        dropped; a row number stored twice is reported (``D050``), both rows read."""
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        book, percent, shown = self.book, self._percent, self.shown
+        seen = _RowNumbers()
+        try:
+            with book._archive.open(self.part) as source:
+                self._source = source
+                parser = WorkSheetParser(
+                    source,
+                    self.ws._shared_strings,
+                    data_only=True,
+                    epoch=book.epoch,
+                    date_formats=book._date_formats,
+                    timedelta_formats=book._timedelta_formats,
+                )
+                for number, cells in parser.parse():
+                    row = _values(cells, percent)
+                    if row is None:
+                        continue
+                    if isinstance(row, int):
+                        raise _too_long(shown, self.title, number, row)
+                    stored = seen.add(number)
+                    if stored is not None:
+                        self.problems.append(_stored_twice(shown, number, stored, seen.count))
+                    yield number, row
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged part inside a valid zip: say so, no traceback
+            raise _unreadable(shown, exc) from None
+        finally:
+            self._source = None
+            self.close()
+
+    def done(self) -> float:
+        """How much of the sheet has been read, from 0 to 1 (for progress)."""
+        source = self._source
+        if source is None or not self.part.file_size:
+            return 1.0
+        return min(1.0, source.tell() / self.part.file_size)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+#: A cell holds at most this many characters in Excel; a longer one was not written by
+#: Excel, and a giant one only costs memory and time.
+CELL_LIMIT = 32_767
+#: The last row of an Excel sheet.
+LAST_ROW = 1_048_576
+
+
+def _values(cells: list[dict[str, Any]], percent: frozenset[int]) -> list[Any] | int | None:
+    """A row's cells (``WorkSheetParser`` dicts) as values, by column; None when every
+    cell is empty, the column of a cell holding too long a text (an int) instead. A
+    percent-formatted number comes as a ``cells.Percent``."""
+    if not cells:
+        return None
+    row: list[Any] = [None] * max(c["column"] for c in cells)
+    for c in cells:
+        value = c["value"]
+        if value is None:
+            continue
+        cls = value.__class__
+        if cls is str:
+            if len(value) > CELL_LIMIT:
+                return int(c["column"])
+        elif c["style_id"] in percent and (cls is float or cls is int):
+            value = Percent(value)
+        row[c["column"] - 1] = value
+    while row and (row[-1] is None or (row[-1].__class__ is str and not row[-1].strip())):
+        row.pop()
+    return row or None
+
+
+class _RowNumbers:
+    """The row numbers read so far, and where each was stored (1 = the first row stored):
+    a flat array up to Excel's last row, so a full sheet costs 4 MB, not a set of a
+    million numbers."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self.where = array("I", bytes(4 * (LAST_ROW + 1)))
+        self.beyond: dict[int, int] = {}  # row numbers past Excel's last row (a damaged file)
+        self.count = 0
+
+    def add(self, number: int) -> int | None:
+        """Note the row ``number`` stored next; where it was stored before, if it was."""
+        self.count += 1
+        if 0 <= number <= LAST_ROW:
+            before = self.where[number] or None
+            if before is None:
+                self.where[number] = self.count
+        else:
+            before = self.beyond.get(number)
+            if before is None:
+                self.beyond[number] = self.count
+        return before
+
+
+def _stored_twice(shown: str, number: int, first: int, second: int) -> Problem:
+    return Problem(
+        "D050",
+        f"row {number} is stored twice in the sheet (the {_nth(first)} and the "
+        f"{_nth(second)} row stored); Excel shows only one of them — both are read: "
+        "open the file in Excel, check the rows, and save it again",
+        shown,
+        number,
+    )
+
+
+def _nth(n: int) -> str:
+    """1 → '1st', 22 → '22nd', 13 → '13th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def _too_long(shown: str, sheet: str, line: int, col: int) -> InputError:
+    return InputError(
+        [
+            Problem(
+                "D051",
+                f"the cell holds more than {CELL_LIMIT:,} characters, more than Excel "
+                "allows in a cell: the file was not written by Excel, or is damaged",
+                shown,
+                line,
+                col,
+                cell=sheet_ref(sheet, line, col),
+            )
+        ]
+    )
+
+
+def _check_strings(strings: list[Any], shown: str) -> None:
+    """Refuse a shared string longer than a cell may hold (see ``CELL_LIMIT``)."""
+    for index, text in enumerate(strings):
+        if len(text) > CELL_LIMIT:
+            raise InputError(
+                [
+                    Problem(
+                        "D051",
+                        f"shared string {index} holds {len(text):,} characters, more than "
+                        f"Excel allows in a cell ({CELL_LIMIT:,}): the file was not written "
+                        "by Excel, or is damaged",
+                        shown,
+                    )
+                ]
+            )
+
+
+def _percent_styles(book: Any) -> frozenset[int]:
+    """The cell styles whose number format shows a percentage (``0.0%``)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = book._number_formats
+    percent = set()
+    for i, style in enumerate(book._cell_styles):
+        fmt = style.numFmtId
+        if fmt < BUILTIN_FORMATS_MAX_SIZE:
+            code = BUILTIN_FORMATS.get(fmt, "General")
+        else:
+            code = custom[fmt - BUILTIN_FORMATS_MAX_SIZE]
+        if "%" in code:
+            percent.add(i)
+    return frozenset(percent)
+
+
+def _load(path: Path, shown: str) -> Any:
+    """The workbook at ``path``, opened read-only (only its sheet list and shared strings
+    are read now), once its zip directory shows nothing too big to read (``check_parts``)."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
@@ -109,7 +295,7 @@ def read_sheet(
     if path.is_dir():
         raise InputError([Problem("D001", "is a folder; give a data file", shown)])
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(
@@ -123,35 +309,17 @@ def read_sheet(
                 )
             ]
         ) from None
-    try:
-        ws, notes = choose_sheet(book.worksheets, sheet, shown)
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # some writers record wrong dimensions; read every row
-        rows: list[tuple[int, list[Any]]] = []
-        for number, row in enumerate(ws.iter_rows(), start=1):
-            # Trust a cell's own row number over counting (gaps are filled, but be sure).
-            number = next((c.row for c in row if getattr(c, "row", None)), number)
-            cells = [_cell_value(c) for c in row]
-            while cells and (
-                cells[-1] is None or (cells[-1].__class__ is str and not cells[-1].strip())
-            ):
-                cells.pop()
-            if cells:
-                rows.append((number, cells))
-        return ws.title, rows, notes
-    except InputError:
-        raise
-    except Exception as exc:  # a damaged part inside a valid zip: say so, no traceback
-        raise InputError(
-            [
-                Problem(
-                    "D001",
-                    "the workbook could not be read "
-                    f"({type(exc).__name__}: {str(exc)[:120]}); open it in Excel "
-                    "and save it again as .xlsx",
-                    shown,
-                )
-            ]
-        ) from None
-    finally:
-        book.close()
+
+
+def _unreadable(shown: str, exc: Exception) -> InputError:
+    return InputError(
+        [
+            Problem(
+                "D001",
+                "the workbook could not be read "
+                f"({type(exc).__name__}: {str(exc)[:120]}); open it in Excel "
+                "and save it again as .xlsx",
+                shown,
+            )
+        ]
+    )

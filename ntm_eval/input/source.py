@@ -1,8 +1,8 @@
 """A commune data file to read: a CSV file or an Excel workbook, chosen by its name.
 
-``open_source`` gives the file's records in batches, as they come (a CSV file is never
-held whole; a workbook is, as openpyxl reads it), and can give them again for a second
-look at the end (see ``checks.DuplicateCheck``). A file that cannot be used at all — none
+``open_source`` gives the file's records in batches, as they come (neither a CSV file nor
+a workbook's sheet is ever held whole), and can give them again for a second look at the
+end (see ``checks.DuplicateCheck``). A file that cannot be used at all — none
 there, a format we do not read, an option that does not fit it — raises ``InputError``.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -70,18 +71,22 @@ def open_source(
             raise _refuse(
                 source, "--encoding applies to CSV files; a workbook carries its own encoding"
             )
-        from ntm_eval.input.excel import read_sheet
+        from ntm_eval.input.excel import Sheet
 
-        title, records, notes = read_sheet(source.path, source.name, source.sheet)
+        sheet = Sheet(source.path, source.name, source.sheet)
 
         def chunks() -> Iterator[Batch]:
-            for i in range(0, len(records), size):
-                part = records[i : i + size]
+            rows = sheet.rows()
+            while part := list(islice(rows, size)):
                 if progress is not None:
-                    progress((i + len(part)) / len(records), part[-1][0])
+                    progress(sheet.done(), part[-1][0])
                 yield [line for line, _ in part], [cells for _, cells in part]
 
-        return Opened(chunks(), title, lambda: iter(records), notes)
+        def again() -> Iterator[tuple[int, list[Any]]]:
+            # the sheet once more, as it comes (its problems were noted the first time)
+            return Sheet(source.path, source.name, sheet.title).rows()
+
+        return Opened(chunks(), sheet.title, again, sheet.problems)
     if suffix in OTHER_SHEETS:
         raise _refuse(
             source, f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8"
