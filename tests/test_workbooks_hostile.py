@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 from conftest import IDENTITY, commune_csv, national_columns, run_cli
 
@@ -91,8 +92,6 @@ def test_a_workbook_with_no_visible_sheet_is_refused(tmp_path):
 
 def _rewrite(path, part: str, change) -> None:
     """Rewrite one part of a workbook's zip with ``change(bytes) -> bytes``."""
-    import zipfile
-
     with zipfile.ZipFile(path) as old:
         parts = [(info, old.read(info)) for info in old.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
@@ -227,3 +226,70 @@ def test_a_row_number_stored_twice_is_an_error_and_both_rows_are_read(tmp_path):
         (4, third[0], "met"),
         (3, first[0], "met"),
     ]
+
+
+# --- 4. zip bombs and giant parts -----------------------------------------------------
+
+
+_STRINGS_TYPE = (
+    b'<Override PartName="/%s" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def _bomb(path, part: str, size: int, letter: bytes = b"a") -> None:
+    """Replace ``part`` of the workbook at ``path`` by ``size`` bytes of one repeated
+    letter inside a shared string, written to the zip in chunks (little memory)."""
+    with zipfile.ZipFile(path) as old:
+        parts = [(info, old.read(info)) for info in old.infolist() if info.filename != part]
+    chunk = letter * 2**20
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in parts:
+            if info.filename == "[Content_Types].xml":  # so that openpyxl reads the part
+                data = data.replace(b"</Types>", _STRINGS_TYPE % part.encode() + b"</Types>")
+            new.writestr(info, data)
+        with new.open(part, "w", force_zip64=True) as out:
+            out.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            out.write(b"<si><t>")
+            for _ in range(size // len(chunk)):
+                out.write(chunk)
+            out.write(b"</t></si></sst>")
+
+
+def test_a_shared_string_bomb_is_refused_by_its_size_before_it_is_read(tmp_path):
+    book = _book(tmp_path / "b.xlsx", [("Data", _records([{}]), "visible")])
+    _bomb(book, "xl/sharedStrings.xml", 300 * 2**20)
+    assert book.stat().st_size < 2**20
+    part = zipfile.ZipFile(book).getinfo("xl/sharedStrings.xml")
+    run = run_cli("check", str(book))
+    assert run.code == 2
+    assert (
+        f"error [D001] part 'xl/sharedStrings.xml' of the workbook unpacks to "
+        f"{part.file_size:,} bytes from {part.compress_size:,} in the file; "
+    ) in run.stderr
+    assert "more than the shared strings may hold (268,435,456 bytes)" in run.stderr
+
+
+def test_a_part_compressed_too_well_is_refused(tmp_path):
+    book = _book(tmp_path / "b.xlsx", [("Data", _records([{}]), "visible")])
+    _bomb(book, "xl/sharedStrings.xml", 32 * 2**20)
+    run = run_cli("check", str(book), "--format", "json")
+    assert run.code == 2
+    assert "compressed more than 100:1, far more than real data is" in run.stderr
+    assert json.loads(run.stdout)["errors"][0]["code"] == "D001"
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(tmp_path):
+    header, row = _records([{}])
+    long = _stored(tmp_path, [(1, header), (2, [row[0], "x" * 40_000, *row[2:]])])
+    run = run_cli("check", str(long))
+    assert run.code == 2
+    assert "b.xlsx:Data!B2: error [D051] the cell holds more than 32,767 characters" in run.stderr
+
+
+def test_a_shared_string_longer_than_excel_allows_is_refused(tmp_path):
+    book = _book(tmp_path / "b.xlsx", [("Data", _records([{}]), "visible")])
+    _bomb(book, "xl/sharedStrings.xml", 2**20)  # 1 MB, compressed well but small
+    run = run_cli("check", str(book))
+    assert run.code == 2
+    assert "[D051] shared string 0 holds 1,048,576 characters" in run.stderr
