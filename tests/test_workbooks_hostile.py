@@ -293,3 +293,38 @@ def test_a_shared_string_longer_than_excel_allows_is_refused(tmp_path):
     run = run_cli("check", str(book))
     assert run.code == 2
     assert "[D051] shared string 0 holds 1,048,576 characters" in run.stderr
+
+
+# --- 5. reading as it comes -----------------------------------------------------------
+
+
+def test_inline_strings_read_as_openpyxl_reads_them(tmp_path, monkeypatch):
+    """Plain inline strings are read by a short way (``excel._parser``); rich and phonetic
+    ones by openpyxl's. Every kind reads as openpyxl's own read-only sheet reads it."""
+    import openpyxl
+    from openpyxl.cell.text import Text
+
+    from ntm_eval.input.excel import Sheet
+
+    book = _stored(tmp_path, [(1, ["a", " b ", "Đạt", ""])])
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rich = (
+        '<c r="E1" t="inlineStr"><is><r><t>Đ</t></r><r><rPr><b/></rPr><t>ạt</t></r></is></c>'
+        '<c r="F1" t="inlineStr"><is><t>Hà</t><rPh sb="0" eb="1"><t>ha</t></rPh></is></c>'
+        '<c r="G1" t="inlineStr"><is><t/></is></c><c r="H1" t="inlineStr"/>'
+        '<c r="I1" t="inlineStr"><is><t>x</t></is></c>'
+    )
+    _rewrite(
+        book,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"</row>", rich.encode() + b"</row>"),
+    )
+    assert main.encode() in zipfile.ZipFile(book).read("xl/worksheets/sheet1.xml")
+    theirs = next(openpyxl.load_workbook(book, read_only=True).active.iter_rows(values_only=True))
+    built = []  # the inline strings openpyxl built a rich-text object for
+    made = Text.from_tree.__func__
+    monkeypatch.setattr(Text, "from_tree", classmethod(lambda *a: built.append(1) or made(*a)))
+    ours = list(Sheet(book, "b.xlsx", None).rows())
+    assert ours == [(1, list(theirs))]
+    assert ours[0][1][4:6] == ["Đạt", "Hà"]
+    assert len(built) == 2  # the rich and the phonetic ones only

@@ -9,8 +9,9 @@ reader to decide: a percentage column reads it as shown (0.855 shown as 85.5% is
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.input.cells import Percent
@@ -93,33 +94,31 @@ class Sheet:
 
     def __init__(self, path: Path, shown: str, sheet: str | None) -> None:
         self.shown = shown
-        self.book = _load(path, shown)
+        self.reader = _load(path, shown)
         try:
-            self.ws, notes = choose_sheet(self.book.worksheets, sheet, shown)
-            self.title: str = self.ws.title
+            chosen, notes = choose_sheet(_sheets(self.reader), sheet, shown)
+            self.title: str = chosen.title
             #: problems of the sheet itself; rows stored twice join it as they are read
             self.problems: list[Problem] = list(notes)
-            self.part = self.book._archive.getinfo(self.ws._worksheet_path)
-            self._percent = _percent_styles(self.book)
-            _check_strings(self.ws._shared_strings, shown)
+            self.part = self.reader.archive.getinfo(chosen.part)
+            self._percent = _percent_styles(self.reader.wb)
+            _check_strings(self.reader.shared_strings, shown)
         except BaseException:
-            self.book.close()
+            self.close()
             raise
         self._source: Any = None
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """The non-empty rows in the order stored, each with its own row number, none
         dropped; a row number stored twice is reported (``D050``), both rows read."""
-        from openpyxl.worksheet._reader import WorkSheetParser
-
-        book, percent, shown = self.book, self._percent, self.shown
+        book, percent, shown = self.reader.wb, self._percent, self.shown
         seen = _RowNumbers()
         try:
-            with book._archive.open(self.part) as source:
+            with self.reader.archive.open(self.part) as source:
                 self._source = source
-                parser = WorkSheetParser(
+                parser = _parser()(
                     source,
-                    self.ws._shared_strings,
+                    self.reader.shared_strings,
                     data_only=True,
                     epoch=book.epoch,
                     date_formats=book._date_formats,
@@ -151,7 +150,49 @@ class Sheet:
         return min(1.0, source.tell() / self.part.file_size)
 
     def close(self) -> None:
-        self.book.close()
+        self.reader.archive.close()
+
+
+class _Entry(NamedTuple):
+    """A worksheet as the workbook lists it."""
+
+    title: str
+    sheet_state: str  # 'visible', 'hidden' or 'veryHidden'
+    part: str  # its part in the zip
+
+
+def _sheets(reader: Any) -> list[_Entry]:
+    """The worksheets of a workbook, in order (chart sheets hold no rows)."""
+    return [
+        _Entry(sheet.name, sheet.state or "visible", rel.target)
+        for sheet, rel in reader.parser.find_sheets()
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+    ]
+
+
+@cache
+def _parser() -> Any:
+    """openpyxl's sheet parser, reading a plain inline string (``<is><t>…</t></is>``, what
+    openpyxl and pandas write) straight from its element: openpyxl builds a rich-text
+    object for each, which took a third of the time of reading such a sheet. Any other
+    inline string (rich text, phonetic runs) is left to openpyxl."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    inline_tag, text_tag = f"{{{SHEET_MAIN_NS}}}is", f"{{{SHEET_MAIN_NS}}}t"
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            if element.get("t") == "inlineStr":
+                inline = element.find(inline_tag)
+                if inline is not None and len(inline) == 1 and inline[0].tag == text_tag:
+                    element.remove(inline)  # the rest of the cell as openpyxl reads it
+                    cell: dict[str, Any] = super().parse_cell(element)
+                    cell["value"], cell["data_type"] = inline[0].text or "", "s"
+                    return cell
+            return super().parse_cell(element)
+
+    return Parser
 
 
 #: A cell holds at most this many characters in Excel; a longer one was not written by
@@ -336,10 +377,13 @@ def _too_big(name: str, size: int, packed: int) -> str | None:
 
 
 def _load(path: Path, shown: str) -> Any:
-    """The workbook at ``path``, opened read-only (only its sheet list and shared strings
-    are read now), once its zip directory shows nothing too big to read (``check_parts``)."""
+    """openpyxl's reader of the workbook at ``path``, once its zip directory shows nothing
+    too big to read (``check_parts``), with the list of sheets, the shared strings and the
+    styles read. Not ``load_workbook``: without a dimension record in a sheet (openpyxl
+    and pandas write none), it reads every sheet through just to size it."""
     try:
-        import openpyxl
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise InputError(
             [
@@ -354,7 +398,16 @@ def _load(path: Path, shown: str) -> Any:
         raise InputError([Problem("D001", "is a folder; give a data file", shown)])
     check_parts(path, shown)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+        except BaseException:
+            reader.archive.close()
+            raise
+        return reader
     except Exception as exc:
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(
