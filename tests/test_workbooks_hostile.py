@@ -328,3 +328,30 @@ def test_inline_strings_read_as_openpyxl_reads_them(tmp_path, monkeypatch):
     assert ours == [(1, list(theirs))]
     assert ours[0][1][4:6] == ["Đạt", "Hà"]
     assert len(built) == 2  # the rich and the phonetic ones only
+
+
+def test_a_sheet_is_read_as_it_comes_with_progress(tmp_path, monkeypatch):
+    """The first batch is given, with its progress, before the rest of the sheet is read;
+    the second look (``again``) reads the sheet once more, from the start."""
+    from ntm_eval.input import excel
+    from ntm_eval.input.source import Source, open_source
+
+    header, *rows = _records([{} for _ in range(3000)])
+    book = _book(tmp_path / "b.xlsx", [("Data", [header, *rows], "visible")])
+    parsed = []  # rows parsed so far
+    values = excel._values
+    monkeypatch.setattr(excel, "_values", lambda cells, pct: parsed.append(1) or values(cells, pct))
+    told = []  # (share told, line, rows parsed by then)
+    opened = open_source(
+        Source(book),
+        lambda _: True,
+        1024,
+        progress=lambda share, line: told.append((share, line, len(parsed))),
+    )
+    lines = [line for batch, _ in opened.batches for line in batch]
+    assert lines == list(range(1, 3002))
+    assert [line for _, line, _ in told] == [1024, 2048, 3001]
+    assert told[0][2] < 3001 and 0 < told[0][0] < told[1][0] < told[2][0] == 1.0
+    parsed.clear()
+    assert next(opened.again()) == (1, header)
+    assert len(parsed) < 3001

@@ -124,7 +124,7 @@ class Sheet:
                     date_formats=book._date_formats,
                     timedelta_formats=book._timedelta_formats,
                 )
-                for number, cells in parser.parse():
+                for number, cells in _stored_rows(parser, source):
                     row = _values(cells, percent)
                     if row is None:
                         continue
@@ -168,6 +168,31 @@ def _sheets(reader: Any) -> list[_Entry]:
         for sheet, rel in reader.parser.find_sheets()
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     ]
+
+
+def _stored_rows(parser: Any, source: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """(row number, cells) of each row of a sheet part, in the order stored, each row
+    read by openpyxl's ``parse_row``. Unlike openpyxl's own loop, a row read is taken
+    out of the tree: the tree would otherwise keep every row (emptied), 80 bytes each,
+    80 MB on a full sheet. A row is complete when the next one starts (or the part ends),
+    so only start events are asked for: no more than openpyxl's end events."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    row_tag, data_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}sheetData"
+    data, pending = None, None
+    for _, element in iterparse(source, events=("start",)):
+        tag = element.tag
+        if tag == row_tag:
+            if pending is not None:
+                yield parser.parse_row(pending)
+                if data is not None and len(data) and data[0] is pending:
+                    del data[0]
+            pending = element
+        elif tag == data_tag:
+            data = element
+    if pending is not None:
+        yield parser.parse_row(pending)
 
 
 @cache
