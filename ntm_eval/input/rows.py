@@ -534,11 +534,20 @@ class RowReader:
     def settle(self, rows: Iterable[CommuneRow]) -> list[CommuneRow]:
         """``rows`` with each ambiguous number read now that the whole file's use of
         separators is known (a number it does not settle is a problem, and unreadable)."""
-        fixes: dict[int, dict[str, Any]] = {}
+        # by column and number, not by line: a workbook may store two rows on one line
+        fixes: dict[tuple[str, Ambiguous], Any] = {}
         for line, key, number in self.ambiguous:
-            fixes.setdefault(line, {})[key] = self._settled(number, line, key)
+            fixes[key, number] = self._settled(number, line, key)
+        lines = {line for line, _, _ in self.ambiguous}
         self.ambiguous = []
-        return [settled(row, fixes[row.line]) if row.line in fixes else row for row in rows]
+        return [
+            settled(
+                row, {k: fixes[k, v] for k, v in row.values.items() if v.__class__ is Ambiguous}
+            )
+            if row.line in lines
+            else row
+            for row in rows
+        ]
 
     def _settled(self, number: Ambiguous, line: int, key: str) -> Any:
         try:
