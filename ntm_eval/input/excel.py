@@ -85,11 +85,11 @@ class Sheet:
     """One worksheet of a workbook, open for reading: its rows come as the sheet part is
     read (``rows``), never held whole, so memory stays flat on a full sheet.
 
-    Rows are read straight from the sheet's XML through openpyxl's own row parser
-    (``WorkSheetParser.parse``, what its read-only sheets use), not through
-    ``iter_rows``: that one drops a row stored after a higher-numbered one (a file not
-    written by Excel may store rows in any order), and builds a cell object per cell just
-    to give its number format, which here is one set lookup of the cell's style.
+    Rows are read straight from the sheet's XML (``_stored_rows``), each by openpyxl's
+    own row parser (``WorkSheetParser.parse_row``, what its read-only sheets use), not
+    through ``iter_rows``: that one drops a row stored after a higher-numbered one (a file
+    not written by Excel may store rows in any order), and builds a cell object per cell
+    just to give its number format, which here is one set lookup of the cell's style.
     """
 
     def __init__(self, path: Path, shown: str, sheet: str | None) -> None:
