@@ -147,7 +147,10 @@ class Sheet:
         source = self._source
         if source is None or not self.part.file_size:
             return 1.0
-        return min(1.0, source.tell() / self.part.file_size)
+        try:
+            return min(1.0, source.tell() / self.part.file_size)
+        except (OSError, ValueError):  # a stream that cannot tell: no share to show
+            return 0.0
 
     def close(self) -> None:
         self.reader.archive.close()
