@@ -59,6 +59,8 @@ CODES: dict[str, str] = {
     "D032": "commune code and name, district or province disagree with the unit list",
     "D033": "ward or town: the criteria apply to rural communes (xã) only",
     "D040": "number with an ambiguous thousands separator",
+    "D050": "worksheet row number stored twice",
+    "D051": "workbook cell or shared string longer than Excel allows",
     "W101": "unknown column (not used by the rule set)",
     "W102": "year outside the rule set's period",
     "U001": "unknown sector",
@@ -77,6 +79,8 @@ CODES: dict[str, str] = {
     "W112": "rows of a province the unit list does not cover: not checked against it",
     "W113": "rows above the header row skipped",
     "W120": "value far outside what is possible for its measure (its unit?)",
+    "W130": "hidden worksheet read because --sheet names it",
+    "W131": "number formatted as a percentage in a column that is not a percentage",
     "W301": "threshold values marked unverified (one line per rule file, with the count)",
 }
 

@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.false": ("Chưa đạt", "Chưa đạt"),
     # check, text
     "rows": ("{path}: {rows} row(s)", "{path}: {rows} dòng"),
+    "input.sheet": ("{path}, sheet '{sheet}'", "{path}, trang tính '{sheet}'"),
     "col.code": ("Code", "Mã"),
     "col.commune": ("Commune", "Xã"),
     "col.district": ("District", "Huyện"),

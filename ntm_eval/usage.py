@@ -146,7 +146,7 @@ OPTIONS: dict[str, str] = {
     "instead of stdout.",
     "--lang": "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "
     "status words do not change.",
-    "--sheet": "Worksheet to read in an .xlsx file (default: the first).",
+    "--sheet": "Worksheet to read in an .xlsx file (default: the first visible one).",
     "--encoding": "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258).",
     "--units": "Official unit list to check codes and names against (CSV), or the name of a "
     "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are not "

@@ -18,7 +18,7 @@ from conftest import DATA, IDENTITY, national_columns, run_in_process, write_xls
 
 from ntm_eval import diagnostics
 from ntm_eval.diagnostics import Finding
-from ntm_eval.input import checks, rows
+from ntm_eval.input import cells, checks, rows
 
 COLUMNS = IDENTITY + national_columns()
 #: Lines (of the CSV file and the sheet) whose commune name is written in capitals.
@@ -264,3 +264,34 @@ def test_an_impossible_value_is_reported_on_every_path(tmp_path, monkeypatch):
             code, _, err = invoke("check", str(source), "--format", fmt)
             assert code == 0 and found(err, "W120") == CAPITALS, (source, fmt)
         assert set(read) == (CAPITALS if source == path else set(range(2, 95)))
+
+
+def test_the_percent_format_check_is_one_cell_check_seen_on_every_path(data, tmp_path):
+    """``cells.percent_format`` is a cell check like any other: a workbook's income
+    formatted as a percentage (W131) is reported, and read as stored, in every output of
+    ``check`` and on both sides of ``compare``."""
+    import openpyxl
+
+    assert cells.percent_format in rows.CELL_CHECKS
+    _, book = data
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    column = [c.value for c in ws[1]].index("income_per_capita") + 1
+    for line in CAPITALS:
+        cell = ws.cell(line, column)
+        cell.value, cell.number_format = float(cell.value) / 100, "0%"
+    wb.save(book)
+    for fmt in ("text", "json", "jsonl", "csv"):
+        _, _, err = invoke("check", str(book), "--format", fmt)
+        assert found(err, "W131") == CAPITALS, fmt
+    _, out, err = invoke("check", str(book), "--format", "json")
+    incomes = {
+        c["line"]: i["value"]
+        for c in json.loads(out)["communes"]
+        for k in c["criteria"]
+        for i in k["indicators"]
+        if i["column"] == "income_per_capita"
+    }
+    assert all(incomes[line] < 1 for line in CAPITALS)  # the stored value, not ×100
+    _, _, err = invoke("compare", str(book), str(book))
+    assert err.count("[W131]") == 2 * len(CAPITALS)

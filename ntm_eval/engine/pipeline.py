@@ -2,8 +2,8 @@
 
 ``Run`` is the only place a check is put together: ``check`` in every format, ``gaps``,
 ``compare`` (each side), ``report`` and the Python API all judge through it. A CSV file
-is read as it comes and never held whole; a workbook is read whole (openpyxl's way) and
-judged the same way, row by row. ``judge`` gives a finished ``Report``; a ``Run`` given to
+or a workbook's sheet is read as it comes and never held whole (a workbook's rows are
+judged row by row: its cells are typed values, not texts). ``judge`` gives a finished ``Report``; a ``Run`` given to
 a renderer gives its communes batch by batch (``results.Results``), in input order, rows
 that waited for the whole file (an ambiguous ``1.234``) last.
 """
@@ -105,11 +105,12 @@ class Run:
                 if line > reader.header_line
             )
 
-        problems = list(reader.problems)
+        problems = [*opened.problems, *reader.problems]
         checks.finish(problems, keys)
         self._report = Report(
             ruleset=ruleset,
             input_path=source.name,
+            input_sheet=opened.sheet,
             input_rows=tally.communes,
             summary=tally.summary(),
             communes=(),
@@ -149,6 +150,7 @@ def judge(
     return Report(
         ruleset=report.ruleset,
         input_path=report.input_path,
+        input_sheet=report.input_sheet,
         input_rows=report.input_rows,
         summary=report.summary,
         communes=tuple(communes),

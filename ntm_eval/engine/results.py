@@ -216,6 +216,7 @@ class Report(HasProblems):
     communes: tuple[CommuneResult, ...]
     problems: tuple[Problem, ...]
     filters: Filters = Filters()
+    input_sheet: str | None = None  # the worksheet read, for a workbook
 
 
 # --- counting -----------------------------------------------------------------------------

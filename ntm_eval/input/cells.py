@@ -22,6 +22,33 @@ from ntm_eval.diagnostics import Finding, value_finding
 from ntm_eval.normalise import fold
 
 
+class Percent(float):
+    """A workbook number formatted as a percentage: the stored value (0.855, shown as
+    85.5%). Only a percentage column reads it as shown (85.5); any other column reads the
+    stored value, and ``percent_format`` warns (an income of 0.41 formatted as 41% is
+    0.41 million VND, not 41)."""
+
+    __slots__ = ()
+
+    def shown(self) -> str:
+        """The cell as the sheet shows it: ``85.5%``."""
+        return f"{round(float(self) * 100, 9):g}%"
+
+
+def percent_format(column: Any, raw: Any, value: Any) -> Finding | None:
+    """A cell check (``rows.CELL_CHECKS``): a percent-formatted number outside a
+    percentage column is read as its stored value — say so, with both."""
+    if raw.__class__ is not Percent or column.kind == "pct" or value is None:
+        return None
+    return Finding(
+        "W131",
+        f"{column.label}: the cell is formatted as a percentage ({raw.shown()}) but the "
+        f"column is not a percentage; read as the stored value {_plain(float(raw))}",
+        raw.shown(),
+        "warning",
+    )
+
+
 class CellError(ValueError):
     def __init__(self, code: str, expected: str) -> None:
         super().__init__(expected)
@@ -122,8 +149,9 @@ def _grouped(groups: list[str]) -> bool:
     return 1 <= len(groups[0]) <= 3 and groups[0][0] != "0" and all(len(g) == 3 for g in groups[1:])
 
 
-def _typed_number(value: Any, expected: str) -> float:
-    """A cell a workbook already holds as a number."""
+def _typed_number(value: Any, expected: str, percent: bool = False) -> float:
+    """A cell a workbook already holds as a number; in a percentage column (``percent``),
+    a percent-formatted one as shown (0.855 → 85.5)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
             raise CellError(
@@ -134,6 +162,8 @@ def _typed_number(value: Any, expected: str) -> float:
         raise CellError("D010", expected)
     if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
         raise CellError("D010", expected)
+    if percent and value.__class__ is Percent:
+        return round(value * 100, 9)
     return float(value)
 
 
@@ -213,6 +243,8 @@ def shown(raw: Any) -> str:
     """A cell as text for messages: 85.0 → '85', 85.5 → '85.5'."""
     if raw.__class__ is str:
         return raw
+    if raw.__class__ is Percent:
+        return raw.shown()
     if isinstance(raw, float) and raw == raw and raw not in (_INF, -_INF) and raw == int(raw):
         return str(int(raw))
     return str(raw)
@@ -317,7 +349,7 @@ class NumberReader:
 
         def parse(raw: Any) -> Any:
             if raw.__class__ is not str:
-                return None if raw is None else check(_typed_number(raw, expected))
+                return None if raw is None else check(_typed_number(raw, expected, percent))
             read = read_number(raw, percent)
             if read is None:
                 if not raw.strip():

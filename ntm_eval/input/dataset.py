@@ -57,6 +57,6 @@ def load_data(
         elif (why := held[i]) is not None:  # None: left out (a ward)
             judged.append(reader.hold(row, why))
     kept = reader.settle(judged)
-    problems = list(reader.problems)
+    problems = [*opened.problems, *reader.problems]
     checks.finish(problems, lambda: ((r.line, r.code, r.year) for r in rows))
     return DataSet(source.name, tuple(kept), reader.layout.place(problems), reader.layout)

@@ -38,6 +38,7 @@ from ntm_eval.input.cells import (
     evidence_of,
     parse_text,
     parse_year,
+    percent_format,
     region_parser,
     tolerant,
 )
@@ -205,7 +206,7 @@ class Reading(NamedTuple):
 #: Checks of one cell beyond what its column's parser reads: ``check(column, text, value)``
 #: gives a ``Finding`` or None. Each runs once per distinct text of a column, on every
 #: path (the row-by-row reader and the column-wise lane both read through ``Column``).
-CELL_CHECKS: list[Callable[[Column, Any, Any], Finding | None]] = []
+CELL_CHECKS: list[Callable[[Column, Any, Any], Finding | None]] = [percent_format]
 
 
 def implausible(column: Column, raw: Any, value: Any) -> Finding | None:
@@ -713,11 +714,20 @@ class RowReader:
     def settle(self, rows: Iterable[CommuneRow]) -> list[CommuneRow]:
         """``rows`` with each ambiguous number read now that the whole file's use of
         separators is known (a number it does not settle is a problem, and unreadable)."""
-        fixes: dict[int, dict[str, Any]] = {}
+        # by column and number, not by line: a workbook may store two rows on one line
+        fixes: dict[tuple[str, Ambiguous], Any] = {}
         for line, key, number in self.ambiguous:
-            fixes.setdefault(line, {})[key] = self._settled(number, line, key)
+            fixes[key, number] = self._settled(number, line, key)
+        lines = {line for line, _, _ in self.ambiguous}
         self.ambiguous = []
-        return [settled(row, fixes[row.line]) if row.line in fixes else row for row in rows]
+        return [
+            settled(
+                row, {k: fixes[k, v] for k, v in row.values.items() if v.__class__ is Ambiguous}
+            )
+            if row.line in lines
+            else row
+            for row in rows
+        ]
 
     def _settled(self, number: Ambiguous, line: int, key: str) -> Any:
         col = self.column[key]

@@ -1,8 +1,8 @@
 """A commune data file to read: a CSV file or an Excel workbook, chosen by its name.
 
-``open_source`` gives the file's records in batches, as they come (a CSV file is never
-held whole; a workbook is, as openpyxl reads it), and can give them again for a second
-look at the end (see ``checks.DuplicateCheck``). A file that cannot be used at all — none
+``open_source`` gives the file's records in batches, as they come (neither a CSV file nor
+a workbook's sheet is ever held whole), and can give them again for a second look at the
+end (see ``checks.DuplicateCheck``). A file that cannot be used at all — none
 there, a format we do not read, an option that does not fit it — raises ``InputError``.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,7 +29,7 @@ class Source:
 
     path: Path
     shown: str = ""  # the name to show in problems (default: the path)
-    sheet: str | None = None  # the worksheet of a workbook (default: the first)
+    sheet: str | None = None  # the worksheet of a workbook (default: the first visible one)
     encoding: str | None = None  # the encoding of a CSV file that is not UTF-8/16/32
 
     @property
@@ -47,6 +48,8 @@ class Opened(NamedTuple):
     sheet: str | None  # the worksheet read, for a workbook
     again: Callable[[], Iterator[tuple[int, list[Any]]]]  # every non-blank record again
     path: Path  # where the file is read from (a pipe's spool: ``files.readable``)
+    #: problems of the file itself (a hidden sheet read, …), for the report
+    problems: Sequence[Problem] = ()
 
 
 def _refuse(source: Source, message: str) -> InputError:
@@ -71,18 +74,22 @@ def open_source(
                 source, "--encoding applies to CSV files; a workbook carries its own encoding"
             )
         path = files.readable(source.path, source.name, files.DATA)
-        from ntm_eval.input.excel import read_sheet
+        from ntm_eval.input.excel import Sheet
 
-        title, records = read_sheet(path, source.name, source.sheet)
+        sheet = Sheet(path, source.name, source.sheet)
 
         def chunks() -> Iterator[Batch]:
-            for i in range(0, len(records), size):
-                part = records[i : i + size]
+            rows = sheet.rows()
+            while part := list(islice(rows, size)):
                 if progress is not None:
-                    progress((i + len(part)) / len(records), part[-1][0])
+                    progress(sheet.done(), part[-1][0])
                 yield [line for line, _ in part], [cells for _, cells in part]
 
-        return Opened(chunks(), title, lambda: iter(records), path)
+        def again() -> Iterator[tuple[int, list[Any]]]:
+            # the sheet once more, as it comes (its problems were noted the first time)
+            return Sheet(path, source.name, sheet.title).rows()
+
+        return Opened(chunks(), sheet.title, again, path, sheet.problems)
     if suffix in OTHER_SHEETS:
         raise _refuse(
             source, f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8"

@@ -42,6 +42,16 @@ class Renderer:
             self._function[0](obj, stream, **options)
 
 
+def input_name(report: Any, lang: str) -> str:
+    """The input as people are shown it: the file, and for a workbook the sheet read (a
+    workbook may hold several; the reader must see which one was judged)."""
+    from ntm_eval.i18n import tr
+
+    if report.input_sheet is None:
+        return str(report.input_path)
+    return tr(lang, "input.sheet", path=report.input_path, sheet=report.input_sheet)
+
+
 def _whole(name: str, **kwargs: Any) -> Renderer:
     return Renderer(name, whole=True, **kwargs)
 

@@ -25,6 +25,7 @@ from ntm_eval.engine.results import (
     Report,
 )
 from ntm_eval.i18n import tr
+from ntm_eval.render import input_name
 from ntm_eval.render.text import band_label, item_label, left_text, threshold_text
 from ntm_eval.shown import CELL, printable
 
@@ -286,7 +287,7 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
 
     g = candidates if candidates is not None else gaps(report, top=10)
     rs = report.ruleset
-    title = f"{rs.title.get(lang)} — {report.input_path}"
+    title = f"{rs.title.get(lang)} — {input_name(report, lang)}"
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
@@ -298,7 +299,7 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
         "</head>",
         "<body>",
         f"<header><h1>{_text(rs.title.get(lang))}</h1>",
-        f'<p class="meta">{_text(tr(lang, "rows", path=report.input_path, rows=report.input_rows))} · '
+        f'<p class="meta">{_text(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows))} · '
         f"{_text(rs.id)} · {_text(rs.legal_basis)}</p></header>",
     ]
     parts += _summary(report, lang)

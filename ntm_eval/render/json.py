@@ -108,11 +108,18 @@ def summary_dict(report: Report) -> dict[str, Any]:
     }
 
 
+def input_dict(report: Report) -> dict[str, Any]:
+    """The input judged: its path, for a workbook the sheet read, and its row count."""
+    if report.input_sheet is None:
+        return {"path": report.input_path, "rows": report.input_rows}
+    return {"path": report.input_path, "sheet": report.input_sheet, "rows": report.input_rows}
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "ruleset": ruleset_dict(report),
-        "input": {"path": report.input_path, "rows": report.input_rows},
+        "input": input_dict(report),
         "filters": report.filters.to_dict(),
         "summary": summary_dict(report),
         "communes": [commune_dict(c) for c in report.communes],
@@ -636,7 +643,7 @@ def gaps_dict(g: Any) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "ruleset": ruleset_dict(r),
-        "input": {"path": r.input_path, "rows": r.input_rows},
+        "input": input_dict(r),
         "summary": {
             "communes": r.summary.communes,
             "met": r.summary.met,

@@ -46,7 +46,7 @@ def write_summary(report: Any, stream: IO[str]) -> None:
         {
             "schema_version": rj.SCHEMA_VERSION,
             "ruleset": rj.ruleset_dict(report),
-            "input": {"path": report.input_path, "rows": report.input_rows},
+            "input": rj.input_dict(report),
             "filters": report.filters.to_dict(),
             "summary": rj.summary_dict(report),
             "errors": [p.to_dict() for p in report.errors],

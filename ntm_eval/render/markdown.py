@@ -13,6 +13,7 @@ from typing import Any
 
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
+from ntm_eval.render import input_name
 from ntm_eval.render.text import (
     band_label,
     filters_line,
@@ -41,7 +42,7 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
     rs, s = report.ruleset, report.summary
     total = len(s.by_criterion)
     out = [f"# {esc(rs.title.get(lang))} ({esc(rs.id)})", ""]
-    out.append(esc(tr(lang, "rows", path=report.input_path, rows=report.input_rows)))
+    out.append(esc(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows)))
     filters = filters_line(report, lang)
     if filters:
         out += ["", esc(filters)]
@@ -142,7 +143,7 @@ def render_gaps(g: Any, lang: str = "en", **_: Any) -> str:
     out = [
         f"# {esc(tr(lang, 'gaps.title'))}",
         "",
-        esc(f"{r.ruleset.title.get(lang)} ({r.ruleset.id}) · {r.input_path}: ")
+        esc(f"{r.ruleset.title.get(lang)} ({r.ruleset.id}) · {input_name(r, lang)}: ")
         + esc(tr(lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates))),
         "",
     ]

@@ -18,6 +18,7 @@ from ntm_eval.engine.results import (
     Report,
 )
 from ntm_eval.i18n import tr
+from ntm_eval.render import input_name
 from ntm_eval.shown import CELL, printable
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
@@ -115,7 +116,7 @@ def render(
     total = len(s.by_criterion)
     console.print(f"[bold]{escape(printable(rs.title.get(lang)))}[/] ({escape(rs.id)})")
     console.print(
-        escape(printable(tr(lang, "rows", path=report.input_path, rows=report.input_rows)))
+        escape(printable(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows)))
     )
     filters = filters_line(report, lang)
     if filters:
@@ -356,7 +357,7 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
     console.print(
         escape(
             printable(
-                f"{r.input_path}: "
+                f"{input_name(r, lang)}: "
                 + tr(
                     lang, "gaps.count", short=g.short, n=r.summary.communes, shown=len(g.candidates)
                 )
