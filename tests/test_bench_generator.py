@@ -115,6 +115,65 @@ def test_header_has_identity_and_every_rule_column_and_pairs_are_unique(sample):
     assert 0 < empty < 0.05 * 1000 * len(national_columns())
 
 
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory) -> dict[str, list[dict[str, str]]]:
+    """The rows of the realistic profile (12,000) and of the worst case (4,000)."""
+    folder = tmp_path_factory.mktemp("profiles")
+    out = {}
+    for profile, rows in (("realistic", "12000"), ("worst", "4000")):
+        path = generate(folder / f"{profile}.csv", "--rows", rows, "--profile", profile)
+        with path.open(encoding="utf-8", newline="") as f:
+            out[profile] = list(csv.DictReader(f))
+        result = run_cli("check", str(path), "--format", "json")
+        assert result.code == 0, result.stderr
+        doc = json.loads(result.stdout)
+        assert doc["errors"] == [] and [w["code"] for w in doc["warnings"]] == ["W112"]
+        summary = doc["summary"]
+        assert summary["met"] > 0 and summary["not_met"] > 0, profile
+    return out
+
+
+def _decimals(value: str) -> int:
+    return len(value.partition(".")[2])
+
+
+def test_the_realistic_profile_spreads_as_a_national_file(spread):
+    rows = spread["realistic"]
+    assert len({r["commune_name"] for r in rows}) == 10_648  # a name per commune
+    assert len({r["district"] for r in rows}) == 700
+    regions = set(national_rules().regions)
+    for start in range(0, len(rows), 1024):  # every region in every batch of the reader
+        assert {r["region"] for r in rows[start : start + 1024]} == regions
+    kinds = national_rules().kinds()
+    incomes = [r["income_per_capita"] for r in rows if r["income_per_capita"]]
+    assert {_decimals(v) for v in incomes} == {2} and len(set(incomes)) > 5_000
+    for column, kind in kinds.items():
+        values = [r[column] for r in rows if r[column]]
+        if kind == "pct":
+            assert {_decimals(v) for v in values} == {1, 2}, column
+        if kind == "count":
+            assert all(v.isdigit() for v in values), column
+
+
+def test_the_worst_case_makes_nearly_every_numeric_cell_distinct(spread):
+    rows = spread["worst"]
+    assert len({r["commune_name"] for r in rows}) == len(rows)
+    for column, kind in national_rules().kinds().items():
+        values = [r[column] for r in rows if r[column]]
+        if kind in ("pct", "money"):
+            # all distinct but where a threshold of 100% is met only by 100.0000
+            distinct = len(set(values)) + values.count("100.0000")
+            assert distinct > 0.9 * len(values), column
+            assert {_decimals(v) for v in values} == {4}, column
+
+
+def test_no_profile_writes_a_number_that_could_hold_a_thousands_separator(spread):
+    for profile, rows in spread.items():
+        for column, kind in national_rules().kinds().items():
+            if kind != "bool":
+                assert not any(_decimals(r[column]) == 3 for r in rows), (profile, column)
+
+
 def test_dirty_data_is_written_the_ways_people_type_it(tmp_path):
     text = generate(tmp_path / "dirty.csv", "--rows", "1000", "--dirty").read_text(encoding="utf-8")
     assert re.search(r'"\s*\d+,\d\s*%?\s*"', text), "decimal commas"

@@ -12,6 +12,16 @@ pair is unique: codes are zero-padded, 5 digits up to 100,000 rows and wider bey
 values, ``%`` suffixes, more empty cells, yes/no words in varied case and accents, 1/0 and
 có/không, and region names in Vietnamese. Every value stays readable by ntm-eval.
 
+``--profile`` says how values spread. ``benchmark`` (the default, what the README's
+Performance table is measured on) draws each column from pools of a few hundred texts, in
+region blocks. ``realistic`` spreads like a real national file: a name per commune
+(10,648 of them), about 700 districts, regions mixed row by row (every region in every
+batch of the reader), incomes with two decimals over a wide range, percentages with one or
+two decimals, counts. ``worst`` makes nearly every numeric cell distinct (four decimals
+for percentages and money) and names nearly distinct: what defeats every cache. No value
+has three decimals (``45.678`` could be a thousands separator), and every value stays
+inside the plausible band of its measure.
+
 Deterministic: the same arguments give the same file, byte for byte. Rows are streamed,
 so a million rows take seconds and little memory. The values are invented.
 """
@@ -20,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import random
 import sys
@@ -139,6 +150,18 @@ def load_measures(rules_path: Path) -> tuple[list[Measure], dict[str, dict[str, 
         for m in indicator["measures"]
     ]
     return measures, doc["regions"]
+
+
+def load_plausible(rules_path: Path) -> dict[str, dict]:
+    """The plausible band of each measure that declares one (column → its band)."""
+    doc = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
+    return {
+        m["column"]: m["plausible"]
+        for criterion in doc["criteria"]
+        for indicator in criterion["indicators"]
+        for m in indicator["measures"]
+        if "plausible" in m
+    }
 
 
 def reference_threshold(measure: Measure, region: str, year: int) -> Any:
@@ -284,16 +307,164 @@ def region_blocks(rows: int, regions: list[str]) -> list[str]:
     return out[:rows]
 
 
-def generate(
-    rows: int, seed: int, dirty: bool, out: TextIO, rules_path: Path = DEFAULT_RULES
+# --- the realistic and worst-case profiles ----------------------------------------------
+
+PROFILES = ("benchmark", "realistic", "worst")
+#: Districts of the realistic profile, and communes in each: about 10,000 communes in 700.
+DISTRICTS = 700
+PER_DISTRICT = 14
+DISTRICT_KINDS = ("Huyện", "Thị xã")
+
+
+def syllables(i: int, count: int) -> str:
+    """The ``i``-th of the ``22 ** count`` names of ``count`` syllables."""
+    n = len(SYLLABLES)
+    return " ".join(SYLLABLES[(i // n**k) % n] for k in range(count))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How one measure's numbers are drawn in a profile, for one threshold: ranges in
+    units of ``1 / scale`` that meet it and that do not, and the decimals written."""
+
+    scale: int
+    met: tuple[int, int]
+    failing: tuple[int, int]
+
+    @classmethod
+    def of(cls, kind: str, op: str, t: float, worst: bool, plausible: dict) -> Spread:
+        top_value = plausible.get("max", 100 if kind == "pct" else None)
+        if kind == "count":
+            t_int, top = int(t), int(top_value if top_value is not None else 10_000)
+            wide = 2_000 if worst else 20
+            if op == "<=":
+                return cls(1, (0, t_int), (t_int + 1, min(top, t_int + wide)))
+            return cls(1, (t_int, min(top, t_int + wide)), (max(0, t_int - wide // 2), t_int - 1))
+        scale = 10_000 if worst else 100
+        top = round((top_value if top_value is not None else 3 * t + 100) * scale)
+        low_met = math.ceil(t * scale - 1e-9)  # the least value that meets ``>= t``
+        high_met = math.floor(t * scale + 1e-9)  # the greatest that meets ``<= t``
+        if op == "<=":
+            return cls(scale, (0, high_met), (high_met + 1, min(top, 2 * high_met + scale)))
+        return cls(scale, (low_met, min(top, 3 * low_met + scale)), (low_met // 3, low_met - 1))
+
+    def draw(self, failing: bool, rng: random.Random, tenths: bool) -> str:
+        """A value, written with the scale's decimals (or, with ``tenths``, one decimal
+        when the scale is hundredths)."""
+        low, high = self.failing if failing and self.failing[0] <= self.failing[1] else self.met
+        v = rng.randint(low, high)
+        if self.scale == 1:
+            return str(v)
+        if tenths and self.scale == 100:
+            # one decimal: the nearest tenth inside the range, else two decimals
+            tenth = v - v % 10
+            if tenth < low:
+                tenth += 10
+            if low <= tenth <= high:
+                return f"{tenth // 100}.{(tenth % 100) // 10}"
+        whole, frac = divmod(v, self.scale)
+        return f"{whole}.{frac:0{len(str(self.scale)) - 1}d}"
+
+
+def _generate_spread(
+    rows: int,
+    rng: random.Random,
+    dirty: bool,
+    writer: Any,
+    measures: list[Measure],
+    regions: list[str],
+    region_names: dict,
+    plausible: dict[str, dict],
+    worst: bool,
 ) -> None:
-    """Write a header and ``rows`` communes to ``out`` as CSV."""
+    """The rows of the realistic or the worst-case profile (see the module's docstring)."""
+    spreads: dict[tuple[str, str, int], Spread] = {}
+    plans = {}
+    for region in regions:
+        for year in YEARS:
+            plan = []
+            for m in measures:
+                t = reference_threshold(m, region, year)
+                if m.kind == "bool":
+                    plan.append((m.kind, t is True, None))
+                    continue
+                key = (m.column, region, year)
+                spreads[key] = Spread.of(m.kind, m.op, float(t), worst, plausible.get(m.column, {}))
+                plan.append((m.kind, True, spreads[key]))
+            plans[(region, year)] = plan
+    weights = [REGION_WEIGHTS.get(r, 1) for r in regions]
+    provinces = {r: PROVINCES.get(r) or [f"Tỉnh {i + 1} ({r})" for i in range(5)] for r in regions}
+    fail_shares = [share for _, _, share in TIERS]
+    tier_by_year = {
+        year: [
+            w16 + (w20 - w16) * (year - YEARS[0]) // (YEARS[-1] - YEARS[0]) for w16, w20, _ in TIERS
+        ]
+        for year in YEARS
+    }
+    yes, no = (DIRTY_YES, DIRTY_NO) if dirty else (CLEAN_YES, CLEAN_NO)
+    empty_every = DIRTY_EMPTY_EVERY if dirty else CLEAN_EMPTY_EVERY
+    rand = rng.random
+    names = len(SYLLABLES) ** (4 if worst else 3)
+    for i, code in enumerate(commune_codes(rows)):
+        region = rng.choices(regions, weights)[0]
+        year = rng.choice(YEARS)
+        fail = rng.choices(fail_shares, tier_by_year[year])[0]
+        if worst:  # a district for every two communes
+            district = f"{DISTRICT_KINDS[i // 2 % 2]} {syllables(i // 4, 3)}"
+        else:  # DISTRICTS of them, PER_DISTRICT communes each
+            d = i // PER_DISTRICT % DISTRICTS
+            district = f"{DISTRICT_KINDS[d // 484]} {syllables(d % 484, 2)}"
+        row = [
+            code,
+            syllables((i * 7919) % names, 4 if worst else 3),
+            district,
+            provinces[region][int(rand() * len(provinces[region]))],
+            region,
+            str(year),
+        ]
+        for kind, meets_when_yes, spread in plans[(region, year)]:
+            if rand() * empty_every < 1:
+                row.append("")
+                continue
+            failing = rand() < fail
+            if spread is None:
+                word_yes = meets_when_yes != failing
+                words = yes if word_yes else no
+                row.append(words[int(rand() * len(words))])
+                continue
+            value = spread.draw(failing, rng, tenths=kind == "pct" and rand() < 0.5)
+            row.append(dirty_number(value, kind, rng) if dirty else value)
+        writer.writerow(row)
+
+
+def generate(
+    rows: int,
+    seed: int,
+    dirty: bool,
+    out: TextIO,
+    rules_path: Path = DEFAULT_RULES,
+    profile: str = "benchmark",
+) -> None:
+    """Write a header and ``rows`` communes to ``out`` as CSV, spread as ``profile`` says."""
     rng = random.Random(seed)
     measures, region_names = load_measures(rules_path)
     regions = list(region_names)
-    pools = Pools(measures, regions, dirty, rng)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(IDENTITY + [m.column for m in measures])
+    if profile != "benchmark":
+        _generate_spread(
+            rows,
+            rng,
+            dirty,
+            writer,
+            measures,
+            regions,
+            region_names,
+            load_plausible(rules_path),
+            profile == "worst",
+        )
+        return
+    pools = Pools(measures, regions, dirty, rng)
 
     region_of_row = region_blocks(rows, regions)
     rand = rng.random
@@ -346,18 +517,25 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_RULES,
         help="rule file whose measures to fill (default: the shipped national set)",
     )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="benchmark",
+        help="how values spread: benchmark (pools of a few hundred texts a column, the "
+        "default), realistic (as a national file), worst (nearly every cell distinct)",
+    )
     parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
     args = parser.parse_args(argv)
     if args.rows < 0:
         parser.error("--rows must be ≥ 0")
     if args.output is None:
         sys.stdout.reconfigure(encoding="utf-8", newline="")  # type: ignore[union-attr]
-        generate(args.rows, args.seed, args.dirty, sys.stdout, args.rules)
+        generate(args.rows, args.seed, args.dirty, sys.stdout, args.rules, args.profile)
         return 0
     # Write next to the target and rename, so a half-written file is never mistaken for data.
     partial = args.output.with_name(f"{args.output.name}.{os.getpid()}.partial")
     with partial.open("w", encoding="utf-8", newline="") as f:
-        generate(args.rows, args.seed, args.dirty, f, args.rules)
+        generate(args.rows, args.seed, args.dirty, f, args.rules, args.profile)
     partial.replace(args.output)
     return 0
 
