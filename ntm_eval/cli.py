@@ -222,9 +222,7 @@ def _format(fmt: Optional[Format], output: Optional[Path]) -> Format:
             message = "--format xlsx writes an Excel workbook: name the output file FILE.xlsx"
         _fail([Problem("U013", message, shown)])
     if chosen is Format.xlsx and output is None and sys.stdout.isatty():
-        message = (
-            "a workbook cannot be shown on the terminal: give -o FILE.xlsx, or pipe it (> FILE.xlsx)"
-        )
+        message = "a workbook cannot be shown on the terminal: give -o FILE.xlsx, or pipe it (> FILE.xlsx)"
         _fail([Problem("U014", message, "stdout")])
     return chosen
 

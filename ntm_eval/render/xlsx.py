@@ -335,6 +335,11 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
     if not details:
         ws = b.new_sheet("indicators", ind_widths, freeze="D2")
         ws.append(b.header(ind_header))
+        details.append(ws)
+        rows = 1
+    for ws in details:  # every full sheet holds MAX_ROWS rows, the last one ``rows``
+        last = rows if ws is details[-1] else MAX_ROWS
+        ws.auto_filter.ref = f"A1:{_letter(len(ind_header))}{last}"
     problems = list(report.problems)
     if problems:
         _problems_sheet(b, problems)
@@ -387,7 +392,7 @@ def _summary_rows(
     yield b.heading(word(lang, "criteria"))
     yield b.header(
         [
-            tr(lang, "col.criterion"),
+            tr(lang, "col.id"),
             tr(lang, "col.criterion"),
             tr(lang, "col.met"),
             tr(lang, "col.not_met"),
