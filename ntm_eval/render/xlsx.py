@@ -274,6 +274,12 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
         ws = b.new_sheet("matrix", [10, 22, 16, 10, 20] + [11] * len(columns), freeze="F2")
         last = _letter(len(identity) + len(columns))
         ws.auto_filter.ref = f"A1:{last}1"  # widened to the last row at the end
+        ws.row_dimensions[1].height = 64  # criterion names wrap in their narrow columns
+        ws.print_title_rows = "1:1"  # printed: the header on every page,
+        ws.page_setup.orientation = "landscape"  # across an A3 page
+        ws.page_setup.paperSize = "8"  # A3
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.append(b.header(identity + [f"{i} {name}" for i, name in columns]))
         return ws
 
