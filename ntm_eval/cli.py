@@ -39,6 +39,7 @@ class Format(str, enum.Enum):
     jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 class Lang(str, enum.Enum):
@@ -72,7 +73,7 @@ def _argument(command: str, name: str, **kwargs: Any) -> Any:
 
 Data = Annotated[Path, _argument("", "DATA")]
 Rules = Annotated[Optional[Path], _option("", "--rules", "-r", metavar="FILE")]
-FormatOption = Annotated[Format, _option("", "--format", "-f")]
+FormatOption = Annotated[Optional[Format], _option("", "--format", "-f")]
 Output = Annotated[Optional[Path], _option("", "--output", "-o", metavar="FILE")]
 LangOption = Annotated[Lang, _option("", "--lang", envvar="NTM_EVAL_LANG")]
 Sheet = Annotated[Optional[str], _option("", "--sheet", metavar="NAME")]
@@ -202,6 +203,30 @@ def _emit(
         print(f"wrote {printable(str(output))}", file=sys.stderr)
 
 
+def _format(fmt: Optional[Format], output: Optional[Path]) -> Format:
+    """The format to write: the one asked for, else xlsx for ``-o FILE.xlsx``, else text.
+    A workbook into a file not named .xlsx, or text into one that is, is refused (U013);
+    a workbook to a terminal too (U014): exit 2, before anything is read."""
+    from ntm_eval.diagnostics import Problem
+
+    workbook = output is not None and output.suffix.lower() == ".xlsx"
+    chosen = fmt or (Format.xlsx if workbook else Format.text)
+    shown = str(output)
+    if output is not None and (chosen is Format.xlsx) != workbook:
+        if workbook:
+            message = (
+                f"--format {chosen.value} writes text, not a workbook, into a file named "
+                f".xlsx: use --format xlsx (or omit --format), or name the file for the format"
+            )
+        else:
+            message = "--format xlsx writes an Excel workbook: name the output file FILE.xlsx"
+        _fail([Problem("U013", message, shown)])
+    if chosen is Format.xlsx and output is None and sys.stdout.isatty():
+        message = "a workbook cannot be shown on the terminal: give -o FILE.xlsx, or pipe it (> FILE.xlsx)"
+        _fail([Problem("U014", message, "stdout")])
+    return chosen
+
+
 def _refuse(message: str) -> NoReturn:
     """A usage mistake told in one line (exit 2); what the user typed in it, shown."""
     print(f"error: {printable(message)}", file=sys.stderr)
@@ -221,7 +246,7 @@ def _exit(problems: Any, code: int = EXIT_OK) -> NoReturn:
 def check(
     data: Data,
     rules: Rules = None,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = None,
     sector: Annotated[Many, _option("check", "--sector", "-s", metavar="KEY")] = None,
     criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
     district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
@@ -247,6 +272,7 @@ def check(
         statuses=tuple(s.value for s in status or ()),
         communes=tuple(commune or ()),
     )
+    fmt = _format(fmt, output)
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
     _output(output, data, rules, units=units)
@@ -289,7 +315,7 @@ def check(
 def gaps(
     data: Data,
     rules: Rules = None,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = None,
     top: Annotated[int, _option("gaps", "--top", "-n", metavar="N", min=0)] = 0,
     by_sector: Annotated[bool, _option("gaps", "--by-sector")] = False,
     output: Output = None,
@@ -301,6 +327,7 @@ def gaps(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
+    fmt = _format(fmt, output)
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
     _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
@@ -315,7 +342,7 @@ def compare(
     old: Annotated[Path, _argument("compare", "OLD")],
     new: Annotated[Path, _argument("compare", "NEW")],
     rules: Annotated[Optional[Path], _option("compare", "--rules", "-r", metavar="FILE")] = None,
-    fmt: FormatOption = Format.text,
+    fmt: FormatOption = None,
     output: Output = None,
     lang: LangOption = Lang.en,
     units: Units = None,
@@ -325,6 +352,7 @@ def compare(
     from ntm_eval.engine.compare import load_side
     from ntm_eval.render import FORMATS
 
+    fmt = _format(fmt, output)
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
     _output(output, old, new, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)

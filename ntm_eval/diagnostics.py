@@ -71,6 +71,8 @@ CODES: dict[str, str] = {
     "U010": "output file cannot be written",
     "U011": "output target is not a regular file",
     "U012": "output file is one of the run's inputs",
+    "U013": "output format does not fit the output file's name (a workbook is .xlsx)",
+    "U014": "a workbook cannot be written to a terminal",
     "U020": "compared file is neither commune data nor a check JSON result",
     "U021": "compared file has several rows for one commune; the latest year is compared",
     "U022": "compared files were judged with different rule sets",

@@ -181,6 +181,15 @@ def render(renderer: Any, obj: Any, **options: Any) -> str:
 
 def emit(renderer: Any, obj: Any, output: Path | None, **options: Any) -> None:
     """Write ``obj`` in a format (a ``render.Renderer``) to ``output``, or to stdout."""
+    if getattr(renderer, "binary", False):  # a workbook: bytes, to a pipe or a file
+        if output is None:
+            sys.stdout.flush()
+            renderer.write(obj, sys.stdout.buffer, **options)
+            sys.stdout.buffer.flush()
+            return
+        with atomic_open(output, binary=True) as f:
+            renderer.write(obj, f, **options)
+        return
     if output is None:
         renderer.write(obj, sys.stdout, **options)
         sys.stdout.flush()

@@ -28,6 +28,16 @@ CELL = 200
 
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
+#: How a cell a spreadsheet would run as a formula starts: ``=``, ``+``, ``-``, ``@``, a tab
+#: or a carriage return. A CSV cell so started gets a leading ``'`` (``render.csv``); an
+#: xlsx cell is written as a string with Excel's quote prefix (``render.xlsx``).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would take ``text`` typed into a cell for a formula."""
+    return text.startswith(FORMULA_START)
+
 
 def _escaped(char: str) -> str:
     """``\\x1b`` for a control, ``<U+202E>`` for a format character."""

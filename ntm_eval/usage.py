@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  ntm-eval check data/2020.csv --criterion 11 --criterion 14.3 --district 'Tuy Phong'\n"
         "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
         "  ntm-eval check data/2020.csv --format csv --output results.csv\n"
+        "  ntm-eval check data/2020.csv --lang vi -o ket-qua.xlsx\n"
         "  ntm-eval check data/2020.csv --lang vi\n"
         "  ntm-eval check data/2020.csv --rules my-province.yaml --fail-on not-met\n"
         "  ntm-eval check tong-hop-2020.xlsx --sheet 'Năm 2020'\n"
@@ -141,7 +142,8 @@ OPTIONS: dict[str, str] = {
     "--version": "Show the version and exit.",
     "DATA": "Commune data file: CSV (comma, semicolon or tab; UTF-8 or UTF-16) or .xlsx.",
     "--rules": "Rule file to use instead of the national 2016–2020 set.",
-    "--format": "Output format.",
+    "--format": "Output format (default: text, or xlsx when --output names a .xlsx file). "
+    "xlsx is an Excel workbook: to a file or a pipe, never a terminal.",
     "--output": "Write the output to FILE (atomically: a temporary file, then a rename) "
     "instead of stdout.",
     "--lang": "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "

@@ -157,8 +157,9 @@ def test_sh_example(command, workdir):
         )
     r = run_cli(*args, cwd=workdir)
     assert r.code == 0, r.stderr
-    if "--output" in args:
-        target = workdir / args[args.index("--output") + 1]
+    flag = next((f for f in ("--output", "-o") if f in args), None)
+    if flag is not None:
+        target = workdir / args[args.index(flag) + 1]
         assert target.stat().st_size > 0 and r.stdout == ""
     else:
         assert r.stdout

@@ -28,6 +28,8 @@ class Renderer:
     #: detect UTF-8 by it)
     bom: bool = False
     whole: bool = False  # the function returns the text instead of writing it
+    #: writes bytes (a workbook) to a binary stream, not text
+    binary: bool = False
     _function: list[Callable[..., Any]] = field(default_factory=list, compare=False, repr=False)
 
     def write(self, obj: Any, stream: IO[str], **options: Any) -> None:
@@ -63,6 +65,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "jsonl": Renderer("jsonl:write", streams=True),
         "csv": Renderer("csv:write", streams=True, bom=True),
         "markdown": _whole("markdown:render"),
+        "xlsx": Renderer("xlsx:write_check", streams=True, binary=True),
     },
     "gaps": {
         "text": _whole("text:render_gaps"),
@@ -70,6 +73,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "jsonl": Renderer("jsonl:write_gaps"),
         "csv": Renderer("csv:write_gaps", bom=True),
         "markdown": _whole("markdown:render_gaps"),
+        "xlsx": Renderer("xlsx:write_gaps", binary=True),
     },
     "compare": {
         "text": _whole("text:render_compare"),
@@ -77,6 +81,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "jsonl": Renderer("jsonl:write_compare"),
         "csv": Renderer("csv:write_compare", bom=True),
         "markdown": _whole("markdown:render_compare"),
+        "xlsx": Renderer("xlsx:write_compare", binary=True),
     },
     "report": {"html": _whole("html:render")},
     "validate": {

@@ -19,12 +19,12 @@ from typing import IO, Any
 
 from ntm_eval.engine.results import NOT_EVALUABLE, NOT_MET
 from ntm_eval.render.json import once_per_object
-from ntm_eval.shown import UNSAFE, printable
+from ntm_eval.shown import FORMULA_START, UNSAFE, printable
 
 #: Written first when the output is a file: spreadsheet programs detect UTF-8 by it.
 BOM = True
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
+_RISKY = FORMULA_START
 
 
 def cell(x: Any) -> str:
