@@ -16,11 +16,7 @@ import typer
 from ntm_eval import __version__, usage
 from ntm_eval.shown import printable
 
-#: Exit codes — a contract, documented in the README.
-EXIT_OK = 0  # every row evaluated (communes may or may not meet the standard)
-EXIT_NOT_MET = 1  # --fail-on: some commune does not meet the standard
-EXIT_ERROR = 2  # usage error, or a rule or data file that is unreadable or has errors
-EXIT_INVALID = 1  # validate: a rule file has errors
+from ntm_eval.exits import EXIT_OK, exit_code  # the one choice of an exit code
 
 app = typer.Typer(
     name="ntm-eval",
@@ -110,14 +106,14 @@ def _print_problems(problems: Any) -> None:
 
 
 def _fail(problems: Any, json_for: str | None = None) -> NoReturn:
-    """Print the problems that stop the command and exit 2; with ``json_for`` (the input's
-    name), stdout still gets a JSON document saying why."""
+    """Print the problems that stop the command and exit (2 usage, 3 input); with
+    ``json_for`` (the input's name), stdout still gets a JSON document saying why."""
     _print_problems(problems)
     if json_for is not None:
         from ntm_eval.render.json import failure_document
 
         sys.stdout.write(failure_document(json_for, problems))
-    raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(exit_code(problems))
 
 
 def _inputs(
@@ -205,13 +201,14 @@ def _emit(
 def _refuse(message: str) -> NoReturn:
     """A usage mistake told in one line (exit 2); what the user typed in it, shown."""
     print(f"error: {printable(message)}", file=sys.stderr)
-    raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(exit_code(usage=True))
 
 
-def _exit(problems: Any, code: int = EXIT_OK) -> NoReturn:
-    """Print the problems found; exit 2 when any is an error, else ``code``."""
+def _exit(problems: Any, findings: bool = False) -> NoReturn:
+    """Print the problems found and exit: 2 or 3 when any is an error, else 1 with
+    ``findings``, else 0."""
     _print_problems(problems)
-    raise typer.Exit(EXIT_ERROR if any(p.is_error for p in problems) else code)
+    raise typer.Exit(exit_code(problems, findings=findings))
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -282,7 +279,7 @@ def check(
         FailOn.not_met: counts.not_met + counts.not_evaluable,
         FailOn.not_evaluable: counts.not_evaluable,
     }[fail_on]
-    _exit(report.problems, EXIT_NOT_MET if short else EXIT_OK)
+    _exit(report.problems, findings=bool(short))
 
 
 @app.command(**usage.command("gaps"))
@@ -431,9 +428,7 @@ def validate(
     FORMATS["validate"][fmt.value].write(result, sys.stdout, color=_use_color(sys.stdout))
     sys.stdout.flush()
     print(summary(result), file=sys.stderr)
-    if result.usage:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_INVALID if result.invalid else EXIT_OK)
+    raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
 
 
 @app.command(**usage.command("schema"))
@@ -502,7 +497,7 @@ def rules_show(
         _print_problems(exc.problems)
         if fmt is ShowFormat.json:
             sys.stdout.write(failure_json(exc.problems))
-        raise typer.Exit(EXIT_ERROR) from None
+        raise typer.Exit(exit_code(exc.problems)) from None
     FORMATS["rules show"][fmt.value].write(cat, sys.stdout, color=_use_color(sys.stdout))
 
 
@@ -541,4 +536,4 @@ def main() -> None:
 
         full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
         print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_code([full]))
