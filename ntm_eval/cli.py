@@ -14,9 +14,8 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 
 from ntm_eval import __version__, usage
-from ntm_eval.shown import printable
-
 from ntm_eval.exits import EXIT_OK, exit_code  # the one choice of an exit code
+from ntm_eval.shown import printable
 
 app = typer.Typer(
     name="ntm-eval",

@@ -22,8 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  ntm-eval gaps data/2020.csv --top 10\n"
         "  ntm-eval validate rules/\n"
         f"\n{_KEEP}Exit codes: 0 done; 1 check --fail-on found a commune short of the standard,\n"
-        "or validate found a rule file with errors; 2 usage error, or an input that\n"
-        "cannot be read or has errors. 'ntm-eval COMMAND --help' tells more.",
+        "or validate found a rule file with errors; 2 usage error (options, arguments,\n"
+        "a path that does not exist); 3 an input that cannot be read or has errors (the\n"
+        "rest is still judged). 'ntm-eval COMMAND --help' tells more.",
     ),
     "check": (
         "Judge every commune in DATA against the criteria, then summarise the province.\n\n"
@@ -126,8 +127,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "unit, comparison, sector, legal basis, confirmation (C2, C1 or unverified), and the\n"
         "file and line the value comes from — for a provincial set, its own file or the one\n"
         "it extends.\n\n"
-        "Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion), or a\n"
-        "rule file that cannot be read or has errors.",
+        "Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion);\n"
+        "3 a rule file that cannot be read or has errors.",
         "Examples:\n\n"
         "  ntm-eval rules show --region dhntb\n\n"
         "  ntm-eval rules show --criterion 17 --unverified\n\n"
