@@ -6,6 +6,7 @@ annotations, which are then made once, at import, instead of parsed from text at
 start.)"""
 
 import enum
+import functools
 import os
 import sys
 from pathlib import Path
@@ -34,6 +35,12 @@ class Format(str, enum.Enum):
     jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
+
+
+#: ``check`` writes these too: formats for CI and for tools that read problems
+CheckFormat = enum.Enum(  # type: ignore[misc]
+    "CheckFormat", {**{f.name: f.value for f in Format}, "github": "github"}, type=str
+)
 
 
 class Lang(str, enum.Enum):
@@ -104,19 +111,26 @@ def _print_problems(problems: Any) -> None:
     sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr)))
 
 
-def _fail(problems: Any, json_for: str | None = None) -> NoReturn:
+def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> NoReturn:
     """Print the problems that stop the command and exit (2 usage, 3 input); with
-    ``json_for`` (the input's name), stdout still gets a JSON document saying why."""
+    ``json_for`` (the input's name), stdout still gets a JSON document saying why; with
+    ``failure`` (problems → text), that text."""
     _print_problems(problems)
     if json_for is not None:
         from ntm_eval.render.json import failure_document
 
         sys.stdout.write(failure_document(json_for, problems))
+    elif failure is not None:
+        sys.stdout.write(failure(problems))
     raise typer.Exit(exit_code(problems))
 
 
 def _inputs(
-    rules: Optional[Path], units: Optional[str], json_for: str | None = None, default: bool = True
+    rules: Optional[Path],
+    units: Optional[str],
+    json_for: str | None = None,
+    default: bool = True,
+    failure: Any = None,
 ) -> tuple:
     """The rule set and the unit list — without ``default``, none unless one is named
     (exit 2 when either cannot be used)."""
@@ -128,7 +142,7 @@ def _inputs(
         ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
         return ruleset, load_units(units) if default or units is not None else None
     except InputError as exc:
-        _fail(exc.problems, json_for)
+        _fail(exc.problems, json_for, failure)
 
 
 def _output(output: Optional[Path], *inputs: Optional[Path], units: Optional[str]) -> None:
@@ -162,7 +176,12 @@ def _progress(data: Path) -> Any:
 
 
 def _judge(
-    source: Any, ruleset: Any, units: Any, json_for: str | None = None, first: int = 0
+    source: Any,
+    ruleset: Any,
+    units: Any,
+    json_for: str | None = None,
+    first: int = 0,
+    failure: Any = None,
 ) -> Any:
     """The report of ``source`` (exit 2 when the data cannot be used)."""
     from ntm_eval.diagnostics import InputError
@@ -171,7 +190,7 @@ def _judge(
     try:
         return judge(source, ruleset, units, first=first, progress=_progress(source.path))
     except InputError as exc:
-        _fail(exc.problems, json_for)
+        _fail(exc.problems, json_for, failure)
 
 
 def _emit(
@@ -217,7 +236,7 @@ def _exit(problems: Any, findings: bool = False) -> NoReturn:
 def check(
     data: Data,
     rules: Rules = None,
-    fmt: FormatOption = Format.text,
+    fmt: Annotated[CheckFormat, _option("check", "--format", "-f")] = CheckFormat("text"),
     sector: Annotated[Many, _option("check", "--sector", "-s", metavar="KEY")] = None,
     criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
     district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
@@ -244,22 +263,23 @@ def check(
         communes=tuple(commune or ()),
     )
     renderer = FORMATS["check"][fmt.value]
-    json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    json_for = str(data) if fmt.value in ("json", "jsonl") else None
+    failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
     _output(output, data, rules, units=units)
-    ruleset, unit_list = _inputs(rules, units, json_for)
+    ruleset, unit_list = _inputs(rules, units, json_for, failure=failure)
     source = _source(data, sheet, encoding)
     if renderer.streams and not filters:  # judged as it is written
         from ntm_eval.engine.pipeline import Run
 
         # no progress line on a terminal that JSON lines or CSV rows are written to
-        quiet = fmt is not Format.json and output is None and sys.stdout.isatty()
+        quiet = fmt.value != "json" and output is None and sys.stdout.isatty()
         run = Run(source, ruleset, unit_list, progress=None if quiet else _progress(data))
         _emit(renderer, run, output, json_for, lang=lang.value)
         report = run.finish()
     else:
         # The terminal table lists the first --max-rows communes: only those are kept whole.
-        first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
-        report = _judge(source, ruleset, unit_list, json_for, first)
+        first = max_rows if fmt.value == "text" and not filters and max_rows > 0 else 0
+        report = _judge(source, ruleset, unit_list, json_for, first, failure)
         if filters:
             from ntm_eval.diagnostics import InputError
             from ntm_eval.engine.filters import filter_report
@@ -267,7 +287,7 @@ def check(
             try:
                 report = filter_report(report, filters)
             except InputError as exc:
-                _fail(exc.problems, json_for)
+                _fail(exc.problems, json_for, failure)
         shown = Finished(report) if renderer.streams else report
         _emit(
             renderer, shown, output, communes=filters.communes, max_rows=max_rows, lang=lang.value

@@ -28,6 +28,9 @@ class Renderer:
     #: detect UTF-8 by it)
     bom: bool = False
     whole: bool = False  # the function returns the text instead of writing it
+    #: ``module:function(input_name, problems) -> str``: what stdout gets when the input
+    #: cannot be judged at all (the problems that stopped it), for a format read by tools
+    failure: str | None = None
     _function: list[Callable[..., Any]] = field(default_factory=list, compare=False, repr=False)
 
     def write(self, obj: Any, stream: IO[str], **options: Any) -> None:
@@ -40,6 +43,15 @@ class Renderer:
             stream.write(self._function[0](obj, **options))
         else:
             self._function[0](obj, stream, **options)
+
+    def fail(self, input_name: str, problems: Any) -> str:
+        """The ``failure`` document of this format ("" without one)."""
+        if self.failure is None:
+            return ""
+        module, function = self.failure.split(":")
+        return getattr(importlib.import_module(f"ntm_eval.render.{module}"), function)(
+            input_name, problems
+        )
 
 
 def input_name(report: Any, lang: str) -> str:
@@ -63,6 +75,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "jsonl": Renderer("jsonl:write", streams=True),
         "csv": Renderer("csv:write", streams=True, bom=True),
         "markdown": _whole("markdown:render"),
+        "github": _whole("problems:github_check", failure="problems:github_failure"),
     },
     "gaps": {
         "text": _whole("text:render_gaps"),
