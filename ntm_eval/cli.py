@@ -39,7 +39,9 @@ class Format(str, enum.Enum):
 
 #: ``check`` writes these too: formats for CI and for tools that read problems
 CheckFormat = enum.Enum(  # type: ignore[misc]
-    "CheckFormat", {**{f.name: f.value for f in Format}, "github": "github"}, type=str
+    "CheckFormat",
+    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif"},
+    type=str,
 )
 
 
@@ -432,6 +434,7 @@ class ValidateFormat(str, enum.Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 @app.command(**usage.command("validate"))

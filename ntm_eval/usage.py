@@ -143,7 +143,10 @@ OPTIONS: dict[str, str] = {
     "DATA": "Commune data file: CSV (comma, semicolon or tab; UTF-8 or UTF-16) or .xlsx.",
     "--rules": "Rule file to use instead of the national 2016–2020 set.",
     "--format": "Output format.",
-    "check --format": "Output format (github: GitHub Actions annotations of the problems).",
+    "check --format": (
+        "Output format (github: GitHub Actions annotations of the problems; sarif: the "
+        "problems as SARIF 2.1.0)."
+    ),
     "--output": "Write the output to FILE (atomically: a temporary file, then a rename) "
     "instead of stdout.",
     "--lang": "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "

@@ -84,3 +84,179 @@ def test_github_with_output_writes_the_annotations_there_and_nothing_else(tmp_pa
     result = run_cli("check", str(_bad(tmp_path)), "-f", "github", "-o", str(out))
     assert result.code == 3 and result.stdout == ""
     assert _annotations(out.read_text(encoding="utf-8"))[-1][0] == "notice"
+
+
+# --- sarif ----------------------------------------------------------------------------------
+# The official SARIF 2.1.0 JSON Schema is not shipped (it could not be fetched here): this
+# is the part of it our logs use, written from the standard's definitions — the required
+# properties, the enums, the minimums, and no property the standard does not define.
+
+
+def _object(properties, required=()):
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+        "required": list(required),
+    }
+
+
+_MESSAGE = _object({"text": {"type": "string"}, "id": {"type": "string"}}, ["text"])
+SARIF_SUBSET = _object(
+    {
+        "$schema": {"type": "string", "format": "uri"},
+        "version": {"enum": ["2.1.0"]},
+        "runs": {
+            "type": "array",
+            "items": _object(
+                {
+                    "tool": _object(
+                        {
+                            "driver": _object(
+                                {
+                                    "name": {"type": "string"},
+                                    "version": {"type": "string"},
+                                    "rules": {
+                                        "type": "array",
+                                        "uniqueItems": True,
+                                        "items": _object(
+                                            {
+                                                "id": {"type": "string"},
+                                                "shortDescription": _MESSAGE,
+                                            },
+                                            ["id"],
+                                        ),
+                                    },
+                                },
+                                ["name"],
+                            )
+                        },
+                        ["driver"],
+                    ),
+                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "results": {
+                        "type": "array",
+                        "items": _object(
+                            {
+                                "ruleId": {"type": "string"},
+                                "ruleIndex": {"type": "integer", "minimum": -1},
+                                "level": {"enum": ["none", "note", "warning", "error"]},
+                                "message": _MESSAGE,
+                                "locations": {
+                                    "type": "array",
+                                    "items": _object(
+                                        {
+                                            "physicalLocation": _object(
+                                                {
+                                                    "artifactLocation": _object(
+                                                        {"uri": {"type": "string"}}, ["uri"]
+                                                    ),
+                                                    "region": _object(
+                                                        {
+                                                            "startLine": {
+                                                                "type": "integer",
+                                                                "minimum": 1,
+                                                            },
+                                                            "startColumn": {
+                                                                "type": "integer",
+                                                                "minimum": 1,
+                                                            },
+                                                        }
+                                                    ),
+                                                }
+                                            )
+                                        }
+                                    ),
+                                },
+                                "properties": {"type": "object"},
+                            },
+                            ["message"],
+                        ),
+                    },
+                    "properties": {"type": "object"},
+                },
+                ["tool"],
+            ),
+        },
+    },
+    ["version", "runs"],
+)
+
+
+def _sarif(stdout):
+    import jsonschema
+
+    log = json.loads(stdout)
+    jsonschema.validate(log, SARIF_SUBSET)
+    [run] = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:  # a result names its rule by id and by index, the same
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    return run
+
+
+def test_sarif_check_has_every_problem_json_reports_where_it_is(tmp_path):
+    from ntm_eval.diagnostics import CODES
+
+    path = _bad(tmp_path)
+    doc = json.loads(run_cli("check", path.name, "-f", "json", cwd=tmp_path).stdout)
+    result = run_cli("check", path.name, "-f", "sarif", cwd=tmp_path)
+    assert result.code == 3
+    run = _sarif(result.stdout)
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(CODES)
+    expected = [(p, "error") for p in doc["errors"]] + [(p, "warning") for p in doc["warnings"]]
+    got = sorted(run["results"], key=lambda r: r["level"])
+    assert len(got) == len(expected) > 0
+    for r, (p, level) in zip(got, sorted(expected, key=lambda e: e[1]), strict=True):
+        assert (r["ruleId"], r["level"], r["message"]["text"]) == (p["code"], level, p["message"])
+        location = r["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "bad.csv"  # relative to the cwd
+        assert location["region"]["startLine"] == p["line"]
+        assert location["region"].get("startColumn") == p["col"]
+    assert run["properties"]["summary"]["communes"] == doc["summary"]["communes"]
+
+
+def test_sarif_validate_of_a_broken_rule_file(tmp_path):
+    (tmp_path / "r.yaml").write_text("schema_version: 1\nid: x\nextra: 1\n", encoding="utf-8")
+    text = run_cli("validate", "-f", "text", "r.yaml", cwd=tmp_path)
+    result = run_cli("validate", "-f", "sarif", "r.yaml", cwd=tmp_path)
+    assert result.code == text.code == 1
+    run = _sarif(result.stdout)
+    shown = [
+        f"{r['locations'][0]['physicalLocation']['artifactLocation']['uri']}:"
+        f"{r['locations'][0]['physicalLocation']['region']['startLine']}:"
+        f"{r['locations'][0]['physicalLocation']['region']['startColumn']}: "
+        f"{r['level']} [{r['ruleId']}] {r['message']['text']}"
+        for r in run["results"]
+    ]
+    assert shown == text.stdout.splitlines()
+
+
+def test_sarif_a_file_outside_the_working_directory_is_a_file_uri(tmp_path):
+    (tmp_path / "here").mkdir()
+    result = run_cli(
+        "check", str(tmp_path / "nope dữ liệu.csv"), "-f", "sarif", cwd=tmp_path / "here"
+    )
+    assert result.code == 2
+    [r] = _sarif(result.stdout)["results"]
+    uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert (
+        uri.startswith("file:///")
+        and " " not in uri
+        and uri.endswith("nope%20d%E1%BB%AF%20li%E1%BB%87u.csv")
+    )
+    assert r["ruleId"] == "U030"
+
+
+def test_a_plain_check_imports_nothing_of_sarif_or_junit():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom ntm_eval.cli import main\nsys.argv = ['ntm-eval', 'check', "
+        f"{SAMPLE!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if 'sarif' in m or 'junit' in m "
+        "or m.startswith('xml'))))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.stderr == "[]"

@@ -76,6 +76,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "csv": Renderer("csv:write", streams=True, bom=True),
         "markdown": _whole("markdown:render"),
         "github": _whole("problems:github_check", failure="problems:github_failure"),
+        "sarif": _whole("sarif:render_check", failure="sarif:failure"),
     },
     "gaps": {
         "text": _whole("text:render_gaps"),
@@ -96,6 +97,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "text": _whole("validation:render_text"),
         "json": _whole("validation:render_json"),
         "github": _whole("validation:render_github"),
+        "sarif": _whole("sarif:render_validation"),
     },
     "rules list": {
         "table": _whole("catalogue:list_table"),
