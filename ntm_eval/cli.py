@@ -40,7 +40,7 @@ class Format(str, enum.Enum):
 #: ``check`` writes these too: formats for CI and for tools that read problems
 CheckFormat = enum.Enum(  # type: ignore[misc]
     "CheckFormat",
-    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif"},
+    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif", "junit": "junit"},
     type=str,
 )
 

@@ -145,7 +145,7 @@ OPTIONS: dict[str, str] = {
     "--format": "Output format.",
     "check --format": (
         "Output format (github: GitHub Actions annotations of the problems; sarif: the "
-        "problems as SARIF 2.1.0)."
+        "problems as SARIF 2.1.0; junit: one JUnit XML test case per commune)."
     ),
     "--output": "Write the output to FILE (atomically: a temporary file, then a rename) "
     "instead of stdout.",

@@ -260,3 +260,71 @@ def test_a_plain_check_imports_nothing_of_sarif_or_junit():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.stderr == "[]"
+
+
+# --- junit ----------------------------------------------------------------------------------
+
+
+def _junit(stdout):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(stdout.encode("utf-8"))
+    assert root.tag == "testsuites"
+    for suite in root.findall("testsuite"):  # each suite's counts are those of its cases
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        for tag, key in (("failure", "failures"), ("skipped", "skipped"), ("error", "errors")):
+            assert int(suite.get(key)) == sum(c.find(tag) is not None for c in cases)
+    for key in ("tests", "failures", "errors", "skipped"):
+        assert int(root.get(key)) == sum(int(s.get(key)) for s in root.findall("testsuite"))
+    return root
+
+
+def test_junit_counts_agree_with_json():
+    doc = json.loads(run_cli("check", SAMPLE, "-f", "json").stdout)
+    result = run_cli("check", SAMPLE, "-f", "junit")
+    assert result.code == 0
+    communes, problems = _junit(result.stdout).findall("testsuite")
+    cases = communes.findall("testcase")
+    summary = doc["summary"]
+    assert len(cases) == summary["communes"]
+    assert sum(c.find("failure") is not None for c in cases) == summary["not_met"]
+    assert sum(c.find("skipped") is not None for c in cases) == summary["not_evaluable"]
+    by_name = {c.get("name"): c for c in cases}
+    for commune in doc["communes"]:
+        case = by_name[f"{commune['code']} {commune['name']}"]
+        assert case.get("classname") == commune["district"]
+        failure, skipped = case.find("failure"), case.find("skipped")
+        if commune["status"] == "not_met":
+            assert failure.get("message") == "criteria not met: " + ", ".join(commune["not_met"])
+            assert [line.split(" ", 1)[0] for line in failure.text.splitlines()] == commune[
+                "not_met"
+            ]
+        elif commune["status"] == "not_evaluable":
+            assert skipped.get("message").startswith(
+                "not evaluable: " + ", ".join(commune["not_evaluable"])
+            )
+        else:
+            assert failure is None and skipped is None
+    assert problems.findall("testcase") == []
+
+
+def test_junit_problems_are_a_suite_of_errors(tmp_path):
+    path = _bad(tmp_path)
+    doc = json.loads(run_cli("check", str(path), "-f", "json").stdout)
+    result = run_cli("check", str(path), "-f", "junit", "--fail-on", "not-met")
+    assert result.code == 3
+    communes, problems = _junit(result.stdout).findall("testsuite")
+    assert int(communes.get("tests")) == doc["summary"]["communes"]
+    errors = [c.find("error") for c in problems.findall("testcase") if c.find("error") is not None]
+    assert [e.get("type") for e in errors] == [p["code"] for p in doc["errors"]]
+    assert [e.get("message") for e in errors] == [p["message"] for p in doc["errors"]]
+    assert len(problems.findall("testcase")) == len(doc["errors"]) + len(doc["warnings"])
+
+
+def test_junit_when_nothing_can_be_judged_is_still_a_report(tmp_path):
+    result = run_cli("check", str(tmp_path / "nope.csv"), "-f", "junit")
+    assert result.code == 2
+    [problems] = _junit(result.stdout).findall("testsuite")
+    [case] = problems.findall("testcase")
+    assert case.find("error").get("type") == "U030"

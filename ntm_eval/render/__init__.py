@@ -77,6 +77,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "markdown": _whole("markdown:render"),
         "github": _whole("problems:github_check", failure="problems:github_failure"),
         "sarif": _whole("sarif:render_check", failure="sarif:failure"),
+        "junit": _whole("junit:render", failure="junit:failure"),
     },
     "gaps": {
         "text": _whole("text:render_gaps"),
