@@ -6,6 +6,7 @@ annotations, which are then made once, at import, instead of parsed from text at
 start.)"""
 
 import enum
+import functools
 import os
 import sys
 from pathlib import Path
@@ -14,13 +15,8 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 
 from ntm_eval import __version__, usage
+from ntm_eval.exits import EXIT_OK, exit_code  # the one choice of an exit code
 from ntm_eval.shown import printable
-
-#: Exit codes — a contract, documented in the README.
-EXIT_OK = 0  # every row evaluated (communes may or may not meet the standard)
-EXIT_NOT_MET = 1  # --fail-on: some commune does not meet the standard
-EXIT_ERROR = 2  # usage error, or a rule or data file that is unreadable or has errors
-EXIT_INVALID = 1  # validate: a rule file has errors
 
 app = typer.Typer(
     name="ntm-eval",
@@ -40,6 +36,14 @@ class Format(str, enum.Enum):
     csv = "csv"
     markdown = "markdown"
     xlsx = "xlsx"
+
+
+#: ``check`` writes these too: formats for CI and for tools that read problems
+CheckFormat = enum.Enum(  # type: ignore[misc]
+    "CheckFormat",
+    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif", "junit": "junit"},
+    type=str,
+)
 
 
 class Lang(str, enum.Enum):
@@ -110,19 +114,26 @@ def _print_problems(problems: Any) -> None:
     sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr)))
 
 
-def _fail(problems: Any, json_for: str | None = None) -> NoReturn:
-    """Print the problems that stop the command and exit 2; with ``json_for`` (the input's
-    name), stdout still gets a JSON document saying why."""
+def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> NoReturn:
+    """Print the problems that stop the command and exit (2 usage, 3 input); with
+    ``json_for`` (the input's name), stdout still gets a JSON document saying why; with
+    ``failure`` (problems → text), that text."""
     _print_problems(problems)
     if json_for is not None:
         from ntm_eval.render.json import failure_document
 
         sys.stdout.write(failure_document(json_for, problems))
-    raise typer.Exit(EXIT_ERROR)
+    elif failure is not None:
+        sys.stdout.write(failure(problems))
+    raise typer.Exit(exit_code(problems))
 
 
 def _inputs(
-    rules: Optional[Path], units: Optional[str], json_for: str | None = None, default: bool = True
+    rules: Optional[Path],
+    units: Optional[str],
+    json_for: str | None = None,
+    default: bool = True,
+    failure: Any = None,
 ) -> tuple:
     """The rule set and the unit list — without ``default``, none unless one is named
     (exit 2 when either cannot be used)."""
@@ -134,7 +145,7 @@ def _inputs(
         ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
         return ruleset, load_units(units) if default or units is not None else None
     except InputError as exc:
-        _fail(exc.problems, json_for)
+        _fail(exc.problems, json_for, failure)
 
 
 def _output(output: Optional[Path], *inputs: Optional[Path], units: Optional[str]) -> None:
@@ -168,7 +179,12 @@ def _progress(data: Path) -> Any:
 
 
 def _judge(
-    source: Any, ruleset: Any, units: Any, json_for: str | None = None, first: int = 0
+    source: Any,
+    ruleset: Any,
+    units: Any,
+    json_for: str | None = None,
+    first: int = 0,
+    failure: Any = None,
 ) -> Any:
     """The report of ``source`` (exit 2 when the data cannot be used)."""
     from ntm_eval.diagnostics import InputError
@@ -177,7 +193,7 @@ def _judge(
     try:
         return judge(source, ruleset, units, first=first, progress=_progress(source.path))
     except InputError as exc:
-        _fail(exc.problems, json_for)
+        _fail(exc.problems, json_for, failure)
 
 
 def _emit(
@@ -203,16 +219,17 @@ def _emit(
         print(f"wrote {printable(str(output))}", file=sys.stderr)
 
 
-def _format(fmt: Optional[Format], output: Optional[Path]) -> Format:
+def _format(fmt: Any, output: Optional[Path]) -> Any:
     """The format to write: the one asked for, else xlsx for ``-o FILE.xlsx``, else text.
     A workbook into a file not named .xlsx, or text into one that is, is refused (U013);
     a workbook to a terminal too (U014): exit 2, before anything is read."""
     from ntm_eval.diagnostics import Problem
 
     workbook = output is not None and output.suffix.lower() == ".xlsx"
-    chosen = fmt or (Format.xlsx if workbook else Format.text)
+    chosen = fmt or (Format.xlsx if workbook else Format.text)  # a Format or a CheckFormat
+    xlsx = chosen.value == "xlsx"
     shown = str(output)
-    if output is not None and (chosen is Format.xlsx) != workbook:
+    if output is not None and xlsx != workbook:
         if workbook:
             message = (
                 f"--format {chosen.value} writes text, not a workbook, into a file named "
@@ -221,7 +238,7 @@ def _format(fmt: Optional[Format], output: Optional[Path]) -> Format:
         else:
             message = "--format xlsx writes an Excel workbook: name the output file FILE.xlsx"
         _fail([Problem("U013", message, shown)])
-    if chosen is Format.xlsx and output is None and sys.stdout.isatty():
+    if xlsx and output is None and sys.stdout.isatty():
         message = "a workbook cannot be shown on the terminal: give -o FILE.xlsx, or pipe it (> FILE.xlsx)"
         _fail([Problem("U014", message, "stdout")])
     return chosen
@@ -230,13 +247,14 @@ def _format(fmt: Optional[Format], output: Optional[Path]) -> Format:
 def _refuse(message: str) -> NoReturn:
     """A usage mistake told in one line (exit 2); what the user typed in it, shown."""
     print(f"error: {printable(message)}", file=sys.stderr)
-    raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(exit_code(usage=True))
 
 
-def _exit(problems: Any, code: int = EXIT_OK) -> NoReturn:
-    """Print the problems found; exit 2 when any is an error, else ``code``."""
+def _exit(problems: Any, findings: bool = False) -> NoReturn:
+    """Print the problems found and exit: 2 or 3 when any is an error, else 1 with
+    ``findings``, else 0."""
     _print_problems(problems)
-    raise typer.Exit(EXIT_ERROR if any(p.is_error for p in problems) else code)
+    raise typer.Exit(exit_code(problems, findings=findings))
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -246,7 +264,7 @@ def _exit(problems: Any, code: int = EXIT_OK) -> NoReturn:
 def check(
     data: Data,
     rules: Rules = None,
-    fmt: FormatOption = None,
+    fmt: Annotated[Optional[CheckFormat], _option("check", "--format", "-f")] = None,
     sector: Annotated[Many, _option("check", "--sector", "-s", metavar="KEY")] = None,
     criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
     district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
@@ -274,22 +292,23 @@ def check(
     )
     fmt = _format(fmt, output)
     renderer = FORMATS["check"][fmt.value]
-    json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    json_for = str(data) if fmt.value in ("json", "jsonl") else None
+    failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
     _output(output, data, rules, units=units)
-    ruleset, unit_list = _inputs(rules, units, json_for)
+    ruleset, unit_list = _inputs(rules, units, json_for, failure=failure)
     source = _source(data, sheet, encoding)
     if renderer.streams and not filters:  # judged as it is written
         from ntm_eval.engine.pipeline import Run
 
         # no progress line on a terminal that JSON lines or CSV rows are written to
-        quiet = fmt is not Format.json and output is None and sys.stdout.isatty()
+        quiet = fmt.value != "json" and output is None and sys.stdout.isatty()
         run = Run(source, ruleset, unit_list, progress=None if quiet else _progress(data))
         _emit(renderer, run, output, json_for, lang=lang.value)
         report = run.finish()
     else:
         # The terminal table lists the first --max-rows communes: only those are kept whole.
-        first = max_rows if fmt is Format.text and not filters and max_rows > 0 else 0
-        report = _judge(source, ruleset, unit_list, json_for, first)
+        first = max_rows if fmt.value == "text" and not filters and max_rows > 0 else 0
+        report = _judge(source, ruleset, unit_list, json_for, first, failure)
         if filters:
             from ntm_eval.diagnostics import InputError
             from ntm_eval.engine.filters import filter_report
@@ -297,7 +316,7 @@ def check(
             try:
                 report = filter_report(report, filters)
             except InputError as exc:
-                _fail(exc.problems, json_for)
+                _fail(exc.problems, json_for, failure)
         shown = Finished(report) if renderer.streams else report
         _emit(
             renderer, shown, output, communes=filters.communes, max_rows=max_rows, lang=lang.value
@@ -308,7 +327,7 @@ def check(
         FailOn.not_met: counts.not_met + counts.not_evaluable,
         FailOn.not_evaluable: counts.not_evaluable,
     }[fail_on]
-    _exit(report.problems, EXIT_NOT_MET if short else EXIT_OK)
+    _exit(report.problems, findings=bool(short))
 
 
 @app.command(**usage.command("gaps"))
@@ -444,6 +463,7 @@ class ValidateFormat(str, enum.Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 @app.command(**usage.command("validate"))
@@ -459,9 +479,7 @@ def validate(
     FORMATS["validate"][fmt.value].write(result, sys.stdout, color=_use_color(sys.stdout))
     sys.stdout.flush()
     print(summary(result), file=sys.stderr)
-    if result.usage:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_INVALID if result.invalid else EXIT_OK)
+    raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
 
 
 @app.command(**usage.command("schema"))
@@ -530,7 +548,7 @@ def rules_show(
         _print_problems(exc.problems)
         if fmt is ShowFormat.json:
             sys.stdout.write(failure_json(exc.problems))
-        raise typer.Exit(EXIT_ERROR) from None
+        raise typer.Exit(exit_code(exc.problems)) from None
     FORMATS["rules show"][fmt.value].write(cat, sys.stdout, color=_use_color(sys.stdout))
 
 
@@ -569,4 +587,4 @@ def main() -> None:
 
         full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
         print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_code([full]))

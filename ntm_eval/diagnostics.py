@@ -76,6 +76,8 @@ CODES: dict[str, str] = {
     "U020": "compared file is neither commune data nor a check JSON result",
     "U021": "compared file has several rows for one commune; the latest year is compared",
     "U022": "compared files were judged with different rule sets",
+    "U030": "file or folder named on the command line does not exist",
+    "U031": "folder named on the command line holds no rule files",
     "W110": "look-alike letters replaced by Vietnamese letters",
     "W111": "letter not used in Vietnamese",
     "W112": "rows of a province the unit list does not cover: not checked against it",

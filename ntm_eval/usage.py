@@ -22,8 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  ntm-eval gaps data/2020.csv --top 10\n"
         "  ntm-eval validate rules/\n"
         f"\n{_KEEP}Exit codes: 0 done; 1 check --fail-on found a commune short of the standard,\n"
-        "or validate found a rule file with errors; 2 usage error, or an input that\n"
-        "cannot be read or has errors. 'ntm-eval COMMAND --help' tells more.",
+        "or validate found a rule file with errors; 2 usage error (options, arguments,\n"
+        "a path that does not exist); 3 an input that cannot be read or has errors (the\n"
+        "rest is still judged). 'ntm-eval COMMAND --help' tells more.",
     ),
     "check": (
         "Judge every commune in DATA against the criteria, then summarise the province.\n\n"
@@ -127,8 +128,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "unit, comparison, sector, legal basis, confirmation (C2, C1 or unverified), and the\n"
         "file and line the value comes from — for a provincial set, its own file or the one\n"
         "it extends.\n\n"
-        "Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion), or a\n"
-        "rule file that cannot be read or has errors.",
+        "Exit codes: 0 shown; 2 usage error (an unknown set, region, sector or criterion);\n"
+        "3 a rule file that cannot be read or has errors.",
         "Examples:\n\n"
         "  ntm-eval rules show --region dhntb\n\n"
         "  ntm-eval rules show --criterion 17 --unverified\n\n"
@@ -144,6 +145,12 @@ OPTIONS: dict[str, str] = {
     "--rules": "Rule file to use instead of the national 2016–2020 set.",
     "--format": "Output format (default: text, or xlsx when --output names a .xlsx file). "
     "xlsx is an Excel workbook: to a file or a pipe, never a terminal.",
+    "check --format": (
+        "Output format (default: text, or xlsx when --output names a .xlsx file; xlsx: an "
+        "Excel workbook, to a file or a pipe; github: GitHub Actions annotations of the "
+        "problems; sarif: the problems as SARIF 2.1.0; junit: one JUnit XML test case per "
+        "commune)."
+    ),
     "--output": "Write the output to FILE (atomically: a temporary file, then a rename) "
     "instead of stdout.",
     "--lang": "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "

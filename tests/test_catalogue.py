@@ -179,7 +179,7 @@ def test_show_usage_errors_exit_2_without_output(args, message):
 def test_show_an_invalid_file_exits_2_with_located_problems(fmt):
     case = "tests/cases/rules-invalid/pct-out-of-range.yaml"
     result = run_cli("rules", "show", case, "--format", fmt)
-    assert result.code == 2
+    assert result.code == 3
     assert result.stderr.startswith(f"{case}:26:33: error [R024] ")
     if fmt == "json":
         assert json.loads(result.stdout)["errors"][0]["code"] == "R024"
@@ -228,7 +228,7 @@ def test_list_table_has_one_line_per_set():
 def test_list_a_path_that_does_not_exist_is_a_usage_error():
     result = run_cli("rules", "list", "nowhere/")
     assert result.code == 2
-    assert result.stderr.startswith("nowhere: error [R001] no such file or folder\n")
+    assert result.stderr.startswith("nowhere: error [U030] no such file or folder\n")
 
 
 def test_shipped_files_are_named_after_their_ids():

@@ -17,14 +17,14 @@ import pytest
 from conftest import DATA, NTM_EVAL, ROOT, run_cli, run_installed
 
 from ntm_eval import __version__
-from ntm_eval.cli import EXIT_ERROR, EXIT_NOT_MET, EXIT_OK
+from ntm_eval.exits import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 
 SAMPLE = str(DATA / "2020.csv")
 SCHEMA = json.loads((ROOT / "ntm_eval" / "schemas" / "check-output.schema.json").read_text())
 
 
 def test_exit_code_values_are_the_documented_contract():
-    assert (EXIT_OK, EXIT_NOT_MET, EXIT_ERROR) == (0, 1, 2)
+    assert (EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT) == (0, 1, 2, 3)
 
 
 def test_exit_0_when_every_row_is_evaluated_even_if_communes_fail():
@@ -37,33 +37,34 @@ def test_exit_0_when_every_row_is_evaluated_even_if_communes_fail():
 
 def test_exit_1_with_fail_on_not_met():
     """Installed command: exit status 1 as the shell sees it, from a real process."""
-    assert run_installed("check", SAMPLE, "--fail-on", "not-met").code == EXIT_NOT_MET
+    assert run_installed("check", SAMPLE, "--fail-on", "not-met").code == EXIT_FINDINGS
 
 
 def test_exit_1_with_fail_on_not_evaluable(write_csv):
-    assert run_cli("check", SAMPLE, "--fail-on", "not-evaluable").code == EXIT_NOT_MET  # 22957
+    assert run_cli("check", SAMPLE, "--fail-on", "not-evaluable").code == EXIT_FINDINGS  # 22957
     clean = write_csv([{}, {"poverty_rate_pct": "50"}])
     assert run_cli("check", str(clean), "--fail-on", "not-evaluable").code == EXIT_OK
 
 
 def test_exit_2_for_a_missing_data_file(tmp_path):
-    """Installed command: exit status 2 as the shell sees it, from a real process."""
+    """Installed command: exit status 2 as the shell sees it, from a real process: a path
+    that does not exist is a usage error, not bad data."""
     result = run_installed("check", str(tmp_path / "nope.csv"))
-    assert result.code == EXIT_ERROR
+    assert result.code == EXIT_USAGE
     assert result.stdout == ""
-    assert f"{tmp_path / 'nope.csv'}: error [D001] no such file" in result.stderr
+    assert f"{tmp_path / 'nope.csv'}: error [U030] no such file" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_exit_2_for_a_data_error_and_results_are_still_printed(write_csv):
+def test_exit_3_for_a_data_error_and_results_are_still_printed(write_csv):
     path = write_csv([{}, {"poverty_rate_pct": "abc"}])
     result = run_cli("check", str(path), "--fail-on", "not-met")
-    assert result.code == EXIT_ERROR  # 2 wins over 1
+    assert result.code == EXIT_INPUT  # 3 wins over 1
     assert "2 commune(s)" in result.stdout
     assert "error [D010] column 'poverty_rate_pct': value 'abc'" in result.stderr
 
 
-def test_exit_2_for_an_invalid_rule_file(tmp_path):
+def test_exit_3_for_an_invalid_rule_file(tmp_path):
     rules = tmp_path / "r.yaml"
     rules.write_text(
         "schema_version: 1\nid: x\ntitle: {vi: a, en: b}\nlegal_basis: c\n"
@@ -71,7 +72,7 @@ def test_exit_2_for_an_invalid_rule_file(tmp_path):
         "groups: [{id: I, name: {vi: a, en: a}}]\ncriteria: []\nextra: 1\n"
     )
     result = run_cli("check", SAMPLE, "--rules", str(rules))
-    assert result.code == EXIT_ERROR
+    assert result.code == EXIT_INPUT
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert (
@@ -87,12 +88,12 @@ def test_exit_2_for_an_invalid_rule_file(tmp_path):
     )
 
 
-def test_exit_2_for_a_rule_file_with_a_python_tag(tmp_path):
+def test_exit_3_for_a_rule_file_with_a_python_tag(tmp_path):
     marker = tmp_path / "ran"
     rules = tmp_path / "evil.yaml"
     rules.write_text(f"schema_version: !!python/object/apply:os.system ['touch {marker}']\n")
     result = run_cli("check", SAMPLE, "--rules", str(rules))
-    assert result.code == EXIT_ERROR
+    assert result.code == EXIT_INPUT
     assert "error [R004] tag '!!python/object/apply:os.system' is not allowed" in result.stderr
     assert not marker.exists()
 
@@ -109,7 +110,7 @@ def test_exit_2_for_a_rule_file_with_a_python_tag(tmp_path):
 )
 def test_exit_2_for_usage_errors(args):
     result = run_cli(*args)
-    assert result.code == EXIT_ERROR
+    assert result.code == EXIT_USAGE
     assert result.stdout == ""
     assert "Traceback" not in result.stderr and result.stderr
 
@@ -168,11 +169,11 @@ def test_json_pipes_into_json_tool():
 
 def test_json_stays_json_when_the_input_cannot_be_read(tmp_path):
     result = run_cli("check", str(tmp_path / "nope.csv"), "--format", "json")
-    assert result.code == EXIT_ERROR
+    assert result.code == EXIT_USAGE
     doc = json.loads(result.stdout)
     jsonschema.validate(doc, SCHEMA)
     assert doc["communes"] == [] and doc["summary"] is None
-    assert [e["code"] for e in doc["errors"]] == ["D001"]
+    assert [e["code"] for e in doc["errors"]] == ["U030"]
 
 
 def test_json_carries_errors_and_warnings(write_csv, tmp_path):

@@ -57,7 +57,7 @@ def test_an_extra_cell_mid_row_makes_the_commune_not_evaluable(tmp_path):
     code = records[i][0]
     records[i].insert(30, "ghi chú")  # one cell typed in the middle: the rest shifts right
     code_, doc = judged(write(tmp_path, records))
-    assert code_ == 2
+    assert code_ == 3
     c = commune(doc, code)
     assert c["status"] == "not_evaluable"
     assert c["criteria_met"] == 0
@@ -76,7 +76,7 @@ def test_the_text_detail_names_the_reason(tmp_path):
     code = records[i][0]
     records[i].insert(30, "ghi chú")
     run = run_cli("check", write(tmp_path, records), "-c", code)
-    assert run.code == 2
+    assert run.code == 3
     width = len(HEADER)
     reason = f"row has {width + 1} cells but the header has {width} (D005)"
     assert f"{records[i][0]}" in run.stdout and reason in run.stdout.replace("\n", " ")
@@ -89,7 +89,7 @@ def test_a_row_with_fewer_cells_is_not_evaluable(tmp_path):
     code = records[i][0]
     del records[i][20]  # one cell left out
     code_, doc = judged(write(tmp_path, records))
-    assert code_ == 2
+    assert code_ == 3
     c = commune(doc, code)
     assert c["status"] == "not_evaluable" and c["criteria_met"] == 0
     assert reasons(c) == {
@@ -117,7 +117,7 @@ def test_a_workbook_row_with_cells_beyond_the_header_is_not_evaluable(tmp_path):
     records[i].append("ghi chú")
     book = write_xlsx(tmp_path / "data.xlsx", [HEADER, *records])
     code_, doc = judged(str(book))
-    assert code_ == 2
+    assert code_ == 3
     c = commune(doc, code)
     assert c["status"] == "not_evaluable" and c["criteria_met"] == 0
     assert [e["code"] for e in doc["errors"]] == ["D005"]
@@ -163,7 +163,7 @@ def test_a_stray_quote_that_never_closes_loses_no_commune(tmp_path):
     lines = with_notes({3: '"xem phụ lục'})
     code, statuses, errors = outcome(write_lines(tmp_path, lines))
     assert len(statuses) == rows_seen(lines) == len(RECORDS)
-    assert (code, errors) == (2, [("D006", 5)])
+    assert (code, errors) == (3, [("D006", 5)])
     stray = RECORDS[3][0]
     assert statuses[stray] == "not_evaluable"
     assert {k: v for k, v in statuses.items() if k != stray} == {
@@ -180,7 +180,7 @@ def test_a_stray_quote_in_a_measure_cell(tmp_path):
     lines[11] = lines[11][:at] + '"' + lines[11][at:]
     code, statuses, errors = outcome(write_lines(tmp_path, lines))
     assert len(statuses) == rows_seen(lines)
-    assert code == 2 and [c for c, _ in errors] == ["D006"] and errors[0][1] == 12
+    assert code == 3 and [c for c, _ in errors] == ["D006"] and errors[0][1] == 12
     assert statuses[RECORDS[10][0]] == "not_evaluable"
 
 
@@ -190,7 +190,7 @@ def test_two_stray_quotes_that_close_each_other(tmp_path):
     lines = with_notes({3: '"xem phụ lục', 18: 'còn thiếu"'})
     code, statuses, errors = outcome(write_lines(tmp_path, lines))
     assert len(statuses) == rows_seen(lines) == len(RECORDS)
-    assert (code, [c for c, _ in errors]) == (2, ["D006"])
+    assert (code, [c for c, _ in errors]) == (3, ["D006"])
     assert statuses[RECORDS[3][0]] == "not_evaluable"
 
 
@@ -198,7 +198,7 @@ def test_a_stray_quote_on_the_last_line(tmp_path):
     lines = with_notes({len(RECORDS) - 1: '"xem'})
     code, statuses, errors = outcome(write_lines(tmp_path, lines))
     assert len(statuses) == len(RECORDS)
-    assert (code, errors) == (2, [("D006", len(RECORDS) + 1)])
+    assert (code, errors) == (3, [("D006", len(RECORDS) + 1)])
 
 
 def test_a_quoted_note_over_several_lines_is_fine(tmp_path):
@@ -216,7 +216,7 @@ def test_a_line_break_in_an_identity_or_measure_cell(tmp_path, column, evaluable
     i = HEADER.index(column)
     records[3][i] = records[3][i][:1] + "\n" + records[3][i][1:]
     code, doc = judged(write(tmp_path, records))
-    assert code == 2
+    assert code == 3
     errors = [(e["code"], e["line"], e["col"]) for e in doc["errors"]]
     assert [e for e in errors if e[0] == "D006"] == errors[:1] == [("D006", 5, i + 1)]
     assert "runs over 2 lines" in doc["errors"][0]["message"]
@@ -273,7 +273,7 @@ def test_a_line_break_is_read_alike_on_every_path(tmp_path):
     assert_lane_is_plain(Path(write(tmp_path, records)))
     book = write_xlsx(tmp_path / "data.xlsx", [HEADER, *records])
     code, doc = judged(str(book))
-    assert code == 2
+    assert code == 3
     assert [(e["code"], e["cell"]) for e in doc["errors"] if e["code"] == "D006"] == [
         ("D006", "Sheet1!B5"),
         ("D006", "Sheet1!AC9"),
@@ -295,7 +295,7 @@ def test_a_huge_cell_is_an_error_of_its_row(tmp_path, column, quoted):
     lines[5] = ",".join(cells)
     path = write_lines(tmp_path, lines)
     code, statuses, errors = outcome(path)
-    assert (code, errors) == (2, [("D007", 6)])
+    assert (code, errors) == (3, [("D007", 6)])
     stray = RECORDS[4][0]
     assert statuses[stray] == "not_evaluable"
     assert {k: v for k, v in statuses.items() if k != stray} == {
@@ -339,7 +339,7 @@ def test_an_order_that_cannot_be_told_is_refused(tmp_path):
     path = tmp_path / "data.csv"
     path.write_bytes(sample_text().encode("utf-32-le"))  # not UTF-16 in either order
     run = run_cli("check", str(path), "--encoding", "utf-16")
-    assert run.code == 2 and run.stdout == ""
+    assert run.code == 3 and run.stdout == ""
     assert "[D001]" in run.stderr and "--encoding utf-16-le or --encoding utf-16-be" in run.stderr
     assert "Traceback" not in run.stderr
 
@@ -350,7 +350,7 @@ def test_an_order_that_cannot_be_told_is_refused(tmp_path):
 @pytest.mark.parametrize("command", ["check", "gaps"])
 def test_a_codec_that_is_no_text_encoding_is_refused(name, command):
     run = run_cli(command, str(sample_path()), "--encoding", name)
-    assert run.code == 2 and run.stdout == ""
+    assert run.code == 3 and run.stdout == ""
     assert f"[D001] '{name}' (given with --encoding) is not a text encoding" in run.stderr
     assert "Traceback" not in run.stderr
 
@@ -358,4 +358,4 @@ def test_a_codec_that_is_no_text_encoding_is_refused(name, command):
 @pytest.mark.parametrize("name", ["idna", "punycode", "utf-7"])
 def test_a_text_encoding_the_file_is_not_in_is_refused(name):
     run = run_cli("check", str(sample_path()), "--encoding", name)
-    assert run.code == 2 and "[D001] not " in run.stderr and "Traceback" not in run.stderr
+    assert run.code == 3 and "[D001] not " in run.stderr and "Traceback" not in run.stderr

@@ -235,4 +235,4 @@ def test_unusable_files(tmp_path, rs, content, expected):
 def test_missing_file(tmp_path, rs):
     with pytest.raises(InputError) as info:
         load_data(tmp_path / "nope.csv", rs)
-    assert info.value.problems[0].format() == f"{tmp_path / 'nope.csv'}: error [D001] no such file"
+    assert info.value.problems[0].format() == f"{tmp_path / 'nope.csv'}: error [U030] no such file"

@@ -156,7 +156,7 @@ def test_check_refuses_a_set_whose_parent_is_missing(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("check", str(DATA / "2020.csv"), "--rules", "p.yaml", cwd=tmp_path)
-    assert result.code == 2
+    assert result.code == 3
     assert (
         "p.yaml:5:10: error [R030] extends 'gone.yaml': no such file (gone.yaml)" in result.stderr
     )

@@ -54,7 +54,7 @@ def test_extends_refuses_what_is_not_a_rule_file_without_showing_it(tmp_path, na
     (tmp_path / "child.yaml").write_text(CHILD % ref, encoding="utf-8")
     validated = run_cli("validate", "child.yaml", cwd=tmp_path)
     checked = run_cli("check", SAMPLE, "--rules", "child.yaml", cwd=tmp_path)
-    assert validated.code == 1 and checked.code == 2
+    assert validated.code == 1 and checked.code == 3
     assert validated.stdout.startswith("child.yaml:5:10: error [R035] extends ")
     assert "child.yaml:5:10: error [R035] extends " in checked.stderr
     for run in (validated, checked):

@@ -210,14 +210,14 @@ def test_random_workbook_cells_lose_no_row(tmp_path_factory, cells, n_rows):
         assert p.cell is None or p.cell.startswith("Sheet!")
 
 
-# --- the command (run_cli): exit 0 or 2, messages, never a traceback --------------------
+# --- the command (run_cli): exit 0 or 3, messages, never a traceback --------------------
 
 
 def assert_clean_exit(result):
-    assert result.code in (0, 2), result.stderr
+    assert result.code in (0, 3), result.stderr
     assert "Traceback" not in result.stderr
     json.loads(result.stdout)  # stdout stays JSON whatever happened
-    if result.code == 2:
+    if result.code == 3:
         assert "error [" in result.stderr
 
 

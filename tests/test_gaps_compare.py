@@ -102,8 +102,8 @@ def test_gaps_when_every_commune_meets_the_standard(cli, write_csv):
 
 def test_gaps_on_a_missing_file(cli, tmp_path):
     r = cli("gaps", str(tmp_path / "none.csv"), "-f", "json")
-    assert r.code == 2 and "[D001]" in r.stderr and "Traceback" not in r.stderr
-    assert json.loads(r.stdout)["errors"][0]["code"] == "D001"
+    assert r.code == 2 and "[U030]" in r.stderr and "Traceback" not in r.stderr
+    assert json.loads(r.stdout)["errors"][0]["code"] == "U030"
 
 
 # --- compare -----------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_compare_in_vietnamese(cli):
 
 def test_compare_missing_file(cli, tmp_path):
     r = cli("compare", str(tmp_path / "a.csv"), SAMPLE)
-    assert r.code == 2 and "[D001]" in r.stderr and "Traceback" not in r.stderr
+    assert r.code == 2 and "[U030]" in r.stderr and "Traceback" not in r.stderr
 
 
 # --- the sample data ---------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def status_of(document: dict, column: str) -> str:
 )
 def test_a_header_in_another_unit_is_refused_and_not_read(tmp_path, column, header, said, needed):
     code, document = checked(data_file(tmp_path, {column: header}, {"income_per_capita": "30000"}))
-    assert code == 2
+    assert code == 3
     (problem,) = [p for p in document["errors"] if p["code"] == "D015"]
     assert problem["column"] == column and problem["value"] == header
     assert (problem["line"], problem["col"]) == (
@@ -121,7 +121,7 @@ def test_a_workbook_header_in_another_unit_is_refused(tmp_path):
     path = tmp_path / "d.xlsx"
     book.save(path)
     code, document = checked(path)
-    assert code == 2
+    assert code == 3
     (problem,) = [p for p in document["errors"] if p["code"] == "D015"]
     assert problem["cell"].endswith("1") and "thousand VND" in problem["message"]
     assert status_of(document, "income_per_capita") == "not_evaluable"

@@ -25,8 +25,8 @@ R004 = "[R004] tag '!!python/object/apply:os.mkdir' is not allowed"
     "command, code, says",
     [
         (["validate"], 1, R004),
-        (["check", str(DATA / "2020.csv"), "--rules"], 2, R004),
-        (["rules", "show"], 2, R004),
+        (["check", str(DATA / "2020.csv"), "--rules"], 3, R004),
+        (["rules", "show"], 3, R004),
         (["rules", "list"], 0, "invalid (1 error(s)): ntm-eval validate evil.yaml"),
     ],
 )

@@ -73,7 +73,7 @@ def test_xlsx_problems_name_the_sheet_cell(cli, tmp_path):
     rows[15][header.index("poverty_rate_pct")] = "105"
     book = write_xlsx(tmp_path / "bad.xlsx", [vietnamese_headers(header), *rows], sheet="Năm 2020")
     result = cli("check", str(book))
-    assert result.code == 2
+    assert result.code == 3
     col = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[header.index("poverty_rate_pct") % 26]
     prefix = "A" if header.index("poverty_rate_pct") >= 26 else ""
     assert (
@@ -100,7 +100,7 @@ def test_xlsx_sheet_option_and_title_rows(cli, tmp_path, csv_verdicts):
     assert verdicts(result.stdout) == csv_verdicts
     assert "W113" in result.stderr and "row(s) 1 above the header row (row 3)" in result.stderr
     missing = cli("check", str(tmp_path / "two.xlsx"), "--sheet", "Data")
-    assert missing.code == 2
+    assert missing.code == 3
     assert "no sheet named 'Data'; the workbook has 'Ghi chú', 'Dữ liệu'" in missing.stderr
 
 
@@ -136,7 +136,7 @@ def test_legacy_encoding_is_refused_with_advice_then_read_with_encoding(
     path = tmp_path / "windows.csv"
     path.write_bytes(cp1258(text))
     result = cli("check", str(path), "--format", "json")
-    assert result.code == 2
+    assert result.code == 3
     assert "not UTF-8 text" in result.stderr and "--encoding" in result.stderr
     assert json.loads(result.stdout)["communes"] == []  # nothing read, nothing garbled
     result = cli("check", str(path), "--encoding", "cp1258", "--format", "json")
@@ -162,13 +162,13 @@ def test_unreadable_files_say_what_to_do(cli, tmp_path, content, message):
     else:
         path.write_bytes(bytes(range(256)) * 4)
     result = cli("check", str(path))
-    assert result.code == 2 and "Traceback" not in result.stderr
+    assert result.code == 3 and "Traceback" not in result.stderr
     assert message in result.stderr
 
 
 def test_unknown_encoding_name(cli, tmp_path):
     result = cli("check", str(DATA / "2020.csv"), "--encoding", "klingon")
-    assert result.code == 2
+    assert result.code == 3
     assert "unknown encoding 'klingon'" in result.stderr
 
 
@@ -176,7 +176,7 @@ def test_damaged_workbook(cli, tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not really a workbook")
     result = cli("check", str(path))
-    assert result.code == 2 and "Traceback" not in result.stderr
+    assert result.code == 3 and "Traceback" not in result.stderr
     assert "not a readable Excel workbook" in result.stderr
 
 
@@ -199,7 +199,7 @@ def test_unmatched_header_gets_a_hint(cli, write_csv, tmp_path):
     text = path.read_text(encoding="utf-8").replace("poverty_rate_pct", "Tỷ lệ hộ nghèoo", 1)
     path.write_text(text, encoding="utf-8")
     result = cli("check", str(path))
-    assert result.code == 2
+    assert result.code == 3
     assert (
         "warning [W101] column 'Tỷ lệ hộ nghèoo' is not used by rule set 'national-2016-2020'; "
         "its values are ignored (did you mean 'Tỷ lệ hộ nghèo' (poverty_rate_pct)?)"
@@ -225,5 +225,5 @@ def test_thousands_separators_in_a_file(cli, write_csv, cells, code, message):
     if code is None:
         assert result.code == 0, result.stderr
     else:
-        assert result.code == 2
+        assert result.code == 3
         assert f"[{code}]" in result.stderr and message in result.stderr

@@ -501,23 +501,23 @@ def test_a_bad_byte_far_into_the_file(tmp_path, cli, bad, where):
     assert lane_error.value.problems == plain_error.value.problems
     assert plain_error.value.problems[0].line == 1201
     run = cli("check", str(path), "--format", "jsonl")
-    assert run.code == 2
+    assert run.code == 3
     assert "line 1201" in run.stderr and "Traceback" not in run.stderr
     out = run.stdout.splitlines()
     assert [json.loads(line)["line"] for line in out[:-1]] == list(range(2, 2 + len(out) - 1))
     assert json.loads(out[-1])["errors"][0]["line"] == 1201
     run = cli("check", str(path), "--format", "json")
-    assert run.code == 2 and json.loads(run.stdout)["errors"][0]["line"] == 1201
+    assert run.code == 3 and json.loads(run.stdout)["errors"][0]["line"] == 1201
     # CSV rows are written as judged too: the rows before it, no JSON, the same problem
     run = cli("check", str(path), "--format", "csv")
-    assert run.code == 2 and "line 1201" in run.stderr
+    assert run.code == 3 and "line 1201" in run.stderr
     rows = list(csv.reader(io.StringIO(run.stdout)))
     assert rows[0][0] == "code" and all(len(r) == len(rows[0]) for r in rows)
     assert len(rows) > 1 or bad == b"\x00"  # a NUL is found before reading starts
     codes = list(dict.fromkeys(r[0] for r in rows[1:]))
     assert codes == [f"{90000 + i}" for i in range(len(codes))] and len(codes) < 1200
     out = tmp_path / "out.csv"  # written whole or not at all
-    assert cli("check", str(path), "--format", "csv", "--output", str(out)).code == 2
+    assert cli("check", str(path), "--format", "csv", "--output", str(out)).code == 3
     assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
 
 

@@ -15,7 +15,7 @@ def test_many_repeats_of_one_code_are_listed_a_few_times_then_counted(tmp_path):
     data = tmp_path / "d.csv"
     data.write_text(commune_csv([{"commune_code": "22984"}] * rows), encoding="utf-8")
     result = run_cli("check", str(data), "--format", "json")
-    assert result.code == 2
+    assert result.code == 3
     repeats = [p for p in json.loads(result.stdout)["errors"] if p["code"] == "D023"]
     listed, summary = repeats[:-1], repeats[-1]
     # line 2 is the first row; the repeats start on line 3

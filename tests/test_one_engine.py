@@ -191,9 +191,9 @@ def test_compare_checks_units_as_check_does():
     """A ward (22915, Mũi Né) is refused by check and by compare alike (D033)."""
     example = str(DATA / "examples" / "units.csv")
     code, _, err = invoke("check", example)
-    assert code == 2 and "22915 Mũi Né" in err and "[D033]" in err
+    assert code == 3 and "22915 Mũi Né" in err and "[D033]" in err
     code, out, err = invoke("compare", example, str(DATA / "2020.csv"), "--format", "json")
-    assert code == 2
+    assert code == 3
     d033 = [e for e in json.loads(out)["errors"] if e["code"] == "D033"]
     assert [(e["path"], e["value"]) for e in d033][:1] == [(example, "22915")]
 
@@ -221,7 +221,7 @@ def test_rows_read_by_a_guess_are_not_evaluable_on_every_path(tmp_path):
 
     code, text, _ = invoke("check", str(path), "--format", "json")
     doc = json.loads(text)
-    assert code == 2 and sorted(e["code"] for e in doc["errors"]) == ["D005", "D006", "D007"]
+    assert code == 3 and sorted(e["code"] for e in doc["errors"]) == ["D005", "D006", "D007"]
     assert shown(doc["communes"]) == dict.fromkeys(bad, "not_evaluable")
     for c in doc["communes"]:
         if c["code"] in bad:
@@ -233,7 +233,7 @@ def test_rows_read_by_a_guess_are_not_evaluable_on_every_path(tmp_path):
     by_row = {r["code"]: r["commune_status"] for r in csv.DictReader(io.StringIO(text))}
     assert {k: by_row[k] for k in bad} == shown(doc["communes"])
     code, text, _ = invoke("compare", str(DATA / "2020.csv"), str(path), "--format", "json")
-    assert code == 2
+    assert code == 3
     changed = {c["code"]: c["new_status"] for c in json.loads(text)["communes"]}
     assert {k: changed[k] for k in bad} == shown(doc["communes"])
 

@@ -78,7 +78,13 @@ def test_every_flag_in_the_usage_table_exists_and_every_flag_is_documented():
 
 def test_exit_code_table():
     table = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
-    assert re.findall(r"^\| (\d) \|", table, re.M) == ["0", "1", "2"]
+    from ntm_eval import exits
+
+    documented = re.findall(r"^\| (\d) \|", table, re.M)
+    assert documented == ["0", "1", "2", "3"]
+    assert [int(c) for c in documented] == sorted(
+        (exits.EXIT_OK, exits.EXIT_FINDINGS, exits.EXIT_USAGE, exits.EXIT_INPUT)
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,7 +141,9 @@ def test_console_example(block, workdir):
     quiet = argv[-2:] == [">", "/dev/null"]
     writes = "-o" in argv or "--output" in argv  # those run in a scratch folder
     r = run_cli(*(argv[:-2] if quiet else argv), cwd=workdir if writes else ROOT)
-    assert r.code == (2 if " error [" in expected else 0), r.stderr
+    assert r.code == (2 if " error [U" in expected else 3 if " error [" in expected else 0), (
+        r.stderr
+    )
     assert (r.stderr if quiet else r.stdout + r.stderr) == expected
 
 

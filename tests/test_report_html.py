@@ -141,7 +141,7 @@ def test_report_to_stdout_and_errors(cli, tmp_path):
     assert r.code == 0 and r.stdout.startswith("<!DOCTYPE html>")
     assert r.stdout.count("<tr data-code=") == 93 + 3
     r = cli("report", str(tmp_path / "none.csv"), "-o", str(tmp_path / "r.html"))
-    assert r.code == 2 and "[D001]" in r.stderr and not (tmp_path / "r.html").exists()
+    assert r.code == 2 and "[U030]" in r.stderr and not (tmp_path / "r.html").exists()
 
 
 def _artifact(name: str):

@@ -84,7 +84,7 @@ def test_problems_go_to_the_runs_stderr(tmp_path):
     time too, is the run's standard error: never the test's."""
     run = run_in_process("check", str(tmp_path / "none.csv"))
     assert run.code == 2 and run.stdout == ""
-    assert "error [D001]" in run.stderr
+    assert "error [U030]" in run.stderr
 
 
 def test_help_is_as_wide_as_in_a_process(command):

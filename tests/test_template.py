@@ -167,7 +167,7 @@ def test_template_usage_errors(cli, tmp_path):
     result = cli("template", "--region", "mars")
     assert result.code == 2 and "--region 'mars' is not a region of rule set" in result.stderr
     result = cli("template", "--units", str(tmp_path / "none.csv"))
-    assert result.code == 2 and "[D030]" in result.stderr
+    assert result.code == 2 and "[U030]" in result.stderr
     result = cli("template", "-o", str(tmp_path / "no-such-dir" / "t.csv"))
     assert result.code == 2 and "cannot write" in result.stderr
 

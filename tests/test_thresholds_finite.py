@@ -123,6 +123,6 @@ def test_a_threshold_that_cannot_be_judged_with_is_r024_at_its_place(
     assert "0" * 100 not in validated.stdout  # a huge number is not echoed
 
     checked = run_cli("check", SAMPLE, "--rules", name, cwd=tmp_path)
-    assert checked.code == 2, checked.stderr
+    assert checked.code == 3, checked.stderr
     assert any(p.startswith(expected) for p in checked.stderr.splitlines()), checked.stderr
     assert "Traceback" not in checked.stderr

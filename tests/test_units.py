@@ -275,7 +275,7 @@ def test_ward_row_is_refused_by_the_command(cli, tmp_path):
     path = tmp_path / "with-ward.csv"
     path.write_text(text + ward + "\n", encoding="utf-8")
     result = cli("check", str(path), "--format", "json")
-    assert result.code == 2
+    assert result.code == 3
     assert (
         "with-ward.csv:95:1: error [D033] column 'commune_code': 22915 Mũi Né (Thành phố Phan "
         "Thiết) is a ward (phường) in the unit list binh-thuan-2020; the new-rural criteria "
@@ -294,7 +294,7 @@ def test_units_option(cli, tmp_path, write_csv):
     assert cli("check", str(path), "--units", str(units)).stderr == ""
     assert "W112" in cli("check", str(path), "--units", "binh-thuan-2020").stderr
     missing = cli("check", str(path), "--units", str(tmp_path / "nope.csv"))
-    assert missing.code == 2 and "error [D030] unit list: no such file" in missing.stderr
+    assert missing.code == 2 and "error [U030] unit list: no such file" in missing.stderr
 
 
 def test_note_on_uncovered_provinces_names_five_and_counts_the_rest(write_csv):

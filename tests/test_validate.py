@@ -178,14 +178,14 @@ def test_a_path_that_does_not_exist_is_a_usage_error(fmt, tmp_path):
     if fmt == "json":
         assert json.loads(result.stdout)["errors"][0]["message"] == "no such file or folder"
     else:
-        assert "missing.yaml" in result.stdout and "R001" in result.stdout
+        assert "missing.yaml" in result.stdout and "U030" in result.stdout
 
 
 def test_a_folder_without_rule_files_is_a_usage_error(tmp_path):
     result = run_cli("validate", str(tmp_path))
     assert result.code == 2
     assert (
-        result.stdout == f"{tmp_path}: error [R001] no rule files (*.yaml, *.yml) in this folder\n"
+        result.stdout == f"{tmp_path}: error [U031] no rule files (*.yaml, *.yml) in this folder\n"
     )
 
 

@@ -97,7 +97,7 @@ def test_a_workbook_with_no_visible_sheet_is_refused(tmp_path):
         lambda xml: xml.replace(b'state="visible" r:id', b'state="hidden" r:id'),
     )
     run = run_cli("check", str(book))
-    assert run.code == 2
+    assert run.code == 3
     assert "[D001] the workbook has no visible worksheet (hidden: 'A')" in run.stderr
 
 
@@ -219,7 +219,7 @@ def test_a_row_number_stored_twice_is_an_error_and_both_rows_are_read(tmp_path):
     header, first, second, third = _records([{}, {"power_system": "Chưa đạt"}, {}])
     book = _stored(tmp_path, [(1, header), (2, first), (3, second), (4, third), (3, first)])
     run = run_cli("check", str(book), "--format", "jsonl")
-    assert run.code == 2
+    assert run.code == 3
     assert (
         "b.xlsx:Data!3:3: error [D050] row 3 is stored twice in the sheet (the 3rd and the "
         "5th row stored); Excel shows only one of them — both are read"
@@ -268,7 +268,7 @@ def test_a_shared_string_bomb_is_refused_by_its_size_before_it_is_read(tmp_path)
     assert book.stat().st_size < 2**20
     part = zipfile.ZipFile(book).getinfo("xl/sharedStrings.xml")
     run = run_cli("check", str(book))
-    assert run.code == 2
+    assert run.code == 3
     assert (
         f"error [D001] part 'xl/sharedStrings.xml' of the workbook unpacks to "
         f"{part.file_size:,} bytes from {part.compress_size:,} in the file; "
@@ -280,7 +280,7 @@ def test_a_part_compressed_too_well_is_refused(tmp_path):
     book = _book(tmp_path / "b.xlsx", [("Data", _records([{}]), "visible")])
     _bomb(book, "xl/sharedStrings.xml", 32 * 2**20)
     run = run_cli("check", str(book), "--format", "json")
-    assert run.code == 2
+    assert run.code == 3
     assert "compressed more than 100:1, far more than real data is" in run.stderr
     assert json.loads(run.stdout)["errors"][0]["code"] == "D001"
 
@@ -289,7 +289,7 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path):
     header, row = _records([{}])
     long = _stored(tmp_path, [(1, header), (2, [row[0], "x" * 40_000, *row[2:]])])
     run = run_cli("check", str(long))
-    assert run.code == 2
+    assert run.code == 3
     assert "b.xlsx:Data!B2: error [D051] the cell holds more than 32,767 characters" in run.stderr
 
 
@@ -297,7 +297,7 @@ def test_a_shared_string_longer_than_excel_allows_is_refused(tmp_path):
     book = _book(tmp_path / "b.xlsx", [("Data", _records([{}]), "visible")])
     _bomb(book, "xl/sharedStrings.xml", 2**20)  # 1 MB, compressed well but small
     run = run_cli("check", str(book))
-    assert run.code == 2
+    assert run.code == 3
     assert "[D051] shared string 0 holds 1,048,576 characters" in run.stderr
 
 

@@ -147,7 +147,7 @@ def test_typed_text_is_never_a_formula(cli, tmp_path):
     data = _hostile(tmp_path)
     out = tmp_path / "hostile.xlsx"
     result = cli("check", str(data), "--lang", "vi", "-o", str(out))
-    assert result.code == 2  # 007 is not in the unit list: problems, and still a workbook
+    assert result.code == 3  # 007 is not in the unit list: problems, and still a workbook
     book = _book(out)
     _no_formula(book)
     assert book.sheetnames[-1] == "Lỗi dữ liệu"

@@ -64,7 +64,7 @@ def test_a_word_with_other_accents_is_reported_and_not_met(tmp_path):
     data = tmp_path / "d.csv"
     data.write_text(commune_csv([{"plan_approved": "Đất"}]), encoding="utf-8")
     result = run_cli("check", str(data), "--format", "json")
-    assert result.code == 2
+    assert result.code == 3
     (problem,) = json.loads(result.stdout)["errors"]
     assert (problem["code"], problem["line"], problem["value"]) == ("D014", 2, "Đất")
     assert "did you mean 'Đạt'?" in problem["message"]

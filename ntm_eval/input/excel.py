@@ -421,7 +421,7 @@ def _load(path: Path, shown: str) -> Any:
             ]
         ) from None
     if not path.exists():
-        raise InputError([Problem("D001", "no such file", shown)])
+        raise InputError([Problem("U030", "no such file", shown)])
     if path.is_dir():
         raise InputError([Problem("D001", "is a folder; give a data file", shown)])
     check_parts(path, shown)

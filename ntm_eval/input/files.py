@@ -48,8 +48,8 @@ def readable(path: Path, shown: str, kind: Kind) -> Path:
     ``kind``'s bound, a spooled copy of a pipe or FIFO; ``InputError`` otherwise."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise _refuse(kind, shown, "no such file") from None
+    except FileNotFoundError:  # a path as typed: a usage error, whatever its kind
+        raise InputError([Problem("U030", "no such file", shown)]) from None
     except OSError as exc:
         raise _refuse(kind, shown, f"cannot read the file: {exc.strerror}") from None
     mode = info.st_mode

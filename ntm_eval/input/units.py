@@ -155,7 +155,11 @@ def load_units(spec: str | None = None) -> UnitList:
     except InputError as exc:
         raise InputError(
             [
-                dataclasses.replace(p, code="D030", message="unit list: " + p.message)
+                dataclasses.replace(
+                    p,
+                    code=p.code if p.code.startswith("U") else "D030",
+                    message="unit list: " + p.message,
+                )
                 for p in exc.problems
             ]
         ) from None

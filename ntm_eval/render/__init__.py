@@ -30,6 +30,9 @@ class Renderer:
     whole: bool = False  # the function returns the text instead of writing it
     #: writes bytes (a workbook) to a binary stream, not text
     binary: bool = False
+    #: ``module:function(input_name, problems) -> str``: what stdout gets when the input
+    #: cannot be judged at all (the problems that stopped it), for a format read by tools
+    failure: str | None = None
     _function: list[Callable[..., Any]] = field(default_factory=list, compare=False, repr=False)
 
     def write(self, obj: Any, stream: IO[str], **options: Any) -> None:
@@ -42,6 +45,15 @@ class Renderer:
             stream.write(self._function[0](obj, **options))
         else:
             self._function[0](obj, stream, **options)
+
+    def fail(self, input_name: str, problems: Any) -> str:
+        """The ``failure`` document of this format ("" without one)."""
+        if self.failure is None:
+            return ""
+        module, function = self.failure.split(":")
+        return getattr(importlib.import_module(f"ntm_eval.render.{module}"), function)(
+            input_name, problems
+        )
 
 
 def input_name(report: Any, lang: str) -> str:
@@ -66,6 +78,9 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "csv": Renderer("csv:write", streams=True, bom=True),
         "markdown": _whole("markdown:render"),
         "xlsx": Renderer("xlsx:write_check", streams=True, binary=True),
+        "github": _whole("problems:github_check", failure="problems:github_failure"),
+        "sarif": _whole("sarif:render_check", failure="sarif:failure"),
+        "junit": _whole("junit:render", failure="junit:failure"),
     },
     "gaps": {
         "text": _whole("text:render_gaps"),
@@ -88,6 +103,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "text": _whole("validation:render_text"),
         "json": _whole("validation:render_json"),
         "github": _whole("validation:render_github"),
+        "sarif": _whole("sarif:render_validation"),
     },
     "rules list": {
         "table": _whole("catalogue:list_table"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from ntm_eval.rules.validation import Validation
-from ntm_eval.shown import printable
 
 SCHEMA_VERSION = 1
 
@@ -39,24 +38,8 @@ def render_json(result: Validation, color: bool = False) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def render_github(result: Validation, color: bool = False) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
-    lines = []
-    for p in result.problems:
-        props = [f"file={_gh_property(printable(p.path))}"]
-        if p.line is not None:
-            props.append(f"line={p.line}")
-            if p.col is not None:
-                props.append(f"col={p.col}")
-        props.append(f"title={_gh_property('ntm-eval ' + p.code)}")
-        kind = "error" if p.is_error else "warning"
-        lines.append(f"::{kind} {','.join(props)}::{_gh_data(f'[{p.code}] {p.message}')}\n")
-    return "".join(lines)
+    from ntm_eval.render.problems import github
+
+    return github(result.problems)
