@@ -67,6 +67,22 @@ def run_installed(
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def read_terminal(leader: int) -> bytes:
+    """Everything a program writes to the pseudo-terminal whose leader end is ``leader``,
+    until it closes it; ``leader`` is closed then."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the program has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks)
+
+
 class _Runner(CliRunner):
     """typer's test runner, with help as wide as in a process: click's own rule (``COLUMNS``
     less 2, at most 78), not the runner's fixed 80."""

@@ -18,7 +18,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import NATIONAL, NTM_EVAL, run_cli, sample_rows, write_xlsx
+from conftest import NATIONAL, NTM_EVAL, read_terminal, run_cli, sample_rows, write_xlsx
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -154,18 +154,9 @@ def _on_a_terminal(*args: str) -> str:
     leader, follower = pty.openpty()
     proc = subprocess.Popen([str(NTM_EVAL), *args], stdout=follower, stderr=follower, env=env)
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the program has ended and closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    seen = read_terminal(leader)
     proc.wait(timeout=120)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8")  # strictly: a lone C1 byte would fail here
+    return seen.decode("utf-8")  # strictly: a lone C1 byte would fail here
 
 
 def test_a_terminal_gets_no_control_from_a_data_file(hostile):

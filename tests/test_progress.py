@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NTM_EVAL, ROOT, generate_national
+from conftest import NTM_EVAL, ROOT, generate_national, read_terminal
 
 ERASE = b"\r\x1b[K"
 
@@ -38,18 +38,8 @@ def run(
     proc = subprocess.Popen([str(NTM_EVAL), *args], stdout=stdout, stderr=stderr, env=env)
     os.close(follower)
     piped = proc.communicate(timeout=120) if not (stdout_tty and stderr_tty) else (None, None)
-    terminal = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the program has ended and closed the terminal
-            break
-        if not chunk:
-            break
-        terminal.append(chunk)
+    seen = read_terminal(leader)
     proc.wait(timeout=120)
-    os.close(leader)
-    seen = b"".join(terminal)
     out = seen if stdout_tty else piped[0]
     err = seen if stderr_tty else piped[1]
     return proc.returncode, out, err

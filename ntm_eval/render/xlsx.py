@@ -29,69 +29,6 @@ from ntm_eval.shown import formula_like, printable
 #: Excel's last row: the Indicators of a large check go on over further sheets.
 MAX_ROWS = 1_048_576
 
-#: Sheet names, by language (at most 31 characters, none of []:*?/\).
-SHEETS = {
-    "summary": ("Summary", "Tổng hợp"),
-    "matrix": ("Matrix", "Kết quả theo tiêu chí"),
-    "indicators": ("Indicators", "Chi tiết chỉ tiêu"),
-    "problems": ("Problems", "Lỗi dữ liệu"),
-    "candidates": ("Candidates", "Xã gần đạt chuẩn"),
-    "changes": ("Changes", "Thay đổi"),
-    "communes": ("Communes", "Các xã"),
-}
-#: Labels of the workbooks (English, Vietnamese).
-WORDS = {
-    "ruleset": ("Rule set", "Bộ tiêu chí"),
-    "legal_basis": ("Legal basis", "Căn cứ pháp lý"),
-    "input": ("Input file", "Tệp dữ liệu"),
-    "date": ("Date of the run", "Ngày đánh giá"),
-    "communes": ("Communes", "Số xã"),
-    "met": ("Meet the standard", "Đạt chuẩn"),
-    "not_met": ("Do not meet it", "Chưa đạt chuẩn"),
-    "not_evaluable": ("Could not be evaluated", "Chưa đánh giá được"),
-    "problems": ("Data problems", "Lỗi dữ liệu"),
-    "problems.none": ("none", "không có"),
-    "problems.see": (
-        "{errors} error(s), {warnings} warning(s): see the sheet",
-        "{errors} lỗi, {warnings} cảnh báo: xem trang",
-    ),
-    "bands": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
-    "criteria": ("Communes meeting each criterion", "Số xã đạt từng tiêu chí"),
-    "districts": ("By district", "Theo huyện"),
-    "criteria_met": ("Criteria met", "Số tiêu chí đạt"),
-    "indicator": ("Indicator", "Chỉ tiêu"),
-    "name": ("Name", "Tên chỉ tiêu"),
-    "op": ("Comparison", "So sánh"),
-    "from": ("Applies from", "Áp dụng từ năm"),
-    "unit": ("Unit", "Đơn vị"),
-    "verified": ("Threshold verified", "Ngưỡng đã xác nhận"),
-    "reason": ("Why not evaluable", "Lý do chưa đánh giá được"),
-    "yes": ("yes", "có"),
-    "no": ("no", "chưa"),
-    "file": ("File", "Tệp"),
-    "where": ("Cell or line:column", "Ô hoặc dòng:cột"),
-    "code": ("Code", "Mã lỗi"),
-    "column": ("Column", "Cột"),
-    "message": ("Message", "Nội dung"),
-    "severity": ("Severity", "Mức"),
-    "error": ("error", "lỗi"),
-    "warning": ("warning", "cảnh báo"),
-    "missing": ("Criteria missing", "Số tiêu chí còn thiếu"),
-    "left": ("What is left", "Còn phải làm"),
-    "to_go": ("To go", "Còn thiếu"),
-    "short": ("Communes not meeting the standard", "Số xã chưa đạt chuẩn"),
-    "old": ("Before", "Trước"),
-    "new": ("Now", "Nay"),
-    "both": ("Communes in both files", "Số xã có trong cả hai tệp"),
-    "old_met": ("Met the standard before", "Trước đạt chuẩn"),
-    "new_met": ("Meet it now", "Nay đạt chuẩn"),
-    "gained": ("gained the standard", "mới đạt chuẩn"),
-    "lost": ("lost the standard", "không còn đạt chuẩn"),
-    "kept": ("kept the standard", "giữ chuẩn"),
-    "standard": ("Standard", "Chuẩn nông thôn mới"),
-    "only_old": ("Only in the old file", "Chỉ có trong tệp trước"),
-    "only_new": ("Only in the new file", "Chỉ có trong tệp sau"),
-}
 MARKS = {"met": "✓", "not_met": "✗", "not_evaluable": "?"}
 #: Fills that read on screen; the marks read in black and white.
 FILLS = {"met": "C6EFCE", "not_met": "FFC7CE", "not_evaluable": "FFEB9C"}
@@ -100,12 +37,13 @@ NUMBER_FORMATS = {"pct": "0.0%", "money": "#,##0.0", "count": "#,##0"}
 
 
 def word(lang: str, key: str, **fields: Any) -> str:
-    text = WORDS[key][lang == "vi"]
-    return text.format(**fields) if fields else text
+    """A label of the workbooks (``i18n`` keys ``xlsx.*``)."""
+    return tr(lang, "xlsx." + key, **fields)
 
 
 def sheet_name(lang: str, key: str) -> str:
-    return SHEETS[key][lang == "vi"]
+    """A sheet's name (at most 31 characters, none of []:*?/\\: ``i18n`` keys ``sheet.*``)."""
+    return tr(lang, "sheet." + key)
 
 
 def status_word(lang: str, status: str) -> str:
