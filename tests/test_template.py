@@ -179,3 +179,27 @@ def test_help_has_examples(cli):
     assert "--units binh-thuan-2020" in result.stdout
     check = cli("check", "--help").stdout
     assert all(option in check for option in ("--sheet", "--encoding", "--units", ".xlsx"))
+
+
+def test_names_from_a_unit_list_are_never_a_formula_nor_raw_controls(cli, tmp_path):
+    """A unit list is a file too: a name written as a formula, or holding ESC, is shown
+    escaped and kept as text in the template, CSV and workbook alike."""
+    import openpyxl
+
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "province_code,district_code,district_name,commune_code,commune_name,unit_type\n"
+        '60,593,Huyện A,10001,"=HYPERLINK(""http://x"",""y"")",xa\n'
+        "60,593,Huyện A,10002,Xã\x1b]0;pwned\x07B,xa\n",
+        encoding="utf-8",
+    )
+    result = cli("template", "--units", str(units))
+    assert result.code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\\x1b]0;pwned\\x07" in result.stdout
+    assert "'=HYPERLINK" in result.stdout  # a spreadsheet opening the CSV keeps it text
+    book_path = tmp_path / "t.xlsx"
+    assert cli("template", "--units", str(units), "-o", str(book_path)).code == 0
+    ws = openpyxl.load_workbook(book_path).worksheets[0]
+    names = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row[1:2]}
+    assert names.get('=HYPERLINK("http://x","y")') == "s"
+    assert "Xã\\x1b]0;pwned\\x07B" in names

@@ -17,6 +17,7 @@ from typing import Any
 
 from ntm_eval.input.units import RURAL, UnitList, short_district
 from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
+from ntm_eval.shown import printable
 
 YES_NO = ("Đạt", "Chưa đạt")
 UNITS = {
@@ -189,11 +190,13 @@ def prefill(
 
 
 def render_csv(cols: list[Column], rows: list[dict[str, object]]) -> str:
+    from ntm_eval.render.csv import shown_cell  # pre-filled names come from a unit list
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.header for c in cols])
     for row in rows:
-        writer.writerow([row.get(c.key, "") for c in cols])
+        writer.writerow([shown_cell(row.get(c.key, "")) for c in cols])
     return out.getvalue()
 
 
@@ -210,13 +213,17 @@ def write_xlsx(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ntm_eval.render.xlsx import not_formula
+
     text = TEXT[lang]
     book = Workbook()
     ws = book.active
     ws.title = text["data"]
     ws.append([c.header for c in cols])
-    for row in rows:
-        ws.append([row.get(c.key, "") for c in cols])
+    for row in rows:  # names from a unit list: shown as printable, never a formula
+        ws.append([printable(v) if isinstance(v := row.get(c.key, ""), str) else v for c in cols])
+        for cell in ws[ws.max_row]:
+            not_formula(cell)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:

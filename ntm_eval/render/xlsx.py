@@ -89,10 +89,9 @@ class _Book:
     def text(self, value: Any, **style: Any) -> Any:
         """A string cell for text from a file (or any text): shown as ``printable`` shows
         it, and never a formula."""
-        cell = self._cell(self.sheet, printable(value) if value.__class__ is str else value)
-        if cell.data_type == "f" or (cell.value.__class__ is str and formula_like(cell.value)):
-            cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        cell = not_formula(
+            self._cell(self.sheet, printable(value) if value.__class__ is str else value)
+        )
         for name, x in style.items():
             setattr(cell, name, x)
         return cell
@@ -116,6 +115,15 @@ class _Book:
 
     def save(self, stream: IO[bytes]) -> None:
         self.book.save(stream)
+
+
+def not_formula(cell: Any) -> Any:
+    """``cell`` (an openpyxl cell), a string cell when it holds text a spreadsheet would
+    take for a formula: that text stays text (``shown.formula_like``)."""
+    if cell.data_type == "f" or (cell.value.__class__ is str and formula_like(cell.value)):
+        cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
 
 
 def _value(b: _Book, kind: str, x: Any) -> Any:
