@@ -24,7 +24,7 @@ from ntm_eval.rules.loader import load_rules
 RULES = load_rules(NATIONAL)
 
 
-def checked(tmp_path, rows, units=None):
+def checked(tmp_path, rows, units="binh-thuan-2020"):
     path = tmp_path / "data.csv"
     path.write_text(commune_csv(rows), encoding="utf-8")
     return load_data(path, RULES, units=load_units(units))
@@ -45,7 +45,7 @@ def codes(data):
 
 
 def test_shipped_list_covers_binh_thuan():
-    units = load_units()
+    units = load_units("binh-thuan-2020")
     assert len(units.units) == 124 and units.covers == "Bình Thuận"
     assert sum(u.type == "xa" for u in units.units.values()) == 93
 

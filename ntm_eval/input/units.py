@@ -542,12 +542,16 @@ class UnitCheck:
             names = ", ".join(quoted(p) for p in provinces[:5])
             if len(provinces) > 5:  # a national file names dozens: one line stays readable
                 names += f" and {len(provinces) - 5} more"
+            if self.units.date is not None:  # a national list: the name is not a province
+                advice = "check the province's name"
+            else:
+                advice = "use --units with a list that covers them"
             self.problems.append(
                 Problem(
                     "W112",
                     f"note: {count} row(s) of province(s) {names} are not checked "
                     f"against the unit list {self.units.label}, which covers "
-                    f"{self.units.covers}; use --units with a list that covers them",
+                    f"{self.units.covers}; {advice}",
                     self.layout.path,
                     first,
                     severity="warning",
