@@ -497,6 +497,22 @@ rules_app = typer.Typer(
 )
 app.add_typer(rules_app, name="rules")
 
+units_app = typer.Typer(
+    name="units",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    **usage.command("units"),
+)
+app.add_typer(units_app, name="units")
+
+
+@units_app.command("list", **usage.command("units list"))
+def units_list() -> None:
+    from ntm_eval.input.units import catalogue
+    from ntm_eval.render.units import text
+
+    sys.stdout.write(text(catalogue()))
+
 
 class ListFormat(str, enum.Enum):
     table = "table"

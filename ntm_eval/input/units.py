@@ -260,11 +260,43 @@ def shipped_lists() -> list[str]:
 def resolve(spec: str | None) -> tuple[Path, str]:
     """The file and label of ``--units SPEC``: a shipped list's name, or a path."""
     spec = spec or DEFAULT_LIST
-    if spec == BY_YEAR or spec.startswith("vn-") and spec in national_lists():
+    if spec == BY_YEAR or (spec.startswith("vn-") and spec in national_lists()):
         return (CURRENT if spec.endswith(CURRENT_DATE) else HISTORY), spec
     if spec in shipped_lists():
         return LISTS_DIR / f"{spec}.csv", spec
     return Path(spec), spec
+
+
+class Listed(NamedTuple):
+    """A shipped list, as ``units list`` shows it."""
+
+    name: str
+    date: str  # the list date, or the year of a one-province list
+    provinces: int
+    units: int
+    communes: int  # rural communes (xã): the rows the criteria apply to
+    current: bool  # the list after the reorganisation of 1 July 2025
+
+
+def catalogue() -> list[Listed]:
+    """Every shipped list, the one-province lists first, then the national ones by date."""
+    out = []
+    for name in sorted(p.stem for p in LISTS_DIR.glob("*.csv") if p.stem != "provinces"):
+        units = load_units(name)
+        assert isinstance(units, UnitList)
+        out.append((name, name.rsplit("-", 1)[-1], units))
+    out += [(name, name.removeprefix("vn-"), national(name)) for name in national_lists()]
+    return [
+        Listed(
+            name,
+            date,
+            len(units.provinces),
+            len(units.units),
+            sum(u.type == RURAL for u in units.units.values()),
+            not units.districts,
+        )
+        for name, date, units in out
+    ]
 
 
 def _gzip_rows(path: Path) -> list[dict[str, str]]:
@@ -275,7 +307,11 @@ def _gzip_rows(path: Path) -> list[dict[str, str]]:
 @functools.cache
 def _history() -> tuple[_Dated, ...]:
     return tuple(
-        _Dated(Unit(r["code"], r["name"], r["type"], r["district"], r["province"]), r["first"], r["last"])
+        _Dated(
+            Unit(r["code"], r["name"], r["type"], r["district"], r["province"]),
+            r["first"],
+            r["last"],
+        )
         for r in _gzip_rows(HISTORY)
     )
 

@@ -1,0 +1,222 @@
+"""The national unit lists: every province, the list of each row's year, and the
+reorganisation of 1 July 2025."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+from conftest import NATIONAL, ROOT, commune_csv, load_script
+
+from ntm_eval.input.dataset import load_data
+from ntm_eval.input.units import (
+    ByYear,
+    list_for_year,
+    load_units,
+    national,
+    national_lists,
+)
+from ntm_eval.rules.loader import load_rules
+
+RULES = load_rules(NATIONAL)
+REFERENCE = Path("/work/shared/reference/units")
+
+
+def checked(tmp_path, rows, units=None):
+    path = tmp_path / "data.csv"
+    path.write_text(commune_csv(rows), encoding="utf-8")
+    return load_data(path, RULES, units=load_units(units))
+
+
+def row(code, name, district, province, year="2020", **more):
+    return {
+        "commune_code": code,
+        "commune_name": name,
+        "district": district,
+        "province": province,
+        "year": year,
+        **more,
+    }
+
+
+THREE_PROVINCES = [
+    row("00379", "Bắc Sơn", "Sóc Sơn", "Hà Nội"),
+    row("08866", "Sơn Đông", "Lập Thạch", "Vĩnh Phúc"),
+    row("23023", "Sông Lũy", "Bắc Bình", "Bình Thuận"),
+]
+
+
+def test_shipped_lists_and_their_dates():
+    names = national_lists()
+    assert names[0] == "vn-2019-09-11" and names[-1] == "vn-2026-07-25" and len(names) == 19
+    assert "vn-2020-11-01" in names
+
+
+@pytest.mark.parametrize(
+    "year, name",
+    [
+        (2018, "vn-2019-09-11"),  # before the first list: the first one
+        (2019, "vn-2019-12-01"),
+        (2020, "vn-2020-11-01"),
+        (2024, "vn-2024-11-01"),
+        (2025, "vn-2026-07-25"),  # in force at the end of 2025: the new list
+        (2026, "vn-2026-07-25"),
+    ],
+)
+def test_list_chosen_by_year(year, name):
+    assert list_for_year(year) == name
+
+
+def test_the_2020_list_holds_binh_thuan_as_the_old_one_did():
+    old = load_units("binh-thuan-2020")
+    new = national("vn-2020-11-01")
+    ours = {c: u for c, u in new.units.items() if u.province == "Tỉnh Bình Thuận"}
+    assert set(ours) == set(old.units)
+    assert all(ours[c].type == u.type for c, u in old.units.items())
+    assert len(new.provinces) == 63 and len(national("vn-2026-07-25").provinces) == 34
+
+
+def test_default_loads_nothing_until_a_row_asks():
+    units = load_units()
+    assert isinstance(units, ByYear)
+
+
+def test_three_provinces_of_2020_are_checked(tmp_path):
+    data = checked(tmp_path, THREE_PROVINCES)
+    assert data.problems == () and len(data.rows) == 3
+
+
+def test_mistakes_found_in_any_province(tmp_path):
+    data = checked(
+        tmp_path,
+        [
+            row("00379", "Bắc Sơn", "Đông Anh", "Hà Nội"),  # wrong district
+            row("08999", "Sơn Đông", "Lập Thạch", "Vĩnh Phúc"),  # unknown code
+            row("00376", "Sóc Sơn", "Sóc Sơn", "Hà Nội"),  # a town in 2020
+            row("", "Sơn Đông", "Lập Thạch", "Vĩnh Phúc"),  # empty code
+        ],
+    )
+    got = [(p.code, p.line, p.column) for p in data.problems]
+    assert got == [
+        ("D032", 2, "district"),
+        ("D031", 3, "commune_code"),
+        ("D033", 4, "commune_code"),
+        ("D020", 5, "commune_code"),
+    ]
+    d031, d033, d020 = (p.message for p in data.problems[1:])
+    assert "not in the unit list vn-2020-11-01; the list gives 08866 Xã Sơn Đông" in d031
+    assert "00376 Thị trấn Sóc Sơn (Huyện Sóc Sơn) is a town (thị trấn)" in d033
+    assert "gives 08866 Xã Sơn Đông (Huyện Lập Thạch): fill in 08866" in d020
+
+
+def test_a_named_list_is_used_for_every_year(tmp_path):
+    rows = [row("22984", "Vĩnh Tân", "", "Lâm Đồng", year="2026")]
+    assert [p.code for p in checked(tmp_path, rows, "vn-2020-11-01").problems] == [
+        "W102",
+        "D032",
+    ]  # Vĩnh Tân was in Bình Thuận in 2020
+
+
+def test_old_code_in_2026_names_the_new_unit(tmp_path):
+    data = checked(tmp_path, [row("22984", "Vĩnh Tân", "", "Lâm Đồng", year="2026")])
+    errors = [p for p in data.problems if p.code != "W102"]
+    [gone] = errors
+    assert gone.code == "D034" and gone.line == 2 and gone.column == "commune_code"
+    assert gone.message == (
+        "column 'commune_code': 22984 Xã Vĩnh Tân (Huyện Tuy Phong) no longer exists since "
+        "1 July 2025: it is part of 22981 Xã Vĩnh Hảo, Lâm Đồng (unit list vn-2026-07-25); "
+        "use the new unit's code and name"
+    )
+    [kept] = data.rows  # not evaluable: whose verdict it would be cannot be told
+    assert kept.reason is not None and "D034" in kept.reason
+
+
+def test_old_code_now_in_a_ward(tmp_path):
+    data = checked(tmp_path, [row("23248", "Tân Bình", "", "Lâm Đồng", year="2026")])
+    [gone] = [p for p in data.problems if p.code == "D034"]
+    assert "23248 Xã Tân Bình (Thị xã La Gi) no longer exists since 1 July 2025" in gone.message
+    assert "23235 is a ward (phường), out of the new-rural programme" in gone.message
+
+
+def test_old_code_split_into_several_units_names_each_part(tmp_path):
+    data = checked(tmp_path, [row("00016", "Ngọc Hà", "", "Hà Nội", year="2026")])
+    [gone] = [p for p in data.problems if p.code == "D034"]
+    assert "it went into 00004 Phường Ba Đình, Hà Nội (in part) and 00008 Phường Ngọc Hà" in (
+        gone.message
+    )
+
+
+def test_2026_row_without_district_is_checked(tmp_path):
+    data = checked(
+        tmp_path,
+        [
+            row("22981", "Vĩnh Hảo", "", "Lâm Đồng", year="2026"),
+            row("23023", "Sông Lũy", "", "Lâm Đồng", year="2026"),
+        ],
+    )
+    assert [p.code for p in data.problems] == ["W102"] and len(data.rows) == 2
+
+
+def test_2026_row_naming_a_district_gets_one_note(tmp_path):
+    data = checked(
+        tmp_path,
+        [
+            row("22981", "Vĩnh Hảo", "Tuy Phong", "Lâm Đồng", year="2026"),
+            row("23023", "Sông Lũy", "Bắc Bình", "Lâm Đồng", year="2026"),
+        ],
+    )
+    [note] = [p for p in data.problems if p.code == "W114"]
+    assert note.severity == "warning" and note.line == 2 and note.column == "district"
+    assert "2 row(s) name a district, from this line on; districts were abolished" in note.message
+    assert len(data.rows) == 2
+
+
+def test_2026_row_of_a_former_province_is_told_the_new_one(tmp_path):
+    data = checked(tmp_path, [row("23023", "Sông Lũy", "", "Bình Thuận", year="2026")])
+    [wrong] = [p for p in data.problems if p.code == "D032"]
+    assert wrong.column == "province"
+    assert "code 23023 is Xã Sông Luỹ (Tỉnh Lâm Đồng)" in wrong.message
+
+
+def test_a_file_of_two_years_uses_two_lists(tmp_path):
+    data = checked(
+        tmp_path,
+        [
+            row("22984", "Vĩnh Tân", "Tuy Phong", "Bình Thuận"),
+            row("22984", "Vĩnh Tân", "", "Lâm Đồng", year="2026"),
+            row("22981", "Vĩnh Hảo", "", "Lâm Đồng", year="2026"),
+        ],
+    )
+    assert [(p.code, p.line) for p in data.problems if p.code != "W102"] == [("D034", 3)]
+
+
+def test_special_zone_is_refused(tmp_path):
+    units = national("vn-2026-07-25")
+    zone = next(u for u in units.units.values() if u.type == "dac_khu")
+    data = checked(tmp_path, [row(zone.code, zone.name, "", zone.province, year="2026")])
+    [refused] = [p for p in data.problems if p.code == "D033"]
+    assert "is a special zone (đặc khu) in the unit list vn-2026-07-25" in refused.message
+
+
+def test_units_list_command(cli):
+    result = cli("units", "list")
+    assert result.code == 0
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("vn-2020-11-01 ") and "10,614" in line for line in lines)
+    assert any(line.startswith("vn-2026-07-25 ") and "3,321" in line for line in lines)
+    assert any(line.startswith("binh-thuan-2020 ") for line in lines)
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="the reference files are not here")
+def test_shipped_lists_are_rebuilt_byte_for_byte(tmp_path, monkeypatch):
+    build = load_script(ROOT / "data" / "build_units.py", "build_units")
+    monkeypatch.setattr(build, "OUT", tmp_path)
+    for made in build.build(REFERENCE):
+        shipped = ROOT / "ntm_eval" / "unit_lists" / made.name
+        assert made.read_bytes() == shipped.read_bytes(), made.name
+
+
+def test_shipped_files_say_source_and_date():
+    for name in ("vn-units.csv.gz", "vn-2026-07-25.csv.gz", "vn-2025-07-conversion.csv.gz"):
+        with gzip.open(ROOT / "ntm_eval" / "unit_lists" / name, "rt", encoding="utf-8") as f:
+            head = [next(f) for _ in range(3)]
+        assert any(line.startswith("# source:") for line in head), name
