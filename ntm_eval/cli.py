@@ -423,6 +423,7 @@ def template(
     region: Annotated[Optional[str], _option("template", "--region", metavar="KEY")] = None,
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
+    province: Annotated[Optional[str], _option("template", "--province", metavar="CODE")] = None,
 ) -> None:
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import template as tpl
@@ -433,6 +434,12 @@ def template(
         _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
     _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
+    if unit_list is not None and not hasattr(unit_list, "units"):  # --units vn: by year
+        if year is None:
+            _refuse("--units vn needs --year: the national list of that year is pre-filled")
+        unit_list = unit_list.for_year(year)
+    if province is not None:
+        unit_list = _province_units(unit_list, province)
     if region is not None and region not in ruleset.regions:
         _refuse(
             f"--region '{region}' is not a region of rule set '{ruleset.id}' "
@@ -457,6 +464,22 @@ def template(
         f"commune row(s) pre-filled (rule set {ruleset.id})",
         file=sys.stderr,
     )
+
+
+def _province_units(units: Any, province: str) -> Any:
+    """The unit list of ``template --units L --province P``: only P's units (exit 2 when
+    there is no list, or P is not one of its provinces)."""
+    import dataclasses
+
+    if units is None:
+        _refuse("--province needs --units: the list whose communes to pre-fill")
+    kept = units.of_province(province.strip())
+    if not kept:
+        _refuse(
+            f"--province '{province}' is not a province of the unit list {units.label} "
+            "(give its code, e.g. 68, or its name)"
+        )
+    return dataclasses.replace(units, units=kept)
 
 
 class ValidateFormat(str, enum.Enum):

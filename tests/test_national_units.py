@@ -220,3 +220,33 @@ def test_shipped_files_say_source_and_date():
         with gzip.open(ROOT / "ntm_eval" / "unit_lists" / name, "rt", encoding="utf-8") as f:
             head = [next(f) for _ in range(3)]
         assert any(line.startswith("# source:") for line in head), name
+
+
+def test_template_of_a_province_of_the_new_list(cli):
+    result = cli("template", "--units", "vn-2026-07-25", "--province", "68", "--lang", "en")
+    assert result.code == 0
+    rows = result.stdout.splitlines()[1:]
+    units = national("vn-2026-07-25")
+    expected = [u for u in units.units.values() if u.province_code == "68" and u.type == "xa"]
+    assert len(rows) == len(expected) == 103
+    assert all(r.split(",")[2:4] == ["", "Tỉnh Lâm Đồng"] for r in rows)  # no district
+    assert "22981,Xã Vĩnh Hảo," in result.stdout
+    assert "23235" not in result.stdout  # Phường La Gi: a ward, not pre-filled
+
+
+def test_template_by_year_and_province_name(cli):
+    result = cli("template", "--units", "vn", "--year", "2020", "--province", "Bình Thuận")
+    assert result.code == 0 and "93 commune row(s) pre-filled" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["--units", "vn-2026-07-25", "--province", "60"], "is not a province of the unit list"),
+        (["--province", "68"], "--province needs --units"),
+        (["--units", "vn"], "--units vn needs --year"),
+    ],
+)
+def test_template_province_mistakes(cli, args, said):
+    result = cli("template", *args)
+    assert result.code == 2 and said in result.stderr

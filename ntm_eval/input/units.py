@@ -122,6 +122,7 @@ class Unit:
     type: str  # xa, phuong or thi_tran
     district: str
     province: str
+    province_code: str = ""
 
     def describe(self) -> str:
         return f"{self.code} {self.name} ({self.district or short_province(self.province)})"
@@ -192,6 +193,14 @@ class UnitList:
         if district and self.districts:
             found = [u for u in found if _same(district, u.district, _DISTRICT_PREFIXES)]
         return found
+
+    def of_province(self, spec: str) -> dict[str, Unit]:
+        """The units of the province with code or name ``spec`` (none when no such)."""
+        return {
+            code: u
+            for code, u in self.units.items()
+            if u.province_code == spec or _same(spec, u.province, _PROVINCE_PREFIXES)
+        }
 
     def covers_province(self, name: str) -> bool:
         return any(
@@ -308,7 +317,7 @@ def _gzip_rows(path: Path) -> list[dict[str, str]]:
 def _history() -> tuple[_Dated, ...]:
     return tuple(
         _Dated(
-            Unit(r["code"], r["name"], r["type"], r["district"], r["province"]),
+            Unit(r["code"], r["name"], r["type"], r["district"], r["province"], r["province_code"]),
             r["first"],
             r["last"],
         )
@@ -335,7 +344,7 @@ def national(name: str) -> UnitList:
         units = {r.unit.code: r.unit for r in _history() if r.first <= date <= r.last}
         return _index(name, units, date=date)
     units = {
-        r["code"]: Unit(r["code"], r["name"], r["type"], "", r["province"])
+        r["code"]: Unit(r["code"], r["name"], r["type"], "", r["province"], r["province_code"])
         for r in _gzip_rows(CURRENT)
     }
     last = national(f"vn-{history_dates()[-1]}")
@@ -451,7 +460,14 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                 )
             )
         else:
-            units[code] = Unit(code, get["commune_name"], kind, get["district_name"], province)
+            units[code] = Unit(
+                code,
+                get["commune_name"],
+                kind,
+                get["district_name"],
+                province,
+                get.get("province_code", ""),
+            )
     if problems:
         raise InputError(problems)
     if not units:
