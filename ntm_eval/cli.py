@@ -368,7 +368,7 @@ def compare(
 ) -> None:
     from ntm_eval.diagnostics import InputError
     from ntm_eval.engine.compare import compare as diff
-    from ntm_eval.engine.compare import load_side
+    from ntm_eval.engine.compare import load_side, straddles
     from ntm_eval.render import FORMATS
 
     fmt = _format(fmt, output)
@@ -380,7 +380,12 @@ def compare(
         new_side = load_side(new, ruleset, str(new), unit_list)
     except InputError as exc:
         _fail(exc.problems, json_for)
-    comparison, notes = diff(old_side, new_side)
+    after = None
+    if straddles(old_side, new_side):  # the conversion of 1 July 2025 matches the codes
+        from ntm_eval.input.units import CURRENT_DATE, national
+
+        after = national(f"vn-{CURRENT_DATE}")
+    comparison, notes = diff(old_side, new_side, after)
     problems = [*old_side.problems, *new_side.problems, *notes]
     _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang.value, problems=problems)
     _exit(problems)
