@@ -2,10 +2,11 @@
 reorganisation of 1 July 2025."""
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
-from conftest import NATIONAL, ROOT, commune_csv, load_script
+from conftest import DATA, NATIONAL, ROOT, commune_csv, load_script
 
 from ntm_eval.input.dataset import load_data
 from ntm_eval.input.units import (
@@ -250,3 +251,71 @@ def test_template_by_year_and_province_name(cli):
 def test_template_province_mistakes(cli, args, said):
     result = cli("template", *args)
     assert result.code == 2 and said in result.stderr
+
+
+# --- compare across the reorganisation ----------------------------------------------------
+
+
+def test_compare_2020_with_2026_of_the_seed(cli):
+    old, new = DATA / "2020.csv", DATA / "examples" / "2026.csv"
+    result = cli("compare", str(old), str(new))
+    assert result.code == 0, result.stderr
+    out = " ".join(result.stdout.split())  # the table wraps: compare the words
+    assert "codes are matched through the official conversion table, never as they are" in out
+    assert (
+        f"22981 Xã Vĩnh Hảo, Tỉnh Lâm Đồng — in {new}: met 19/19 "
+        f"holds 22981 Vĩnh Hảo, Tuy Phong (whole) — in {old}: met 19/19 "
+        f"holds 22984 Vĩnh Tân, Tuy Phong (whole) — in {old}: not met 18/19"
+    ) in out
+    assert (
+        "23235 Phường La Gi, Tỉnh Lâm Đồng — now a ward (phường): out of the new-rural "
+        f"programme holds 23248 Tân Bình, La Gi (whole) — in {old}: met 19/19"
+    ) in out
+    # 22963 was Tiến Lợi in 2020 and is Xã Tuyên Quang now: never matched by code alone
+    assert "0 commune(s) in both files" in out
+    assert "holds 22978 Phong Phú, Tuy Phong (part only: Nhập một phần)" in out
+
+
+def test_compare_across_as_json(cli):
+    result = cli(
+        "compare", str(DATA / "2020.csv"), str(DATA / "examples" / "2026.csv"), "-f", "json"
+    )
+    doc = json.loads(result.stdout)
+    units = {u["code"]: u for u in doc["reorganisation"]["units"]}
+    vinh_hao = units["22981"]
+    assert vinh_hao["in_programme"] and vinh_hao["new_status"] == "met"
+    assert [(h["code"], h["old_status"], h["part"]) for h in vinh_hao["holds"]] == [
+        ("22981", "met", False),
+        ("22984", "not_met", False),
+    ]
+    la_gi = units["23235"]
+    assert la_gi["type"] == "phuong" and not la_gi["in_programme"]
+    assert [h["code"] for h in la_gi["holds"] if h["in_old"]] == ["23248"]
+    parts = [h for u in units.values() for h in u["holds"] if h["code"] == "22978"]
+    assert len(parts) == 2 and all(h["part"] for h in parts)  # in two units, never whole
+    assert doc["summary"]["both"] == 0 and doc["summary"]["only_old"] == []
+
+
+def test_compare_same_side_has_no_reorganisation(cli):
+    result = cli(
+        "compare", str(DATA / "2020-self-assessment.csv"), str(DATA / "2020.csv"), "-f", "json"
+    )
+    assert json.loads(result.stdout)["reorganisation"] is None
+
+
+def test_compare_across_compares_a_unit_kept_whole(cli, tmp_path):
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text(
+        commune_csv([row("00859", "Ngọc Long", "Yên Minh", "Hà Giang", poverty_rate_pct="3")]),
+        encoding="utf-8",
+    )
+    new.write_text(
+        commune_csv(
+            [row("00859", "Ngọc Long", "", "Tuyên Quang", year="2026", poverty_rate_pct="7")]
+        ),
+        encoding="utf-8",
+    )
+    doc = json.loads(cli("compare", str(old), str(new), "-f", "json").stdout)
+    assert doc["summary"]["both"] == 1 and doc["summary"]["lost"] == ["00859"]
+    [unit] = doc["reorganisation"]["units"]
+    assert unit["holds"][0]["note"] == "Giữ nguyên"
