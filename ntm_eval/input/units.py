@@ -202,6 +202,10 @@ class UnitList:
             if u.province_code == spec or _same(spec, u.province, _PROVINCE_PREFIXES)
         }
 
+    def covers_province_now(self, name: str) -> bool:
+        """Whether ``name`` is one of the list's own provinces (not a former one)."""
+        return any(_same(name, p, _PROVINCE_PREFIXES) for p in self.provinces.values())
+
     def covers_province(self, name: str) -> bool:
         return any(
             _same(name, p, _PROVINCE_PREFIXES)
@@ -779,8 +783,20 @@ def _compare(
             )
         )
     if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
+        gone = (
+            not units.districts
+            and any(
+                _same(row.province, p, _PROVINCE_PREFIXES) for p in units.former_provinces.values()
+            )
+            and not units.covers_province_now(row.province)
+        )
+        hint = "; that province no longer exists since 1 July 2025" if gone else ""
         problems.append(
             layout.problem(
-                "D032", row.line, "province", f"{quoted(row.province)} — {said}", value=row.province
+                "D032",
+                row.line,
+                "province",
+                f"{quoted(row.province)} — {said}{hint}",
+                value=row.province,
             )
         )
