@@ -482,9 +482,12 @@ def render_compare(
     )
     across = reorganised_lines(cmp, lang)
     if across:
+        from rich.padding import Padding
+
         console.print()
-        for line in across:
-            console.print(escape(line))
+        for line in across:  # an old unit under its new one, indented as it wraps
+            indent = len(line) - len(line.lstrip(" "))
+            console.print(Padding(escape(line.lstrip(" ")), (0, 0, 0, indent)))
     if cmp.only_old:
         console.print(
             escape(
