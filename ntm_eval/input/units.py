@@ -700,8 +700,21 @@ class YearlyUnitCheck:
         return held
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:
+        """Each list's problems; one W112 note for the file, whatever the lists."""
+        elsewhere: dict[str, tuple[int, int]] = {}
         for check in self.checks.values():
+            for province, (count, first) in check.elsewhere.items():
+                had, was = elsewhere.get(province, (0, first))
+                elsewhere[province] = (had + count, min(was, first))
+            check.elsewhere = {}
             check.finish(problems, keys)
+        if elsewhere:
+            lists = [name for name in national_lists() if name in self.checks]
+            note = UnitCheck(self.layout, national(lists[-1]))
+            note.elsewhere = elsewhere
+            if len(lists) > 1:  # the note names every list the rows were checked against
+                note.units = dataclasses.replace(note.units, label=", ".join(lists))
+            note.finish(problems, keys)
 
 
 def unit_check(layout: Layout, units: UnitList | ByYear) -> UnitCheck | YearlyUnitCheck:
