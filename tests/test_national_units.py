@@ -289,7 +289,7 @@ def test_compare_across_as_json(cli):
         ("22984", "not_met", False),
     ]
     la_gi = units["23235"]
-    assert la_gi["type"] == "phuong" and not la_gi["in_programme"]
+    assert la_gi["unit_type"] == "phuong" and not la_gi["in_programme"]
     assert [h["code"] for h in la_gi["holds"] if h["in_old"]] == ["23248"]
     parts = [h for u in units.values() for h in u["holds"] if h["code"] == "22978"]
     assert len(parts) == 2 and all(h["part"] for h in parts)  # in two units, never whole
@@ -319,3 +319,32 @@ def test_compare_across_compares_a_unit_kept_whole(cli, tmp_path):
     assert doc["summary"]["both"] == 1 and doc["summary"]["lost"] == ["00859"]
     [unit] = doc["reorganisation"]["units"]
     assert unit["holds"][0]["note"] == "Giữ nguyên"
+
+
+def test_compare_across_as_jsonl_and_markdown(cli):
+    old, new = str(DATA / "examples" / "seed-2020.csv"), str(DATA / "examples" / "seed-2026.csv")
+    lines = [
+        json.loads(line) for line in cli("compare", old, new, "-f", "jsonl").stdout.splitlines()
+    ]
+    assert [(x["type"], x.get("code")) for x in lines] == [
+        ("reorganised", "22981"),
+        ("reorganised", "23023"),
+        ("reorganised", "23235"),
+        ("summary", None),
+    ]
+    markdown = cli("compare", old, new, "-f", "markdown").stdout
+    assert "- 23235 Phường La Gi, Tỉnh Lâm Đồng — now a ward (phường)" in markdown
+    assert "  - holds 22984 Vĩnh Tân, Tuy Phong (whole)" in markdown
+
+
+def test_compare_across_json_follows_the_schema(cli):
+    import jsonschema
+
+    schema = json.loads(
+        (ROOT / "ntm_eval" / "schemas" / "compare-output.schema.json").read_text(encoding="utf-8")
+    )
+    old, new = str(DATA / "2020.csv"), str(DATA / "examples" / "2026.csv")
+    doc = json.loads(cli("compare", old, new, "-f", "json").stdout)
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    broken = {**doc, "reorganisation": {**doc["reorganisation"], "date": "2025-01-01"}}
+    assert not jsonschema.Draft202012Validator(schema).is_valid(broken)

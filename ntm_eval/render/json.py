@@ -755,7 +755,7 @@ def reorganised_dict(cmp: Any) -> dict[str, Any] | None:
                 "code": u.code,
                 "name": u.name,
                 "province": u.province,
-                "type": u.type,
+                "unit_type": u.type,
                 "in_programme": u.rural,
                 "new_status": u.new_status,
                 "new_criteria_met": u.new_met if u.new_status else None,
