@@ -287,12 +287,9 @@ def _across(
         held = []
         for old_code, s in pairs:
             a = olds.get(old_code)
-            former = after.former.get(old_code)
+            former = after.before(old_code)  # as the last list before 1 July 2025 names it
             name = a.name if a else (former.name if former else old_code)
             district = a.district if a else (former.district if former else "")
-            if a is None and former is None and old_code in after.units:
-                same = after.units[old_code]  # a code that kept its unit (Giữ nguyên)
-                name, district = same.name, ""
             held.append(
                 Held(
                     old_code,

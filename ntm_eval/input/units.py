@@ -189,6 +189,10 @@ class UnitList:
     def _last(self) -> UnitList | None:
         return None if self.districts else national(f"vn-{history_dates()[-1]}")
 
+    def before(self, code: str) -> Unit | None:
+        """After the reorganisation: the unit ``code`` named in the last list before it."""
+        return None if self._last is None else self._last.units.get(code)
+
     @cached_property
     def former(self) -> dict[str, Unit]:
         """After the reorganisation: the units of the last list before it that are gone."""
