@@ -155,12 +155,12 @@ def _output(output: Optional[Path], *inputs: Optional[Path], units: Optional[str
     if output is None:
         return
     from ntm_eval.diagnostics import InputError
-    from ntm_eval.input.units import resolve
+    from ntm_eval.input.units import list_files
     from ntm_eval.output import check_output
     from ntm_eval.rules.loader import default_rules_path
 
     try:
-        check_output(output, [*inputs, resolve(units)[0], default_rules_path()])
+        check_output(output, [*inputs, *list_files(units), default_rules_path()])
     except InputError as exc:
         _fail(exc.problems)
 

@@ -303,7 +303,8 @@ def resolve(spec: str | None) -> tuple[Path, str]:
     """The file and label of ``--units SPEC``: a shipped list's name, or a path."""
     spec = spec or DEFAULT_LIST
     if spec == BY_YEAR or (spec.startswith("vn-") and spec in national_lists()):
-        return (CURRENT if spec.endswith(CURRENT_DATE) else HISTORY), spec
+        name = CURRENT.name if spec.endswith(CURRENT_DATE) else HISTORY.name
+        return LISTS_DIR / name, spec
     if spec in shipped_lists():
         return LISTS_DIR / f"{spec}.csv", spec
     return Path(spec), spec
@@ -339,6 +340,14 @@ def catalogue() -> list[Listed]:
         )
         for name, date, units in out
     ]
+
+
+def list_files(spec: str | None) -> list[Path]:
+    """Every file ``--units SPEC`` may read: a national list reads the shipped ones."""
+    path, label = resolve(spec)
+    if label == BY_YEAR or label in national_lists():
+        return [LISTS_DIR / p.name for p in (HISTORY, CURRENT, CONVERSION)]
+    return [path]
 
 
 def _gzip_rows(path: Path) -> list[dict[str, str]]:
