@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -373,9 +374,14 @@ def _gzip_table(path: Path) -> tuple[list[str], list[list[str]]]:
     return table[0], table[1:]
 
 
-@functools.cache
-def _history() -> tuple[list[str], list[list[str]]]:
-    return _gzip_table(HISTORY)
+def _history_lines() -> tuple[list[str], list[str]]:
+    """The header and the lines of the shipped history (it holds no quote: see
+    ``_gzip_table``). Not kept: a run needs the list of one or a few dates (each kept by
+    ``national``), and each line is split only while its list is read."""
+    with gzip.open(HISTORY, "rb") as f:
+        text = f.read().decode("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return lines[0].split(","), lines[1:]
 
 
 def _index(label: str, units: dict[str, Unit], **more: object) -> UnitList:
@@ -388,13 +394,13 @@ def national(name: str) -> UnitList:
     """A shipped national list by name (``vn-2020-11-01``, ``vn-2026-07-25``)."""
     date = name.removeprefix("vn-")
     if date != CURRENT_DATE:
-        fields, rows = _history()
+        fields, lines = _history_lines()
         at = [fields.index(f) for f in ("code", "name", "type", "district", "province")]
         c, n, t, d, p = at
         pc, first, last = (fields.index(f) for f in ("province_code", "first", "last"))
         units = {
             r[c]: Unit(r[c], r[n], r[t], r[d], r[p], r[pc])
-            for r in rows
+            for r in map(str.split, lines, repeat(","))
             if r[first] <= date <= r[last]
         }
         return _index(name, units, date=date)
