@@ -348,3 +348,16 @@ def test_compare_across_json_follows_the_schema(cli):
     jsonschema.Draft202012Validator(schema).validate(doc)
     broken = {**doc, "reorganisation": {**doc["reorganisation"], "date": "2025-01-01"}}
     assert not jsonschema.Draft202012Validator(schema).is_valid(broken)
+
+
+def test_lists_are_read_only_when_a_row_needs_them(tmp_path):
+    from conftest import run_in_process
+
+    national.cache_clear()
+    for args in (["--help"], ["validate", str(ROOT / "rules")], ["units", "--help"]):
+        assert run_in_process(*args).code == 0
+    assert national.cache_info().currsize == 0
+    path = tmp_path / "data.csv"
+    path.write_text(commune_csv(THREE_PROVINCES), encoding="utf-8")
+    assert run_in_process("check", str(path)).code == 0
+    assert national.cache_info().currsize == 1  # the list of 2020 only
