@@ -21,7 +21,9 @@ from ntm_eval.shown import printable
 app = typer.Typer(
     name="ntm-eval",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion (typer's); the values are completed by
+    # ``complete``, imported only when the shell asks (see ``_complete``)
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help pulls in markdown-it, +90 ms per start
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -70,6 +72,22 @@ def _option(command: str, *names: str, **kwargs: Any) -> Any:
     return typer.Option(*names, help=usage.help_for(command, names[0]), **kwargs)
 
 
+def _complete(name: str) -> Any:
+    """The shell-completion callback ``complete.NAME``, imported only when a shell asks;
+    sectors and criterion ids are those of the rule file typed so far (``--rules``, or
+    the set of ``rules show``)."""
+
+    def callback(ctx: typer.Context, incomplete: str) -> list[str]:
+        from ntm_eval import complete
+
+        if name in ("sectors", "criteria"):
+            rules = ctx.params.get("rules") or ctx.params.get("ref")
+            return getattr(complete, name)(rules, incomplete)
+        return getattr(complete, name)(incomplete)
+
+    return callback
+
+
 def _argument(command: str, name: str, **kwargs: Any) -> Any:
     kwargs.setdefault("show_default", False)
     return typer.Argument(metavar=name, help=usage.help_for(command, name.strip("[].")), **kwargs)
@@ -82,7 +100,9 @@ Output = Annotated[Optional[Path], _option("", "--output", "-o", metavar="FILE")
 LangOption = Annotated[Optional[Lang], _option("", "--lang", show_default=False)]
 Sheet = Annotated[Optional[str], _option("", "--sheet", metavar="NAME")]
 Encoding = Annotated[Optional[str], _option("", "--encoding", metavar="NAME")]
-Units = Annotated[Optional[str], _option("", "--units", metavar="FILE")]
+Units = Annotated[
+    Optional[str], _option("", "--units", metavar="FILE", autocompletion=_complete("unit_lists"))
+]
 Many = Optional[list[str]]  # an option that may be given several times
 
 
@@ -310,8 +330,13 @@ def check(
     data: Data,
     rules: Rules = None,
     fmt: Annotated[Optional[CheckFormat], _option("check", "--format", "-f")] = None,
-    sector: Annotated[Many, _option("check", "--sector", "-s", metavar="KEY")] = None,
-    criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
+    sector: Annotated[
+        Many,
+        _option("check", "--sector", "-s", metavar="KEY", autocompletion=_complete("sectors")),
+    ] = None,
+    criterion: Annotated[
+        Many, _option("check", "--criterion", metavar="ID", autocompletion=_complete("criteria"))
+    ] = None,
     district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
     status: Annotated[
         Optional[list[Status]], _option("check", "--status", metavar="STATUS")
@@ -469,7 +494,10 @@ def template(
     rules: Annotated[Optional[Path], _option("template", "--rules", "-r", metavar="FILE")] = None,
     fmt: Annotated[Optional[TemplateFormat], _option("template", "--format", "-f")] = None,
     lang: Annotated[Optional[Lang], _option("template", "--lang", show_default=False)] = None,
-    units: Annotated[Optional[str], _option("template", "--units", metavar="FILE")] = None,
+    units: Annotated[
+        Optional[str],
+        _option("template", "--units", metavar="FILE", autocompletion=_complete("unit_lists")),
+    ] = None,
     region: Annotated[Optional[str], _option("template", "--region", metavar="KEY")] = None,
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
@@ -599,10 +627,19 @@ def rules_list(
 
 @rules_app.command("show", **usage.command("rules show"))
 def rules_show(
-    ref: Annotated[str, _argument("rules show", "[SET]", show_default=True)] = "national-2016-2020",
+    ref: Annotated[
+        str,
+        _argument("rules show", "[SET]", show_default=True, autocompletion=_complete("rule_sets")),
+    ] = "national-2016-2020",
     region: Annotated[Optional[str], _option("rules show", "--region", metavar="R")] = None,
-    sector: Annotated[Optional[str], _option("rules show", "--sector", metavar="S")] = None,
-    criterion: Annotated[Optional[str], _option("rules show", "--criterion", metavar="ID")] = None,
+    sector: Annotated[
+        Optional[str],
+        _option("rules show", "--sector", metavar="S", autocompletion=_complete("sectors")),
+    ] = None,
+    criterion: Annotated[
+        Optional[str],
+        _option("rules show", "--criterion", metavar="ID", autocompletion=_complete("criteria")),
+    ] = None,
     unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
     fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
 ) -> None:
