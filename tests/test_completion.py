@@ -116,3 +116,18 @@ def test_install_completion_writes_the_bash_script(tmp_path, ask):
     script = tmp_path / ".bash_completions" / "ntm-eval.sh"
     assert "_NTM_EVAL_COMPLETE=complete_bash" in script.read_text()
     assert f"source '{script}'" in (tmp_path / ".bashrc").read_text()
+
+
+@pytest.mark.parametrize("argv", [["check", str(ROOT / "data" / "2020.csv")], ["--help"]])
+def test_a_plain_run_imports_nothing_of_the_api_or_completion(argv):
+    code = (
+        "import sys\nfrom ntm_eval.cli import main\n"
+        f"sys.argv = ['ntm-eval', *{argv!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m in ('ntm_eval.api', "
+        "'ntm_eval.complete', 'ntm_eval.input.records', 'pandas', 'polars', 'tomllib'))))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": "/nonexistent"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert run.stderr == "[]"
