@@ -22,7 +22,8 @@ def _load(name: str) -> dict:
 
 REGISTRY = Registry().with_resources(
     (doc["$id"], Resource.from_contents(doc))
-    for doc in (_load("check-output"), _load("check-jsonl-line"), _load("validate-output"))
+    for doc in (_load(path.name.removesuffix(".schema.json")) for path in SCHEMAS.glob("*.json"))
+    if "$id" in doc  # the output schemas (rules.schema.json is generated, without one)
 )
 
 
@@ -34,6 +35,9 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
 
 LINE = _validator("check-jsonl-line")
 VALIDATE = _validator("validate-output")
+GAPS_LINE = _validator("gaps-jsonl-line")
+COMPARE_LINE = _validator("compare-jsonl-line")
+CONFIG = _validator("config-output")
 
 
 def _lines(*args: str, cwd=ROOT) -> tuple[int, list[dict]]:
@@ -112,3 +116,45 @@ def test_the_readme_links_every_schema():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in sorted(SCHEMAS.glob("*.schema.json")):
         assert f"ntm_eval/schemas/{path.name}" in readme, path.name
+
+
+def _jsonl(*args: str) -> tuple[int, list[dict]]:
+    r = run_cli(*args, "-f", "jsonl")
+    return r.code, [json.loads(line) for line in r.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("by_sector", [[], ["--by-sector"]])
+def test_every_gaps_line_follows_its_schema(by_sector):
+    code, lines = _jsonl("gaps", SAMPLE, "--top", "5", *by_sector)
+    assert code == 0 and _kinds(lines)[-1] == "summary" and len(lines) > 5
+    assert ("sector" in lines[0]) is bool(by_sector)
+    for line in lines:
+        GAPS_LINE.validate(line)
+    assert not GAPS_LINE.is_valid({**lines[-1], "surplus": 1})
+    code, lines = _jsonl("gaps", str(ROOT / "no-such.csv"))
+    assert code == 2 and _kinds(lines) == ["failure"]
+    GAPS_LINE.validate(lines[0])
+
+
+def test_every_compare_line_follows_its_schema():
+    old = str(ROOT / "data" / "2020-self-assessment.csv")
+    code, lines = _jsonl("compare", old, SAMPLE)
+    assert code == 0 and set(_kinds(lines)) == {"change", "summary"}
+    for line in lines:
+        COMPARE_LINE.validate(line)
+    assert not COMPARE_LINE.is_valid({**lines[-1], "surplus": 1})
+    code, lines = _jsonl("compare", old, str(ROOT / "no-such.csv"))
+    assert code == 2 and _kinds(lines) == ["failure"]
+    COMPARE_LINE.validate(lines[0])
+
+
+def test_the_config_document_follows_its_schema(tmp_path):
+    (tmp_path / "ntm-eval.toml").write_text('lang = "vi"\n', encoding="utf-8")
+    for env in ({}, {"NTM_EVAL_LANG": "en"}):
+        r = run_cli("config", "-f", "json", cwd=tmp_path, env=env)
+        assert r.code == 0, r.stderr
+        CONFIG.validate(json.loads(r.stdout))
+    r = run_cli("config", "-f", "json", cwd=tmp_path.parent / "..", env={"NTM_EVAL_LANG": "vi"})
+    doc = json.loads(r.stdout)
+    CONFIG.validate(doc)
+    assert doc["settings"]["lang"]["source"] == "environment"
