@@ -89,13 +89,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filter.commune": ("commune", "xã"),
     "problems": ("{errors} error(s), {warnings} warning(s)", "{errors} lỗi, {warnings} cảnh báo"),
     "wrote": ("wrote {path}", "đã ghi {path}"),
-    # reasons an indicator is not evaluable
-    "reason.value missing": ("value missing", "thiếu giá trị"),
-    "reason.value invalid or column missing": (
-        "value invalid or column missing",
-        "giá trị không hợp lệ hoặc thiếu cột",
-    ),
-    "reason.region unknown": ("region unknown", "chưa rõ vùng"),
     # gaps
     "gaps.title": ("Communes closest to the standard", "Các xã gần đạt chuẩn nhất"),
     "gaps.count": (
@@ -247,11 +240,10 @@ def status(lang: str, status_key: str) -> str:
 
 
 def reason(lang: str, text: str | None) -> str:
-    """A not-evaluable reason in ``lang`` (reasons built with details stay as written)."""
-    if text is None:
-        return ""
-    key = "reason." + text
-    return tr(lang, key) if key in MESSAGES else text
+    """A not-evaluable reason in ``lang`` (``reasons.told``)."""
+    from ntm_eval.reasons import told
+
+    return told(text, lang)
 
 
 def number(x: Any, lang: str = DEFAULT_LANG) -> str:

@@ -25,10 +25,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "cột không được đọc: {title_vi} ({code})",
     ),
     "row_held": ("{title} ({code})", "{title_vi} ({code})"),
-    "row_unread": (
-        "the row's cells cannot be placed: {title} ({code}, line {line})",
-        "không xác định được vị trí các ô của dòng: {title_vi} ({code}, dòng {line})",
-    ),
+    "row_unread": ("{detail} ({code})", "{title_vi} ({code})"),
     "region_unknown": ("region unknown", "chưa rõ vùng"),
     "region_no_threshold": (
         "no threshold for region '{region}'",
@@ -56,7 +53,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "column_unread": {"title": "t", "title_vi": "t", "code": "D015"},
     "row_held": {"title": "t", "title_vi": "t", "code": "D023"},
-    "row_unread": {"title": "t", "title_vi": "t", "code": "D005", "line": 7},
+    "row_unread": {"detail": "row has 3 cells but the header has 5", "title_vi": "t", "code": "D005"},
     "region_no_threshold": {"region": "dbscl"},
     "year_no_threshold": {"year": 2017, "first": 2018},
 }

@@ -22,6 +22,7 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from ntm_eval import i18n
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
 from ntm_eval.shown import formula_like, printable
@@ -142,12 +143,7 @@ def _yes_no(b: _Book, x: bool | None) -> Any:
 
 
 def _reason(lang: str, reason: str | None) -> str | None:
-    if reason is None:
-        return None
-    try:
-        return tr(lang, f"reason.{reason}")
-    except KeyError:
-        return reason
+    return None if reason is None else i18n.reason(lang, reason)
 
 
 def _measure_names(ruleset: Any, lang: str) -> dict[str, str]:
