@@ -98,7 +98,7 @@ def _main(
         Optional[bool], _option("", "--version", callback=_version, is_eager=True)
     ] = None,
 ) -> None:
-    pass  # the help is the app's (``usage.COMMANDS``)
+    _said_in[0] = "en"  # until a command with --lang says otherwise
 
 
 # --- what the commands share ----------------------------------------------------------------
@@ -108,10 +108,22 @@ def _use_color(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+#: The language of the running command's lines on standard error (its ``--lang``).
+_said_in = ["en"]
+
+
+def _speak(lang: Any) -> str:
+    """Set the language of the command's problem lines and notes; the language's code."""
+    _said_in[0] = lang.value
+    return lang.value
+
+
 def _print_problems(problems: Any) -> None:
     from ntm_eval.render import problems as lines
 
-    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr)))
+    sys.stderr.write(
+        lines.render(list(problems), color=_use_color(sys.stderr), lang=_said_in[0])
+    )
 
 
 def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> NoReturn:
@@ -216,7 +228,9 @@ def _emit(
         # a run read as it is written may stop on its data: stdout stays JSON
         _fail(exc.problems, json_for if getattr(obj, "failed", False) else None)
     if output is not None:
-        print(f"wrote {printable(str(output))}", file=sys.stderr)
+        from ntm_eval.i18n import tr
+
+        print(tr(_said_in[0], "wrote", path=printable(str(output))), file=sys.stderr)
 
 
 def _format(fmt: Any, output: Optional[Path]) -> Any:
@@ -280,6 +294,7 @@ def check(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.engine.results import Filters, Finished
     from ntm_eval.render import FORMATS
 
@@ -343,6 +358,7 @@ def gaps(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
@@ -366,6 +382,7 @@ def compare(
     lang: LangOption = Lang.en,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.engine.compare import compare as diff
     from ntm_eval.engine.compare import load_side
@@ -380,7 +397,7 @@ def compare(
         new_side = load_side(new, ruleset, str(new), unit_list)
     except InputError as exc:
         _fail(exc.problems, json_for)
-    comparison, notes = diff(old_side, new_side)
+    comparison, notes = diff(old_side, new_side, ruleset.measure_names())
     problems = [*old_side.problems, *new_side.problems, *notes]
     _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang.value, problems=problems)
     _exit(problems)
@@ -397,6 +414,7 @@ def report(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
@@ -424,6 +442,7 @@ def template(
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import template as tpl
 
@@ -586,5 +605,5 @@ def main() -> None:
         from ntm_eval.diagnostics import Problem
 
         full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
-        print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
+        print(full.format(color=_use_color(sys.stderr), lang=_said_in[0]), file=sys.stderr)
         sys.exit(exit_code([full]))

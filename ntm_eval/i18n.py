@@ -168,6 +168,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.legend": ("Legend", "Chú giải"),
     "report.communes": ("communes", "xã"),
     "report.met_share": ("{pct} meet the standard", "{pct} đạt chuẩn"),
+    "report.banner": (
+        "The input file has problems: {counts}.",
+        "Tệp dữ liệu có lỗi: {counts}.",
+    ),
+    "report.banner.link": ("See the list of problems", "Xem danh sách lỗi"),
+    "report.problems": ("Problems in the input", "Lỗi trong dữ liệu đầu vào"),
+    "report.date": ("run on {date}", "đánh giá ngày {date}"),
+    "report.districts": ("Communes by district", "Số xã theo huyện"),
     # workbooks (--format xlsx): sheet names (at most 31 characters, none of []:*?/\) and labels
     "sheet.summary": ("Summary", "Tổng hợp"),
     "sheet.matrix": ("Matrix", "Kết quả theo tiêu chí"),

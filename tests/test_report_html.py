@@ -27,7 +27,8 @@ def pages(tmp_path_factory):
         path = folder / f"report-{lang}.html"
         r = run_cli("report", SAMPLE, "-o", str(path), "--lang", lang)
         assert r.code == 0, r.stderr
-        assert r.stdout == "" and f"wrote {path}" in r.stderr
+        said = "đã ghi" if lang == "vi" else "wrote"  # the note in the command's language
+        assert r.stdout == "" and f"{said} {path}" in r.stderr
         out[lang] = path
     return out
 
@@ -96,7 +97,8 @@ def test_hover_and_click_show_values_and_thresholds(browser, pages):
     page = browser.open(pages["en"].as_uri())
     cell = '#matrix tr[data-code="22984"] td[data-id="11"]'
     title = page.eval(f"document.querySelector('{cell}').title")
-    assert "poverty_rate_pct: 6.2% (≤ 5%*) — not met" in title
+    assert "11 Poor households: 6.2% (≤ 5%*) — not met" in title
+    assert "poverty_rate_pct" not in title  # names, not column keys
     assert page.eval("document.getElementById('detail').hidden") is True
     page.click(cell)
     assert page.eval("getComputedStyle(document.getElementById('detail')).display") != "none"
