@@ -121,9 +121,7 @@ def _speak(lang: Any) -> str:
 def _print_problems(problems: Any) -> None:
     from ntm_eval.render import problems as lines
 
-    sys.stderr.write(
-        lines.render(list(problems), color=_use_color(sys.stderr), lang=_said_in[0])
-    )
+    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr), lang=_said_in[0]))
 
 
 def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> NoReturn:

@@ -51,9 +51,21 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "where": "cell AC21",
         "where_vi": "ô AC21",
     },
-    "column_unread": {"title": "t", "title_vi": "t", "code": "D015"},
-    "row_held": {"title": "t", "title_vi": "t", "code": "D023"},
-    "row_unread": {"detail": "row has 3 cells but the header has 5", "title_vi": "t", "code": "D005"},
+    "column_unread": {
+        "title": "column header says a unit the measure's values are not in",
+        "title_vi": "tiêu đề cột ghi đơn vị khác với đơn vị của chỉ số đo",
+        "code": "D015",
+    },
+    "row_held": {
+        "title": "commune code repeated for the same year",
+        "title_vi": "mã xã bị lặp trong cùng một năm",
+        "code": "D023",
+    },
+    "row_unread": {
+        "detail": "row has 3 cells but the header has 5",
+        "title_vi": "dòng có số ô không đúng",
+        "code": "D005",
+    },
     "region_no_threshold": {"region": "dbscl"},
     "year_no_threshold": {"year": 2017, "first": 2018},
 }

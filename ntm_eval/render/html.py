@@ -315,9 +315,7 @@ def _districts(report: Report, lang: str) -> list[str]:
     out = [
         f'<section id="districts"><h2>{_text(tr(lang, "report.districts"))}</h2><table>',
         "<thead><tr>"
-        + "".join(
-            f'<th{"" if i == 0 else " class=n"}>{_text(h)}</th>' for i, h in enumerate(heads)
-        )
+        + "".join(f"<th{'' if i == 0 else ' class=n'}>{_text(h)}</th>" for i, h in enumerate(heads))
         + "</tr></thead><tbody>",
     ]
     for district in sorted(rows):
@@ -358,7 +356,7 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
         f"<header><h1>{_text(rs.title.get(lang))}</h1>",
         f'<p class="meta">{_text(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows))} · '
         f"{_text(rs.id)} · {_text(rs.legal_basis_in(lang))} · "
-        f'{_text(tr(lang, "report.date", date=run_date()))}</p></header>',
+        f"{_text(tr(lang, 'report.date', date=run_date()))}</p></header>",
     ]
     parts += _banner(report, lang)
     parts += _summary(report, lang)
