@@ -108,7 +108,7 @@ def test_the_real_reason_where_the_value_is_shown(cli, book):
     assert f"value '105' is not valid: percentage outside 0–100 (D011, cell {cell})" in " ".join(
         en.stdout.split()
     )
-    assert f"error [D011] column 'poverty_rate_pct': value '105'" in en.stderr
+    assert "error [D011] column 'poverty_rate_pct': value '105'" in en.stderr
 
 
 def test_json_keeps_english_and_adds_message_vi(cli, book):
@@ -159,7 +159,7 @@ def test_no_column_key_in_a_vietnamese_table(cli, args):
 
 
 def test_the_report_has_a_vietnamese_banner_and_problem_list(cli, book, tmp_path):
-    path, cell = book
+    path, _ = book
     page = tmp_path / "report.html"
     r = cli("report", str(path), "--lang", "vi", "-o", str(page))
     assert r.code == 3, r.stderr  # written, and the input error still tells in the exit code
@@ -169,7 +169,7 @@ def test_the_report_has_a_vietnamese_banner_and_problem_list(cli, book, tmp_path
     assert "Tệp dữ liệu có lỗi: 1 lỗi, 0 cảnh báo." in html
     assert '<a href="#problems">Xem danh sách lỗi</a>' in html
     assert "Lỗi trong dữ liệu đầu vào" in html
-    assert f"lỗi [D011] cột &#x27;poverty_rate_pct&#x27;: giá trị &#x27;105&#x27;" in html
+    assert "lỗi [D011] cột &#x27;poverty_rate_pct&#x27;: giá trị &#x27;105&#x27;" in html
     assert "Quyết định số 1980/QĐ-TTg ngày 17/10/2016 của Thủ tướng Chính phủ" in html
     assert "đánh giá ngày " in html and 'id="districts"' in html
     clean = tmp_path / "clean.html"

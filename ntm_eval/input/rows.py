@@ -37,7 +37,6 @@ from ntm_eval.diagnostics import (
     Problem,
     column_label,
 )
-from ntm_eval.reasons import Reason
 from ntm_eval.input.cells import (
     Ambiguous,
     CellError,
@@ -54,6 +53,7 @@ from ntm_eval.input.cells import (
 from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
 from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
+from ntm_eval.reasons import Reason
 from ntm_eval.rules.model import IDENTITY_COLUMNS, Plausible, RuleSet
 from ntm_eval.shown import quoted
 
