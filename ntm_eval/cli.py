@@ -469,11 +469,18 @@ def template(
                 f.write(made.content)
         except InputError as exc:
             _fail(exc.problems)
-    print(
-        f"{output or 'stdout'}: {chosen.value} template, {made.columns} columns, {made.rows} "
-        f"commune row(s) pre-filled (rule set {ruleset.id})",
-        file=sys.stderr,
+    from ntm_eval.i18n import tr
+
+    made_note = tr(
+        lang.value,
+        "template.made",
+        path=printable(str(output or "stdout")),
+        format=chosen.value,
+        columns=made.columns,
+        rows=made.rows,
+        ruleset=ruleset.id,
     )
+    print(made_note, file=sys.stderr)
 
 
 class ValidateFormat(str, enum.Enum):
@@ -487,15 +494,19 @@ class ValidateFormat(str, enum.Enum):
 def validate(
     paths: Annotated[Optional[list[Path]], _argument("validate", "[PATH]...")] = None,
     fmt: Annotated[ValidateFormat, _option("validate", "--format", "-f")] = ValidateFormat.text,
+    lang: LangOption = Lang.en,
 ) -> None:
+    _speak(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.render.validation import summary
     from ntm_eval.rules.validation import validate as run
 
     result = run(list(paths or [Path("rules")]))
-    FORMATS["validate"][fmt.value].write(result, sys.stdout, color=_use_color(sys.stdout))
+    FORMATS["validate"][fmt.value].write(
+        result, sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+    )
     sys.stdout.flush()
-    print(summary(result), file=sys.stderr)
+    print(summary(result, lang.value), file=sys.stderr)
     raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
 
 
@@ -530,7 +541,9 @@ class ShowFormat(str, enum.Enum):
 def rules_list(
     paths: Annotated[Optional[list[Path]], _argument("rules list", "[PATH]...")] = None,
     fmt: Annotated[ListFormat, _option("", "--format", "-f")] = ListFormat.table,
+    lang: LangOption = Lang.en,
 ) -> None:
+    _speak(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.rules.catalogue import list_sets
     from ntm_eval.rules.validation import collect
@@ -539,7 +552,7 @@ def rules_list(
     if problems:
         _fail(problems)
     FORMATS["rules list"][fmt.value].write(
-        list_sets(files), sys.stdout, color=_use_color(sys.stdout)
+        list_sets(files), sys.stdout, color=_use_color(sys.stdout), lang=lang.value
     )
 
 
@@ -551,7 +564,9 @@ def rules_show(
     criterion: Annotated[Optional[str], _option("rules show", "--criterion", metavar="ID")] = None,
     unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
     fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
+    lang: LangOption = Lang.en,
 ) -> None:
+    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import FORMATS
     from ntm_eval.render.catalogue import failure_json
@@ -566,7 +581,9 @@ def rules_show(
         if fmt is ShowFormat.json:
             sys.stdout.write(failure_json(exc.problems))
         raise typer.Exit(exit_code(exc.problems)) from None
-    FORMATS["rules show"][fmt.value].write(cat, sys.stdout, color=_use_color(sys.stdout))
+    FORMATS["rules show"][fmt.value].write(
+        cat, sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+    )
 
 
 def _stdout_to_devnull() -> None:

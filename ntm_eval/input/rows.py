@@ -192,6 +192,17 @@ class Identities:
 Seen = dict[int, str | None]
 
 
+#: What an identity value is, in Vietnamese (the sentence of D020).
+IDENTITY_VI = {
+    "commune_code": "mã",
+    "commune_name": "tên",
+    "district": "huyện",
+    "province": "tỉnh",
+    "region": "vùng",
+    "year": "năm đánh giá",
+}
+
+
 def held_back(code: str) -> str:
     """The not-evaluable reason of a row held back by a problem ``code`` of its row."""
     return Reason("row_held", title=CODES[code], title_vi=CODES_VI[code], code=code)
@@ -263,6 +274,9 @@ def implausible(column: Column, raw: Any, value: Any) -> Finding | None:
         "it is judged as written",
         shown,
         "warning",
+        message_vi=f"cột{column.label[6:]}: giá trị '{shown}' nằm ngoài khoảng giá trị có thể "
+        f"({plausible.text()}{' ' + unit if unit else ''}); hãy kiểm tra giá trị và đơn vị — "
+        "giá trị vẫn được đánh giá như đã ghi",
     )
 
 
@@ -370,6 +384,8 @@ class Column:
                     f"{self.label}: value is empty — expected the commune's "
                     f"{self.key.replace('_', ' ')}",
                     "",
+                    message_vi=f"cột{self.label[6:]}: ô trống — cần "
+                    f"{IDENTITY_VI.get(self.key, self.key)} của xã",
                 )
             )
         if raw.__class__ is str and ("\n" in raw or "\r" in raw):
@@ -579,7 +595,16 @@ class RowReader:
             problems.append(problem)
         misfit = self.misfit(cells)
         if misfit is not None:
-            problems.append(Problem("D005", misfit, self.shown, line, min(n, width) + 1))
+            problems.append(
+                Problem(
+                    "D005",
+                    misfit,
+                    self.shown,
+                    line,
+                    min(n, width) + 1,
+                    message_vi=f"dòng có {n} ô nhưng dòng tiêu đề có {width} cột",
+                )
+            )
             why = why or unread(misfit, "D005")
         shown = self.shown
         ident: dict[str, Any] = {}
@@ -843,6 +868,9 @@ def _header_keys(
                     i + 1,
                     column=cell,
                     severity="warning",
+                    message_vi=f"{column_label(cell, lang='vi')} không được bộ tiêu chí "
+                    f"'{ruleset.id}' sử dụng; các giá trị của cột bị bỏ qua"
+                    + (f" (có phải là {hint}?)" if hint else ""),
                 )
             )
         elif key not in keys and (wrong := matcher.disagreement(cell, key)) is not None:
@@ -858,6 +886,8 @@ def _header_keys(
                     line,
                     i + 1,
                     column=key,
+                    message_vi=f"{column_label(key, cell, 'vi')} xuất hiện hai lần (cả ở cột "
+                    f"{keys[key] + 1}); chỉ đọc cột đầu tiên",
                 )
             )
         else:
@@ -865,7 +895,14 @@ def _header_keys(
     for key in IDENTITY_COLUMNS:
         if key not in keys:
             problems.append(
-                Problem("D002", f"identity column '{key}' is missing", shown, line, column=key)
+                Problem(
+                    "D002",
+                    f"identity column '{key}' is missing",
+                    shown,
+                    line,
+                    column=key,
+                    message_vi=f"thiếu cột định danh '{key}'",
+                )
             )
     for key in ruleset.columns:
         if key not in keys and key not in refused:
@@ -877,6 +914,8 @@ def _header_keys(
                     shown,
                     line,
                     column=key,
+                    message_vi=f"thiếu cột '{key}'; bộ tiêu chí '{ruleset.id}' cần cột này: "
+                    "chỉ tiêu của cột chưa đánh giá được",
                 )
             )
     return keys

@@ -158,6 +158,7 @@ class Measure(_Strict):
         "sources, C1 = one, unverified = none (shown as such in every output).",
     )
     note: str | None = None
+    note_vi: str | None = Field(None, description="The note in Vietnamese.")
     reason: str | None = Field(
         None,
         description="In a set that extends another: why this "
@@ -196,7 +197,9 @@ class Indicator(_Strict):
     name: Text
     sector: str | None = Field(None, description="Responsible sector, when not the criterion's.")
     legal_basis: str | None = None
+    legal_basis_vi: str | None = Field(None, description="The legal basis in Vietnamese.")
     note: str | None = None
+    note_vi: str | None = Field(None, description="The note in Vietnamese.")
     measures: list[Measure] = Field(min_length=1)
 
 
@@ -208,7 +211,9 @@ class Criterion(_Strict):
     name: Text
     sector: str = Field(description="Key of the responsible sector, declared under 'sectors'.")
     legal_basis: str | None = None
+    legal_basis_vi: str | None = Field(None, description="The legal basis in Vietnamese.")
     note: str | None = None
+    note_vi: str | None = Field(None, description="The note in Vietnamese.")
     indicators: list[Indicator] = Field(min_length=1)
 
 
@@ -344,3 +349,13 @@ def measure_name(criterion: Criterion, indicator: Indicator, measure: Measure) -
     if len(criterion.indicators) == 1:
         return criterion.name
     return indicator.name
+
+
+def said(thing: Any, key: str, lang: str) -> str | None:
+    """``thing``'s ``key`` (``legal_basis``, ``note``) in ``lang``: its ``key_vi`` in
+    Vietnamese when the rule file gives one, else the English text."""
+    if lang == "vi":
+        vi = getattr(thing, key + "_vi", None)
+        if vi:
+            return vi
+    return getattr(thing, key)
