@@ -20,10 +20,6 @@ REASONS: dict[str, tuple[str, str]] = {
         "value {value} is not valid: {title} ({code}, {where})",
         "giá trị {value} không hợp lệ: {title_vi} ({code}, {where_vi})",
     ),
-    "column_unread": (
-        "column not read: {title} ({code})",
-        "cột không được đọc: {title_vi} ({code})",
-    ),
     "row_held": ("{title} ({code})", "{title_vi} ({code})"),
     "row_unread": ("{detail} ({code})", "{title_vi} ({code})"),
     "region_unknown": ("region unknown", "chưa rõ vùng"),
@@ -50,11 +46,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "code": "D011",
         "where": "cell AC21",
         "where_vi": "ô AC21",
-    },
-    "column_unread": {
-        "title": "column header says a unit the measure's values are not in",
-        "title_vi": "tiêu đề cột ghi đơn vị khác với đơn vị của chỉ số đo",
-        "code": "D015",
     },
     "row_held": {
         "title": "commune code repeated for the same year",

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from conftest import DATA
+from conftest import DATA, ROOT
 
 from ntm_eval.diagnostics import CODES, CODES_VI, Problem, cell_finding
 from ntm_eval.reasons import REASONS, SAMPLES, Reason, told
@@ -104,6 +104,12 @@ def test_the_real_reason_where_the_value_is_shown(cli, book):
         "phần trăm từ 0 đến 100"
     ) in r.stderr
     assert r.stderr.rstrip().endswith("1 lỗi, 0 cảnh báo")
+    # as README "Languages" shows it
+    assert cell == "AC19"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = f"book.xlsx:Data!{cell}: lỗi [D011] cột 'poverty_rate_pct': giá trị '105'"
+    assert shown in readme and shown in r.stderr
+    assert f"khoảng 0–100 (D011, ô {cell})" in readme
     en = cli("check", str(path), "--commune", "23020")
     assert f"value '105' is not valid: percentage outside 0–100 (D011, cell {cell})" in " ".join(
         en.stdout.split()
