@@ -30,7 +30,6 @@ from pydantic import BeforeValidator, ConfigDict, create_model
 
 from ntm_eval.diagnostics import (
     CODES,
-    CODES_VI,
     Finding,
     HasProblems,
     InputError,
@@ -205,13 +204,13 @@ IDENTITY_VI = {
 
 def held_back(code: str) -> str:
     """The not-evaluable reason of a row held back by a problem ``code`` of its row."""
-    return Reason("row_held", title=CODES[code], title_vi=CODES_VI[code], code=code)
+    return Reason("row_held", title=CODES[code], title_vi=title_vi(code), code=code)
 
 
 def unread(detail: str, code: str) -> str:
     """The not-evaluable reason of a row whose cells cannot be placed (``detail``: the
     English account of why; the Vietnamese one is the code's title)."""
-    return Reason("row_unread", detail=detail, title_vi=CODES_VI[code], code=code)
+    return Reason("row_unread", detail=detail, title_vi=title_vi(code), code=code)
 
 
 def cell_reason(code: str, raw: Any, line: int, col: int, sheet: str | None) -> str:
@@ -228,7 +227,7 @@ def cell_reason(code: str, raw: Any, line: int, col: int, sheet: str | None) -> 
         "cell_invalid",
         value=quoted(raw if raw.__class__ is str else str(raw)),
         title=CODES[code],
-        title_vi=CODES_VI[code],
+        title_vi=title_vi(code),
         code=code,
         where=where,
         where_vi=where_vi,
