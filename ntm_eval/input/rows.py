@@ -35,6 +35,7 @@ from ntm_eval.diagnostics import (
     InputError,
     Problem,
     column_label,
+    title_vi,
 )
 from ntm_eval.input.cells import (
     Ambiguous,
