@@ -619,6 +619,11 @@ def main() -> None:
         _stdout_to_devnull()
         from ntm_eval.diagnostics import Problem
 
-        full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
+        full = Problem(
+            "U010",
+            f"cannot write the output: {exc.strerror}",
+            "stdout",
+            message_vi=f"không ghi được kết quả: {exc.strerror}",
+        )
         print(full.format(color=_use_color(sys.stderr), lang=_said_in[0]), file=sys.stderr)
         sys.exit(exit_code([full]))
