@@ -510,6 +510,8 @@ def read_header(
                     shown,
                     head[0][0],
                     severity="warning",
+                    message_vi=f"không đọc các dòng {skipped} phía trên dòng tiêu đề "
+                    f"(dòng {head[start][0]})",
                 )
             )
     header_line, header_cells = head[start]
