@@ -169,7 +169,8 @@ def test_template_usage_errors(cli, tmp_path):
     result = cli("template", "--units", str(tmp_path / "none.csv"))
     assert result.code == 2 and "[U030]" in result.stderr
     result = cli("template", "-o", str(tmp_path / "no-such-dir" / "t.csv"))
-    assert result.code == 2 and "cannot write" in result.stderr
+    # the template's language (Vietnamese unless --lang en)
+    assert result.code == 2 and "[U010] không ghi được tệp kết quả" in result.stderr
 
 
 def test_help_has_examples(cli):
