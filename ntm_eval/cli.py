@@ -118,7 +118,7 @@ def _main(
         Optional[bool], _option("", "--version", callback=_version, is_eager=True)
     ] = None,
 ) -> None:
-    pass  # the help is the app's (``usage.COMMANDS``)
+    _said_in[0] = "en"  # until a command with --lang says otherwise
 
 
 # --- what the commands share ----------------------------------------------------------------
@@ -128,10 +128,20 @@ def _use_color(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+#: The language of the running command's lines on standard error (its ``--lang``).
+_said_in = ["en"]
+
+
+def _speak(lang: Any) -> str:
+    """Set the language of the command's problem lines and notes; the language's code."""
+    _said_in[0] = lang.value
+    return lang.value
+
+
 def _print_problems(problems: Any) -> None:
     from ntm_eval.render import problems as lines
 
-    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr)))
+    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr), lang=_said_in[0]))
 
 
 def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> NoReturn:
@@ -281,7 +291,9 @@ def _emit(
         # a run read as it is written may stop on its data: stdout stays JSON
         _fail(exc.problems, json_for if getattr(obj, "failed", False) else None)
     if output is not None:
-        print(f"wrote {printable(str(output))}", file=sys.stderr)
+        from ntm_eval.i18n import tr
+
+        print(tr(_said_in[0], "wrote", path=printable(str(output))), file=sys.stderr)
 
 
 def _format(fmt: Any, output: Optional[Path]) -> Any:
@@ -350,6 +362,7 @@ def check(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.engine.results import Filters, Finished
     from ntm_eval.render import FORMATS
 
@@ -417,6 +430,7 @@ def gaps(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
@@ -441,6 +455,7 @@ def compare(
     lang: LangOption = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.engine.compare import compare as diff
     from ntm_eval.engine.compare import load_side
@@ -456,7 +471,7 @@ def compare(
         new_side = load_side(new, ruleset, str(new), unit_list)
     except InputError as exc:
         _fail(exc.problems, json_for)
-    comparison, notes = diff(old_side, new_side)
+    comparison, notes = diff(old_side, new_side, ruleset.measure_names())
     problems = [*old_side.problems, *new_side.problems, *notes]
     _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang_, problems=problems)
     _exit(problems)
@@ -473,6 +488,7 @@ def report(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
@@ -502,6 +518,7 @@ def template(
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
 ) -> None:
+    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import template as tpl
 
@@ -529,11 +546,18 @@ def template(
                 f.write(made.content)
         except InputError as exc:
             _fail(exc.problems)
-    print(
-        f"{output or 'stdout'}: {chosen.value} template, {made.columns} columns, {made.rows} "
-        f"commune row(s) pre-filled (rule set {ruleset.id})",
-        file=sys.stderr,
+    from ntm_eval.i18n import tr
+
+    made_note = tr(
+        lang.value,
+        "template.made",
+        path=printable(str(output or "stdout")),
+        format=chosen.value,
+        columns=made.columns,
+        rows=made.rows,
+        ruleset=ruleset.id,
     )
+    print(made_note, file=sys.stderr)
 
 
 class ValidateFormat(str, enum.Enum):
@@ -547,15 +571,19 @@ class ValidateFormat(str, enum.Enum):
 def validate(
     paths: Annotated[Optional[list[Path]], _argument("validate", "[PATH]...")] = None,
     fmt: Annotated[ValidateFormat, _option("validate", "--format", "-f")] = ValidateFormat.text,
+    lang: LangOption = Lang.en,
 ) -> None:
+    _speak(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.render.validation import summary
     from ntm_eval.rules.validation import validate as run
 
     result = run(list(paths or [Path("rules")]))
-    FORMATS["validate"][fmt.value].write(result, sys.stdout, color=_use_color(sys.stdout))
+    FORMATS["validate"][fmt.value].write(
+        result, sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+    )
     sys.stdout.flush()
-    print(summary(result), file=sys.stderr)
+    print(summary(result, lang.value), file=sys.stderr)
     raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
 
 
@@ -612,7 +640,9 @@ class ShowFormat(str, enum.Enum):
 def rules_list(
     paths: Annotated[Optional[list[Path]], _argument("rules list", "[PATH]...")] = None,
     fmt: Annotated[ListFormat, _option("", "--format", "-f")] = ListFormat.table,
+    lang: LangOption = Lang.en,
 ) -> None:
+    _speak(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.rules.catalogue import list_sets
     from ntm_eval.rules.validation import collect
@@ -621,7 +651,7 @@ def rules_list(
     if problems:
         _fail(problems)
     FORMATS["rules list"][fmt.value].write(
-        list_sets(files), sys.stdout, color=_use_color(sys.stdout)
+        list_sets(files), sys.stdout, color=_use_color(sys.stdout), lang=lang.value
     )
 
 
@@ -642,7 +672,9 @@ def rules_show(
     ] = None,
     unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
     fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
+    lang: LangOption = Lang.en,
 ) -> None:
+    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import FORMATS
     from ntm_eval.render.catalogue import failure_json
@@ -657,7 +689,9 @@ def rules_show(
         if fmt is ShowFormat.json:
             sys.stdout.write(failure_json(exc.problems))
         raise typer.Exit(exit_code(exc.problems)) from None
-    FORMATS["rules show"][fmt.value].write(cat, sys.stdout, color=_use_color(sys.stdout))
+    FORMATS["rules show"][fmt.value].write(
+        cat, sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+    )
 
 
 def _stdout_to_devnull() -> None:
@@ -693,6 +727,11 @@ def main() -> None:
         _stdout_to_devnull()
         from ntm_eval.diagnostics import Problem
 
-        full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
-        print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
+        full = Problem(
+            "U010",
+            f"cannot write the output: {exc.strerror}",
+            "stdout",
+            message_vi=f"không ghi được kết quả: {exc.strerror}",
+        )
+        print(full.format(color=_use_color(sys.stderr), lang=_said_in[0]), file=sys.stderr)
         sys.exit(exit_code([full]))
