@@ -132,10 +132,22 @@ def _use_color(stream: Any) -> bool:
 _said_in = ["en"]
 
 
-def _speak(lang: Any) -> str:
+def _speak(lang: str) -> str:
     """Set the language of the command's problem lines and notes; the language's code."""
-    _said_in[0] = lang.value
-    return lang.value
+    _said_in[0] = lang
+    return lang
+
+
+def _lang(lang: Any) -> str:
+    """The language of a command that has no other setting: ``--lang``, else the
+    configuration file, else the environment, else English (``settings.resolve``)."""
+    from ntm_eval import settings
+    from ntm_eval.diagnostics import InputError
+
+    try:
+        return _speak(settings.resolve({"lang": lang})["lang"].value)
+    except InputError as exc:
+        _fail(exc.problems)
 
 
 def _print_problems(problems: Any) -> None:
@@ -193,6 +205,7 @@ def _choose(
     except InputError as exc:
         _fail(exc.problems, json_for, failure)
     picked = chosen["rules"]
+    _speak(chosen["lang"].value)
     return _Chosen(
         Path(picked.value) if picked.source != "default" else None,
         chosen["units"].value
@@ -362,7 +375,6 @@ def check(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
-    _speak(lang)
     from ntm_eval.engine.results import Filters, Finished
     from ntm_eval.render import FORMATS
 
@@ -430,7 +442,6 @@ def gaps(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
-    _speak(lang)
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
@@ -455,7 +466,6 @@ def compare(
     lang: LangOption = None,
     units: Units = None,
 ) -> None:
-    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.engine.compare import compare as diff
     from ntm_eval.engine.compare import load_side
@@ -488,7 +498,6 @@ def report(
     encoding: Encoding = None,
     units: Units = None,
 ) -> None:
-    _speak(lang)
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
@@ -518,7 +527,6 @@ def template(
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
 ) -> None:
-    _speak(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import template as tpl
 
@@ -549,7 +557,7 @@ def template(
     from ntm_eval.i18n import tr
 
     made_note = tr(
-        lang.value,
+        lang_,
         "template.made",
         path=printable(str(output or "stdout")),
         format=chosen.value,
@@ -571,19 +579,19 @@ class ValidateFormat(str, enum.Enum):
 def validate(
     paths: Annotated[Optional[list[Path]], _argument("validate", "[PATH]...")] = None,
     fmt: Annotated[ValidateFormat, _option("validate", "--format", "-f")] = ValidateFormat.text,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
 ) -> None:
-    _speak(lang)
+    lang_ = _lang(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.render.validation import summary
     from ntm_eval.rules.validation import validate as run
 
     result = run(list(paths or [Path("rules")]))
     FORMATS["validate"][fmt.value].write(
-        result, sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+        result, sys.stdout, color=_use_color(sys.stdout), lang=lang_
     )
     sys.stdout.flush()
-    print(summary(result, lang.value), file=sys.stderr)
+    print(summary(result, lang_), file=sys.stderr)
     raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
 
 
@@ -640,9 +648,9 @@ class ShowFormat(str, enum.Enum):
 def rules_list(
     paths: Annotated[Optional[list[Path]], _argument("rules list", "[PATH]...")] = None,
     fmt: Annotated[ListFormat, _option("", "--format", "-f")] = ListFormat.table,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
 ) -> None:
-    _speak(lang)
+    lang_ = _lang(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.rules.catalogue import list_sets
     from ntm_eval.rules.validation import collect
@@ -651,7 +659,7 @@ def rules_list(
     if problems:
         _fail(problems)
     FORMATS["rules list"][fmt.value].write(
-        list_sets(files), sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+        list_sets(files), sys.stdout, color=_use_color(sys.stdout), lang=lang_
     )
 
 
@@ -672,9 +680,9 @@ def rules_show(
     ] = None,
     unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
     fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
 ) -> None:
-    _speak(lang)
+    lang_ = _lang(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import FORMATS
     from ntm_eval.render.catalogue import failure_json
@@ -690,7 +698,7 @@ def rules_show(
             sys.stdout.write(failure_json(exc.problems))
         raise typer.Exit(exit_code(exc.problems)) from None
     FORMATS["rules show"][fmt.value].write(
-        cat, sys.stdout, color=_use_color(sys.stdout), lang=lang.value
+        cat, sys.stdout, color=_use_color(sys.stdout), lang=lang_
     )
 
 
