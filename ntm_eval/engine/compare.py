@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -140,6 +140,13 @@ class Comparison:
     #: OLD before and NEW after 1 July 2025: every new unit holding a commune of OLD or
     #: judged in NEW, by code (from the official conversion); () otherwise.
     reorganised: tuple[NewUnit, ...] = ()
+    #: each measure's name by column key (``RuleSet.measure_names``): what tables show
+    names: dict[str, Text] = field(default_factory=dict)
+
+    def name_of(self, column: str, lang: str) -> str:
+        """What the measure of ``column`` is called in ``lang`` (its key when unknown)."""
+        name = self.names.get(column)
+        return name.get(lang) if name is not None else column
 
     @property
     def gained(self) -> tuple[CommuneChange, ...]:
@@ -328,10 +335,13 @@ def _across(
     return tuple(units), one_to_one
 
 
-def compare(old: Side, new: Side, after: Any = None) -> tuple[Comparison, list[Problem]]:
+def compare(
+    old: Side, new: Side, names: dict[str, Text] | None = None, after: Any = None
+) -> tuple[Comparison, list[Problem]]:
     """What changed from ``old`` to ``new``, commune by commune (matched on the commune
     code), criterion by criterion and indicator by indicator. Also returns warnings about
     the match (U021 several years for a commune, U022 different rule sets or criteria).
+    ``names``: each measure's name by column (``RuleSet.measure_names``), for tables.
 
     With ``after`` (the unit list after 1 July 2025, with its conversion; given when the
     sides ``straddles``), codes are never matched as they are: each new unit is shown
@@ -390,6 +400,7 @@ def compare(old: Side, new: Side, after: Any = None) -> tuple[Comparison, list[P
         only_old=only_old,
         only_new=only_new,
         reorganised=reorganised,
+        names=names or {},
     ), problems
 
 

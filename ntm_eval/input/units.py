@@ -33,14 +33,21 @@ from typing import NamedTuple
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.input.rows import Identities, Keys, Layout, Seen, held_back
 from ntm_eval.normalise import fold, name_key
+from ntm_eval.shipped import (
+    BY_YEAR,
+    CURRENT_DATE,
+    UNIT_LISTS_DIR,
+    all_unit_list_names,
+    national_list_names,
+    unit_list_names,
+)
+from ntm_eval.shipped import history_dates as _history_dates
 from ntm_eval.shown import quoted
 
-LISTS_DIR = Path(__file__).parents[1] / "unit_lists"
+LISTS_DIR = UNIT_LISTS_DIR
 #: ``--units vn`` (the default): the national list in force for each row's year.
-BY_YEAR = "vn"
 DEFAULT_LIST = BY_YEAR
 HISTORY = LISTS_DIR / "vn-units.csv.gz"
-CURRENT_DATE = "2026-07-25"
 CURRENT = LISTS_DIR / f"vn-{CURRENT_DATE}.csv.gz"
 CONVERSION = LISTS_DIR / "vn-2025-07-conversion.csv.gz"
 #: The first assessment year judged against the list after the reorganisation of
@@ -261,29 +268,15 @@ class ByYear:
         return None if year is None else national(list_for_year(year))
 
 
-def _comments(path: Path) -> list[str]:
-    """The ``#`` lines at the head of a shipped gzip list (source, dates)."""
-    lines = []
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                break
-            lines.append(line[1:].strip())
-    return lines
-
-
 @functools.cache
 def history_dates() -> tuple[str, ...]:
     """The dates of the GSO lists the shipped history holds."""
-    for line in _comments(HISTORY):
-        if line.startswith("list dates:"):
-            return tuple(line.split(":", 1)[1].split())
-    raise AssertionError("vn-units.csv.gz names no list dates")  # a broken build
+    return _history_dates(LISTS_DIR)
 
 
 def national_lists() -> list[str]:
     """The names of the shipped national lists, oldest first."""
-    return [f"vn-{d}" for d in (*history_dates(), CURRENT_DATE)]
+    return national_list_names(LISTS_DIR)
 
 
 def list_for_year(year: int) -> str:
@@ -296,8 +289,7 @@ def list_for_year(year: int) -> str:
 
 
 def shipped_lists() -> list[str]:
-    local = sorted(p.stem for p in LISTS_DIR.glob("*.csv") if p.stem != "provinces")
-    return [*local, BY_YEAR, *national_lists()]
+    return all_unit_list_names(LISTS_DIR)
 
 
 def resolve(spec: str | None) -> tuple[Path, str]:
@@ -325,7 +317,7 @@ class Listed(NamedTuple):
 def catalogue() -> list[Listed]:
     """Every shipped list, the one-province lists first, then the national ones by date."""
     out = []
-    for name in sorted(p.stem for p in LISTS_DIR.glob("*.csv") if p.stem != "provinces"):
+    for name in unit_list_names(LISTS_DIR):
         units = load_units(name)
         assert isinstance(units, UnitList)
         out.append((name, name.rsplit("-", 1)[-1], units))
