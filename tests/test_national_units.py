@@ -236,7 +236,9 @@ def test_template_of_a_province_of_the_new_list(cli):
 
 
 def test_template_by_year_and_province_name(cli):
-    result = cli("template", "--units", "vn", "--year", "2020", "--province", "Bình Thuận")
+    result = cli(
+        "template", "--units", "vn", "--year", "2020", "--province", "Bình Thuận", "--lang", "en"
+    )
     assert result.code == 0 and "93 commune row(s) pre-filled" in result.stderr
 
 
