@@ -51,7 +51,9 @@ def test_criterion_and_indicator_ids(tmp_path):
 
 def test_unit_lists_and_rule_sets(tmp_path):
     assert _complete("ntm-eval check data/2020.csv --units b", tmp_path) == ["binh-thuan-2020"]
-    assert _complete("ntm-eval template --units ", tmp_path) == ["binh-thuan-2020"]
+    offered = _complete("ntm-eval template --units ", tmp_path)
+    assert offered[:3] == ["binh-thuan-2020", "vn", "vn-2019-09-11"] and len(offered) == 21
+    assert _complete("ntm-eval check x.csv --units vn-2026", tmp_path) == ["vn-2026-07-25"]
     assert _complete("ntm-eval rules show ", tmp_path) == [
         "national-2016-2020",
         "example-province-2016-2020",
