@@ -113,7 +113,10 @@ def test_install_completion_writes_the_bash_script(tmp_path, ask):
     if len(ask) == 2:  # the shell named, not detected
         env["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
     exe = Path(sys.executable).parent / "ntm-eval"
-    r = subprocess.run([str(exe), *ask], capture_output=True, text=True, env=env, timeout=60)
+    # Run from a bash, as a person types it: detection looks at the parent processes (the
+    # command after it keeps bash from exec-ing ntm-eval in its place).
+    typed = ["bash", "-c", '"$0" "$@"; status=$?; exit $status', str(exe), *ask]
+    r = subprocess.run(typed, capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, r.stderr
     script = tmp_path / ".bash_completions" / "ntm-eval.sh"
     assert "_NTM_EVAL_COMPLETE=complete_bash" in script.read_text()
