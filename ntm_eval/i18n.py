@@ -165,6 +165,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Maintaining the standard: {n} commune(s) met it in {old} and now fail something",
         "Duy trì chuẩn: {n} xã đạt chuẩn trong {old} nay không còn đạt",
     ),
+    "compare.maintain.nothing": (
+        "Maintaining the standard: no commune of {new} met it in {old}.",
+        "Duy trì chuẩn: không xã nào của {new} đạt chuẩn trong {old}.",
+    ),
     "compare.maintain.none": (
         "Maintaining the standard: every commune that met it in {old} still meets it.",
         "Duy trì chuẩn: mọi xã đạt chuẩn trong {old} vẫn đạt.",

@@ -276,6 +276,9 @@ def test_compare_2020_with_2026_of_the_seed(cli):
     # 22963 was Tiến Lợi in 2020 and is Xã Tuyên Quang now: never matched by code alone
     assert "0 commune(s) in both files" in out
     assert "holds 22978 Phong Phú, Tuy Phong (part only: Nhập một phần)" in out
+    # with no commune on both sides, nothing is said to have kept the standard
+    assert "still meets it" not in out
+    assert f"Maintaining the standard: no commune of {new} met it in {old}." in out
 
 
 def test_compare_across_as_json(cli):

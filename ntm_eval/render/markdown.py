@@ -227,7 +227,8 @@ def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
         ]
         out += table(header, rows(cmp.maintaining, True))
     else:
-        out.append(esc(tr(lang, "compare.maintain.none", old=cmp.old.path)))
+        said = "compare.maintain.none" if cmp.old_met else "compare.maintain.nothing"
+        out.append(esc(tr(lang, said, old=cmp.old.path, new=cmp.new.path)))
     out += ["", f"## {esc(tr(lang, 'compare.changes'))}", ""]
     if cmp.changed:
         out += table(header, rows(cmp.changed, False))

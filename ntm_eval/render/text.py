@@ -567,7 +567,8 @@ def render_compare(
                 )
         console.print(table)
     else:
-        console.print(escape(printable(tr(lang, "compare.maintain.none", old=cmp.old.path))))
+        said = "compare.maintain.none" if cmp.old_met else "compare.maintain.nothing"
+        console.print(escape(printable(tr(lang, said, old=cmp.old.path, new=cmp.new.path))))
 
     console.print()
     changed = cmp.changed
