@@ -103,12 +103,14 @@ class Layout:
         line: int,
         column: str,
         message: str,
+        message_vi: str,
         value: str | None = None,
         severity: str = "error",
     ) -> Problem:
-        """A problem about ``column`` of the row on ``line``; its message starts with the
-        column's label."""
+        """A problem about ``column`` of the row on ``line``; its message (``message_vi`` in
+        Vietnamese) starts with the column's label."""
         label = column_label(column, self.headers.get(column))
+        label_vi = column_label(column, self.headers.get(column), "vi")
         return Problem(
             code,
             f"{label}: {message}",
@@ -118,6 +120,7 @@ class Layout:
             column=column,
             value=value,
             severity=severity,
+            message_vi=f"{label_vi}: {message_vi}",
         )
 
     def place(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
