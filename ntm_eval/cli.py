@@ -325,12 +325,22 @@ def _format(fmt: Any, output: Optional[Path]) -> Any:
                 f"--format {chosen.value} writes text, not a workbook, into a file named "
                 f".xlsx: use --format xlsx (or omit --format), or name the file for the format"
             )
+            vi = (
+                f"--format {chosen.value} ghi văn bản, không phải sổ tính, vào tệp có đuôi "
+                ".xlsx: hãy dùng --format xlsx (hoặc bỏ --format), hoặc đặt tên tệp hợp với "
+                "định dạng"
+            )
         else:
             message = "--format xlsx writes an Excel workbook: name the output file FILE.xlsx"
-        _fail([Problem("U013", message, shown)])
+            vi = "--format xlsx ghi sổ tính Excel: hãy đặt tên tệp kết quả là FILE.xlsx"
+        _fail([Problem("U013", message, shown, message_vi=vi)])
     if xlsx and output is None and sys.stdout.isatty():
         message = "a workbook cannot be shown on the terminal: give -o FILE.xlsx, or pipe it (> FILE.xlsx)"
-        _fail([Problem("U014", message, "stdout")])
+        vi = (
+            "không thể hiện sổ tính trên màn hình: hãy ghi -o FILE.xlsx, hoặc chuyển hướng "
+            "(> FILE.xlsx)"
+        )
+        _fail([Problem("U014", message, "stdout", message_vi=vi)])
     return chosen
 
 

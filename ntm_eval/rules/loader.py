@@ -350,7 +350,7 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             loc + (err["ctx"]["year"],),
             path,
             key=True,
-            message_vi=f"{_dotted(loc, data)}: {_pydantic_vi(err)}",
+            message_vi=f"{_dotted(loc, data)}: {pydantic_vi(err)}",
         )
     if kind == "missing":
         return problem_at(
@@ -370,7 +370,7 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
         positions,
         loc,
         path,
-        message_vi=f"{_dotted(loc, data)}: {_pydantic_vi(err)}{value_vi}",
+        message_vi=f"{_dotted(loc, data)}: {pydantic_vi(err)}{value_vi}",
     )
 
 
@@ -405,7 +405,7 @@ _PYDANTIC_VI = {
 }
 
 
-def _pydantic_vi(err: Any) -> str:
+def pydantic_vi(err: Any) -> str:
     """Pydantic's sentence for ``err`` in Vietnamese (a type without one: named by its type,
     by its type only)."""
     template = _PYDANTIC_VI.get(err["type"])
