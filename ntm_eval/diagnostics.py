@@ -349,18 +349,26 @@ def cell_finding(code: str, column: str, header: str | None, value: str, expecte
 
 
 def value_finding(
-    code: str, label: str, value: str, expected: str, label_vi: str | None = None
+    code: str,
+    label: str,
+    value: str,
+    expected: str,
+    label_vi: str | None = None,
+    expected_in_vi: str | None = None,
 ) -> Finding:
     """``label: value '…' — expected …``: the value as written, escaped and cut to
     ``shown.VALUE`` characters (``Finding.value`` keeps it whole); in Vietnamese too
-    (``label_vi``: the label in Vietnamese, else ``label`` with its first word translated)."""
+    (``label_vi``: the label in Vietnamese, else ``label`` with its first word translated;
+    ``expected_in_vi``: what is expected in Vietnamese, else ``expected_vi(expected)``)."""
     if label_vi is None:
         label_vi = "cột" + label[6:] if label.startswith("column") else label
+    if expected_in_vi is None:
+        expected_in_vi = expected_vi(expected)
     return Finding(
         code,
         f"{label}: value {quoted(value)} — expected {expected}",
         value,
-        message_vi=f"{label_vi}: giá trị {quoted(value)} — cần {expected_vi(expected)}",
+        message_vi=f"{label_vi}: giá trị {quoted(value)} — cần {expected_in_vi}",
     )
 
 

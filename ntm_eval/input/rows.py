@@ -846,7 +846,9 @@ class RowReader:
         try:
             value = self.numbers.resolve(number, self.kinds[key])
         except CellError as exc:
-            finding = Invalid(exc.code, exc.expected, number.raw).finding(col.label)
+            finding = Invalid(exc.code, exc.expected, number.raw, exc.expected_vi).finding(
+                col.label
+            )
             self.problems.append(finding.at(self.shown, line, col.index + 1, key))
             return None
         for check in CELL_CHECKS:  # what ``Column.read`` checks of a value it knows at once
