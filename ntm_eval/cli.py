@@ -344,9 +344,13 @@ def _format(fmt: Any, output: Optional[Path]) -> Any:
     return chosen
 
 
-def _refuse(message: str) -> NoReturn:
-    """A usage mistake told in one line (exit 2); what the user typed in it, shown."""
-    print(f"error: {printable(message)}", file=sys.stderr)
+def _refuse(message: str, message_vi: str) -> NoReturn:
+    """A usage mistake told in one line (exit 2), in the command's language (``message_vi``
+    in Vietnamese); what the user typed in it, shown."""
+    if _said_in[0] == "vi":
+        print(f"lỗi: {printable(message_vi)}", file=sys.stderr)
+    else:
+        print(f"error: {printable(message)}", file=sys.stderr)
     raise typer.Exit(exit_code(usage=True))
 
 
@@ -550,19 +554,28 @@ def template(
     xlsx = output is not None and output.suffix.lower() == ".xlsx"
     chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
-        _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
+        _refuse(
+            "a workbook cannot be shown on the terminal; give -o FILE.xlsx",
+            "không thể hiện sổ tính trên màn hình; hãy ghi -o FILE.xlsx",
+        )
     _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
     if unit_list is not None and not hasattr(unit_list, "units"):  # --units vn: by year
         if year is None:
-            _refuse("--units vn needs --year: the national list of that year is pre-filled")
+            _refuse(
+                "--units vn needs --year: the national list of that year is pre-filled",
+                "--units vn cần --year: danh mục đơn vị hành chính toàn quốc của năm đó được "
+                "điền sẵn",
+            )
         unit_list = unit_list.for_year(year)
     if province is not None:
         unit_list = _province_units(unit_list, province)
     if region is not None and region not in ruleset.regions:
         _refuse(
             f"--region '{region}' is not a region of rule set '{ruleset.id}' "
-            f"({', '.join(ruleset.regions)})"
+            f"({', '.join(ruleset.regions)})",
+            f"--region '{region}' không phải vùng của bộ tiêu chí '{ruleset.id}' "
+            f"({', '.join(ruleset.regions)})",
         )
     made = tpl.make(ruleset, chosen.value, lang_, unit_list, region, year, bom=output is not None)
     if output is None:
@@ -596,12 +609,17 @@ def _province_units(units: Any, province: str) -> Any:
     import dataclasses
 
     if units is None:
-        _refuse("--province needs --units: the list whose communes to pre-fill")
+        _refuse(
+            "--province needs --units: the list whose communes to pre-fill",
+            "--province cần --units: danh mục đơn vị hành chính có các xã để điền sẵn",
+        )
     kept = units.of_province(province.strip())
     if not kept:
         _refuse(
             f"--province '{province}' is not a province of the unit list {units.label} "
-            "(give its code, e.g. 68, or its name)"
+            "(give its code, e.g. 68, or its name)",
+            f"--province '{province}' không phải tỉnh của danh mục đơn vị hành chính "
+            f"{units.label} (hãy ghi mã tỉnh, ví dụ 68, hoặc tên tỉnh)",
         )
     return dataclasses.replace(units, units=kept)
 
@@ -745,7 +763,7 @@ def rules_show(
     try:
         cat = catalogue.build(catalogue.load_set(ref), region, sector, criterion, unverified)
     except catalogue.FilterError as exc:
-        _refuse(str(exc))
+        _refuse(*exc.args)
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt is ShowFormat.json:

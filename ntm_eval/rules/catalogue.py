@@ -25,7 +25,8 @@ from ntm_eval.rules.yaml_source import Loc
 
 
 class FilterError(ValueError):
-    """A filter names something the rule set does not have (a usage error)."""
+    """A filter names something the rule set does not have (a usage error); its
+    arguments: the sentence in English, then in Vietnamese."""
 
 
 # --- which sets there are ---------------------------------------------------------------
@@ -49,7 +50,9 @@ def resolve_set(ref: str) -> tuple[Path, str]:
     if ref not in known:
         raise FilterError(
             f"no shipped rule set has the id '{ref}' (shipped: "
-            f"{', '.join(known)}); give the path of a rule file instead"
+            f"{', '.join(known)}); give the path of a rule file instead",
+            f"không có bộ tiêu chí đi kèm nào có id '{ref}' (đi kèm: {', '.join(known)}); "
+            "hãy ghi đường dẫn của một tệp tiêu chí",
         )
     return known[ref], display_path(known[ref])
 
@@ -152,6 +155,18 @@ def build(
     return Catalogue(rs, tuple(loaded.files), region, filters, tuple(rows))
 
 
+#: What a filter names, in Vietnamese.
+_WHAT_VI = {
+    "region": "vùng",
+    "sector": "ngành",
+    "criterion or indicator": "tiêu chí hoặc chỉ tiêu",
+}
+
+
 def _known(what: str, name: str | None, known: list[str]) -> None:
     if name is not None and name not in known:
-        raise FilterError(f"unknown {what} '{name}'; this rule set has: {', '.join(known)}")
+        raise FilterError(
+            f"unknown {what} '{name}'; this rule set has: {', '.join(known)}",
+            f"bộ tiêu chí không có {_WHAT_VI[what]} '{name}'; bộ tiêu chí này có: "
+            f"{', '.join(known)}",
+        )
