@@ -309,11 +309,15 @@ def _emit(
         print(tr(_said_in[0], "wrote", path=printable(str(output))), file=sys.stderr)
 
 
-def _format(fmt: Any, output: Optional[Path]) -> Any:
+def _format(fmt: Any, output: Optional[Path], lang: Any = None) -> Any:
     """The format to write: the one asked for, else xlsx for ``-o FILE.xlsx``, else text.
     A workbook into a file not named .xlsx, or text into one that is, is refused (U013);
-    a workbook to a terminal too (U014): exit 2, before anything is read."""
+    a workbook to a terminal too (U014): exit 2, before anything is read, in the language
+    of ``--lang`` when it is given (the configuration file is not read yet)."""
     from ntm_eval.diagnostics import Problem
+
+    if lang is not None:
+        _speak(Lang(lang).value)
 
     workbook = output is not None and output.suffix.lower() == ".xlsx"
     chosen = fmt or (Format.xlsx if workbook else Format.text)  # a Format or a CheckFormat
@@ -399,7 +403,7 @@ def check(
         statuses=tuple(s.value for s in status or ()),
         communes=tuple(commune or ()),
     )
-    fmt = _format(fmt, output)
+    fmt = _format(fmt, output, lang)
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt.value in ("json", "jsonl") else None
     failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
@@ -459,7 +463,7 @@ def gaps(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
-    fmt = _format(fmt, output)
+    fmt = _format(fmt, output, lang)
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
     rules, units, lang_, _ = _choose(rules, units, lang, json_for=json_for)
     _output(output, data, rules, units=units)
@@ -485,7 +489,7 @@ def compare(
     from ntm_eval.engine.compare import load_side, straddles
     from ntm_eval.render import FORMATS
 
-    fmt = _format(fmt, output)
+    fmt = _format(fmt, output, lang)
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
     rules, units, lang_, _ = _choose(rules, units, lang, json_for=json_for)
     _output(output, old, new, rules, units=units)
@@ -805,13 +809,13 @@ def main() -> None:
         if not is_full(exc):  # anything else is a bug of ours: its traceback is wanted
             raise
         _stdout_to_devnull()
-        from ntm_eval.diagnostics import Problem
+        from ntm_eval.diagnostics import Problem, os_error_vi
 
         full = Problem(
             "U010",
             f"cannot write the output: {exc.strerror}",
             "stdout",
-            message_vi=f"không ghi được kết quả: {exc.strerror}",
+            message_vi=f"không ghi được kết quả: {os_error_vi(exc)}",
         )
         print(full.format(color=_use_color(sys.stderr), lang=_said_in[0]), file=sys.stderr)
         sys.exit(exit_code([full]))

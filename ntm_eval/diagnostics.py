@@ -9,6 +9,7 @@ control character from a file reaches a terminal through a problem line (``shown
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -311,6 +312,29 @@ def expected_vi(expected: str) -> str:
     for en, vi in EXPECTED_VI:
         expected = expected.replace(en, vi)
     return expected
+
+
+#: What the system says of a file it cannot open or write, by ``errno``, in Vietnamese.
+OS_ERRORS_VI = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "thao tác không được phép",
+    errno.EISDIR: "đây là một thư mục",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.ENOSPC: "ổ đĩa đã hết chỗ trống",
+    errno.EROFS: "hệ thống tệp chỉ cho phép đọc",
+    errno.EEXIST: "tệp đã tồn tại",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+    errno.EBUSY: "tệp đang được dùng",
+    errno.ELOOP: "đường dẫn có quá nhiều liên kết tượng trưng",
+}
+
+
+def os_error_vi(exc: OSError) -> str:
+    """Why the system refused, in Vietnamese (an error without a translation: its own
+    words, quoted)."""
+    said = OS_ERRORS_VI.get(exc.errno or 0)
+    return said if said is not None else f"'{exc.strerror or exc}'"
 
 
 class Finding(NamedTuple):

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.diagnostics import InputError, Problem, os_error_vi
 
 #: Signals that end a run: each is raised as ``Interrupted`` where the run is, so that
 #: ``atomic_open`` removes its temporary file (a killed national run would leave gigabytes).
@@ -155,7 +155,7 @@ def _unwritable(shown: str, exc: OSError) -> Problem:
         "U010",
         f"cannot write the output file: {exc.strerror}",
         shown,
-        message_vi=f"không ghi được tệp kết quả: {exc.strerror}",
+        message_vi=f"không ghi được tệp kết quả: {os_error_vi(exc)}",
     )
 
 

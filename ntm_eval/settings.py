@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.diagnostics import InputError, Problem, os_error_vi
 
 OWN_FILE = "ntm-eval.toml"
 PYPROJECT = "pyproject.toml"
@@ -175,7 +175,7 @@ def load(path: Path) -> Config:
                 _problem(
                     "U042",
                     f"cannot read the configuration file: {exc.strerror}",
-                    f"không đọc được tệp cấu hình: {exc.strerror}",
+                    f"không đọc được tệp cấu hình: {os_error_vi(exc)}",
                     path,
                     None,
                     None,

@@ -500,7 +500,7 @@ def _load(path: Path, shown: str) -> Any:
                     f"{detail}; open it in Excel and save it again as .xlsx, "
                     "or save the sheet as CSV UTF-8",
                     shown,
-                    message_vi=f"không phải sổ tính Excel (.xlsx) đọc được: {detail}; hãy mở "
+                    message_vi=f"không phải sổ tính Excel (.xlsx) đọc được: '{detail}'; hãy mở "
                     "tệp bằng Excel và lưu lại dưới dạng .xlsx, hoặc lưu trang tính dưới dạng "
                     "CSV UTF-8",
                 )
@@ -517,7 +517,7 @@ def _unreadable(shown: str, exc: Exception) -> InputError:
                 f"({type(exc).__name__}: {str(exc)[:120]}); open it in Excel "
                 "and save it again as .xlsx",
                 shown,
-                message_vi=f"không đọc được sổ tính ({type(exc).__name__}: {str(exc)[:120]}); "
+                message_vi=f"không đọc được sổ tính ({type(exc).__name__}: '{str(exc)[:120]}'); "
                 "hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx",
             )
         ]

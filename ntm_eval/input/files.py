@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.diagnostics import InputError, Problem, os_error_vi
 
 #: Seconds a FIFO is given for a program to start writing to it.
 WRITER_WAIT = 5.0
@@ -58,7 +58,7 @@ def readable(path: Path, shown: str, kind: Kind) -> Path:
             kind,
             shown,
             f"cannot read the file: {exc.strerror}",
-            f"không đọc được tệp: {exc.strerror}",
+            f"không đọc được tệp: {os_error_vi(exc)}",
         ) from None
     mode = info.st_mode
     if stat.S_ISREG(mode):
@@ -101,7 +101,7 @@ def read_bytes(path: Path, shown: str, kind: Kind) -> bytes:
             kind,
             shown,
             f"cannot read the file: {exc.strerror}",
-            f"không đọc được tệp: {exc.strerror}",
+            f"không đọc được tệp: {os_error_vi(exc)}",
         ) from None
     if len(raw) > kind.limit:  # it grew since it was looked at
         raise _refuse(
@@ -126,7 +126,7 @@ def _spool(path: Path, shown: str, kind: Kind) -> Path:
             kind,
             shown,
             f"cannot read the file: {exc.strerror}",
-            f"không đọc được tệp: {exc.strerror}",
+            f"không đọc được tệp: {os_error_vi(exc)}",
         ) from None
     try:
         # a pipe (``<(…)``, stdin) has its writer; a named FIFO may have none yet
@@ -162,7 +162,7 @@ def _spool(path: Path, shown: str, kind: Kind) -> Path:
             kind,
             shown,
             f"cannot read the file: {exc.strerror}",
-            f"không đọc được tệp: {exc.strerror}",
+            f"không đọc được tệp: {os_error_vi(exc)}",
         ) from None
     finally:
         os.close(fd)

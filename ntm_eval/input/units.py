@@ -447,8 +447,10 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     reader.fieldnames = fields
     missing = [f for f in needed if f not in fields]
+    missing_vi = list(missing)
     if "province_code" not in fields and "province_name" not in fields:
         missing.append("province_code or province_name")
+        missing_vi.append("province_code hoặc province_name")
     if missing:
         raise InputError(
             [
@@ -459,7 +461,7 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                     "province_name",
                     label,
                     1,
-                    message_vi=f"danh mục đơn vị hành chính: thiếu cột {', '.join(missing)}; "
+                    message_vi=f"danh mục đơn vị hành chính: thiếu cột {', '.join(missing_vi)}; "
                     "cần " + ", ".join(needed) + " và province_code hoặc province_name",
                 )
             ]

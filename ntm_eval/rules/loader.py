@@ -411,7 +411,8 @@ def pydantic_vi(err: Any) -> str:
     template = _PYDANTIC_VI.get(err["type"])
     if template is not None:
         try:
-            return template.format(**{k: str(v) for k, v in (err.get("ctx") or {}).items()})
+            ctx = {k: str(v).replace(" or ", " hoặc ") for k, v in (err.get("ctx") or {}).items()}
+            return template.format(**ctx)
         except (KeyError, IndexError):
             pass
     return f"giá trị không hợp lệ (loại lỗi '{err['type']}')"
