@@ -319,6 +319,12 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
+def _dotted_vi(loc: PathKey, data: Any = None) -> str:
+    """``_dotted`` for a Vietnamese sentence: the top level is 'cấp ngoài cùng'."""
+    where = _dotted(loc, data)
+    return "cấp ngoài cùng" if where == "(top level)" else where
+
+
 def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = None) -> Problem:
     # Custom validators report at the field; drop pydantic's internal loc parts.
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -335,7 +341,8 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             if hint
             else (f"; expected one of: {', '.join(allowed)}" if allowed else "")
         )
-        vi = f"khóa '{key}' không được hỗ trợ trong {where}"
+        where_vi = _dotted_vi(loc[:-1], data)
+        vi = f"khóa '{key}' không được hỗ trợ trong {where_vi}"
         vi += (
             f"; có phải là '{hint[0]}'?"
             if hint
@@ -350,7 +357,7 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             loc + (err["ctx"]["year"],),
             path,
             key=True,
-            message_vi=f"{_dotted(loc, data)}: {pydantic_vi(err)}",
+            message_vi=f"{_dotted_vi(loc, data)}: {pydantic_vi(err)}",
         )
     if kind == "missing":
         return problem_at(
@@ -359,7 +366,7 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             positions,
             loc[:-1],
             path,
-            message_vi=f"thiếu khóa bắt buộc '{loc[-1]}' trong {_dotted(loc[:-1], data)}",
+            message_vi=f"thiếu khóa bắt buộc '{loc[-1]}' trong {_dotted_vi(loc[:-1], data)}",
         )
     shown = err.get("input")
     value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
@@ -370,7 +377,7 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
         positions,
         loc,
         path,
-        message_vi=f"{_dotted(loc, data)}: {pydantic_vi(err)}{value_vi}",
+        message_vi=f"{_dotted_vi(loc, data)}: {pydantic_vi(err)}{value_vi}",
     )
 
 
@@ -379,6 +386,7 @@ _PYDANTIC_VI = {
     "ntm_year": "khóa năm {year} không phải là năm từ 1900 đến 2100",
     "ntm_threshold": "ngưỡng phải là số, true/false hoặc ánh xạ {{NĂM: giá trị}} "
     "(giá trị áp dụng từ năm đó trở đi)",
+    "missing": "thiếu khóa bắt buộc",
     "string_type": "cần một chuỗi văn bản",
     "int_type": "cần một số nguyên",
     "int_parsing": "cần một số nguyên",
