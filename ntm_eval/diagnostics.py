@@ -195,8 +195,9 @@ class Problem:
     value: str | None = None
     severity: str = "error"
     cell: str | None = None  # spreadsheet cell or row, e.g. "Sheet1!D17" or "Sheet1!17:17"
-    #: The sentence in Vietnamese, built with ``message`` where the problem is found; None
-    #: where only the English one is written yet (``text`` then leads with the code's title).
+    #: The sentence in Vietnamese, built with ``message`` where the problem is found (every
+    #: problem ntm-eval makes has one: tests/test_vietnamese_lines.py); None only for one
+    #: made elsewhere without it (``text`` then leads with the code's title).
     message_vi: str | None = None
 
     def __post_init__(self) -> None:
