@@ -54,9 +54,14 @@ from ntm_eval.input.checks import RowChecks
 from ntm_eval.input.rows import CommuneRow, Identities, RowReader, Seen, nfc, nfc_record
 
 #: Cached judgements (all caches together) kept before every cache starts again, and
-#: verdicts remembered: memory stays flat on any file.
-ENTRY_BUDGET = 60_000
+#: verdicts remembered: memory stays flat on any file. (24,000: on the realistic and the
+#: worst-case profile of tests/bench/generate.py, where most cells are new, 60,000 held
+#: 14 MB more at the same speed; the benchmark's few hundred texts a column fit either.)
+ENTRY_BUDGET = 24_000
 VERDICT_LIMIT = 12_000
+#: Names, districts and provinces remembered (all three together) before they start
+#: again: a national file has a name per commune, and a million rows as many.
+NAME_LIMIT = 20_000
 _SHIFT = Dictionary.SHIFT  # a code's status rank is code >> _SHIFT
 _BAD = -1  # the code or group of a cell this way does not take (the row goes row by row)
 _ABSENT = object()  # the "cell" of a measure whose column the file lacks
@@ -314,6 +319,9 @@ class Lane:
             return self._judge(lines, rows, (), set(), None)
         if self._cached() > ENTRY_BUDGET:
             self._forget()
+        if sum(map(len, self.names)) > NAME_LIMIT:
+            for names in self.names:
+                names.clear()
         width, n = self.reader.width, len(rows)
         # a misread record (csvfile.Misread, not a plain list) is read row by row
         if list(map(len, rows)).count(width) == n and list(map(type, rows)).count(list) == n:
