@@ -41,7 +41,13 @@ class Format(str, enum.Enum):
 #: ``check`` writes these too: formats for CI and for tools that read problems
 CheckFormat = enum.Enum(  # type: ignore[misc]
     "CheckFormat",
-    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif", "junit": "junit"},
+    {
+        **{f.name: f.value for f in Format},
+        "jsonl_compact": "jsonl-compact",
+        "github": "github",
+        "sarif": "sarif",
+        "junit": "junit",
+    },
     type=str,
 )
 
@@ -292,7 +298,7 @@ def check(
     )
     fmt = _format(fmt, output)
     renderer = FORMATS["check"][fmt.value]
-    json_for = str(data) if fmt.value in ("json", "jsonl") else None
+    json_for = str(data) if fmt.value in ("json", "jsonl", "jsonl-compact") else None
     failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
     _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for, failure=failure)
