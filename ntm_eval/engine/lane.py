@@ -226,7 +226,7 @@ class Lane:
         if text is _ABSENT:
             result = m.judge(None, True, lookup)
         else:
-            reading = self.plan[k].read(nfc(text))  # type: ignore[union-attr]
+            reading = self.plan[k].read_new(nfc(text))  # type: ignore[union-attr]
             if reading.findings or reading.ambiguous is not None:
                 self.flag = True
                 return _BAD
@@ -255,7 +255,7 @@ class Lane:
     def _text(self, column: Any, raw: Any) -> Any:
         """A name cell's value; ``_BAD`` when its reading has a finding (look-alike
         letters: the row goes row by row, to be reported)."""
-        reading = column.read(nfc(raw))
+        reading = column.read_new(nfc(raw))
         if reading.findings:
             self.flag = True
             return _BAD
@@ -264,8 +264,8 @@ class Lane:
     def _group(self, key: tuple[Any, Any]) -> int:
         """The group of a (region, year) pair of cells; ``_BAD`` when either has a finding
         (an unknown region, a bad or missing year: the row goes row by row)."""
-        region = self.region_column.read(nfc(key[0]))
-        year = self.year_column.read(nfc(key[1]))
+        region = self.region_column.read_new(nfc(key[0]))
+        year = self.year_column.read_new(nfc(key[1]))
         if region.findings or year.findings or region.value is None or year.value is None:
             self.flag = True
             return _BAD
