@@ -54,9 +54,10 @@ from ntm_eval.input.checks import RowChecks
 from ntm_eval.input.rows import CommuneRow, Identities, RowReader, Seen, nfc, nfc_record
 
 #: Cached judgements (all caches together) kept before every cache starts again, and
-#: verdicts remembered: memory stays flat on any file. (24,000: on the realistic and the
-#: worst-case profile of tests/bench/generate.py, where most cells are new, 60,000 held
-#: 14 MB more at the same speed; the benchmark's few hundred texts a column fit either.)
+#: verdicts remembered: memory stays flat on any file. (24,000, with the JSON encoder's
+#: 4 MB of texts: on the worst-case profile of tests/bench/generate.py, where most cells
+#: are new, 40,000 and 8 MB peaked at 102 MB, over the 100 MB target; the price is about
+#: 12 % more CPU on the realistic profile, whose cells repeat more, than 60,000 and 12 MB.)
 ENTRY_BUDGET = 24_000
 VERDICT_LIMIT = 12_000
 #: Names, districts and provinces remembered (all three together) before they start
