@@ -85,7 +85,7 @@ def judge(
     value), or a pandas or polars DataFrame (one row per commune; the index is not read).
     Rows go through the same checks as a file's: a bad cell is a problem at its row and
     column and makes its indicator not evaluable. ``units``: the unit list to check codes
-    and names against (a shipped list's name or a CSV path; default ``binh-thuan-2020``,
+    and names against (a shipped list's name or a CSV path; default ``vn``, the national list of each row's year,
     as on the command line). ``name``: what problems call the data (default: the path,
     or ``<DataFrame>`` / ``<rows>``)."""
     from ntm_eval.engine.pipeline import judge as run

@@ -249,12 +249,12 @@ def _output(output: Optional[Path], *inputs: Optional[Path], units: Optional[str
     if output is None:
         return
     from ntm_eval.diagnostics import InputError
-    from ntm_eval.input.units import resolve
+    from ntm_eval.input.units import list_files
     from ntm_eval.output import check_output
     from ntm_eval.rules.loader import default_rules_path
 
     try:
-        check_output(output, [*inputs, resolve(units)[0], default_rules_path()])
+        check_output(output, [*inputs, *list_files(units), default_rules_path()])
     except InputError as exc:
         _fail(exc.problems)
 
@@ -474,7 +474,7 @@ def compare(
 ) -> None:
     from ntm_eval.diagnostics import InputError
     from ntm_eval.engine.compare import compare as diff
-    from ntm_eval.engine.compare import load_side
+    from ntm_eval.engine.compare import load_side, straddles
     from ntm_eval.render import FORMATS
 
     fmt = _format(fmt, output)
@@ -487,7 +487,12 @@ def compare(
         new_side = load_side(new, ruleset, str(new), unit_list)
     except InputError as exc:
         _fail(exc.problems, json_for)
-    comparison, notes = diff(old_side, new_side, ruleset.measure_names())
+    after = None
+    if straddles(old_side, new_side):  # the conversion of 1 July 2025 matches the codes
+        from ntm_eval.input.units import CURRENT_DATE, national
+
+        after = national(f"vn-{CURRENT_DATE}")
+    comparison, notes = diff(old_side, new_side, ruleset.measure_names(), after)
     problems = [*old_side.problems, *new_side.problems, *notes]
     _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang_, problems=problems)
     _exit(problems)
@@ -532,6 +537,7 @@ def template(
     region: Annotated[Optional[str], _option("template", "--region", metavar="KEY")] = None,
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
+    province: Annotated[Optional[str], _option("template", "--province", metavar="CODE")] = None,
 ) -> None:
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import template as tpl
@@ -543,6 +549,12 @@ def template(
         _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
     _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
+    if unit_list is not None and not hasattr(unit_list, "units"):  # --units vn: by year
+        if year is None:
+            _refuse("--units vn needs --year: the national list of that year is pre-filled")
+        unit_list = unit_list.for_year(year)
+    if province is not None:
+        unit_list = _province_units(unit_list, province)
     if region is not None and region not in ruleset.regions:
         _refuse(
             f"--region '{region}' is not a region of rule set '{ruleset.id}' "
@@ -572,6 +584,22 @@ def template(
         ruleset=ruleset.id,
     )
     print(made_note, file=sys.stderr)
+
+
+def _province_units(units: Any, province: str) -> Any:
+    """The unit list of ``template --units L --province P``: only P's units (exit 2 when
+    there is no list, or P is not one of its provinces)."""
+    import dataclasses
+
+    if units is None:
+        _refuse("--province needs --units: the list whose communes to pre-fill")
+    kept = units.of_province(province.strip())
+    if not kept:
+        _refuse(
+            f"--province '{province}' is not a province of the unit list {units.label} "
+            "(give its code, e.g. 68, or its name)"
+        )
+    return dataclasses.replace(units, units=kept)
 
 
 class ValidateFormat(str, enum.Enum):
@@ -637,6 +665,22 @@ rules_app = typer.Typer(
     **usage.command("rules"),
 )
 app.add_typer(rules_app, name="rules")
+
+units_app = typer.Typer(
+    name="units",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    **usage.command("units"),
+)
+app.add_typer(units_app, name="units")
+
+
+@units_app.command("list", **usage.command("units list"))
+def units_list() -> None:
+    from ntm_eval.input.units import catalogue
+    from ntm_eval.render.units import text
+
+    sys.stdout.write(text(catalogue()))
 
 
 class ListFormat(str, enum.Enum):

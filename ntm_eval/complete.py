@@ -31,9 +31,9 @@ def rule_sets(incomplete: str) -> list[str]:
 
 def unit_lists(incomplete: str) -> list[str]:
     """Names of the shipped unit lists that start with ``incomplete``."""
-    from ntm_eval.shipped import unit_list_names
+    from ntm_eval.shipped import all_unit_list_names
 
-    return [n for n in unit_list_names() if n.startswith(incomplete)]
+    return [n for n in all_unit_list_names() if n.startswith(incomplete)]
 
 
 def _rule_file(given: Any) -> Path:

@@ -128,10 +128,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tiêu chí.",
     ),
     "compare.only_old": ("Only in {path}: {codes}", "Chỉ có trong {path}: {codes}"),
+    "compare.across": (
+        "Across the reorganisation of 1 July 2025: {old} is before it, {new} after, so codes "
+        "are matched through the official conversion table, never as they are. {n} new "
+        "unit(s); a unit that is one old commune whole is compared criterion by criterion.",
+        "Qua sắp xếp đơn vị hành chính ngày 1/7/2025: {old} trước, {new} sau, nên mã được "
+        "đối chiếu theo bảng chuyển đổi chính thức, không so trực tiếp. {n} đơn vị mới; đơn "
+        "vị nào đúng bằng toàn bộ một xã cũ thì được so từng tiêu chí.",
+    ),
+    "compare.unit": (
+        "{code} {name}, {province} — in {path}: {status}",
+        "{code} {name}, {province} — trong {path}: {status}",
+    ),
+    "compare.unit.absent": (
+        "{code} {name}, {province} — not in {path}",
+        "{code} {name}, {province} — không có trong {path}",
+    ),
+    "compare.unit.out": (
+        "{code} {name}, {province} — now {kind}: out of the new-rural programme",
+        "{code} {name}, {province} — nay là {kind}: ngoài chương trình nông thôn mới",
+    ),
+    "compare.held": (
+        "  holds {code} {name}{district} ({how}) — in {path}: {status}",
+        "  gồm {code} {name}{district} ({how}) — trong {path}: {status}",
+    ),
+    "compare.held.whole": ("whole", "toàn bộ"),
+    "compare.held.part": ("part only: {note}", "chỉ một phần: {note}"),
+    "compare.held.others": (
+        "  and {n} other former unit(s) not in {path}: {codes}",
+        "  và {n} đơn vị cũ khác không có trong {path}: {codes}",
+    ),
+    "kind.phuong": ("a ward (phường)", "phường"),
+    "kind.dac_khu": ("a special zone (đặc khu)", "đặc khu"),
     "compare.only_new": ("Only in {path}: {codes}", "Chỉ có trong {path}: {codes}"),
     "compare.maintain": (
         "Maintaining the standard: {n} commune(s) met it in {old} and now fail something",
         "Duy trì chuẩn: {n} xã đạt chuẩn trong {old} nay không còn đạt",
+    ),
+    "compare.maintain.nothing": (
+        "Maintaining the standard: no commune of {new} met it in {old}.",
+        "Duy trì chuẩn: không xã nào của {new} đạt chuẩn trong {old}.",
     ),
     "compare.maintain.none": (
         "Maintaining the standard: every commune that met it in {old} still meets it.",

@@ -39,7 +39,7 @@ CHOICES: dict[str, tuple[str, ...] | None] = {
 #: built-in defaults; ``template`` writes Vietnamese unless told otherwise
 DEFAULTS: dict[str, str] = {
     "rules": "national-2016-2020",
-    "units": "binh-thuan-2020",
+    "units": "vn",
     "lang": "en",
     "fail_on": "none",
 }

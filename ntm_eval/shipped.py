@@ -34,3 +34,32 @@ def example_sets() -> dict[str, Path]:
 def unit_list_names(folder: Path = UNIT_LISTS_DIR) -> list[str]:
     """The names of the unit lists in ``folder`` (``provinces.csv`` is no unit list)."""
     return sorted(p.stem for p in folder.glob("*.csv") if p.stem != "provinces")
+
+
+#: ``--units vn``: the national list of each row's year; the list after 1 July 2025.
+BY_YEAR = "vn"
+CURRENT_DATE = "2026-07-25"
+
+
+def history_dates(folder: Path = UNIT_LISTS_DIR) -> tuple[str, ...]:
+    """The dates of the GSO lists the shipped history holds (its ``# list dates:`` line)."""
+    import gzip
+
+    with gzip.open(folder / "vn-units.csv.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            if line.startswith("# list dates:"):
+                return tuple(line.split(":", 1)[1].split())
+    raise AssertionError("vn-units.csv.gz names no list dates")  # a broken build
+
+
+def national_list_names(folder: Path = UNIT_LISTS_DIR) -> list[str]:
+    """The names of the shipped national lists, oldest first."""
+    return [f"vn-{d}" for d in (*history_dates(folder), CURRENT_DATE)]
+
+
+def all_unit_list_names(folder: Path = UNIT_LISTS_DIR) -> list[str]:
+    """Every name ``--units`` takes for a shipped list: the one-province lists, ``vn`` (by
+    year, the default) and the national lists."""
+    return [*unit_list_names(folder), BY_YEAR, *national_list_names(folder)]

@@ -123,6 +123,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Examples:\n\n  ntm-eval config\n\n  ntm-eval config --format json",
     ),
     "rules": ("List the rule sets, and show what one asks of a commune.", ""),
+    "units": ("The official lists of administrative units shipped with ntm-eval.", ""),
+    "units list": (
+        "List the shipped unit lists: name, list date, provinces, units and rural communes\n"
+        "(xã). Without --units, each row is checked against the national list of its year:\n"
+        "the latest GSO list dated on or before the end of the year, from 2025 on the list\n"
+        "after the reorganisation of 1 July 2025 (marked *).\n\n"
+        "Exit codes: 0 always.",
+        f"{_KEEP}Examples:\n  ntm-eval units list\n  ntm-eval check data/2020.csv --units vn-2020-11-01",
+    ),
     "rules list": (
         "List the rule sets: the shipped ones, the shipped examples, and those given.\n\n"
         "Exit codes: 0 listed (a set that cannot be loaded is listed as invalid; 'ntm-eval\n"
@@ -170,8 +179,8 @@ OPTIONS: dict[str, str] = {
     "--sheet": "Worksheet to read in an .xlsx file (default: the first visible one).",
     "--encoding": "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258).",
     "--units": "Official unit list to check codes and names against (CSV), or the name of a "
-    "shipped one. Default: binh-thuan-2020. Rows of provinces it does not cover are not "
-    "checked.",
+    "shipped one (see 'ntm-eval units list'). Default: vn, the national list of each row's "
+    "year. Rows of provinces a list does not cover are not checked.",
     "check --sector": "Keep only the criteria and indicators this sector answers for "
     "(repeatable), e.g. lao_dong. A commune's count becomes e.g. 3/4.",
     "check --criterion": "Keep only this criterion (11) or indicator (14.3) (repeatable).",
@@ -199,7 +208,9 @@ OPTIONS: dict[str, str] = {
     "configuration file, else NTM_EVAL_LANG, else vi).",
     "config --format": "text for people; json for tools.",
     "template --units": "Pre-fill one row per rural commune (xã) of this unit list (CSV, or the "
-    "name of a shipped one such as binh-thuan-2020).",
+    "name of a shipped one such as binh-thuan-2020 or vn-2026-07-25).",
+    "template --province": "With --units: only the communes of this province (its code, e.g. "
+    "68, or its name).",
     "template --region": "Pre-fill the region of every row (e.g. dhntb).",
     "template --year": "Pre-fill the assessment year of every row.",
     "template --output": "Write here instead of stdout.",

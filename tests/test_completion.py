@@ -51,7 +51,9 @@ def test_criterion_and_indicator_ids(tmp_path):
 
 def test_unit_lists_and_rule_sets(tmp_path):
     assert _complete("ntm-eval check data/2020.csv --units b", tmp_path) == ["binh-thuan-2020"]
-    assert _complete("ntm-eval template --units ", tmp_path) == ["binh-thuan-2020"]
+    offered = _complete("ntm-eval template --units ", tmp_path)
+    assert offered[:3] == ["binh-thuan-2020", "vn", "vn-2019-09-11"] and len(offered) == 21
+    assert _complete("ntm-eval check x.csv --units vn-2026", tmp_path) == ["vn-2026-07-25"]
     assert _complete("ntm-eval rules show ", tmp_path) == [
         "national-2016-2020",
         "example-province-2016-2020",
@@ -111,7 +113,10 @@ def test_install_completion_writes_the_bash_script(tmp_path, ask):
     if len(ask) == 2:  # the shell named, not detected
         env["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
     exe = Path(sys.executable).parent / "ntm-eval"
-    r = subprocess.run([str(exe), *ask], capture_output=True, text=True, env=env, timeout=60)
+    # Run from a bash, as a person types it: detection looks at the parent processes (the
+    # command after it keeps bash from exec-ing ntm-eval in its place).
+    typed = ["bash", "-c", '"$0" "$@"; status=$?; exit $status', str(exe), *ask]
+    r = subprocess.run(typed, capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, r.stderr
     script = tmp_path / ".bash_completions" / "ntm-eval.sh"
     assert "_NTM_EVAL_COMPLETE=complete_bash" in script.read_text()

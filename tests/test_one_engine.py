@@ -191,7 +191,7 @@ def test_compare_checks_units_as_check_does():
     """A ward (22915, Mũi Né) is refused by check and by compare alike (D033)."""
     example = str(DATA / "examples" / "units.csv")
     code, _, err = invoke("check", example)
-    assert code == 3 and "22915 Mũi Né" in err and "[D033]" in err
+    assert code == 3 and "22915 Phường Mũi Né" in err and "[D033]" in err
     code, out, err = invoke("compare", example, str(DATA / "2020.csv"), "--format", "json")
     assert code == 3
     d033 = [e for e in json.loads(out)["errors"] if e["code"] == "D033"]

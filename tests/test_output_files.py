@@ -138,14 +138,23 @@ def test_output_naming_the_shipped_rules_is_refused(data, tmp_path, monkeypatch)
     assert shipped.read_bytes() == NATIONAL.read_bytes()
 
 
-@pytest.mark.parametrize("units", [[], ["--units", "binh-thuan-2020"]], ids=["default", "named"])
-def test_output_naming_the_shipped_unit_list_is_refused(data, tmp_path, monkeypatch, units):
+@pytest.mark.parametrize(
+    "units, name",
+    [
+        ([], "vn-units.csv.gz"),
+        ([], "vn-2026-07-25.csv.gz"),
+        (["--units", "vn-2020-11-01"], "vn-2025-07-conversion.csv.gz"),
+        (["--units", "binh-thuan-2020"], "binh-thuan-2020.csv"),
+    ],
+    ids=["default", "default-after-2025", "national-named", "named"],
+)
+def test_output_naming_the_shipped_unit_list_is_refused(data, tmp_path, monkeypatch, units, name):
     from ntm_eval.input import units as unit_lists
 
     shipped = tmp_path / "lists"  # copies stand in: a failure must not harm the repo
     shutil.copytree(unit_lists.LISTS_DIR, shipped)
     monkeypatch.setattr(unit_lists, "LISTS_DIR", shipped)
-    victim = shipped / "binh-thuan-2020.csv"
+    victim = shipped / name
     content = victim.read_bytes()
     r = run_in_process("check", str(data), *units, "-o", str(victim))  # the patch is here
     assert r.code == 2 and "[U012]" in r.stderr

@@ -83,7 +83,6 @@ def test_the_share_read_grows_and_the_readme_shows_the_line(national):
         (False, "0"),
         (True, "off"),
         (True, "5"),
-        (True, None),  # by default after a second: this run is shorter
     ],
 )
 def test_none_when_piped_turned_off_or_the_run_is_short(national, stderr_tty, setting):
@@ -138,3 +137,20 @@ def test_iter_batches_tells_how_far_it_has_read(tmp_path, name, data, encoding):
     assert [line for _, line in told] == ends
     shares = [share for share, _ in told]
     assert shares == sorted(shares) and 0 < shares[0] < 1 and shares[-1] == 1.0
+
+
+def test_by_default_the_line_waits_a_second(monkeypatch):
+    """Without NTM_EVAL_PROGRESS the line is drawn after a second (a run shorter than that
+    never shows it); checked on the object, not by timing a run on a busy machine."""
+    import io
+
+    from ntm_eval import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NTM_EVAL_PROGRESS", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    shown = progress.for_terminal(Terminal(), "x.csv")
+    assert shown is not None and shown.due - shown.start == progress.AFTER == 1.0

@@ -24,7 +24,7 @@ from ntm_eval.rules.loader import load_rules
 RULES = load_rules(NATIONAL)
 
 
-def checked(tmp_path, rows, units=None):
+def checked(tmp_path, rows, units="binh-thuan-2020"):
     path = tmp_path / "data.csv"
     path.write_text(commune_csv(rows), encoding="utf-8")
     return load_data(path, RULES, units=load_units(units))
@@ -45,7 +45,7 @@ def codes(data):
 
 
 def test_shipped_list_covers_binh_thuan():
-    units = load_units()
+    units = load_units("binh-thuan-2020")
     assert len(units.units) == 124 and units.covers == "Bình Thuận"
     assert sum(u.type == "xa" for u in units.units.values()) == 93
 
@@ -277,8 +277,8 @@ def test_ward_row_is_refused_by_the_command(cli, tmp_path):
     result = cli("check", str(path), "--format", "json")
     assert result.code == 3
     assert (
-        "with-ward.csv:95:1: error [D033] column 'commune_code': 22915 Mũi Né (Thành phố Phan "
-        "Thiết) is a ward (phường) in the unit list binh-thuan-2020; the new-rural criteria "
+        "with-ward.csv:95:1: error [D033] column 'commune_code': 22915 Phường Mũi Né (Thành "
+        "phố Phan Thiết) is a ward (phường) in the unit list vn-2020-11-01; the new-rural criteria "
         "apply to rural communes (xã) only, so this row is not evaluated — remove it"
     ) in result.stderr
     assert "22915" not in {c["code"] for c in json.loads(result.stdout)["communes"]}

@@ -301,8 +301,10 @@ def test_libreoffice_opens_the_workbook(cli, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["text", "csv", "json"])
-def test_openpyxl_is_imported_only_for_a_workbook(fmt, tmp_path):
-    """Start-up speed: a command that writes no workbook does not import openpyxl."""
+def test_openpyxl_is_imported_only_to_read_a_workbook(fmt, tmp_path):
+    """Start-up speed: a command that writes no workbook does not import the workbook
+    writer, and one that writes a workbook does not import openpyxl (``render.ooxml``
+    writes it; openpyxl reads workbooks and writes templates)."""
     import sys
 
     probe = (
@@ -322,4 +324,121 @@ def test_openpyxl_is_imported_only_for_a_workbook(fmt, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
     )
-    assert proc.stdout.split() == ["True", "True"], proc.stderr  # the probe can tell
+    assert proc.stdout.split() == ["False", "True"], proc.stderr  # the probe can tell
+
+
+def test_indicators_go_on_over_further_sheets_past_the_last_row(tmp_path, monkeypatch):
+    """Past Excel's last row the Indicators go on in "Indicators (2)", … (a sheet of
+    1,000 rows here): each with its header, frozen panes and auto-filter, the rows in
+    order, none lost or repeated, a commune's rows split where the sheet is full."""
+    from conftest import run_in_process
+
+    from ntm_eval.render import xlsx
+
+    whole = tmp_path / "whole.xlsx"
+    assert run_in_process("check", str(DATA_2020), "-o", str(whole)).code == 0
+    expected = list(_book(whole)["Indicators"].iter_rows(values_only=True))
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 1000)
+    split = tmp_path / "split.xlsx"
+    assert run_in_process("check", str(DATA_2020), "-o", str(split)).code == 0
+    book = _book(split)
+    sheets = [ws for ws in book if ws.title.startswith("Indicators")]
+    n = -(-(len(expected) - 1) // 999)  # 999 rows under each header
+    assert n > 2 and [ws.title for ws in sheets] == ["Indicators"] + [
+        f"Indicators ({i})" for i in range(2, n + 1)
+    ]
+    assert book.sheetnames == ["Summary", "Matrix", *(ws.title for ws in sheets)]
+    rows = []
+    for ws in sheets:
+        got = list(ws.iter_rows(values_only=True))
+        assert got[0] == expected[0] and 1 < len(got) <= 1000
+        assert ws.freeze_panes == "D2" and ws.auto_filter.ref == f"A1:N{len(got)}"
+        rows += got[1:]
+    assert rows == expected[1:]
+
+
+def test_the_same_run_writes_the_same_workbook(cli, tmp_path):
+    """Byte for byte, but for the time of the run (zip entries carry a fixed date)."""
+    import re
+    import zipfile
+
+    books = []
+    for name in ("a.xlsx", "b.xlsx"):
+        assert cli("check", str(DATA_2020), "-o", str(tmp_path / name)).code == 0
+        with zipfile.ZipFile(tmp_path / name) as z:
+            assert z.testzip() is None
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            parts = {i.filename: z.read(i) for i in z.infolist()}
+        summary = parts["xl/worksheets/sheet1.xml"]
+        parts["xl/worksheets/sheet1.xml"] = re.sub(rb'(r="B5"[^>]*><v>)[^<]+', rb"\1", summary)
+        books.append(parts)
+    assert books[0] == books[1]
+    assert list(books[0])[:1] == ["_rels/.rels"]  # what tells a file it is a package
+
+
+def test_text_xml_cannot_hold_is_shown_escaped(cli, tmp_path):
+    """U+FFFE and U+FFFF (which ``printable`` lets through) cannot be in XML: shown as
+    ``<U+FFFE>``, the workbook still opens; a text that looks like OOXML's own escape
+    (``_x0041_``) reads back as typed."""
+    rows = list(csv.reader(io.StringIO(DATA_2020.read_text(encoding="utf-8"))))
+    rows[1][1] = "Xã\ufffe Một\uffff"
+    rows[2][1] = "Xã _x0041_ & <b>"
+    data = tmp_path / "odd.csv"
+    with data.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    out = tmp_path / "odd.xlsx"
+    assert cli("check", str(data), "-o", str(out)).code in (0, 3)
+    names = [r[1] for r in _book(out)["Matrix"].iter_rows(min_row=2, values_only=True)]
+    assert "Xã<U+FFFE> Một<U+FFFF>" in names and "Xã _x0041_ & <b>" in names
+
+
+def test_the_writer_holds_bounded_memory_for_many_distinct_texts():
+    """200,000 rows of texts that all differ: the shared-string table and the cells
+    remembered stop growing at their bound, rows go out as they come."""
+    import tracemalloc
+
+    from ntm_eval.render import ooxml
+
+    class Sink(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b) -> int:
+            return len(b)
+
+    tracemalloc.start()
+    try:
+        book = ooxml.Book(Sink())  # type: ignore[arg-type]
+        ws = book.sheet("Data", (10, 20))
+        for i in range(200_000):
+            ws.row([book.text(f"commune {i:06d}"), book.number(i / 7)])
+        book.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(book.strings) == ooxml.SHARED
+    assert peak < 40 * 2**20, peak
+
+
+def test_cells_excel_cannot_hold_are_written_as_it_can(tmp_path):
+    """A text longer than a cell holds is cut, with a note of its length; a number that is
+    not finite is an empty cell (as openpyxl wrote it); a float has 16 digits."""
+    from ntm_eval.render import ooxml
+
+    path = tmp_path / "b.xlsx"
+    with path.open("wb") as f:
+        book = ooxml.Book(f)
+        ws = book.sheet("Data", (10,), freeze="B2")
+        long = "x" * 40_000
+        ws.row([book.text(long), book.number(float("nan")), book.number(float("inf"))])
+        ws.row([book.number(5.8 / 100), book.number(7), book.text("=1+1"), book.text("")])
+        book.close()
+    ws = _book(path)["Data"]
+    assert ws["A1"].value.startswith("x" * 32_000) and ws["A1"].value.endswith(
+        "… (40,000 characters)"
+    )
+    assert len(ws["A1"].value) <= 32_767
+    assert ws["B1"].value is None and ws["C1"].value is None
+    assert ws["A2"].value == 0.058 and ws["B2"].value == 7 and ws["B2"].data_type == "n"
+    assert ws["C2"].value == "=1+1" and ws["C2"].data_type == "s" and ws["C2"].quotePrefix
+    assert ws["D2"].value is None and ws.freeze_panes == "B2"

@@ -96,6 +96,38 @@ class CommuneChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Held:
+    """An old unit (before 1 July 2025) a new one holds, whole or in part."""
+
+    code: str
+    name: str
+    district: str
+    note: str  # the conversion's note: Nhập toàn bộ, Nhập một phần, …
+    part: bool  # only a part of the old unit went into the new one: never summed as whole
+    old_status: str | None  # its status in OLD; None when OLD has no row of it
+    old_met: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NewUnit:
+    """A unit after the reorganisation of 1 July 2025, with the old units it holds."""
+
+    code: str
+    name: str
+    province: str
+    type: str  # xa; phuong or dac_khu: out of the new-rural programme
+    new_status: str | None  # its status in NEW; None when NEW has no row of it
+    new_met: int
+    total: int
+    held: tuple[Held, ...]  # the old units of OLD first, then the others
+
+    @property
+    def rural(self) -> bool:
+        return self.type == "xa"
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     old: Side
     new: Side
@@ -105,6 +137,9 @@ class Comparison:
     communes: tuple[CommuneChange, ...]  # communes with any change, by code
     only_old: tuple[str, ...]
     only_new: tuple[str, ...]
+    #: OLD before and NEW after 1 July 2025: every new unit holding a commune of OLD or
+    #: judged in NEW, by code (from the official conversion); () otherwise.
+    reorganised: tuple[NewUnit, ...] = ()
     #: each measure's name by column key (``RuleSet.measure_names``): what tables show
     names: dict[str, Text] = field(default_factory=dict)
 
@@ -226,13 +261,92 @@ def _commune_change(a: CommuneResult, b: CommuneResult, ids: list[str]) -> Commu
     )
 
 
+#: The first assessment year after the reorganisation of 1 July 2025 (``units``).
+REORGANISED_YEAR = 2025
+
+
+def straddles(old: Side, new: Side) -> bool:
+    """Whether OLD is before the reorganisation of 1 July 2025 and NEW after it: codes of
+    the two then name different units, and are matched through the conversion."""
+    old_years = [c.year for c in old.communes if c.year is not None]
+    new_years = [c.year for c in new.communes if c.year is not None]
+    return bool(old_years and new_years) and (max(old_years) < REORGANISED_YEAR <= min(new_years))
+
+
+def _across(
+    olds: dict[str, CommuneResult], news: dict[str, CommuneResult], after: Any
+) -> tuple[tuple[NewUnit, ...], dict[str, str]]:
+    """The new units holding a commune of ``olds`` or judged in ``news``, each with the old
+    units it holds (``after``: the list after the reorganisation, with its conversion);
+    and the old communes matched one to one (new code → old code: the new unit is the
+    old one whole and nothing else), the only ones compared criterion by criterion."""
+    holds: dict[str, list[tuple[str, Any]]] = {}  # new code → (old code, successor)
+    for old_code, successors in after.successors.items():
+        for s in successors:
+            holds.setdefault(s.code, []).append((old_code, s))
+    wanted = {s.code for code in olds for s in after.successors.get(code, ())} | set(news)
+    units, one_to_one = [], {}
+    for code in sorted(wanted):
+        unit = after.units.get(code)
+        pairs = holds.get(code, [])
+        if unit is None and not pairs:
+            continue  # a code of NEW the list does not know: only_new says so
+        held = []
+        for old_code, s in pairs:
+            a = olds.get(old_code)
+            former = after.before(old_code)  # as the last list before 1 July 2025 names it
+            name = a.name if a else (former.name if former else old_code)
+            district = a.district if a else (former.district if former else "")
+            held.append(
+                Held(
+                    old_code,
+                    name,
+                    district,
+                    s.note,
+                    s.part,
+                    a.status if a else None,
+                    a.criteria_met if a else 0,
+                    a.criteria_total if a else 0,
+                )
+            )
+        held.sort(key=lambda h: (h.old_status is None, h.code))
+        b = news.get(code)
+        named: Any = unit if unit is not None else pairs[0][1]
+        units.append(
+            NewUnit(
+                code,
+                named.name,
+                named.province,
+                unit.type if unit else "xa",
+                b.status if b else None,
+                b.criteria_met if b else 0,
+                b.criteria_total if b else 0,
+                tuple(held),
+            )
+        )
+        if (
+            b is not None
+            and len(pairs) == 1
+            and not pairs[0][1].part
+            and len(after.successors[pairs[0][0]]) == 1
+            and pairs[0][0] in olds
+        ):
+            one_to_one[code] = pairs[0][0]
+    return tuple(units), one_to_one
+
+
 def compare(
-    old: Side, new: Side, names: dict[str, Text] | None = None
+    old: Side, new: Side, names: dict[str, Text] | None = None, after: Any = None
 ) -> tuple[Comparison, list[Problem]]:
     """What changed from ``old`` to ``new``, commune by commune (matched on the commune
     code), criterion by criterion and indicator by indicator. Also returns warnings about
     the match (U021 several years for a commune, U022 different rule sets or criteria).
-    ``names``: each measure's name by column (``RuleSet.measure_names``), for tables."""
+    ``names``: each measure's name by column (``RuleSet.measure_names``), for tables.
+
+    With ``after`` (the unit list after 1 July 2025, with its conversion; given when the
+    sides ``straddles``), codes are never matched as they are: each new unit is shown
+    with the old units it holds (``Comparison.reorganised``), and only a new unit that is
+    one old unit whole is compared criterion by criterion."""
     olds, problems = _latest(old)
     news, more = _latest(new)
     problems += more
@@ -258,21 +372,34 @@ def compare(
                 severity="warning",
             )
         )
-    both = sorted(set(olds) & set(news))
+    reorganised: tuple[NewUnit, ...] = ()
+    if after is not None:
+        reorganised, pairs = _across(olds, news, after)
+        held = {h.code for u in reorganised for h in u.held}
+        only_old = tuple(sorted(c for c in olds if c not in held))
+        only_new = tuple(
+            sorted(c for c in news if not any(u.code == c and u.held for u in reorganised))
+        )
+    else:
+        pairs = {code: code for code in set(olds) & set(news)}
+        only_old = tuple(sorted(set(olds) - set(news)))
+        only_new = tuple(sorted(set(news) - set(olds)))
+    both = sorted(pairs)
     changes = []
     for code in both:
-        change = _commune_change(olds[code], news[code], ids)
+        change = _commune_change(olds[pairs[code]], news[code], ids)
         if change is not None:
             changes.append(change)
     return Comparison(
         old=old,
         new=new,
         both=len(both),
-        old_met=sum(olds[c].status == MET for c in both),
+        old_met=sum(olds[pairs[c]].status == MET for c in both),
         new_met=sum(news[c].status == MET for c in both),
         communes=tuple(changes),
-        only_old=tuple(sorted(set(olds) - set(news))),
-        only_new=tuple(sorted(set(news) - set(olds))),
+        only_old=only_old,
+        only_new=only_new,
+        reorganised=reorganised,
         names=names or {},
     ), problems
 

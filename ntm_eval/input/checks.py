@@ -19,7 +19,7 @@ from typing import Any
 
 from ntm_eval.diagnostics import Problem
 from ntm_eval.input.rows import Identities, Keys, Layout, RowCheck, Seen, held_back
-from ntm_eval.input.units import UnitCheck
+from ntm_eval.input.units import unit_check
 from ntm_eval.rules.model import RuleSet
 from ntm_eval.shown import quoted
 
@@ -30,7 +30,7 @@ class Context:
 
     ruleset: RuleSet
     layout: Layout
-    units: Any = None  # a ``units.UnitList``, or None: rows are not checked against one
+    units: Any = None  # a ``units.UnitList`` or ``units.ByYear``; None: no unit check
 
 
 def _duplicates(context: Context) -> RowCheck:
@@ -44,7 +44,7 @@ def _period(context: Context) -> RowCheck:
 def _units(context: Context) -> RowCheck | None:
     if context.units is None:
         return None
-    return UnitCheck(context.layout, context.units)
+    return unit_check(context.layout, context.units)
 
 
 #: Repeats of one commune and year reported line by line; the rest are counted in one

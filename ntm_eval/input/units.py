@@ -1,7 +1,11 @@
 """Administrative units: check commune rows against an official list of units.
 
-A unit list names every commune (xã), ward (phường) and town (thị trấn) of one or more
-provinces with its code and district. Rows of a covered province are checked: the code must
+A unit list names every commune (xã), ward (phường), town (thị trấn) and special zone
+(đặc khu) of one or more provinces with its code and district (none after 1 July 2025).
+The default is the national list in force for each row's year (``ByYear``): the GSO list
+of 2019-09-11 … 2025-03-01 shipped as one history (``vn-units.csv.gz``), and after the
+reorganisation of 1 July 2025 the list of 2026-07-25 with the official conversion, which
+names the new unit of every old code (D034). Lists are read only when a row needs them. Rows of a covered province are checked: the code must
 be in the list, its name and district must agree with the row's (compared with
 ``text.name_key``: case, spacing, look-alike letters and tone placement ignored), and the
 unit must be a rural commune — the new-rural criteria do not apply to wards and towns, so
@@ -15,26 +19,56 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
+import gzip
 import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.input.rows import Identities, Keys, Layout, Seen, held_back
 from ntm_eval.normalise import fold, name_key
-from ntm_eval.shipped import UNIT_LISTS_DIR, unit_list_names
+from ntm_eval.shipped import (
+    BY_YEAR,
+    CURRENT_DATE,
+    UNIT_LISTS_DIR,
+    all_unit_list_names,
+    national_list_names,
+    unit_list_names,
+)
+from ntm_eval.shipped import history_dates as _history_dates
 from ntm_eval.shown import quoted
 
 LISTS_DIR = UNIT_LISTS_DIR
-DEFAULT_LIST = "binh-thuan-2020"
+#: ``--units vn`` (the default): the national list in force for each row's year.
+DEFAULT_LIST = BY_YEAR
+HISTORY = LISTS_DIR / "vn-units.csv.gz"
+CURRENT = LISTS_DIR / f"vn-{CURRENT_DATE}.csv.gz"
+CONVERSION = LISTS_DIR / "vn-2025-07-conversion.csv.gz"
+#: The first assessment year judged against the list after the reorganisation of
+#: 1 July 2025 (a year's list is the latest in force by its end).
+REORGANISED_YEAR = 2025
 
 RURAL = "xa"
-UNIT_TYPES = {"xa": RURAL, "phuong": "phuong", "thi tran": "thi_tran", "thi_tran": "thi_tran"}
-TYPE_WORDS = {"phuong": "a ward (phường)", "thi_tran": "a town (thị trấn)", RURAL: "a commune (xã)"}
+UNIT_TYPES = {
+    "xa": RURAL,
+    "phuong": "phuong",
+    "thi tran": "thi_tran",
+    "thi_tran": "thi_tran",
+    "dac khu": "dac_khu",
+    "dac_khu": "dac_khu",
+}
+TYPE_WORDS = {
+    "phuong": "a ward (phường)",
+    "thi_tran": "a town (thị trấn)",
+    "dac_khu": "a special zone (đặc khu)",
+    RURAL: "a commune (xã)",
+}
 
 # Words that come before the proper name of a unit; compared in name_key form.
 _COMMUNE_PREFIXES = ("xã", "phường", "thị trấn", "tt.", "p.")
@@ -73,6 +107,14 @@ def province_key(name: str) -> str:
     return _bare(name, _PROVINCE_PREFIXES)
 
 
+def short_province(name: str) -> str:
+    """``'Tỉnh Lâm Đồng'`` → ``'Lâm Đồng'``."""
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
 def short_district(name: str) -> str:
     """``'Huyện Tuy Phong'`` → ``'Tuy Phong'`` (as the sample data writes districts)."""
     for prefix in ("Thành phố ", "Thị xã ", "Huyện ", "Quận "):
@@ -81,16 +123,50 @@ def short_district(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
+    """One administrative unit of a list (a tuple: ten thousand are made per list read)."""
+
     code: str
     name: str
     type: str  # xa, phuong or thi_tran
     district: str
     province: str
+    province_code: str = ""
 
     def describe(self) -> str:
-        return f"{self.code} {self.name} ({self.district})"
+        return f"{self.code} {self.name} ({self.district or short_province(self.province)})"
+
+
+class Successor(NamedTuple):
+    """The new unit (1 July 2025) an old one went into, whole or in part."""
+
+    code: str
+    name: str
+    province: str
+    note: str  # the official note: Nhập toàn bộ, Nhập một phần, Giữ nguyên, …
+
+    @property
+    def part(self) -> bool:
+        """Whether only a part of the old unit went into this one."""
+        note = fold(self.note)
+        return "mot phan" in note or "phan con lai" in note
+
+    @property
+    def how(self) -> str:
+        """The note in English (and as written)."""
+        note = fold(self.note)
+        if self.part:
+            what = "part of the area" if "dien tich" in note else "part"
+        elif "giu nguyen" in note:
+            what = "unchanged"
+        elif "doi ten" in note:
+            what = "renamed"
+        else:
+            what = "whole"
+        return f"{what}: {self.note}"
+
+    def describe(self) -> str:
+        return f"{self.code} {self.name}, {short_province(self.province)}"
 
 
 @dataclass(frozen=True)
@@ -100,6 +176,41 @@ class UnitList:
     label: str
     units: dict[str, Unit]  # code → unit, in file order
     provinces: dict[str, str]  # province_key → province name
+    date: str | None = None  # the list date of a shipped national list
+    #: False for the list after 1 July 2025: no districts, none checked (W114); its
+    #: ``successors``, ``former`` and ``former_provinces`` are read when first asked for.
+    districts: bool = True
+
+    @cached_property
+    def successors(self) -> dict[str, tuple[Successor, ...]]:
+        """After the reorganisation: old code → the new unit(s) it went into."""
+        if self.districts:
+            return {}
+        found: dict[str, list[Successor]] = {}
+        for r in _gzip_rows(CONVERSION):
+            found.setdefault(r["old_code"], []).append(
+                Successor(r["new_code"], r["new_name"], r["new_province"], r["note"])
+            )
+        return {code: tuple(s) for code, s in found.items()}
+
+    @cached_property
+    def _last(self) -> UnitList | None:
+        return None if self.districts else national(f"vn-{history_dates()[-1]}")
+
+    def before(self, code: str) -> Unit | None:
+        """After the reorganisation: the unit ``code`` named in the last list before it."""
+        return None if self._last is None else self._last.units.get(code)
+
+    @cached_property
+    def former(self) -> dict[str, Unit]:
+        """After the reorganisation: the units of the last list before it that are gone."""
+        last = self._last
+        return {} if last is None else {c: u for c, u in last.units.items() if c not in self.units}
+
+    @cached_property
+    def former_provinces(self) -> dict[str, str]:
+        """After the reorganisation: the provinces before it (province_key → name)."""
+        return {} if self._last is None else dict(self._last.provinces)
 
     @cached_property
     def _by_name(self) -> dict[str, list[Unit]]:
@@ -115,28 +226,181 @@ class UnitList:
         """Units called ``name`` — in ``district`` when it is given."""
         key = "~" + _bare(name, _COMMUNE_PREFIXES, True) if name.isascii() else commune_key(name)
         found = self._by_name.get(key, [])
-        if district:
+        if district and self.districts:
             found = [u for u in found if _same(district, u.district, _DISTRICT_PREFIXES)]
         return found
 
-    def covers_province(self, name: str) -> bool:
+    def of_province(self, spec: str) -> dict[str, Unit]:
+        """The units of the province with code or name ``spec`` (none when no such)."""
+        return {
+            code: u
+            for code, u in self.units.items()
+            if u.province_code == spec or _same(spec, u.province, _PROVINCE_PREFIXES)
+        }
+
+    def covers_province_now(self, name: str) -> bool:
+        """Whether ``name`` is one of the list's own provinces (not a former one)."""
         return any(_same(name, p, _PROVINCE_PREFIXES) for p in self.provinces.values())
+
+    def covers_province(self, name: str) -> bool:
+        """Whether rows of province ``name`` are checked: one of the list's provinces, or
+        (after the reorganisation) one of those before it, told it no longer exists."""
+        return self.covers_province_now(name) or any(
+            _same(name, p, _PROVINCE_PREFIXES) for p in self.former_provinces.values()
+        )
 
     @property
     def covers(self) -> str:
+        if len(self.provinces) > 5:
+            return f"all {len(self.provinces)} provinces of Viet Nam"
         return ", ".join(sorted(self.provinces.values()))
 
 
+class ByYear:
+    """The national list in force for each row's year (``--units vn``, the default): for
+    year Y the latest GSO list dated on or before the end of Y, from 2025 on the list after
+    the reorganisation. Nothing is read until a row asks (``for_year``)."""
+
+    label = BY_YEAR
+
+    def for_year(self, year: int | None) -> UnitList | None:
+        """The list for rows of ``year``; None for a row without a year."""
+        return None if year is None else national(list_for_year(year))
+
+
+@functools.cache
+def history_dates() -> tuple[str, ...]:
+    """The dates of the GSO lists the shipped history holds."""
+    return _history_dates(LISTS_DIR)
+
+
+def national_lists() -> list[str]:
+    """The names of the shipped national lists, oldest first."""
+    return national_list_names(LISTS_DIR)
+
+
+def list_for_year(year: int) -> str:
+    """The name of the national list rows of assessment ``year`` are checked against."""
+    if year >= REORGANISED_YEAR:
+        return f"vn-{CURRENT_DATE}"
+    dates = history_dates()
+    before = [d for d in dates if d <= f"{year}-12-31"]
+    return f"vn-{before[-1] if before else dates[0]}"
+
+
 def shipped_lists() -> list[str]:
-    return unit_list_names(LISTS_DIR)
+    return all_unit_list_names(LISTS_DIR)
 
 
 def resolve(spec: str | None) -> tuple[Path, str]:
     """The file and label of ``--units SPEC``: a shipped list's name, or a path."""
     spec = spec or DEFAULT_LIST
+    if spec == BY_YEAR or (spec.startswith("vn-") and spec in national_lists()):
+        name = CURRENT.name if spec.endswith(CURRENT_DATE) else HISTORY.name
+        return LISTS_DIR / name, spec
     if spec in shipped_lists():
         return LISTS_DIR / f"{spec}.csv", spec
     return Path(spec), spec
+
+
+class Listed(NamedTuple):
+    """A shipped list, as ``units list`` shows it."""
+
+    name: str
+    date: str  # the list date, or the year of a one-province list
+    provinces: int
+    units: int
+    communes: int  # rural communes (xã): the rows the criteria apply to
+    current: bool  # the list after the reorganisation of 1 July 2025
+
+
+def catalogue() -> list[Listed]:
+    """Every shipped list, the one-province lists first, then the national ones by date."""
+    out = []
+    for name in unit_list_names(LISTS_DIR):
+        units = load_units(name)
+        assert isinstance(units, UnitList)
+        out.append((name, name.rsplit("-", 1)[-1], units))
+    out += [(name, name.removeprefix("vn-"), national(name)) for name in national_lists()]
+    return [
+        Listed(
+            name,
+            date,
+            len(units.provinces),
+            len(units.units),
+            sum(u.type == RURAL for u in units.units.values()),
+            not units.districts,
+        )
+        for name, date, units in out
+    ]
+
+
+def list_files(spec: str | None) -> list[Path]:
+    """Every file ``--units SPEC`` may read: a national list reads the shipped ones."""
+    path, label = resolve(spec)
+    if label == BY_YEAR or label in national_lists():
+        return [LISTS_DIR / p.name for p in (HISTORY, CURRENT, CONVERSION)]
+    return [path]
+
+
+def _gzip_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a shipped gzip list, as dicts (the small files)."""
+    fields, rows = _gzip_table(path)
+    return [dict(zip(fields, row)) for row in rows]
+
+
+def _gzip_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a shipped gzip list. A file without a quote (the history,
+    the current list: the build writes no comma inside a name) is split on commas, at a
+    fraction of ``csv``'s cost; the others are read with ``csv``."""
+    with gzip.open(path, "rb") as f:
+        text = f.read().decode("utf-8")
+    start = 0
+    while text.startswith("#", start):  # the comment lines: source, dates
+        start = text.index("\n", start) + 1
+    body = text[start:]
+    if '"' in body:
+        table = list(csv.reader(io.StringIO(body, newline="")))
+    else:
+        table = [line.split(",") for line in body.splitlines()]
+    return table[0], table[1:]
+
+
+def _history_lines() -> tuple[list[str], list[str]]:
+    """The header and the lines of the shipped history (it holds no quote: see
+    ``_gzip_table``). Not kept: a run needs the list of one or a few dates (each kept by
+    ``national``), and each line is split only while its list is read."""
+    with gzip.open(HISTORY, "rb") as f:
+        text = f.read().decode("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return lines[0].split(","), lines[1:]
+
+
+def _index(label: str, units: dict[str, Unit], **more: object) -> UnitList:
+    provinces = {province_key(p): p for p in dict.fromkeys(u.province for u in units.values())}
+    return UnitList(label, units, provinces, **more)  # type: ignore[arg-type]
+
+
+@functools.cache
+def national(name: str) -> UnitList:
+    """A shipped national list by name (``vn-2020-11-01``, ``vn-2026-07-25``)."""
+    date = name.removeprefix("vn-")
+    if date != CURRENT_DATE:
+        fields, lines = _history_lines()
+        at = [fields.index(f) for f in ("code", "name", "type", "district", "province")]
+        c, n, t, d, p = at
+        pc, first, last = (fields.index(f) for f in ("province_code", "first", "last"))
+        units = {
+            r[c]: Unit(r[c], r[n], r[t], r[d], r[p], r[pc])
+            for r in map(str.split, lines, repeat(","))
+            if r[first] <= date <= r[last]
+        }
+        return _index(name, units, date=date)
+    units = {
+        r["code"]: Unit(r["code"], r["name"], r["type"], "", r["province"], r["province_code"])
+        for r in _gzip_rows(CURRENT)
+    }
+    return _index(name, units, date=date, districts=False)
 
 
 def _province_names() -> dict[str, str]:
@@ -144,13 +408,18 @@ def _province_names() -> dict[str, str]:
         return {row["province_code"]: row["province_name"] for row in csv.DictReader(f)}
 
 
-def load_units(spec: str | None = None) -> UnitList:
-    """Load a unit list (a shipped list's name or a CSV path); ``InputError`` (D030) lists
-    every problem in it."""
+def load_units(spec: str | None = None) -> UnitList | ByYear:
+    """Load a unit list (a shipped list's name or a CSV path; by default the national list
+    of each row's year, read when a row needs it); ``InputError`` (D030) lists every
+    problem in it."""
     from ntm_eval.input import files
     from ntm_eval.input.csvfile import decode, sniff_delimiter
 
     path, label = resolve(spec)
+    if label == BY_YEAR:
+        return ByYear()
+    if label in national_lists():
+        return national(label)
     try:
         text = decode(files.read_bytes(path, label, files.UNITS), label)
     except InputError as exc:
@@ -229,7 +498,14 @@ def load_units(spec: str | None = None) -> UnitList:
                 )
             )
         else:
-            units[code] = Unit(code, get["commune_name"], kind, get["district_name"], province)
+            units[code] = Unit(
+                code,
+                get["commune_name"],
+                kind,
+                get["district_name"],
+                province,
+                get.get("province_code", ""),
+            )
     if problems:
         raise InputError(problems)
     if not units:
@@ -254,6 +530,7 @@ class UnitCheck:
     def __init__(self, layout: Layout, units: UnitList) -> None:
         self.layout, self.units = layout, units
         self.problems: list[Problem] = []
+        self.districted: tuple[int, int] = (0, 0)  # rows naming a district a list has not
         # province → (rows, first line) of rows of provinces the list does not cover
         self.elsewhere: dict[str, tuple[int, int]] = {}
         self.suggested: set[int] = set()  # lines whose empty code got a suggestion
@@ -316,9 +593,15 @@ class UnitCheck:
         ):
             self._elsewhere([row.line], ["(province not given)"])
             return True
+        if row.district and not units.districts:
+            count, first = self.districted
+            self.districted = (count + 1, first or row.line)
+            row = row._replace(district="")
         if not row.code:
             unit = _suggest_code(layout, row, units, problems)
             self.suggested.add(row.line)
+        elif unit is None and row.code in units.successors:
+            problems.append(_gone(layout, row, units))
         elif unit is None:
             problems.append(_unknown_code(layout, row, units))
         else:
@@ -349,14 +632,32 @@ class UnitCheck:
             names = ", ".join(quoted(p) for p in provinces[:5])
             if len(provinces) > 5:  # a national file names dozens: one line stays readable
                 names += f" and {len(provinces) - 5} more"
+            if self.units.date is not None:  # a national list: the name is not a province
+                advice = "check the province's name"
+            else:
+                advice = "use --units with a list that covers them"
             self.problems.append(
                 Problem(
                     "W112",
                     f"note: {count} row(s) of province(s) {names} are not checked "
                     f"against the unit list {self.units.label}, which covers "
-                    f"{self.units.covers}; use --units with a list that covers them",
+                    f"{self.units.covers}; {advice}",
                     self.layout.path,
                     first,
+                    severity="warning",
+                )
+            )
+        count, first = self.districted
+        if count:
+            self.problems.append(
+                self.layout.problem(
+                    "W114",
+                    first,
+                    "district",
+                    f"{count} row(s) name a district, from this line on; districts were "
+                    "abolished on 1 July 2025 and the unit list "
+                    f"{self.units.label} has none, so the district is not checked — leave "
+                    "the column empty",
                     severity="warning",
                 )
             )
@@ -397,6 +698,96 @@ def _suggest_code(
     return found[0] if len(found) == 1 else None
 
 
+class YearlyUnitCheck:
+    """The unit check of ``ByYear``: each row against the list of its year (a row check);
+    a row without a year is not checked (its year is an error of its own)."""
+
+    def __init__(self, layout: Layout, units: ByYear) -> None:
+        self.layout, self.units = layout, units
+        self.checks: dict[str, UnitCheck] = {}  # list name → the check against it
+
+    def _check(self, year: int | None) -> UnitCheck | None:
+        if year is None:
+            return None
+        name = list_for_year(year)
+        check = self.checks.get(name)
+        if check is None:
+            check = self.checks[name] = UnitCheck(self.layout, national(name))
+        return check
+
+    def see(self, rows: Identities) -> Seen:
+        years = rows.years
+        distinct = set(years)
+        if len(distinct) == 1:  # the usual file: one year, one list
+            check = self._check(years[0])
+            return check.see(rows) if check is not None else {}
+        held: Seen = {}
+        columns = [getattr(rows, f.name) for f in dataclasses.fields(rows)]
+        for year in sorted(distinct, key=lambda y: -1 if y is None else y):
+            check = self._check(year)
+            if check is None:
+                continue
+            at = [i for i, y in enumerate(years) if y == year]
+            part = Identities(*([column[i] for i in at] for column in columns))
+            for position, reason in check.see(part).items():
+                held[at[position]] = reason
+        return held
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        """Each list's problems; one W112 note for the file, whatever the lists."""
+        elsewhere: dict[str, tuple[int, int]] = {}
+        for check in self.checks.values():
+            for province, (count, first) in check.elsewhere.items():
+                had, was = elsewhere.get(province, (0, first))
+                elsewhere[province] = (had + count, min(was, first))
+            check.elsewhere = {}
+            check.finish(problems, keys)
+        if elsewhere:
+            lists = [name for name in national_lists() if name in self.checks]
+            note = UnitCheck(self.layout, national(lists[-1]))
+            note.elsewhere = elsewhere
+            if len(lists) > 1:  # the note names every list the rows were checked against
+                note.units = dataclasses.replace(note.units, label=", ".join(lists))
+            note.finish(problems, keys)
+
+
+def unit_check(layout: Layout, units: UnitList | ByYear) -> UnitCheck | YearlyUnitCheck:
+    """The row check of ``units``: one list, or the list of each row's year."""
+    if isinstance(units, ByYear):
+        return YearlyUnitCheck(layout, units)
+    return UnitCheck(layout, units)
+
+
+def _gone(layout: Layout, row: _Row, units: UnitList) -> Problem:
+    """D034: the code of a unit that no longer exists, with the unit(s) it went into."""
+    went = units.successors[row.code]
+    old = units.former.get(row.code)
+    said = old.describe() if old else row.code
+    if len(went) == 1 and not went[0].part:
+        into = f"it is part of {went[0].describe()}"
+    else:
+        into = "it went into " + " and ".join(
+            f"{s.describe()} ({'in part' if s.part else 'whole'})" for s in went
+        )
+    scope = [
+        f"{s.code} is {TYPE_WORDS[units.units[s.code].type]}"
+        for s in went
+        if s.code in units.units and units.units[s.code].type != RURAL
+    ]
+    tail = (
+        "; " + ", ".join(scope) + ", out of the new-rural programme"
+        if scope
+        else "; use the new unit's code and name"
+    )
+    return layout.problem(
+        "D034",
+        row.line,
+        "commune_code",
+        f"{said} no longer exists since 1 July 2025: {into} (unit list {units.label}){tail}",
+        value=row.code,
+    )
+
+
 def _unknown_code(layout: Layout, row: _Row, units: UnitList) -> Problem:
     message = f"commune code {quoted(row.code)} is not in the unit list {units.label}"
     padded = row.code.zfill(5)
@@ -418,7 +809,8 @@ def _compare(
     layout: Layout, row: _Row, unit: Unit, units: UnitList, problems: list[Problem]
 ) -> None:
     """Name, district and province of the row against the unit its code names."""
-    said = f"code {unit.code} is {unit.name} ({unit.district}, {unit.province}) in the unit list"
+    place = f"{unit.district}, {unit.province}" if unit.district else unit.province
+    said = f"code {unit.code} is {unit.name} ({place}) in the unit list"
     if row.name and not _same(row.name, unit.name, _COMMUNE_PREFIXES):
         other = [u for u in units.find(row.name, row.district) if u.code != unit.code]
         hint = f"; the list gives {other[0].code} for {other[0].name}" if len(other) == 1 else ""
@@ -438,8 +830,20 @@ def _compare(
             )
         )
     if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
+        gone = (
+            not units.districts
+            and any(
+                _same(row.province, p, _PROVINCE_PREFIXES) for p in units.former_provinces.values()
+            )
+            and not units.covers_province_now(row.province)
+        )
+        hint = "; that province no longer exists since 1 July 2025" if gone else ""
         problems.append(
             layout.problem(
-                "D032", row.line, "province", f"{quoted(row.province)} — {said}", value=row.province
+                "D032",
+                row.line,
+                "province",
+                f"{quoted(row.province)} — {said}{hint}",
+                value=row.province,
             )
         )

@@ -742,6 +742,44 @@ def comparison_summary(cmp: Any) -> dict[str, Any]:
     }
 
 
+def reorganised_dict(cmp: Any) -> dict[str, Any] | None:
+    """The new units of a comparison across 1 July 2025 and the old units each holds; None
+    when the two sides are on the same side of it."""
+    if not cmp.reorganised:
+        return None
+    return {
+        "date": "2025-07-01",
+        "conversion": "vn-2025-07-conversion (the official conversion table)",
+        "units": [
+            {
+                "code": u.code,
+                "name": u.name,
+                "province": u.province,
+                "unit_type": u.type,
+                "in_programme": u.rural,
+                "new_status": u.new_status,
+                "new_criteria_met": u.new_met if u.new_status else None,
+                "criteria_total": u.total if u.new_status else None,
+                "holds": [
+                    {
+                        "code": h.code,
+                        "name": h.name,
+                        "district": h.district,
+                        "note": h.note,
+                        "part": h.part,
+                        "in_old": h.old_status is not None,
+                        "old_status": h.old_status,
+                        "old_criteria_met": h.old_met if h.old_status else None,
+                        "criteria_total": h.total if h.old_status else None,
+                    }
+                    for h in u.held
+                ],
+            }
+            for u in cmp.reorganised
+        ],
+    }
+
+
 def compare_dict(cmp: Any, problems: Any = ()) -> dict[str, Any]:
     problems = list(problems)
     return {
@@ -750,6 +788,7 @@ def compare_dict(cmp: Any, problems: Any = ()) -> dict[str, Any]:
         "new": {"path": cmp.new.path, "ruleset": cmp.new.ruleset_id},
         "summary": comparison_summary(cmp),
         "communes": [commune_change_dict(c) for c in cmp.communes],
+        "reorganisation": reorganised_dict(cmp),
         "errors": [p.to_dict() for p in problems if p.is_error],
         "warnings": [p.to_dict() for p in problems if not p.is_error],
     }

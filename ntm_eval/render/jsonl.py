@@ -1,6 +1,8 @@
 """``--format jsonl``: one JSON object per line — one per commune, then one summary line.
 
-Every line has a ``type`` ("commune", "candidate", "change" or "summary"), so a reader can
+Every line has a ``type`` ("commune", "candidate", "change", "reorganised" — a new unit of
+1 July 2025 with the old communes it holds, in a compare across that date — or
+"summary"), so a reader can
 process a national file line by line without holding it in memory. Streams: ``write*``
 sends each line as soon as it is ready (``output.render`` gives the same text as a string).
 """
@@ -78,4 +80,9 @@ def write_compare(cmp: Any, stream: IO[str], problems: Any = (), **_: Any) -> No
     for c in cmp.communes:
         _line(stream, "change", rj.commune_change_dict(c))
     doc = rj.compare_dict(cmp, problems)
-    _line(stream, "summary", {k: v for k, v in doc.items() if k != "communes"})
+    across = doc["reorganisation"]
+    for unit in across["units"] if across else ():  # a new unit of 1 July 2025 and its old ones
+        _line(stream, "reorganised", unit)
+    _line(
+        stream, "summary", {k: v for k, v in doc.items() if k not in ("communes", "reorganisation")}
+    )

@@ -163,6 +163,8 @@ def _side(x: Any, status: str, v: Any, lang: str) -> str:
 
 
 def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
+    from ntm_eval.render.text import reorganised_lines
+
     out = [
         f"# {esc(tr(lang, 'compare.title', old=cmp.old.path, new=cmp.new.path))}",
         "",
@@ -180,6 +182,14 @@ def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
         ),
         "",
     ]
+    across = reorganised_lines(cmp, lang)
+    if across:  # the new units of 1 July 2025 and the old communes each holds, as a list
+        out += [esc(across[0]), ""]
+        out += [
+            f"  - {esc(line.strip())}" if line.startswith("  ") else f"- {esc(line)}"
+            for line in across[1:]
+        ]
+        out.append("")
     header = [
         tr(lang, "col.code"),
         tr(lang, "col.commune"),
@@ -217,7 +227,8 @@ def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
         ]
         out += table(header, rows(cmp.maintaining, True))
     else:
-        out.append(esc(tr(lang, "compare.maintain.none", old=cmp.old.path)))
+        said = "compare.maintain.none" if cmp.old_met else "compare.maintain.nothing"
+        out.append(esc(tr(lang, said, old=cmp.old.path, new=cmp.new.path)))
     out += ["", f"## {esc(tr(lang, 'compare.changes'))}", ""]
     if cmp.changed:
         out += table(header, rows(cmp.changed, False))

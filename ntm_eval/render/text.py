@@ -428,6 +428,60 @@ def render_gaps(g: Any, *, width: int = 80, color: bool = False, lang: str = "en
 # --- compare -------------------------------------------------------------------------------
 
 
+def reorganised_lines(cmp: Any, lang: str) -> list[str]:
+    """The new units of a comparison across 1 July 2025, each with the old units it holds
+    (plain lines, shown as they are by every text format; names through ``printable``)."""
+    if not cmp.reorganised:
+        return []
+
+    def status(code: str, met: int, total: int) -> str:
+        return f"{tr(lang, 'status.' + code)} {met}/{total}"
+
+    lines = [tr(lang, "compare.across", old=cmp.old.path, new=cmp.new.path, n=len(cmp.reorganised))]
+    for unit in cmp.reorganised:
+        fields = {"code": unit.code, "name": unit.name, "province": unit.province}
+        if unit.rural and unit.new_status is None:
+            lines.append(tr(lang, "compare.unit.absent", path=cmp.new.path, **fields))
+        elif unit.rural:
+            now = status(unit.new_status, unit.new_met, unit.total)
+            lines.append(tr(lang, "compare.unit", path=cmp.new.path, status=now, **fields))
+        else:
+            kind = tr(lang, "kind." + unit.type)
+            lines.append(tr(lang, "compare.unit.out", kind=kind, **fields))
+        others = [h.code for h in unit.held if h.old_status is None]
+        for h in unit.held:
+            if h.old_status is None:
+                continue
+            how = (
+                tr(lang, "compare.held.part", note=h.note)
+                if h.part
+                else tr(lang, "compare.held.whole")
+            )
+            lines.append(
+                tr(
+                    lang,
+                    "compare.held",
+                    code=h.code,
+                    name=h.name,
+                    district=f", {h.district}" if h.district else "",
+                    how=how,
+                    path=cmp.old.path,
+                    status=status(h.old_status, h.old_met, h.total),
+                )
+            )
+        if others:
+            lines.append(
+                tr(
+                    lang,
+                    "compare.held.others",
+                    n=len(others),
+                    path=cmp.old.path,
+                    codes=", ".join(others),
+                )
+            )
+    return [printable(line) for line in lines]
+
+
 def render_compare(
     cmp: Any, *, width: int = 80, color: bool = False, lang: str = "en", **_: Any
 ) -> str:
@@ -455,6 +509,14 @@ def render_compare(
             )
         )
     )
+    across = reorganised_lines(cmp, lang)
+    if across:
+        from rich.padding import Padding
+
+        console.print()
+        for line in across:  # an old unit under its new one, indented as it wraps
+            indent = len(line) - len(line.lstrip(" "))
+            console.print(Padding(escape(line.lstrip(" ")), (0, 0, 0, indent)))
     if cmp.only_old:
         console.print(
             escape(
@@ -505,7 +567,8 @@ def render_compare(
                 )
         console.print(table)
     else:
-        console.print(escape(printable(tr(lang, "compare.maintain.none", old=cmp.old.path))))
+        said = "compare.maintain.none" if cmp.old_met else "compare.maintain.nothing"
+        console.print(escape(printable(tr(lang, said, old=cmp.old.path, new=cmp.new.path))))
 
     console.print()
     changed = cmp.changed

@@ -7,8 +7,9 @@ are any, *Problems*. gaps: the ranked candidates and what each has left. compare
 communes whose standing changed and, indicator by indicator, what changed. Sheet names and
 words follow ``--lang``.
 
-Written with openpyxl's write-only mode (rows go to disk as they come: a national check
-stays in bounded memory), and openpyxl is imported only here. The writer reads the result
+Written by ``render.ooxml``, which streams each sheet's XML into the zip file as rows come
+(a national check — 10,000 communes, half a million Indicators rows — in seconds and
+bounded memory; openpyxl's cell objects took minutes). The writer reads the result
 objects every renderer reads; it never judges. Numbers are numbers (a percentage is
 written as a share and formatted as a percent), codes are text, and every text that came
 from a file is written as a string cell — never a formula, even when it starts with ``=``
@@ -25,6 +26,7 @@ from typing import IO, Any
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
+from ntm_eval.render.ooxml import Book, Sheet, cells, letter, quoted_name
 from ntm_eval.shown import formula_like, printable
 
 #: Excel's last row: the Indicators of a large check go on over further sheets.
@@ -35,6 +37,7 @@ MARKS = {"met": "✓", "not_met": "✗", "not_evaluable": "?"}
 FILLS = {"met": "C6EFCE", "not_met": "FFC7CE", "not_evaluable": "FFEB9C"}
 OPS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<", "!=": "≠"}
 NUMBER_FORMATS = {"pct": "0.0%", "money": "#,##0.0", "count": "#,##0"}
+HEAD_FILL = "DDEBF7"
 
 
 def word(lang: str, key: str, **fields: Any) -> str:
@@ -53,84 +56,76 @@ def status_word(lang: str, status: str) -> str:
 
 
 class _Book:
-    """A write-only workbook, its styles made once, and cells made the one way."""
+    """A workbook being written (``ooxml.Book``), its formats made once, and cells made
+    the one way: a cell here is the text ``ooxml`` writes for it."""
 
-    def __init__(self, lang: str) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font, PatternFill
-
+    def __init__(self, lang: str, stream: IO[bytes]) -> None:
         self.lang = lang
-        self.book = Workbook(write_only=True)
-        self._cell = WriteOnlyCell
-        self.bold = Font(bold=True)
-        self.title = Font(bold=True, size=14)
-        self.link = Font(color="0563C1", underline="single")
-        self.head_fill = PatternFill("solid", fgColor="DDEBF7")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.fills = {s: PatternFill("solid", fgColor=c) for s, c in FILLS.items()}
-        self.words = {s: status_word(lang, s) for s in FILLS}
-        self.sheet: Any = None  # the sheet cells are being made for
+        self.book = Book(stream)
+        style = self.book.style
+        self.bold = style(font="bold")
+        self.title = style(font="title")
+        self.link = style(font="link")
+        self.head = style(font="bold", fill=HEAD_FILL, wrap=True)
+        self.fills = {s: style(fill=c) for s, c in FILLS.items()}
+        self.words = {s: self.book.text(status_word(lang, s), self.fills[s]) for s in FILLS}
+        self._formats: dict[str | None, int] = {None: 0}
 
     def new_sheet(
-        self, key: str, widths: Iterable[float] = (), freeze: str | None = None, n: int = 1
-    ) -> Any:
+        self,
+        key: str,
+        widths: Iterable[float] = (),
+        freeze: str | None = None,
+        n: int = 1,
+        **options: Any,
+    ) -> Sheet:
         """A new sheet (the ``n``-th of its kind: its name numbered after the first)."""
-        from openpyxl.utils import get_column_letter
-
         name = sheet_name(self.lang, key)
-        ws = self.book.create_sheet(name if n == 1 else f"{name} ({n})")
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        if freeze:
-            ws.freeze_panes = freeze
-        self.sheet = ws
-        return ws
+        return self.book.sheet(name if n == 1 else f"{name} ({n})", widths, freeze, **options)
 
-    def text(self, value: Any, **style: Any) -> Any:
+    def text(self, value: Any, style: int = 0) -> str:
         """A string cell for text from a file (or any text): shown as ``printable`` shows
         it, and never a formula."""
-        cell = not_formula(
-            self._cell(self.sheet, printable(value) if value.__class__ is str else value)
-        )
-        for name, x in style.items():
-            setattr(cell, name, x)
-        return cell
+        return self.book.text(value if value.__class__ is str else str(value), style)
 
-    def number(self, value: Any, number_format: str | None = None) -> Any:
-        cell = self._cell(self.sheet, value)
-        if number_format and value is not None:
-            cell.number_format = number_format
-        return cell
+    def number(self, value: Any, number_format: str | None = None) -> str:
+        style = self._formats.get(number_format)
+        if style is None:
+            style = self._formats[number_format] = self.book.style(number_format=number_format)
+        return self.book.number(value, style)
 
-    def status(self, status: str) -> Any:
-        return self.text(self.words[status], fill=self.fills[status])
+    def status(self, status: str) -> str:
+        return self.words[status]
 
-    def header(self, labels: Iterable[str]) -> list[Any]:
-        return [
-            self.text(x, font=self.bold, fill=self.head_fill, alignment=self.wrap) for x in labels
-        ]
+    def header(self, labels: Iterable[str]) -> list[str]:
+        return [self.text(x, self.head) for x in labels]
 
-    def heading(self, label: str) -> list[Any]:
-        return [self.text(label, font=self.bold)]
+    def heading(self, label: str) -> list[str]:
+        return [self.text(label, self.bold)]
 
-    def save(self, stream: IO[bytes]) -> None:
-        self.book.save(stream)
+    def save(self) -> None:
+        self.book.close()
 
 
 def not_formula(cell: Any) -> Any:
-    """``cell`` (an openpyxl cell), a string cell when it holds text a spreadsheet would
-    take for a formula: that text stays text (``shown.formula_like``)."""
+    """``cell`` (an openpyxl cell: the data-entry templates), a string cell when it holds
+    text a spreadsheet would take for a formula: that text stays text
+    (``shown.formula_like``)."""
     if cell.data_type == "f" or (cell.value.__class__ is str and formula_like(cell.value)):
         cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     return cell
 
 
-def _value(b: _Book, kind: str, x: Any) -> Any:
+def _serial(moment: _dt.datetime) -> float:
+    """A date and time as Excel's number of days since 1899-12-30."""
+    return (moment - _dt.datetime(1899, 12, 30)).total_seconds() / 86400
+
+
+def _value(b: _Book, kind: str, x: Any) -> str:
     """A measure's value or threshold: a number (a percentage as a share), or a word."""
     if x is None:
-        return b.number(None)
+        return ""
     if x is True or x is False:
         return b.text(tr(b.lang, f"value.{str(x).lower()}"))
     if kind == "pct":
@@ -138,8 +133,8 @@ def _value(b: _Book, kind: str, x: Any) -> Any:
     return b.number(x, NUMBER_FORMATS.get(kind))
 
 
-def _yes_no(b: _Book, x: bool | None) -> Any:
-    return b.number(None) if x is None else b.text(word(b.lang, "yes" if x else "no"))
+def _yes_no(b: _Book, x: bool | None) -> str:
+    return "" if x is None else b.text(word(b.lang, "yes" if x else "no"))
 
 
 def _reason(lang: str, reason: str | None) -> str | None:
@@ -181,11 +176,11 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
     """The check workbook of ``results`` (``results.Results``), communes as they come."""
     from ntm_eval.engine.results import bands_for
 
-    b = _Book(lang)
+    b = _Book(lang, stream)
     ruleset = _ruleset_of(results)
     names = _measure_names(ruleset, lang)
     summary = b.new_sheet("summary", (34, 60, 16, 16, 16, 16, 16))
-    matrix: Any = None
+    matrix: Sheet | None = None
     identity = [tr(lang, "col.code"), tr(lang, "col.commune"), tr(lang, "col.district")]
     identity += [word(lang, "criteria_met"), tr(lang, "col.status")]
     ind_header = identity[:3] + [
@@ -202,134 +197,152 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
         word(lang, "reason"),
     ]
     ind_widths = (10, 22, 16, 8, 50, 12, 10, 12, 10, 12, 10, 20, 12, 30)
-    details: list[Any] = []
-    rows = MAX_ROWS  # rows on the current Indicators sheet
+    details: list[Sheet] = []  # the Indicators sheets
     columns: list[Any] = []
     total = len(ruleset.criteria)
     districts: _Districts | None = None
+    measure = _Measures(b, names)
 
-    def start_matrix(criteria: Iterable[Any]) -> Any:
+    def start_matrix(criteria: Iterable[Any]) -> Sheet:
         nonlocal columns, total, districts
         columns = [(k.id, k.name.get(lang)) for k in criteria]
         total = len(columns)
         districts = _Districts(bands_for(total))
-        ws = b.new_sheet("matrix", [10, 22, 16, 10, 20] + [11] * len(columns), freeze="F2")
-        last = _letter(len(identity) + len(columns))
-        ws.auto_filter.ref = f"A1:{last}1"  # widened to the last row at the end
-        ws.row_dimensions[1].height = 64  # criterion names wrap in their narrow columns
-        ws.print_title_rows = "1:1"  # printed: the header on every page,
-        ws.page_setup.orientation = "landscape"  # across an A3 page
-        ws.page_setup.paperSize = "8"  # A3
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.append(b.header(identity + [f"{i} {name}" for i, name in columns]))
+        # written between the Indicators' rows: it waits in a temporary file
+        ws = b.new_sheet(
+            "matrix",
+            [10, 22, 16, 10, 20] + [11] * len(columns),
+            freeze="F2",
+            buffered=True,
+            print_landscape_a3=True,  # the header on every page, across an A3 page
+        )
+        header = b.header(identity + [f"{i} {name}" for i, name in columns])
+        ws.row(header, height=64)  # criterion names wrap in their narrow columns
         return ws
 
-    matrix_rows = 1
+    def start_indicators() -> Sheet:
+        if details:
+            details[-1].auto_filter = f"A1:{letter(len(ind_header))}{details[-1].rows}"
+            details[-1].close()
+        ws = b.new_sheet("indicators", ind_widths, "D2", len(details) + 1)
+        ws.row(b.header(ind_header))
+        details.append(ws)
+        return ws
+
     for batch in results.batches():
         communes = batch.communes()
         if not communes:
             continue
         if matrix is None:
             matrix = start_matrix(communes[0].criteria)
-        b.sheet = matrix
         for c in communes:
             assert districts is not None
             districts.add(c)
-            matrix.append(
+            ident = [b.text(c.code), b.text(c.name), b.text(c.district)]
+            matrix.row(
                 [
-                    b.text(c.code),
-                    b.text(c.name),
-                    b.text(c.district),
+                    *ident,
                     b.number(c.criteria_met, f'0"/{c.criteria_total}"'),
                     b.status(c.status),
                     *(b.status(k.status) for k in c.criteria),
                 ]
             )
-        matrix_rows += len(communes)
-        for c in communes:
-            ident = None
-            for k in c.criteria:
-                for r in k.indicators:
-                    if rows >= MAX_ROWS:
-                        ws = b.new_sheet("indicators", ind_widths, "D2", len(details) + 1)
-                        ws.append(b.header(ind_header))
-                        details.append(ws)
-                        rows, ident = 1, None
-                    b.sheet = details[-1]
-                    if ident is None:
-                        ident = [c.code, c.name, c.district]
-                    details[-1].append(
-                        [
-                            *(b.text(x) for x in ident),
-                            b.text(r.id),
-                            b.text(names.get(r.column, r.column)),
-                            _value(b, r.kind, r.value),
-                            b.text(OPS.get(r.op, r.op)),
-                            _value(b, r.kind, r.threshold),
-                            b.number(r.threshold_from),
-                            b.text(r.unit) if r.unit else b.number(None),
-                            _value(b, r.kind, r.gap) if r.kind != "bool" else b.number(None),
-                            b.status(r.status),
-                            _yes_no(b, r.verified),
-                            b.text(_reason(lang, r.reason)) if r.reason else b.number(None),
-                        ]
-                    )
-                    rows += 1
+            rests = [measure(r) for k in c.criteria for r in k.indicators]
+            first = cells(ident)
+            ws = details[-1] if details else start_indicators()
+            while len(rests) > MAX_ROWS - ws.rows:  # Excel's last row: on a new sheet
+                room = MAX_ROWS - ws.rows
+                ws.rows_starting(first, rests[:room])
+                ws, rests = start_indicators(), rests[room:]
+            ws.rows_starting(first, rests)
     report = results.finish()
     if matrix is None:
         matrix = start_matrix(ruleset.criteria)
-    matrix.auto_filter.ref = f"A1:{_letter(len(identity) + len(columns))}{matrix_rows}"
+    matrix.auto_filter = f"A1:{letter(len(identity) + len(columns))}{matrix.rows}"
     if not details:
-        ws = b.new_sheet("indicators", ind_widths, freeze="D2")
-        ws.append(b.header(ind_header))
-        details.append(ws)
-        rows = 1
-    for ws in details:  # every full sheet holds MAX_ROWS rows, the last one ``rows``
-        last = rows if ws is details[-1] else MAX_ROWS
-        ws.auto_filter.ref = f"A1:{_letter(len(ind_header))}{last}"
+        start_indicators()
+    details[-1].auto_filter = f"A1:{letter(len(ind_header))}{details[-1].rows}"
+    details[-1].close()
     problems = list(report.problems)
     if problems:
         _problems_sheet(b, problems)
-    b.sheet = summary
-    for row in _summary_rows(b, report, districts or _Districts(bands_for(total)), problems):
-        summary.append(row)
-    b.save(stream)
+    _summary(b, summary, report, districts or _Districts(bands_for(total)), problems)
+    b.save()
 
 
-def _letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
+class _Measures:
+    """The cells of an Indicators row after the commune's (columns D to N) for a measure's
+    result: the same result (a threshold, a status word…) is often on many rows, and its
+    cells are made once."""
 
-    return get_column_letter(n)
+    #: results remembered: memory stays bounded when every value differs
+    KEPT = 8_192
+
+    def __init__(self, b: _Book, names: dict[str, str]) -> None:
+        self.b = b
+        self.names = names
+        # by the result's id, the result kept: the engine hands the same result object
+        # for the same value, and a tuple's id is cheaper than its hash
+        self.made: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, r: Any) -> str:
+        """The cells of ``r``'s columns, ``ooxml.cells`` made (with ``ROW`` in them)."""
+        hit = self.made.get(id(r))
+        if hit is not None and hit[0] is r:
+            return hit[1]
+        b = self.b
+        made = cells(
+            [
+                b.text(r.id),
+                b.text(self.names.get(r.column, r.column)),
+                _value(b, r.kind, r.value),
+                b.text(OPS.get(r.op, r.op)),
+                _value(b, r.kind, r.threshold),
+                b.number(r.threshold_from),
+                b.text(r.unit) if r.unit else "",
+                _value(b, r.kind, r.gap) if r.kind != "bool" else "",
+                b.status(r.status),
+                _yes_no(b, r.verified),
+                b.text(_reason(b.lang, r.reason)) if r.reason else "",
+            ],
+            first=3,
+        )
+        if len(self.made) >= self.KEPT:
+            self.made.clear()
+        self.made[id(r)] = (r, made)
+        return made
+
+
+def _summary(b: _Book, ws: Sheet, report: Any, districts: _Districts, problems: list[Any]) -> None:
+    for row in _summary_rows(b, ws, report, districts, problems):
+        ws.row(row)
 
 
 def _summary_rows(
-    b: _Book, report: Any, districts: _Districts, problems: list[Any]
-) -> Iterator[list[Any]]:
+    b: _Book, ws: Sheet, report: Any, districts: _Districts, problems: list[Any]
+) -> Iterator[list[str]]:
+    """The Summary's rows, each written before the next is made."""
     from ntm_eval.render.text import band_label
 
     lang, s, rs = b.lang, report.summary, report.ruleset
-    yield [b.text(rs.title.get(lang), font=b.title)]
-    yield [b.text(word(lang, "ruleset"), font=b.bold), b.text(rs.id)]
-    yield [b.text(word(lang, "legal_basis"), font=b.bold), b.text(rs.legal_basis_in(lang))]
-    yield [b.text(word(lang, "input"), font=b.bold), b.text(input_name(report, lang))]
+    yield [b.text(rs.title.get(lang), b.title)]
+    yield [b.text(word(lang, "ruleset"), b.bold), b.text(rs.id)]
+    yield [b.text(word(lang, "legal_basis"), b.bold), b.text(rs.legal_basis_in(lang))]
+    yield [b.text(word(lang, "input"), b.bold), b.text(input_name(report, lang))]
     now = _dt.datetime.now().replace(microsecond=0)
-    yield [b.text(word(lang, "date"), font=b.bold), b.number(now, "yyyy-mm-dd hh:mm")]
+    yield [b.text(word(lang, "date"), b.bold), b.number(_serial(now), "yyyy-mm-dd hh:mm")]
     yield []
-    yield [b.text(word(lang, "communes"), font=b.bold), b.number(s.communes)]
+    yield [b.text(word(lang, "communes"), b.bold), b.number(s.communes)]
     for key in ("met", "not_met", "not_evaluable"):
         yield [b.text(word(lang, key)), b.number(getattr(s, key)), b.status(key)]
     if problems:
         errors = sum(p.is_error for p in problems)
-        see = b.text(
-            word(lang, "problems.see", errors=errors, warnings=len(problems) - errors)
-            + f" '{sheet_name(lang, 'problems')}'",
-            font=b.link,
-        )
-        see.hyperlink = f"#'{sheet_name(lang, 'problems')}'!A1"
-        yield [b.text(word(lang, "problems"), font=b.bold), see]
+        see = word(lang, "problems.see", errors=errors, warnings=len(problems) - errors)
+        see += f" '{sheet_name(lang, 'problems')}'"
+        ws.link(f"B{ws.rows + 1}", f"{quoted_name(sheet_name(lang, 'problems'))}!A1", see)
+        yield [b.text(word(lang, "problems"), b.bold), b.text(see, b.link)]
     else:
-        yield [b.text(word(lang, "problems"), font=b.bold), b.text(word(lang, "problems.none"))]
+        yield [b.text(word(lang, "problems"), b.bold), b.text(word(lang, "problems.none"))]
     yield []
     yield b.heading(word(lang, "bands"))
     yield b.header([tr(lang, "col.band"), tr(lang, "col.communes")])
@@ -368,7 +381,7 @@ def _summary_rows(
 def _problems_sheet(b: _Book, problems: list[Any]) -> None:
     lang = b.lang
     ws = b.new_sheet("problems", (24, 18, 8, 10, 18, 24, 80), freeze="A2")
-    ws.append(
+    ws.row(
         b.header(
             [
                 word(lang, "file"),
@@ -388,14 +401,14 @@ def _problems_sheet(b: _Book, problems: list[Any]) -> None:
             where = f"{p.line}:{p.col}" if p.col is not None else str(p.line)
         else:
             where = None
-        ws.append(
+        ws.row(
             [
                 b.text(p.path),
-                b.text(where) if where else b.number(None),
+                b.text(where) if where else "",
                 b.text(p.code),
                 b.text(word(lang, "error" if p.is_error else "warning")),
-                b.text(p.column) if p.column else b.number(None),
-                b.text(printable(p.value, 200)) if p.value is not None else b.number(None),
+                b.text(p.column) if p.column else "",
+                b.text(printable(p.value, 200)) if p.value is not None else "",
                 b.text(p.text(lang)),
             ]
         )
@@ -408,14 +421,14 @@ def write_gaps(g: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> None:
     """The ranked candidates, one row per commune × measure left."""
     from ntm_eval.render.text import left_text
 
-    b = _Book(lang)
+    b = _Book(lang, stream)
     groups = (
         [c for s in g.by_sector for c in s.candidates] if g.by_sector is not None else g.candidates
     )
     ws = b.new_sheet(
         "candidates", (6, 10, 22, 16, 10, 10, 8, 40, 12, 10, 12, 12, 12, 40, 20), freeze="E2"
     )
-    ws.append(
+    ws.row(
         b.header(
             [
                 tr(lang, "col.rank"),
@@ -440,7 +453,7 @@ def write_gaps(g: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> None:
     for c in groups:
         k = c.commune
         for i in c.items:
-            ws.append(
+            ws.row(
                 [
                     b.number(c.rank),
                     b.text(k.code),
@@ -454,22 +467,20 @@ def write_gaps(g: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> None:
                     _value(b, i.kind, i.value),
                     b.text(OPS.get(i.op, i.op)),
                     _value(b, i.kind, i.threshold),
-                    _value(b, i.kind, i.to_go) if i.kind != "bool" else b.number(None),
+                    _value(b, i.kind, i.to_go) if i.kind != "bool" else "",
                     b.text(left_text(i, lang)),
                     b.status(i.status),
                 ]
             )
             n += 1
-    ws.auto_filter.ref = f"A1:O{n}"
+    ws.auto_filter = f"A1:O{n}"
     summary = b.new_sheet("summary", (40, 16))
-    summary.append([b.text(tr(lang, "gaps.title"), font=b.title)])
-    summary.append([b.text(word(lang, "input"), font=b.bold), b.text(input_name(g.report, lang))])
-    summary.append(
-        [b.text(word(lang, "communes"), font=b.bold), b.number(g.report.summary.communes)]
-    )
-    summary.append([b.text(word(lang, "short"), font=b.bold), b.number(g.short)])
-    summary.append([b.text(tr(lang, "gaps.order"))])
-    b.save(stream)
+    summary.row([b.text(tr(lang, "gaps.title"), b.title)])
+    summary.row([b.text(word(lang, "input"), b.bold), b.text(input_name(g.report, lang))])
+    summary.row([b.text(word(lang, "communes"), b.bold), b.number(g.report.summary.communes)])
+    summary.row([b.text(word(lang, "short"), b.bold), b.number(g.short)])
+    summary.row([b.text(tr(lang, "gaps.order"))])
+    b.save()
 
 
 # --- compare --------------------------------------------------------------------------------
@@ -477,13 +488,11 @@ def write_gaps(g: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> None:
 
 def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> None:
     """The communes whose standing changed, and indicator by indicator what changed."""
-    b = _Book(lang)
+    b = _Book(lang, stream)
     summary = b.new_sheet("summary", (40, 60))
-    summary.append(
-        [b.text(tr(lang, "compare.title", old=cmp.old.path, new=cmp.new.path), font=b.title)]
-    )
-    summary.append([b.text(word(lang, "old"), font=b.bold), b.text(cmp.old.path)])
-    summary.append([b.text(word(lang, "new"), font=b.bold), b.text(cmp.new.path)])
+    summary.row([b.text(tr(lang, "compare.title", old=cmp.old.path, new=cmp.new.path), b.title)])
+    summary.row([b.text(word(lang, "old"), b.bold), b.text(cmp.old.path)])
+    summary.row([b.text(word(lang, "new"), b.bold), b.text(cmp.new.path)])
     for key, n in (
         ("both", cmp.both),
         ("old_met", cmp.old_met),
@@ -491,12 +500,12 @@ def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> No
         ("gained", len(cmp.gained)),
         ("lost", len(cmp.lost)),
     ):
-        summary.append([b.text(word(lang, key), font=b.bold), b.number(n)])
+        summary.row([b.text(word(lang, key), b.bold), b.number(n)])
     for key, codes in (("only_old", cmp.only_old), ("only_new", cmp.only_new)):
-        summary.append([b.text(word(lang, key), font=b.bold), b.text(", ".join(codes))])
+        summary.row([b.text(word(lang, key), b.bold), b.text(", ".join(codes))])
 
     ws = b.new_sheet("communes", (10, 22, 16, 20, 20, 10, 10, 22, 30), freeze="D2")
-    ws.append(
+    ws.row(
         b.header(
             [
                 tr(lang, "col.code"),
@@ -513,7 +522,7 @@ def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> No
     )
     for c in cmp.communes:
         standard = c.standard or ("kept" if c.old_status == c.new_status == "met" else None)
-        ws.append(
+        ws.row(
             [
                 b.text(c.code),
                 b.text(c.name),
@@ -522,7 +531,7 @@ def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> No
                 b.status(c.new_status),
                 b.number(c.old_met, f'0"/{c.total}"'),
                 b.number(c.new_met, f'0"/{c.total}"'),
-                b.text(word(lang, standard)) if standard else b.number(None),
+                b.text(word(lang, standard)) if standard else "",
                 b.text(
                     ", ".join(
                         f"{k.id} {MARKS[k.old_status]}→{MARKS[k.new_status]}" for k in c.criteria
@@ -530,10 +539,10 @@ def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> No
                 ),
             ]
         )
-    ws.auto_filter.ref = f"A1:I{len(cmp.communes) + 1}"
+    ws.auto_filter = f"A1:I{len(cmp.communes) + 1}"
 
     ws = b.new_sheet("changes", (10, 22, 8, 8, 12, 12, 10, 12, 20, 20), freeze="C2")
-    ws.append(
+    ws.row(
         b.header(
             [
                 tr(lang, "col.code"),
@@ -552,7 +561,7 @@ def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> No
     n = 1
     for c in cmp.communes:
         for v in c.values:
-            ws.append(
+            ws.row(
                 [
                     b.text(c.code),
                     b.text(c.name),
@@ -567,5 +576,5 @@ def write_compare(cmp: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> No
                 ]
             )
             n += 1
-    ws.auto_filter.ref = f"A1:J{n}"
-    b.save(stream)
+    ws.auto_filter = f"A1:J{n}"
+    b.save()

@@ -62,8 +62,9 @@ PROVINCES = {
     ],
     "dbsh": ["Hà Nội", "Hải Phòng", "Hải Dương", "Hưng Yên", "Thái Bình", "Nam Định", "Ninh Bình"],
     "btb": ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế"],
-    # Bình Thuận is left out: its official unit list ships with ntm-eval, and synthetic codes
-    # would (rightly) be reported as unknown there.
+    # Bình Thuận is left out (the first unit list ntm-eval shipped); every name is written
+    # with " (mẫu)" (sample) by ``provinces_of``: the codes are synthetic, and the national
+    # unit lists would (rightly) report them as unknown in a real province.
     "dhntb": ["Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa", "Ninh Thuận"],
     "tn": ["Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lâm Đồng"],
     "dnb": ["Bình Phước", "Tây Ninh", "Bình Dương", "Đồng Nai", "Bà Rịa – Vũng Tàu"],
@@ -281,6 +282,17 @@ class Pools:
 # --- rows ---------------------------------------------------------------------------
 
 
+def provinces_of(regions: Any) -> dict[str, list[str]]:
+    """Region → the synthetic province names its rows get: real names marked as samples
+    (not provinces of the unit lists, whose codes the synthetic ones are not)."""
+    return {
+        r: [f"{p} (mẫu)" for p in PROVINCES[r]]
+        if r in PROVINCES
+        else [f"Tỉnh {i + 1} ({r})" for i in range(5)]
+        for r in regions
+    }
+
+
 def code_width(rows: int) -> int:
     """Digits of the commune codes: 5, as official codes, or more when 5 do not suffice."""
     return max(5, len(str(max(rows - 1, 0))))
@@ -393,7 +405,7 @@ def _generate_spread(
                 plan.append((m.kind, True, spreads[key]))
             plans[(region, year)] = plan
     weights = [REGION_WEIGHTS.get(r, 1) for r in regions]
-    provinces = {r: PROVINCES.get(r) or [f"Tỉnh {i + 1} ({r})" for i in range(5)] for r in regions}
+    provinces = provinces_of(regions)
     fail_shares = [share for _, _, share in TIERS]
     tier_by_year = {
         year: [
@@ -473,7 +485,7 @@ def generate(
     if dirty:
         for r, names in region_names.items():
             spellings[r] = [r, r, r.upper(), names["vi"], names["vi"].lower(), f" {names['vi']} "]
-    provinces = {r: PROVINCES.get(r) or [f"Tỉnh {i + 1} ({r})" for i in range(5)] for r in regions}
+    provinces = provinces_of(regions)
     tier_by_year = {
         year: [
             w16 + (w20 - w16) * (year - YEARS[0]) // (YEARS[-1] - YEARS[0]) for w16, w20, _ in TIERS
