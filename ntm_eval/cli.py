@@ -43,7 +43,13 @@ class Format(str, enum.Enum):
 #: ``check`` writes these too: formats for CI and for tools that read problems
 CheckFormat = enum.Enum(  # type: ignore[misc]
     "CheckFormat",
-    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif", "junit": "junit"},
+    {
+        **{f.name: f.value for f in Format},
+        "jsonl_compact": "jsonl-compact",
+        "github": "github",
+        "sarif": "sarif",
+        "junit": "junit",
+    },
     type=str,
 )
 
@@ -387,7 +393,7 @@ def check(
     )
     fmt = _format(fmt, output)
     renderer = FORMATS["check"][fmt.value]
-    json_for = str(data) if fmt.value in ("json", "jsonl") else None
+    json_for = str(data) if fmt.value in ("json", "jsonl", "jsonl-compact") else None
     failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
     (
         rules,

@@ -36,7 +36,10 @@ def load(name: str):
 
 def generate(out: Path, *args: str, process: bool = False) -> Path:
     """Run the generator with ARGS, writing OUT: its ``main`` in this process, or with
-    ``process`` the script in a process of its own."""
+    ``process`` the script in a process of its own. Without ``--profile``, the benchmark
+    profile (these tests are of its pools; the default is realistic)."""
+    if "--profile" not in args:
+        args = (*args, "--profile", "benchmark")
     if process:
         subprocess.run(
             [sys.executable, str(BENCH / "generate.py"), *args, "-o", str(out)],
@@ -342,3 +345,26 @@ def test_pandas_and_pandera_are_only_a_bench_extra():
 
     assert names(project["optional-dependencies"]["bench"]) == {"pandas", "pandera"}
     assert not names(project["dependencies"]) & {"pandas", "pandera", "numpy"}
+
+
+def test_runner_meets_a_target_only_when_met_on_every_profile(runner):
+    ok = ["ok"]
+    cells = [
+        ["a [realistic]", *[""] * 8, "ok"],
+        ["a [worst]", *[""] * 8, "MISS: memory 120 MB > 100 MB"],
+        ["b [realistic]", *[""] * 8, *ok],
+        ["b [worst]", *[""] * 8, *ok],
+    ]
+    assert runner.tally(cells).startswith("1 of 2 targets met on every profile, 1 missed")
+
+
+def test_runner_holds_the_worst_case_to_twice_the_realistic_time(runner):
+    realistic = runner.Row("x [realistic]", "", None, None)
+    realistic.stats = stats(runner, [2.0] * 5)
+    worst = runner.Row("x [worst]", "", None, None, runner.near(2.0, "x [realistic]"))
+    worst.stats = stats(runner, [3.9] * 5)
+    assert worst.judge(worst, {"x [realistic]": realistic}) == []
+    worst.stats = stats(runner, [4.5] * 5)
+    assert worst.judge(worst, {"x [realistic]": realistic}) == [
+        "time 4.50 s > 2 × realistic = 4.00 s"
+    ]

@@ -358,6 +358,11 @@ class Column:
             return reading
         return self.empty if raw is None else self._read(raw)
 
+    def read_new(self, raw: Any) -> Reading:
+        """``read``, not remembered: for a caller with a cache of its own (the column-wise
+        lane), where a second memory of the same texts would only cost memory."""
+        return self.empty if raw is None else self._read(raw)
+
     def _read(self, raw: Any) -> Reading:
         if self.kind is not None and raw.__class__ is str and ("\n" in raw or "\r" in raw):
             # a measure over several lines: which line was meant is not known

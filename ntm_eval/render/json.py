@@ -260,7 +260,7 @@ class CommuneEncoder:
     """
 
     LIMIT = 10_000
-    TEXT_BUDGET = 12 << 20  # bytes of texts remembered by code
+    TEXT_BUDGET = 4 << 20  # bytes of texts remembered by code
 
     def __init__(self, start: str = COMMUNE, end: str = "") -> None:
         self.start, self.end = start, end
