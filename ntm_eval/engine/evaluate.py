@@ -267,6 +267,8 @@ class Evaluator:
             criteria_met=verdict.criteria_met,
             criteria_total=verdict.criteria_total,
             criteria=tuple(criteria),
+            own_class=row.own_class,
+            reassigned_by=row.reassigned_by,
         )
 
 

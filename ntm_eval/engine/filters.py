@@ -183,4 +183,9 @@ def filter_report(report: Report, filters: Filters) -> Report:
         raise InputError(problems)
     if filters.statuses:
         communes = tuple(c for c in communes if c.status in filters.statuses)
-    return replace(report, communes=communes, summary=summarise(names, communes), filters=filters)
+    return replace(
+        report,
+        communes=communes,
+        summary=summarise(names, communes, report.ruleset),
+        filters=filters,
+    )

@@ -106,8 +106,12 @@ class Lane:
         self.wanted: set[str] = set()  # separator uses first shown in this batch
         columns = reader.column
         criteria = evaluator.criteria
+        ruleset = evaluator.ruleset
         self.usable = (
             column_wise
+            # a set of other identity columns (no district, a class other than the
+            # region, reassignment flags) is judged row by row: the same parts, uncached
+            and ruleset.identity_columns == _IDENTITY
             and all(k in columns for k in _IDENTITY)
             and bool(criteria)
             and all(len(span) for _, span in criteria)

@@ -100,6 +100,11 @@ class CommuneResult:
     criteria_met: int
     criteria_total: int
     criteria: tuple[CriterionResult, ...]
+    #: Set when a reassignment flag of the rule set moved the commune to another class:
+    #: its own class (``region`` is then the class whose thresholds judged it) and the
+    #: flag column that moved it.
+    own_class: str | None = None
+    reassigned_by: str | None = None
 
     @property
     def not_met(self) -> list[str]:
@@ -221,20 +226,12 @@ class Report(HasProblems):
 
 # --- counting -----------------------------------------------------------------------------
 
-#: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
-BANDS_19 = (
-    ("19/19", 19, 19),
-    ("15–18", 15, 18),
-    ("10–14", 10, 14),
-    ("5–9", 5, 9),
-    ("under 5", 0, 4),
-)
 
-
-def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
-    """Reporting bands for a rule set of ``total`` criteria (the usual five for 19)."""
-    if total == 19:
-        return BANDS_19
+def bands_for(total: int, ruleset: RuleSet | None = None) -> tuple[tuple[str, int, int], ...]:
+    """The summary's bands over ``total`` items: the rule set's own when they are its
+    criteria (``RuleSet.band_specs``), else all met and the rest."""
+    if ruleset is not None and total == len(ruleset.criteria):
+        return ruleset.band_specs()
     return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
 
 
@@ -242,8 +239,11 @@ class Tally:
     """Counts and bands over communes, added as they are judged (a streamed check never
     holds them all): one commune at a time (``add``) or a batch's columns (``add_columns``)."""
 
-    def __init__(self, items: list[tuple[str, Any]]) -> None:
+    def __init__(
+        self, items: list[tuple[str, Any]], bands: tuple[tuple[str, int, int], ...] | None = None
+    ) -> None:
         self.items = items  # (criterion or indicator id, name), in order
+        self.bands = bands if bands is not None else bands_for(len(items))
         self.counts = [[0, 0, 0] for _ in items]  # per item: communes by status rank
         self.communes = 0
         self.statuses = [0, 0, 0]  # communes by status rank
@@ -251,7 +251,7 @@ class Tally:
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tally:
-        return cls([(c.id, c.name) for c in ruleset.criteria])
+        return cls([(c.id, c.name) for c in ruleset.criteria], ruleset.band_specs())
 
     def add(self, commune: CommuneResult) -> None:
         for counts, criterion in zip(self.counts, commune.criteria):
@@ -290,15 +290,20 @@ class Tally:
                 Band(
                     label, low, high, sum(n for met, n in self.by_met.items() if low <= met <= high)
                 )
-                for label, low, high in bands_for(len(self.items))
+                for label, low, high in self.bands
             ),
         )
 
 
-def summarise(items: list[tuple[str, Text]], communes: Iterable[CommuneResult]) -> Summary:
+def summarise(
+    items: list[tuple[str, Text]],
+    communes: Iterable[CommuneResult],
+    ruleset: RuleSet | None = None,
+) -> Summary:
     """Counts and bands over ``communes`` for ``items`` (id, name): the criteria of a rule
-    set (``Tally.of(ruleset).items``), or any selection of criteria and indicators."""
-    tally = Tally(items)
+    set (``Tally.of(ruleset).items``), or any selection of criteria and indicators (bands
+    from ``ruleset`` when the items are as many as its criteria, see ``bands_for``)."""
+    tally = Tally(items, bands_for(len(items), ruleset))
     for commune in communes:
         tally.add(commune)
     return tally.summary()

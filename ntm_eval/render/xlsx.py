@@ -216,7 +216,7 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
         nonlocal columns, total, districts
         columns = [(k.id, k.name.get(lang)) for k in criteria]
         total = len(columns)
-        districts = _Districts(bands_for(total))
+        districts = _Districts(bands_for(total, ruleset))
         ws = b.new_sheet("matrix", [10, 22, 16, 10, 20] + [11] * len(columns), freeze="F2")
         last = _letter(len(identity) + len(columns))
         ws.auto_filter.ref = f"A1:{last}1"  # widened to the last row at the end
@@ -296,7 +296,9 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
     if problems:
         _problems_sheet(b, problems)
     b.sheet = summary
-    for row in _summary_rows(b, report, districts or _Districts(bands_for(total)), problems):
+    for row in _summary_rows(
+        b, report, districts or _Districts(bands_for(total, ruleset)), problems
+    ):
         summary.append(row)
     b.save(stream)
 
