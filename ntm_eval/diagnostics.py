@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "D051": "workbook cell or shared string longer than Excel allows",
     "W101": "unknown column (not used by the rule set)",
     "W102": "year outside the rule set's period",
+    "W103": "no threshold for the row's year in this rule set (one warning per file, with the count)",
     "U001": "unknown sector",
     "U002": "unknown criterion or indicator id",
     "U003": "filter value matches no commune in the data",

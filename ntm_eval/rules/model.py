@@ -180,6 +180,14 @@ class Measure(_Strict):
             return DEFAULT, self.thresholds[DEFAULT]
         return None
 
+    def lacks_year(self, region: str | None, year: int | None) -> bool:
+        """Whether the threshold of ``region`` is year-keyed and has no value for ``year``
+        (a year before its first key): the set says nothing for that year."""
+        entry = self.threshold_entry(region) if region is not None else None
+        if entry is None or not isinstance(entry[1], dict) or year is None:
+            return False
+        return in_force(entry[1], year) is None
+
     def verified(self, key: str) -> bool:
         """Whether the threshold value under ``key`` is confirmed by a published source."""
         return self.confirmation_of(key) != UNVERIFIED
