@@ -272,6 +272,7 @@ def check(
         Optional[list[Status]], _option("check", "--status", metavar="STATUS")
     ] = None,
     commune: Annotated[Many, _option("check", "--commune", "-c", metavar="CODE")] = None,
+    year: Annotated[Optional[list[int]], _option("check", "--year", metavar="YEAR")] = None,
     fail_on: Annotated[FailOn, _option("check", "--fail-on")] = FailOn.none,
     max_rows: Annotated[int, _option("check", "--max-rows", metavar="N")] = 200,
     output: Output = None,
@@ -289,6 +290,7 @@ def check(
         districts=tuple(district or ()),
         statuses=tuple(s.value for s in status or ()),
         communes=tuple(commune or ()),
+        years=tuple(year or ()),
     )
     fmt = _format(fmt, output)
     renderer = FORMATS["check"][fmt.value]

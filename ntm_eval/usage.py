@@ -164,6 +164,7 @@ OPTIONS: dict[str, str] = {
     "(repeatable), e.g. lao_dong. A commune's count becomes e.g. 3/4.",
     "check --criterion": "Keep only this criterion (11) or indicator (14.3) (repeatable).",
     "check --district": "Keep only communes of this district (repeatable; any case and accents).",
+    "check --year": "Keep only the rows of this assessment year (repeatable), for a file holding several years.",
     "check --status": "Keep only communes with this status over the kept criteria: met, "
     "not_met or not_evaluable (repeatable).",
     "check --commune": "Keep only this commune (repeatable); the text format adds its detailed "

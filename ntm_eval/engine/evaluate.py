@@ -158,6 +158,7 @@ class Evaluator:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        self.class_column = ruleset.class_column
         self.measures: list[_CompiledMeasure] = []
         self.criteria: list[tuple[Any, range]] = []
         for criterion in ruleset.criteria:
@@ -274,6 +275,7 @@ class Evaluator:
             criteria=tuple(criteria),
             own_class=row.own_class,
             reassigned_by=row.reassigned_by,
+            class_column=self.class_column,
         )
 
 

@@ -550,7 +550,10 @@ class Lane:
         shift = repeat(_SHIFT)
         ranks = [bytes(map(rshift, pick(column), shift)) for column in lane.columns]
         verdicts = list(map(self.patterns.__getitem__, zip(*ranks)))
-        self.tally.add_columns(ranks, verdicts)
+        gids = pick(lane.gids)
+        self.tally.add_columns(
+            ranks, verdicts, pick(lane.codes), list(map(self.years.__getitem__, gids))
+        )
         criteria = []
         for (_, span), column, rank in zip(self.evaluator.criteria, lane.columns, ranks):
             if len(span) == 1 or lane.entries[span.start] is None:  # one code stands for it

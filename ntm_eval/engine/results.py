@@ -105,6 +105,21 @@ class CommuneResult:
     #: flag column that moved it.
     own_class: str | None = None
     reassigned_by: str | None = None
+    #: The data column of the class (``RuleSet.class_column``): 'region', 'commune_group'…
+    class_column: str = "region"
+
+    @property
+    def class_doc(self) -> dict[str, Any] | None:
+        """The class that judged the commune, for output — None for the usual case of a
+        region-keyed set and no reassignment (the region says it all)."""
+        if self.class_column == "region" and self.reassigned_by is None:
+            return None
+        return {
+            "column": self.class_column,
+            "value": self.region,
+            "own": self.own_class if self.reassigned_by else self.region,
+            "reassigned_by": self.reassigned_by,
+        }
 
     @property
     def not_met(self) -> list[str]:
@@ -181,6 +196,14 @@ class Summary:
     not_evaluable: int
     by_criterion: tuple[CriterionCount, ...]
     bands: tuple[Band, ...]
+    #: The years the communes were judged in, in order; with several, ``communes``
+    #: counts commune-years and ``distinct`` the communes (None: too many to count).
+    years: tuple[int, ...] = ()
+    distinct: int | None = None
+
+    @property
+    def several_years(self) -> bool:
+        return len(self.years) > 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +216,7 @@ class Filters:
     districts: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()  # commune codes
+    years: tuple[int, ...] = ()  # assessment years
 
     @property
     def selects_items(self) -> bool:
@@ -200,7 +224,9 @@ class Filters:
         return bool(self.sectors or self.criteria)
 
     def __bool__(self) -> bool:
-        return any((self.sectors, self.criteria, self.districts, self.statuses, self.communes))
+        return any(
+            (self.sectors, self.criteria, self.districts, self.statuses, self.communes, self.years)
+        )
 
     def to_dict(self) -> dict[str, list[str]]:
         return {
@@ -209,6 +235,8 @@ class Filters:
             "district": list(self.districts),
             "status": list(self.statuses),
             "commune": list(self.communes),
+            # only when given: outputs without it stay as they were
+            **({"year": list(self.years)} if self.years else {}),
         }
 
 
@@ -235,6 +263,11 @@ def bands_for(total: int, ruleset: RuleSet | None = None) -> tuple[tuple[str, in
     return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
 
 
+#: Distinct commune codes a summary counts before it stops (a country has about ten
+#: thousand communes; a file of more distinct codes is counted by rows only).
+DISTINCT_LIMIT = 200_000
+
+
 class Tally:
     """Counts and bands over communes, added as they are judged (a streamed check never
     holds them all): one commune at a time (``add``) or a batch's columns (``add_columns``)."""
@@ -248,6 +281,8 @@ class Tally:
         self.communes = 0
         self.statuses = [0, 0, 0]  # communes by status rank
         self.by_met: dict[int, int] = {}  # criteria met → communes
+        self.years: set[int] = set()
+        self.codes: set[str] | None = set()  # distinct communes, up to DISTINCT_LIMIT
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tally:
@@ -259,10 +294,27 @@ class Tally:
         self.communes += 1
         self.statuses[RANK[commune.status]] += 1
         self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
+        self._see([commune.code], [commune.year])
 
-    def add_columns(self, ranks: Sequence[bytes], verdicts: Sequence[Verdict]) -> None:
+    def _see(self, codes: Sequence[str], years: Sequence[int | None]) -> None:
+        """Note the communes and years of rows counted (memory bounded: ``DISTINCT_LIMIT``)."""
+        self.years.update(y for y in set(years) if y is not None)
+        if self.codes is not None:
+            self.codes.update(codes)
+            if len(self.codes) > DISTINCT_LIMIT:
+                self.codes = None
+
+    def add_columns(
+        self,
+        ranks: Sequence[bytes],
+        verdicts: Sequence[Verdict],
+        codes: Sequence[str] = (),
+        years: Sequence[int | None] = (),
+    ) -> None:
         """Add the communes of a batch: per criterion (in rule order) the status rank of
-        each commune; each commune's verdict. Counted at C speed, a column at a time."""
+        each commune; each commune's verdict, code and year. Counted at C speed, a column
+        at a time."""
+        self._see(codes, years)
         for counts, column in zip(self.counts, ranks):
             for rank in range(3):
                 counts[rank] += column.count(rank)
@@ -292,6 +344,8 @@ class Tally:
                 )
                 for label, low, high in self.bands
             ),
+            years=tuple(sorted(self.years)),
+            distinct=len(self.codes) if self.codes is not None else None,
         )
 
 

@@ -16,6 +16,7 @@ from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
 from ntm_eval.render.text import (
     band_label,
+    years_line,
     filters_line,
     left_text,
 )
@@ -108,6 +109,9 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
         + "**",
         "",
     ]
+    several = years_line(s, lang)
+    if several:
+        out += [esc(several), ""]
     return "\n".join(out)
 
 

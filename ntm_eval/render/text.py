@@ -87,8 +87,25 @@ def filters_line(report: Report, lang: str) -> str | None:
     parts = []
     for key, values in report.filters.to_dict().items():
         if values:
-            parts.append(f"{tr(lang, 'filter.' + key)} {', '.join(values)}")
+            parts.append(f"{tr(lang, 'filter.' + key)} {', '.join(map(str, values))}")
     return f"{tr(lang, 'filters')}: " + " · ".join(parts) if parts else None
+
+
+def years_line(summary: Any, lang: str) -> str | None:
+    """With several years, that the counts are of commune-years, and how many communes."""
+    if not summary.several_years:
+        return None
+    y = summary.years
+    distinct = "?" if summary.distinct is None else summary.distinct
+    return tr(
+        lang,
+        "summary.years",
+        n=summary.communes,
+        distinct=distinct,
+        years=len(y),
+        first=y[0],
+        last=y[-1],
+    )
 
 
 def band_label(label: str, lang: str) -> str:
@@ -206,6 +223,9 @@ def render(
         )
         + "[/]"
     )
+    several = years_line(s, lang)
+    if several:
+        console.print(escape(several))
     return _finish(out)
 
 
