@@ -16,9 +16,9 @@ from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
 from ntm_eval.render.text import (
     band_label,
-    years_line,
     filters_line,
     left_text,
+    years_line,
 )
 from ntm_eval.shown import CELL, printable
 
