@@ -435,10 +435,10 @@ def template(
         _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
     _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
-    if region is not None and region not in ruleset.regions:
+    if region is not None and region not in ruleset.class_values:
         _refuse(
-            f"--region '{region}' is not a region of rule set '{ruleset.id}' "
-            f"({', '.join(ruleset.regions)})"
+            f"--region '{region}' is not a {ruleset.class_name.en} of rule set '{ruleset.id}' "
+            f"({', '.join(ruleset.class_values)})"
         )
     made = tpl.make(
         ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None

@@ -80,6 +80,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{not_met} xã chưa đạt, {not_evaluable} xã chưa đánh giá được.",
     ),
     "detail.region": ("region", "vùng"),
+    "detail.reassigned": (
+        "thresholds of {cls}: {flag} says yes; its own: {own}",
+        "theo ngưỡng {cls}: {flag} là có; của xã: {own}",
+    ),
     "detail.from": ("{year}+", "từ {year}"),
     "unverified": (
         "threshold not confirmed from a published source (marked unverified in the rule file).",

@@ -228,7 +228,7 @@ class Filters:
             (self.sectors, self.criteria, self.districts, self.statuses, self.communes, self.years)
         )
 
-    def to_dict(self) -> dict[str, list[str]]:
+    def to_dict(self) -> dict[str, list[Any]]:
         return {
             "sector": list(self.sectors),
             "criterion": list(self.criteria),

@@ -238,6 +238,32 @@ def threshold_text(r: IndicatorResult, lang: str = "en", mark_unverified: bool =
     return f"{OP_SIGNS[r.op]} {fmt_value(r.threshold, r.kind, lang)}{mark}{since}"
 
 
+def _class_text(c: CommuneResult, lang: str) -> str:
+    """``region dhntb``, ``commune group 2``, or with the flag that moved the commune:
+    ``region tdmnpb (thresholds of tdmnpb: special_difficulty says yes; its own: dbscl)``."""
+    from rich.markup import escape
+
+    word = (
+        tr(lang, "detail.region")
+        if c.class_column == "region"
+        else c.class_column.replace("_", " ")
+    )
+    text = f"{word} {c.region or '?'}"
+    if c.reassigned_by:
+        text += (
+            " ("
+            + tr(
+                lang,
+                "detail.reassigned",
+                cls=c.region,
+                flag=c.reassigned_by,
+                own=c.own_class or "?",
+            )
+            + ")"
+        )
+    return escape(text)
+
+
 def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
     from rich.markup import escape
 
@@ -247,7 +273,7 @@ def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
     )
     title = (
         f"{code} {name} — {where} · "
-        f"{tr(lang, 'detail.region')} {c.region or '?'} · "
+        f"{_class_text(c, lang)} · "
         f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}"
     )
     table = _table(title=title)
