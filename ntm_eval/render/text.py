@@ -142,7 +142,11 @@ def render(
     table = _table()
     table.add_column(tr(lang, "col.code"), no_wrap=True)
     table.add_column(tr(lang, "col.commune"))
-    table.add_column(tr(lang, "col.district"))
+    # a set without districts shows the class that judged each commune in their place
+    place = "district" if rs.districts else "region"
+    table.add_column(
+        tr(lang, "col.district") if rs.districts else rs.class_name.get(lang).capitalize()
+    )
     several_years = len({c.year for c in report.communes[: max_rows or None]}) > 1
     if several_years:
         table.add_column(tr(lang, "col.year"), no_wrap=True)
@@ -155,7 +159,7 @@ def render(
 
     statuses = {s: Text.from_markup(_status(s, lang)) for s in STATUS_STYLE}  # word styled
     for c in shown:
-        cells = [Text(printable(x, CELL)) for x in (c.code, c.name, c.district)]
+        cells = [Text(printable(x, CELL)) for x in (c.code, c.name, getattr(c, place) or "")]
         if several_years:
             cells.append(Text(str(c.year or "—")))
         cells += [
