@@ -143,6 +143,8 @@ def _inputs(
 
     try:
         ruleset = load_rules(rules or default_rules_path(), display=str(rules) if rules else None)
+        # the shipped unit list is of 2020 districts: no default for a set without them
+        default = default and ruleset.districts
         return ruleset, load_units(units) if default or units is not None else None
     except InputError as exc:
         _fail(exc.problems, json_for, failure)
