@@ -95,13 +95,13 @@ def test_a_flagged_row_is_judged_with_the_other_class_and_says_so():
         "dbscl",
         None,
     )
-    values = dict(
-        ex_plan_approved=True,
-        ex_schools_pct=70.0,
-        ex_income=40.0,
-        ex_poverty_pct=6.0,
-        ex_insured_pct=85.0,
-    )
+    values = {
+        "ex_plan_approved": True,
+        "ex_schools_pct": 70.0,
+        "ex_income": 40.0,
+        "ex_poverty_pct": 6.0,
+        "ex_insured_pct": 85.0,
+    }
     moved = Evaluator(rs).row(_row("tdmnpb", 2024, "dbscl", "special_difficulty", **values))
     stayed = Evaluator(rs).row(_row("dbscl", 2024, **values))
     assert (moved.status, moved.criteria_met) == ("met", 5)
