@@ -303,3 +303,34 @@ def test_a_data_file_without_district_reads_the_group_column(tmp_path):
     assert [e["code"] for e in doc["errors"]] == ["D021"]
     assert "a commune group: 1, 2" in doc["errors"][0]["message"]
     assert not any(w["code"] == "D002" for w in doc["errors"] + doc["warnings"])
+
+
+VIEWS = [
+    ["check", "{data}", "-f", fmt]
+    for fmt in ("text", "json", "jsonl", "csv", "markdown", "github", "sarif", "junit")
+] + [
+    ["gaps", "{data}"],
+    ["compare", "{data}", "{data}"],
+    ["report", "{data}", "-o", "{tmp}/r.html"],
+    ["check", "{data}", "-f", "xlsx", "-o", "{tmp}/c.xlsx"],
+    ["template", "-o", "{tmp}/t.xlsx"],
+    ["template"],
+    ["rules", "show", "{rules}", "-f", "markdown"],
+    ["rules", "show", "{rules}", "-f", "json"],
+]
+
+
+@pytest.mark.parametrize("set_id", SETS)
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: "-".join(a for a in v if "{" not in a))
+def test_every_view_works_on_the_examples(set_id, view, tmp_path):
+    fill = {
+        "data": str(DATA / f"{set_id}.csv"),
+        "rules": str(EXAMPLES / f"{set_id}.yaml"),
+        "tmp": str(tmp_path),
+    }
+    args = [a.format(**fill) for a in view]
+    if args[0] != "rules":
+        args += ["--rules", fill["rules"]]
+    run = run_cli(*args)
+    assert run.code in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr
