@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "check": (
         "Judge every commune in DATA against the criteria, then summarise the province.\n\n"
-        "For each commune: how many of the 19 criteria are met, which are missing, and whether\n"
+        "For each commune: how many of the set's criteria are met, which are missing, and whether\n"
         "it meets the new-rural standard. Filters keep some criteria or communes; counts and\n"
         "bands follow them. With --format json the same results go to stdout as one JSON\n"
         "document for other tools (jsonl: one line per commune; csv: one row per commune and\n"

@@ -334,3 +334,19 @@ def test_every_view_works_on_the_examples(set_id, view, tmp_path):
     run = run_cli(*args)
     assert run.code in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_no_count_of_the_national_set_is_written_in_the_engine_or_renderers():
+    """The 19 criteria, 49 indicators and 7 regions are the national file's, not the code's."""
+    pkg = ROOT / "ntm_eval"
+    files = [*sorted((pkg / "engine").glob("*.py")), *sorted((pkg / "render").glob("*.py"))]
+    files += [pkg / "usage.py", pkg / "i18n.py", pkg / "cli.py", pkg / "output.py"]
+    import re
+
+    found = [
+        f"{f.name}:{n}"
+        for f in files
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\b(19|49)\b|\b7 regions\b", line.split("#")[0])
+    ]
+    assert found == []
