@@ -216,8 +216,8 @@ def test_list_shows_shipped_sets_and_examples_and_given_files(tmp_path):
         "valid": True,
         "errors": [],
     }
-    assert sets[1]["extends"] == "national-2016-2020"
-    assert sets[2]["errors"][0]["code"] == "R011"
+    assert sets[3]["extends"] == "national-2016-2020"
+    assert sets[4]["errors"][0]["code"] == "R011"
 
 
 def test_list_table_has_one_line_per_set():
