@@ -110,7 +110,7 @@ class Lane:
         self.usable = (
             column_wise
             # a set of other identity columns (no district, a class other than the
-            # region, reassignment flags) is judged row by row: the same parts, uncached
+            # region, reassignment flags) is judged row by row, by the same parts
             and ruleset.identity_columns == _IDENTITY
             and all(k in columns for k in _IDENTITY)
             and bool(criteria)
