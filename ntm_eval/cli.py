@@ -10,7 +10,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, NamedTuple, NoReturn, Optional
 
 import typer
 
@@ -21,7 +21,9 @@ from ntm_eval.shown import printable
 app = typer.Typer(
     name="ntm-eval",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion (typer's); the values are completed by
+    # ``complete``, imported only when the shell asks (see ``_complete``)
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich's help pulls in markdown-it, +90 ms per start
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -70,6 +72,22 @@ def _option(command: str, *names: str, **kwargs: Any) -> Any:
     return typer.Option(*names, help=usage.help_for(command, names[0]), **kwargs)
 
 
+def _complete(name: str) -> Any:
+    """The shell-completion callback ``complete.NAME``, imported only when a shell asks;
+    sectors and criterion ids are those of the rule file typed so far (``--rules``, or
+    the set of ``rules show``)."""
+
+    def callback(ctx: typer.Context, incomplete: str) -> list[str]:
+        from ntm_eval import complete
+
+        if name in ("sectors", "criteria"):
+            rules = ctx.params.get("rules") or ctx.params.get("ref")
+            return getattr(complete, name)(rules, incomplete)
+        return getattr(complete, name)(incomplete)
+
+    return callback
+
+
 def _argument(command: str, name: str, **kwargs: Any) -> Any:
     kwargs.setdefault("show_default", False)
     return typer.Argument(metavar=name, help=usage.help_for(command, name.strip("[].")), **kwargs)
@@ -79,10 +97,12 @@ Data = Annotated[Path, _argument("", "DATA")]
 Rules = Annotated[Optional[Path], _option("", "--rules", "-r", metavar="FILE")]
 FormatOption = Annotated[Optional[Format], _option("", "--format", "-f")]
 Output = Annotated[Optional[Path], _option("", "--output", "-o", metavar="FILE")]
-LangOption = Annotated[Lang, _option("", "--lang", envvar="NTM_EVAL_LANG")]
+LangOption = Annotated[Optional[Lang], _option("", "--lang", show_default=False)]
 Sheet = Annotated[Optional[str], _option("", "--sheet", metavar="NAME")]
 Encoding = Annotated[Optional[str], _option("", "--encoding", metavar="NAME")]
-Units = Annotated[Optional[str], _option("", "--units", metavar="FILE")]
+Units = Annotated[
+    Optional[str], _option("", "--units", metavar="FILE", autocompletion=_complete("unit_lists"))
+]
 Many = Optional[list[str]]  # an option that may be given several times
 
 
@@ -126,6 +146,51 @@ def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> No
     elif failure is not None:
         sys.stdout.write(failure(problems))
     raise typer.Exit(exit_code(problems))
+
+
+class _Chosen(NamedTuple):
+    """The settings a command runs with (``settings.resolve``): None for ``rules`` and
+    ``units`` is the shipped default."""
+
+    rules: Optional[Path]
+    units: Optional[str]
+    lang: str
+    fail_on: str
+
+
+def _choose(
+    rules: Optional[Path],
+    units: Optional[str],
+    lang: Any,
+    fail_on: Any = None,
+    *,
+    lang_default: str = "en",
+    units_from_config: bool = True,
+    json_for: str | None = None,
+    failure: Any = None,
+) -> _Chosen:
+    """What the command line gives, else the configuration file, else the environment,
+    else the default (``settings.resolve``; exit 2 when the file or the environment
+    cannot be used)."""
+    from ntm_eval import settings
+    from ntm_eval.diagnostics import InputError
+
+    given: dict[str, Any] = {"rules": rules, "lang": lang, "fail_on": fail_on}
+    if units_from_config:
+        given["units"] = units
+    try:
+        chosen = settings.resolve(given, {"lang": lang_default})
+    except InputError as exc:
+        _fail(exc.problems, json_for, failure)
+    picked = chosen["rules"]
+    return _Chosen(
+        Path(picked.value) if picked.source != "default" else None,
+        chosen["units"].value
+        if "units" in chosen and chosen["units"].source != "default"
+        else units,
+        chosen["lang"].value,
+        chosen["fail_on"].value,
+    )
 
 
 def _inputs(
@@ -267,18 +332,23 @@ def check(
     data: Data,
     rules: Rules = None,
     fmt: Annotated[Optional[CheckFormat], _option("check", "--format", "-f")] = None,
-    sector: Annotated[Many, _option("check", "--sector", "-s", metavar="KEY")] = None,
-    criterion: Annotated[Many, _option("check", "--criterion", metavar="ID")] = None,
+    sector: Annotated[
+        Many,
+        _option("check", "--sector", "-s", metavar="KEY", autocompletion=_complete("sectors")),
+    ] = None,
+    criterion: Annotated[
+        Many, _option("check", "--criterion", metavar="ID", autocompletion=_complete("criteria"))
+    ] = None,
     district: Annotated[Many, _option("check", "--district", "-d", metavar="NAME")] = None,
     status: Annotated[
         Optional[list[Status]], _option("check", "--status", metavar="STATUS")
     ] = None,
     commune: Annotated[Many, _option("check", "--commune", "-c", metavar="CODE")] = None,
     year: Annotated[Optional[list[int]], _option("check", "--year", metavar="YEAR")] = None,
-    fail_on: Annotated[FailOn, _option("check", "--fail-on")] = FailOn.none,
+    fail_on: Annotated[Optional[FailOn], _option("check", "--fail-on", show_default=False)] = None,
     max_rows: Annotated[int, _option("check", "--max-rows", metavar="N")] = 200,
     output: Output = None,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     sheet: Sheet = None,
     encoding: Encoding = None,
     units: Units = None,
@@ -298,6 +368,12 @@ def check(
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt.value in ("json", "jsonl") else None
     failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
+    (
+        rules,
+        units,
+        lang_,
+        fail_on_,
+    ) = _choose(rules, units, lang, fail_on, json_for=json_for, failure=failure)
     _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for, failure=failure)
     source = _source(data, sheet, encoding)
@@ -307,7 +383,7 @@ def check(
         # no progress line on a terminal that JSON lines or CSV rows are written to
         quiet = fmt.value != "json" and output is None and sys.stdout.isatty()
         run = Run(source, ruleset, unit_list, progress=None if quiet else _progress(data))
-        _emit(renderer, run, output, json_for, lang=lang.value)
+        _emit(renderer, run, output, json_for, lang=lang_)
         report = run.finish()
     else:
         # The terminal table lists the first --max-rows communes: only those are kept whole.
@@ -322,15 +398,13 @@ def check(
             except InputError as exc:
                 _fail(exc.problems, json_for, failure)
         shown = Finished(report) if renderer.streams else report
-        _emit(
-            renderer, shown, output, communes=filters.communes, max_rows=max_rows, lang=lang.value
-        )
+        _emit(renderer, shown, output, communes=filters.communes, max_rows=max_rows, lang=lang_)
     counts = report.summary
     short = {
-        FailOn.none: 0,
-        FailOn.not_met: counts.not_met + counts.not_evaluable,
-        FailOn.not_evaluable: counts.not_evaluable,
-    }[fail_on]
+        "none": 0,
+        "not-met": counts.not_met + counts.not_evaluable,
+        "not-evaluable": counts.not_evaluable,
+    }[fail_on_]
     _exit(report.problems, findings=bool(short))
 
 
@@ -342,7 +416,7 @@ def gaps(
     top: Annotated[int, _option("gaps", "--top", "-n", metavar="N", min=0)] = 0,
     by_sector: Annotated[bool, _option("gaps", "--by-sector")] = False,
     output: Output = None,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     sheet: Sheet = None,
     encoding: Encoding = None,
     units: Units = None,
@@ -352,11 +426,12 @@ def gaps(
 
     fmt = _format(fmt, output)
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
+    rules, units, lang_, _ = _choose(rules, units, lang, json_for=json_for)
     _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     report = _judge(_source(data, sheet, encoding), ruleset, unit_list, json_for)
     view = rank(report, top=top, by_sector=by_sector)
-    _emit(FORMATS["gaps"][fmt.value], view, output, lang=lang.value)
+    _emit(FORMATS["gaps"][fmt.value], view, output, lang=lang_)
     _exit(report.problems)
 
 
@@ -367,7 +442,7 @@ def compare(
     rules: Annotated[Optional[Path], _option("compare", "--rules", "-r", metavar="FILE")] = None,
     fmt: FormatOption = None,
     output: Output = None,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     units: Units = None,
 ) -> None:
     from ntm_eval.diagnostics import InputError
@@ -377,6 +452,7 @@ def compare(
 
     fmt = _format(fmt, output)
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
+    rules, units, lang_, _ = _choose(rules, units, lang, json_for=json_for)
     _output(output, old, new, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, json_for)
     try:
@@ -386,7 +462,7 @@ def compare(
         _fail(exc.problems, json_for)
     comparison, notes = diff(old_side, new_side)
     problems = [*old_side.problems, *new_side.problems, *notes]
-    _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang.value, problems=problems)
+    _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang_, problems=problems)
     _exit(problems)
 
 
@@ -396,7 +472,7 @@ def report(
     rules: Rules = None,
     output: Output = None,
     top: Annotated[int, _option("report", "--top", "-n", metavar="N", min=0)] = 10,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     sheet: Sheet = None,
     encoding: Encoding = None,
     units: Units = None,
@@ -404,12 +480,11 @@ def report(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
+    rules, units, lang_, _ = _choose(rules, units, lang)
     _output(output, data, rules, units=units)
     ruleset, unit_list = _inputs(rules, units)
     judged = _judge(_source(data, sheet, encoding), ruleset, unit_list)
-    _emit(
-        FORMATS["report"]["html"], judged, output, candidates=rank(judged, top=top), lang=lang.value
-    )
+    _emit(FORMATS["report"]["html"], judged, output, candidates=rank(judged, top=top), lang=lang_)
     _exit(judged.problems)
 
 
@@ -422,8 +497,11 @@ class TemplateFormat(str, enum.Enum):
 def template(
     rules: Annotated[Optional[Path], _option("template", "--rules", "-r", metavar="FILE")] = None,
     fmt: Annotated[Optional[TemplateFormat], _option("template", "--format", "-f")] = None,
-    lang: Annotated[Lang, _option("template", "--lang", envvar="NTM_EVAL_LANG")] = Lang.vi,
-    units: Annotated[Optional[str], _option("template", "--units", metavar="FILE")] = None,
+    lang: Annotated[Optional[Lang], _option("template", "--lang", show_default=False)] = None,
+    units: Annotated[
+        Optional[str],
+        _option("template", "--units", metavar="FILE", autocompletion=_complete("unit_lists")),
+    ] = None,
     region: Annotated[Optional[str], _option("template", "--region", metavar="KEY")] = None,
     year: Annotated[Optional[int], _option("template", "--year", metavar="YEAR")] = None,
     output: Annotated[Optional[Path], _option("template", "--output", "-o", metavar="FILE")] = None,
@@ -431,6 +509,7 @@ def template(
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import template as tpl
 
+    rules, units, lang_, _ = _choose(rules, units, lang, lang_default="vi", units_from_config=False)
     xlsx = output is not None and output.suffix.lower() == ".xlsx"
     chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
@@ -442,9 +521,7 @@ def template(
             f"--region '{region}' is not a {ruleset.class_name.en} of rule set '{ruleset.id}' "
             f"({', '.join(ruleset.class_values)})"
         )
-    made = tpl.make(
-        ruleset, chosen.value, lang.value, unit_list, region, year, bom=output is not None
-    )
+    made = tpl.make(ruleset, chosen.value, lang_, unit_list, region, year, bom=output is not None)
     if output is None:
         sys.stdout.buffer.write(made.content)
         sys.stdout.flush()
@@ -484,6 +561,28 @@ def validate(
     sys.stdout.flush()
     print(summary(result), file=sys.stderr)
     raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
+
+
+class ConfigFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(**usage.command("config"))
+def config(
+    fmt: Annotated[ConfigFormat, _option("config", "--format", "-f")] = ConfigFormat.text,
+) -> None:
+    from ntm_eval import settings
+    from ntm_eval.diagnostics import InputError
+    from ntm_eval.render.settings import render_json, render_text
+
+    try:
+        path = settings.find()
+        chosen = settings.resolve(dict.fromkeys(settings.CHOICES))
+    except InputError as exc:
+        _fail(exc.problems)
+    render = render_json if fmt is ConfigFormat.json else render_text
+    sys.stdout.write(render(path, chosen))
 
 
 @app.command(**usage.command("schema"))
@@ -532,10 +631,19 @@ def rules_list(
 
 @rules_app.command("show", **usage.command("rules show"))
 def rules_show(
-    ref: Annotated[str, _argument("rules show", "[SET]", show_default=True)] = "national-2016-2020",
+    ref: Annotated[
+        str,
+        _argument("rules show", "[SET]", show_default=True, autocompletion=_complete("rule_sets")),
+    ] = "national-2016-2020",
     region: Annotated[Optional[str], _option("rules show", "--region", metavar="R")] = None,
-    sector: Annotated[Optional[str], _option("rules show", "--sector", metavar="S")] = None,
-    criterion: Annotated[Optional[str], _option("rules show", "--criterion", metavar="ID")] = None,
+    sector: Annotated[
+        Optional[str],
+        _option("rules show", "--sector", metavar="S", autocompletion=_complete("sectors")),
+    ] = None,
+    criterion: Annotated[
+        Optional[str],
+        _option("rules show", "--criterion", metavar="ID", autocompletion=_complete("criteria")),
+    ] = None,
     unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
     fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
 ) -> None:

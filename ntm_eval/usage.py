@@ -112,6 +112,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  ntm-eval schema > rules.schema.json\n\n"
         "  ntm-eval schema | python -m json.tool",
     ),
+    "config": (
+        "Show the settings in force here (rules, units, lang, fail_on), each with where it\n"
+        "comes from: the configuration file (ntm-eval.toml, or [tool.ntm-eval] in\n"
+        "pyproject.toml, the first found from this folder upwards) at its line, the\n"
+        "environment (NTM_EVAL_LANG, a Vietnamese locale) or the default. An option on the\n"
+        "command line wins over all of them.\n\n"
+        "Exit codes: 0 shown; 2 the configuration file or NTM_EVAL_LANG cannot be used.",
+        "Examples:\n\n  ntm-eval config\n\n  ntm-eval config --format json",
+    ),
     "rules": ("List the rule sets, and show what one asks of a commune.", ""),
     "rules list": (
         "List the rule sets: the shipped ones, the shipped examples, and those given.\n\n"
@@ -153,7 +162,8 @@ OPTIONS: dict[str, str] = {
     ),
     "--output": "Write the output to FILE (atomically: a temporary file, then a rename) "
     "instead of stdout.",
-    "--lang": "Language of human-readable output: en or vi (also NTM_EVAL_LANG). JSON keys and "
+    "--lang": "Language of human-readable output: en or vi (default: lang in the configuration "
+    "file, else NTM_EVAL_LANG, else vi under a Vietnamese locale, else en). JSON keys and "
     "status words do not change.",
     "--sheet": "Worksheet to read in an .xlsx file (default: the first visible one).",
     "--encoding": "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258).",
@@ -170,7 +180,8 @@ OPTIONS: dict[str, str] = {
     "check --commune": "Keep only this commune (repeatable); the text format adds its detailed "
     "table of every indicator.",
     "check --fail-on": "Exit 1 when a commune is not met or not evaluable (not-met), or when "
-    "one is not evaluable (not-evaluable). For CI.",
+    "one is not evaluable (not-evaluable). For CI. Default: fail_on in the configuration "
+    "file, else none.",
     "check --max-rows": "List at most N communes in the text table (0 = all). Summaries always "
     "count all.",
     "gaps --top": "Show only the N communes closest to the standard (0 = all).",
@@ -183,7 +194,9 @@ OPTIONS: dict[str, str] = {
     "template --rules": "Rule file whose columns to use instead of the national 2016–2020 set.",
     "template --format": "csv, or xlsx (with drop-downs, bounds and an instructions sheet). "
     "Default: from the -o file's extension, else csv.",
-    "template --lang": "Language of headers and instructions (default vi).",
+    "template --lang": "Language of headers and instructions (default: lang in the "
+    "configuration file, else NTM_EVAL_LANG, else vi).",
+    "config --format": "text for people; json for tools.",
     "template --units": "Pre-fill one row per rural commune (xã) of this unit list (CSV, or the "
     "name of a shipped one such as binh-thuan-2020).",
     "template --region": "Pre-fill the region of every row (e.g. dhntb).",

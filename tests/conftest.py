@@ -35,10 +35,10 @@ class Run:
 
 def _environment(env: dict | None) -> dict[str, str | None]:
     """What a run of the command changes in the caller's environment (None: unset): no
-    colour, 80 columns, no FORCE_COLOR, none of the caller's NTM_EVAL_* settings, then
-    ``env``."""
+    colour, 80 columns, no FORCE_COLOR, none of the caller's NTM_EVAL_* settings, a locale
+    that is not Vietnamese (a caller's vi_VN would choose the language), then ``env``."""
     changes: dict[str, str | None] = {k: None for k in os.environ if k.startswith("NTM_EVAL_")}
-    changes.update({"FORCE_COLOR": None, "NO_COLOR": "1", "COLUMNS": "80"})
+    changes.update({"FORCE_COLOR": None, "NO_COLOR": "1", "COLUMNS": "80", "LC_ALL": "C.UTF-8"})
     changes.update(env or {})
     return changes
 

@@ -83,8 +83,9 @@ class Run:
             reader, first = read_header(opened.batches, source.name, ruleset, matcher, opened.sheet)
             checks = RowChecks(Context(ruleset, reader.layout, self.units))
             tally = Tally.of(ruleset)
-            # a workbook's cells are typed values, not texts: read row by row
-            column_wise = self.column_wise and opened.sheet is None
+            # a workbook's cells (and the API's rows) are typed values, not texts: read
+            # row by row
+            column_wise = self.column_wise and opened.sheet is None and source.records is None
             lane = Lane(reader, Evaluator(ruleset), checks, tally, column_wise)
             for lines, rows in chain([_unzip(first)] if first else (), opened.batches):
                 yield lane.batch(lines, rows)

@@ -31,6 +31,9 @@ class Source:
     shown: str = ""  # the name to show in problems (default: the path)
     sheet: str | None = None  # the worksheet of a workbook (default: the first visible one)
     encoding: str | None = None  # the encoding of a CSV file that is not UTF-8/16/32
+    #: rows that are not a file (``records.Records``: the Python API's mappings or
+    #: DataFrame); ``path`` is then only a name
+    records: Any = None
 
     @property
     def name(self) -> str:
@@ -38,6 +41,8 @@ class Source:
 
     @property
     def is_workbook(self) -> bool:
+        if self.records is not None:
+            return False
         from ntm_eval.input.excel import XLSX_SUFFIXES
 
         return self.path.suffix.lower() in XLSX_SUFFIXES
@@ -67,6 +72,11 @@ def open_source(
     """The records of ``source`` in batches of ``size``. ``known`` tells a header cell that
     names a column (it picks a CSV file's separator). With ``raw``, a UTF-8 CSV file's
     cells may come as bytes and its blank records are kept (``csvfile.iter_batches``)."""
+    if source.records is not None:  # typed values, as a workbook's: read row by row
+        from ntm_eval.input import records
+
+        rows = source.records
+        return Opened(records.batches(rows, size), None, lambda: records.again(rows), source.path)
     suffix = source.path.suffix.lower()
     if source.is_workbook:
         if source.encoding is not None:

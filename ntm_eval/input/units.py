@@ -26,9 +26,10 @@ from typing import NamedTuple
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.input.rows import Identities, Keys, Layout, Seen, held_back
 from ntm_eval.normalise import fold, name_key
+from ntm_eval.shipped import UNIT_LISTS_DIR, unit_list_names
 from ntm_eval.shown import quoted
 
-LISTS_DIR = Path(__file__).parents[1] / "unit_lists"
+LISTS_DIR = UNIT_LISTS_DIR
 DEFAULT_LIST = "binh-thuan-2020"
 
 RURAL = "xa"
@@ -127,7 +128,7 @@ class UnitList:
 
 
 def shipped_lists() -> list[str]:
-    return sorted(p.stem for p in LISTS_DIR.glob("*.csv") if p.stem != "provinces")
+    return unit_list_names(LISTS_DIR)
 
 
 def resolve(spec: str | None) -> tuple[Path, str]:

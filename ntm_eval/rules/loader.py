@@ -18,34 +18,17 @@ from ntm_eval.rules.meaning import check_meaning, check_overrides, problem_at
 from ntm_eval.rules.model import RuleSet
 from ntm_eval.rules.overlay import overlay
 from ntm_eval.rules.yaml_source import PathKey, Positions, load_yaml
-
-
-def shipped_rules_dir() -> Path:
-    """Folder of the rule sets shipped with ntm-eval (inside a wheel, or the repo's rules/)."""
-    packaged = Path(__file__).parents[1] / "_rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "rules"
-
-
-def default_rules_path() -> Path:
-    return shipped_rules_dir() / "national-2016-2020.yaml"
-
+from ntm_eval.shipped import (  # noqa: F401  (their home before; callers import them here)
+    default_rules_path,
+    example_sets,
+    shipped_rules_dir,
+    shipped_sets,
+)
 
 #: Keys a file that extends another must state itself, not inherit.
 OWN_KEYS = ("schema_version", "id", "title", "legal_basis")
 MAX_EXTENDS = 8  # provincial sets are one or two levels deep; a longer chain is a mistake
 RULE_SUFFIXES = (".yaml", ".yml")
-
-
-def shipped_sets() -> dict[str, Path]:
-    """The rule sets shipped with ntm-eval, by id (a shipped file is named after its id)."""
-    return {p.stem: p for p in sorted(shipped_rules_dir().glob("*.yaml"))}
-
-
-def example_sets() -> dict[str, Path]:
-    """The example sets shipped with ntm-eval (not for ``extends``), by id."""
-    return {p.stem: p for p in sorted((shipped_rules_dir() / "examples").glob("*.yaml"))}
 
 
 def is_path_reference(ref: str) -> bool:
