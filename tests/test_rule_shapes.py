@@ -350,3 +350,21 @@ def test_no_count_of_the_national_set_is_written_in_the_engine_or_renderers():
         if re.search(r"\b(19|49)\b|\b7 regions\b", line.split("#")[0])
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("set_id", SETS)
+def test_jsonl_lines_of_the_examples_fit_their_schema(set_id):
+    from test_output_schemas import LINE
+
+    run = run_cli(
+        "check",
+        str(DATA / f"{set_id}.csv"),
+        "--rules",
+        str(EXAMPLES / f"{set_id}.yaml"),
+        "-f",
+        "jsonl",
+    )
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert any("class" in line for line in lines)
+    for line in lines:
+        LINE.validate(line)
