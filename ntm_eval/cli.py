@@ -118,7 +118,7 @@ def _main(
         Optional[bool], _option("", "--version", callback=_version, is_eager=True)
     ] = None,
 ) -> None:
-    pass  # the help is the app's (``usage.COMMANDS``)
+    _said_in[0] = "en"  # until a command with --lang says otherwise
 
 
 # --- what the commands share ----------------------------------------------------------------
@@ -128,10 +128,32 @@ def _use_color(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+#: The language of the running command's lines on standard error (its ``--lang``).
+_said_in = ["en"]
+
+
+def _speak(lang: str) -> str:
+    """Set the language of the command's problem lines and notes; the language's code."""
+    _said_in[0] = lang
+    return lang
+
+
+def _lang(lang: Any) -> str:
+    """The language of a command that has no other setting: ``--lang``, else the
+    configuration file, else the environment, else English (``settings.resolve``)."""
+    from ntm_eval import settings
+    from ntm_eval.diagnostics import InputError
+
+    try:
+        return _speak(settings.resolve({"lang": lang})["lang"].value)
+    except InputError as exc:
+        _fail(exc.problems)
+
+
 def _print_problems(problems: Any) -> None:
     from ntm_eval.render import problems as lines
 
-    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr)))
+    sys.stderr.write(lines.render(list(problems), color=_use_color(sys.stderr), lang=_said_in[0]))
 
 
 def _fail(problems: Any, json_for: str | None = None, failure: Any = None) -> NoReturn:
@@ -183,6 +205,7 @@ def _choose(
     except InputError as exc:
         _fail(exc.problems, json_for, failure)
     picked = chosen["rules"]
+    _speak(chosen["lang"].value)
     return _Chosen(
         Path(picked.value) if picked.source != "default" else None,
         chosen["units"].value
@@ -283,7 +306,9 @@ def _emit(
         # a run read as it is written may stop on its data: stdout stays JSON
         _fail(exc.problems, json_for if getattr(obj, "failed", False) else None)
     if output is not None:
-        print(f"wrote {printable(str(output))}", file=sys.stderr)
+        from ntm_eval.i18n import tr
+
+        print(tr(_said_in[0], "wrote", path=printable(str(output))), file=sys.stderr)
 
 
 def _format(fmt: Any, output: Optional[Path]) -> Any:
@@ -460,7 +485,7 @@ def compare(
         new_side = load_side(new, ruleset, str(new), unit_list)
     except InputError as exc:
         _fail(exc.problems, json_for)
-    comparison, notes = diff(old_side, new_side)
+    comparison, notes = diff(old_side, new_side, ruleset.measure_names())
     problems = [*old_side.problems, *new_side.problems, *notes]
     _emit(FORMATS["compare"][fmt.value], comparison, output, lang=lang_, problems=problems)
     _exit(problems)
@@ -533,11 +558,18 @@ def template(
                 f.write(made.content)
         except InputError as exc:
             _fail(exc.problems)
-    print(
-        f"{output or 'stdout'}: {chosen.value} template, {made.columns} columns, {made.rows} "
-        f"commune row(s) pre-filled (rule set {ruleset.id})",
-        file=sys.stderr,
+    from ntm_eval.i18n import tr
+
+    made_note = tr(
+        lang_,
+        "template.made",
+        path=printable(str(output or "stdout")),
+        format=chosen.value,
+        columns=made.columns,
+        rows=made.rows,
+        ruleset=ruleset.id,
     )
+    print(made_note, file=sys.stderr)
 
 
 class ValidateFormat(str, enum.Enum):
@@ -551,15 +583,19 @@ class ValidateFormat(str, enum.Enum):
 def validate(
     paths: Annotated[Optional[list[Path]], _argument("validate", "[PATH]...")] = None,
     fmt: Annotated[ValidateFormat, _option("validate", "--format", "-f")] = ValidateFormat.text,
+    lang: LangOption = None,
 ) -> None:
+    lang_ = _lang(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.render.validation import summary
     from ntm_eval.rules.validation import validate as run
 
     result = run(list(paths or [Path("rules")]))
-    FORMATS["validate"][fmt.value].write(result, sys.stdout, color=_use_color(sys.stdout))
+    FORMATS["validate"][fmt.value].write(
+        result, sys.stdout, color=_use_color(sys.stdout), lang=lang_
+    )
     sys.stdout.flush()
-    print(summary(result), file=sys.stderr)
+    print(summary(result, lang_), file=sys.stderr)
     raise typer.Exit(exit_code(result.problems, input_errors_are_findings=True))
 
 
@@ -616,7 +652,9 @@ class ShowFormat(str, enum.Enum):
 def rules_list(
     paths: Annotated[Optional[list[Path]], _argument("rules list", "[PATH]...")] = None,
     fmt: Annotated[ListFormat, _option("", "--format", "-f")] = ListFormat.table,
+    lang: LangOption = None,
 ) -> None:
+    lang_ = _lang(lang)
     from ntm_eval.render import FORMATS
     from ntm_eval.rules.catalogue import list_sets
     from ntm_eval.rules.validation import collect
@@ -625,7 +663,7 @@ def rules_list(
     if problems:
         _fail(problems)
     FORMATS["rules list"][fmt.value].write(
-        list_sets(files), sys.stdout, color=_use_color(sys.stdout)
+        list_sets(files), sys.stdout, color=_use_color(sys.stdout), lang=lang_
     )
 
 
@@ -646,7 +684,9 @@ def rules_show(
     ] = None,
     unverified: Annotated[bool, _option("rules show", "--unverified")] = False,
     fmt: Annotated[ShowFormat, _option("rules show", "--format", "-f")] = ShowFormat.table,
+    lang: LangOption = None,
 ) -> None:
+    lang_ = _lang(lang)
     from ntm_eval.diagnostics import InputError
     from ntm_eval.render import FORMATS
     from ntm_eval.render.catalogue import failure_json
@@ -661,7 +701,9 @@ def rules_show(
         if fmt is ShowFormat.json:
             sys.stdout.write(failure_json(exc.problems))
         raise typer.Exit(exit_code(exc.problems)) from None
-    FORMATS["rules show"][fmt.value].write(cat, sys.stdout, color=_use_color(sys.stdout))
+    FORMATS["rules show"][fmt.value].write(
+        cat, sys.stdout, color=_use_color(sys.stdout), lang=lang_
+    )
 
 
 def _stdout_to_devnull() -> None:
@@ -697,6 +739,11 @@ def main() -> None:
         _stdout_to_devnull()
         from ntm_eval.diagnostics import Problem
 
-        full = Problem("U010", f"cannot write the output: {exc.strerror}", "stdout")
-        print(full.format(color=_use_color(sys.stderr)), file=sys.stderr)
+        full = Problem(
+            "U010",
+            f"cannot write the output: {exc.strerror}",
+            "stdout",
+            message_vi=f"không ghi được kết quả: {exc.strerror}",
+        )
+        print(full.format(color=_use_color(sys.stderr), lang=_said_in[0]), file=sys.stderr)
         sys.exit(exit_code([full]))

@@ -57,16 +57,28 @@ def columns_markdown(rs: RuleSet) -> str:
 
 
 def codes_markdown() -> str:
-    from ntm_eval.diagnostics import CODES
+    from ntm_eval.diagnostics import CODES, CODES_VI
 
-    lines = ["| code | problem |", "|---|---|"]
-    lines += [f"| `{code}` | {title} |" for code, title in CODES.items()]
+    lines = ["| code | problem | tiếng Việt (`--lang vi`) |", "|---|---|---|"]
+    lines += [f"| `{code}` | {title} | {CODES_VI[code]} |" for code, title in CODES.items()]
+    return "\n".join(lines)
+
+
+def reasons_markdown() -> str:
+    from ntm_eval.reasons import REASONS
+
+    lines = ["| reason | English | tiếng Việt |", "|---|---|---|"]
+    lines += [f"| `{code}` | {en} | {vi} |" for code, (en, vi) in REASONS.items()]
     return "\n".join(lines)
 
 
 def sections() -> dict[str, str]:
     rs = load_rules(default_rules_path())
-    return {"columns": columns_markdown(rs), "codes": codes_markdown()}
+    return {
+        "columns": columns_markdown(rs),
+        "codes": codes_markdown(),
+        "reasons": reasons_markdown(),
+    }
 
 
 def fill(text: str, generated: dict[str, str]) -> str:

@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.threshold": ("Threshold", "Ngưỡng"),
     "col.gap": ("Gap", "Chênh lệch"),
     "col.rank": ("#", "#"),
-    "col.left": ("What is left", "Còn phải làm"),
+    "col.left": ("What is left", "Còn thiếu"),
     "col.sector": ("Sector", "Ngành"),
     "col.change": ("Change", "Thay đổi"),
     "col.old": ("Old", "Trước"),
@@ -98,13 +98,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filter.year": ("year", "năm"),
     "problems": ("{errors} error(s), {warnings} warning(s)", "{errors} lỗi, {warnings} cảnh báo"),
     "wrote": ("wrote {path}", "đã ghi {path}"),
-    # reasons an indicator is not evaluable
-    "reason.value missing": ("value missing", "thiếu giá trị"),
-    "reason.value invalid or column missing": (
-        "value invalid or column missing",
-        "giá trị không hợp lệ hoặc thiếu cột",
-    ),
-    "reason.region unknown": ("region unknown", "chưa rõ vùng"),
     # gaps
     "gaps.title": ("Communes closest to the standard", "Các xã gần đạt chuẩn nhất"),
     "gaps.count": (
@@ -184,6 +177,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.legend": ("Legend", "Chú giải"),
     "report.communes": ("communes", "xã"),
     "report.met_share": ("{pct} meet the standard", "{pct} đạt chuẩn"),
+    "report.banner": (
+        "The input file has problems: {counts}.",
+        "Tệp dữ liệu có lỗi: {counts}.",
+    ),
+    "report.banner.link": ("See the list of problems", "Xem danh sách lỗi"),
+    "report.problems": ("Problems in the input", "Lỗi trong dữ liệu đầu vào"),
+    "report.date": ("run on {date}", "đánh giá ngày {date}"),
+    "report.districts": ("Communes by district", "Số xã theo huyện"),
+    # validate, rules, template
+    "validate.nothing": ("nothing checked: {counts}", "chưa kiểm tra tệp nào: {counts}"),
+    "validate.checked": (
+        "{files} file(s) checked, {state}: {counts}",
+        "đã kiểm tra {files} tệp, {state}: {counts}",
+    ),
+    "validate.invalid": ("{n} invalid", "{n} tệp có lỗi"),
+    "validate.valid": ("all valid", "tất cả hợp lệ"),
+    "rules.invalid": (
+        "invalid ({errors} error(s)): ntm-eval validate {path}",
+        "có lỗi ({errors} lỗi): ntm-eval validate {path}",
+    ),
+    "rules.extends": ("Extends {base}. Files: {files}", "Kế thừa {base}. Các tệp: {files}"),
+    "rules.region": ("Thresholds for region {key} ({name})", "Ngưỡng cho vùng {key} ({name})"),
+    "rules.none": ("No threshold matches these filters.", "Không có ngưỡng nào khớp với bộ lọc."),
+    "rules.from": ("{value} from {year}", "{value} từ năm {year}"),
+    "rules.col.id": ("ID", "Mã"),
+    "rules.col.title": ("Title", "Tên bộ tiêu chí"),
+    "rules.col.extends": ("Extends", "Kế thừa"),
+    "rules.col.criteria": ("Criteria", "Số tiêu chí"),
+    "rules.col.source": ("Source", "Nguồn"),
+    "rules.col.file": ("File", "Tệp"),
+    "rules.col.measure": ("Measure", "Cột dữ liệu"),
+    "rules.col.region": ("Region", "Vùng"),
+    "rules.col.threshold": ("Threshold", "Ngưỡng"),
+    "rules.col.unit": ("Unit", "Đơn vị"),
+    "rules.col.confirmed": ("Confirmed", "Xác nhận"),
+    "rules.col.sector": ("Sector", "Ngành"),
+    "rules.col.from": ("From", "Vị trí khai báo"),
+    "rules.col.legal_basis": ("Legal basis", "Căn cứ pháp lý"),
+    "rules.col.possible": ("Possible", "Khoảng có thể"),
+    "template.made": (
+        "{path}: {format} template, {columns} columns, {rows} commune row(s) pre-filled "
+        "(rule set {ruleset})",
+        "{path}: mẫu {format}, {columns} cột, điền sẵn {rows} dòng xã (bộ tiêu chí {ruleset})",
+    ),
     # workbooks (--format xlsx): sheet names (at most 31 characters, none of []:*?/\) and labels
     "sheet.summary": ("Summary", "Tổng hợp"),
     "sheet.matrix": ("Matrix", "Kết quả theo tiêu chí"),
@@ -204,7 +241,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx.problems.none": ("none", "không có"),
     "xlsx.problems.see": (
         "{errors} error(s), {warnings} warning(s): see the sheet",
-        "{errors} lỗi, {warnings} cảnh báo: xem trang",
+        "{errors} lỗi, {warnings} cảnh báo: xem trang tính",
     ),
     "xlsx.bands": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
     "xlsx.criteria": ("Communes meeting each criterion", "Số xã đạt từng tiêu chí"),
@@ -228,8 +265,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx.error": ("error", "lỗi"),
     "xlsx.warning": ("warning", "cảnh báo"),
     "xlsx.missing": ("Criteria missing", "Số tiêu chí còn thiếu"),
-    "xlsx.left": ("What is left", "Còn phải làm"),
-    "xlsx.to_go": ("To go", "Còn thiếu"),
+    "xlsx.left": ("What is left", "Còn thiếu"),
+    "xlsx.to_go": ("To go", "Mức còn thiếu"),
     "xlsx.short": ("Communes not meeting the standard", "Số xã chưa đạt chuẩn"),
     "xlsx.old": ("Before", "Trước"),
     "xlsx.new": ("Now", "Nay"),
@@ -256,11 +293,10 @@ def status(lang: str, status_key: str) -> str:
 
 
 def reason(lang: str, text: str | None) -> str:
-    """A not-evaluable reason in ``lang`` (reasons built with details stay as written)."""
-    if text is None:
-        return ""
-    key = "reason." + text
-    return tr(lang, key) if key in MESSAGES else text
+    """A not-evaluable reason in ``lang`` (``reasons.told``)."""
+    from ntm_eval.reasons import told
+
+    return told(text, lang)
 
 
 def number(x: Any, lang: str = DEFAULT_LANG) -> str:

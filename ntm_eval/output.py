@@ -123,9 +123,7 @@ def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> I
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError(
-            [Problem("U010", f"cannot write the output file: {exc.strerror}", shown)]
-        ) from None
+        raise InputError([_unwritable(shown, exc)]) from None
     try:
         with (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
@@ -139,10 +137,17 @@ def atomic_open(path: Path, shown: str | None = None, binary: bool = False) -> I
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise InputError(
-                [Problem("U010", f"cannot write the output file: {exc.strerror}", shown)]
-            ) from None
+            raise InputError([_unwritable(shown, exc)]) from None
         raise
+
+
+def _unwritable(shown: str, exc: OSError) -> Problem:
+    return Problem(
+        "U010",
+        f"cannot write the output file: {exc.strerror}",
+        shown,
+        message_vi=f"không ghi được tệp kết quả: {exc.strerror}",
+    )
 
 
 def file_number(stream: Any) -> int | None:

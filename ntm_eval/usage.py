@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  ntm-eval check data/2020.csv --format json | python -m json.tool\n"
         "  ntm-eval gaps data/2020.csv --top 10\n"
         "  ntm-eval validate rules/\n"
+        "  ntm-eval check data/2020.csv --lang vi   (tiếng Việt: --lang vi on every command)\n"
         f"\n{_KEEP}Exit codes: 0 done; 1 check --fail-on found a commune short of the standard,\n"
         "or validate found a rule file with errors; 2 usage error (options, arguments,\n"
         "a path that does not exist); 3 an input that cannot be read or has errors (the\n"
@@ -162,9 +163,10 @@ OPTIONS: dict[str, str] = {
     ),
     "--output": "Write the output to FILE (atomically: a temporary file, then a rename) "
     "instead of stdout.",
-    "--lang": "Language of human-readable output: en or vi (default: lang in the configuration "
-    "file, else NTM_EVAL_LANG, else vi under a Vietnamese locale, else en). JSON keys and "
-    "status words do not change.",
+    "--lang": "Language of human-readable output and problem lines: en or vi (default: lang "
+    "in the configuration file, else NTM_EVAL_LANG, else vi under a Vietnamese locale, else "
+    "en). JSON keys, status words and problem codes do not change; JSON problems carry both "
+    "sentences (message, message_vi).",
     "--sheet": "Worksheet to read in an .xlsx file (default: the first visible one).",
     "--encoding": "Text encoding of a CSV file that is not UTF-8 or UTF-16 with BOM (e.g. cp1258).",
     "--units": "Official unit list to check codes and names against (CSV), or the name of a "

@@ -147,3 +147,18 @@ def test_config_reports_an_unknown_key(tmp_path):
     r = run_cli("config", cwd=tmp_path)
     assert r.code == 2
     assert ":2:1: error [U040] unknown key 'extra'" in r.stderr
+
+
+def test_the_file_sets_the_language_of_validate_and_rules(tmp_path):
+    """Commands without rules or units of their own (validate, rules list) take the
+    language the same way as check: the file, unless --lang says otherwise."""
+    (tmp_path / "ntm-eval.toml").write_text('lang = "vi"\n', encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("id: x\n", encoding="utf-8")
+    r = run_cli("validate", "bad.yaml", cwd=tmp_path, env=NO_LOCALE)
+    assert r.code == 1  # a rule file with errors is validate's finding
+    assert "bad.yaml:1:1: lỗi [R011]" in r.stdout
+    r = run_cli("validate", "bad.yaml", "--lang", "en", cwd=tmp_path, env=NO_LOCALE)
+    assert "bad.yaml:1:1: error [R011]" in r.stdout
+    r = run_cli("rules", "list", cwd=tmp_path, env=NO_LOCALE)
+    assert r.code == 0, r.stderr
+    assert "Tên bộ tiêu chí" in r.stdout

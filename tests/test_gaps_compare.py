@@ -121,9 +121,9 @@ def test_compare_lists_what_the_appraisal_changed(cli):
     codes = re.findall(r"^(\d{5})\s", maintain, re.M)
     assert codes == ["22957", "22984", "23185", "23224", "23242"]
     assert re.search(
-        r"22984\s+Vĩnh Tân\s+19→18/19\s+11\s+poverty_rate_pct 4.9% → 6.2% \(≤ 5%\)", maintain
+        r"22984\s+Vĩnh Tân\s+19→18/19\s+11\s+Poor households 4.9% → 6.2% \(≤ 5%\)", maintain
     )
-    assert "cultural_villages_pct 72.4% → —" in maintain
+    assert "Culture 72.4% → —" in maintain
     assert "8 other value(s) changed without changing a status" in flat
 
 
@@ -212,7 +212,8 @@ def test_compare_csv_jsonl_markdown(cli):
 def test_compare_in_vietnamese(cli):
     flat = " ".join(cli("compare", SELF, SAMPLE, "--lang", "vi").stdout.split())
     assert "trước 66 xã đạt chuẩn, nay 61 xã" in flat
-    assert "poverty_rate_pct 4,9% → 6,2% (≤ 5%)" in flat
+    assert "Hộ nghèo 4,9% → 6,2% (≤ 5%)" in flat
+    assert "poverty_rate_pct" not in flat  # names, not column keys
 
 
 def test_compare_missing_file(cli, tmp_path):

@@ -227,6 +227,9 @@ def test_stdout_on_a_full_disk_is_one_problem_line(args):
         proc = _start(*args, stdout=full)
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
-    assert err.decode().splitlines() == [
-        "stdout: error [U010] cannot write the output: No space left on device"
-    ]
+    said = (  # in the command's language: a template is Vietnamese unless --lang en
+        "stdout: lỗi [U010] không ghi được kết quả: No space left on device"
+        if args == ["template"]
+        else "stdout: error [U010] cannot write the output: No space left on device"
+    )
+    assert err.decode().splitlines() == [said]

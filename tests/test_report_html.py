@@ -27,7 +27,8 @@ def pages(tmp_path_factory):
         path = folder / f"report-{lang}.html"
         r = run_cli("report", SAMPLE, "-o", str(path), "--lang", lang)
         assert r.code == 0, r.stderr
-        assert r.stdout == "" and f"wrote {path}" in r.stderr
+        said = "đã ghi" if lang == "vi" else "wrote"  # the note in the command's language
+        assert r.stdout == "" and f"{said} {path}" in r.stderr
         out[lang] = path
     return out
 
@@ -96,7 +97,8 @@ def test_hover_and_click_show_values_and_thresholds(browser, pages):
     page = browser.open(pages["en"].as_uri())
     cell = '#matrix tr[data-code="22984"] td[data-id="11"]'
     title = page.eval(f"document.querySelector('{cell}').title")
-    assert "poverty_rate_pct: 6.2% (≤ 5%*) — not met" in title
+    assert "11 Poor households: 6.2% (≤ 5%*) — not met" in title
+    assert "poverty_rate_pct" not in title  # names, not column keys
     assert page.eval("document.getElementById('detail').hidden") is True
     page.click(cell)
     assert page.eval("getComputedStyle(document.getElementById('detail')).display") != "none"
@@ -159,3 +161,31 @@ def test_the_browser_check_sees_errors(browser, tmp_path):
     )
     errors = browser.open(bad.as_uri()).errors()
     assert any("boom" in e for e in errors) and any("notDefined" in e for e in errors)
+
+
+def test_vietnamese_banner_and_problem_list_in_chromium(browser, tmp_path):
+    """A report of a file with a problem: a banner at the top, in Vietnamese, linking to
+    the problem list, which is in Vietnamese too (the DOM as Chromium renders it)."""
+    from conftest import run_cli
+
+    data = tmp_path / "data.csv"
+    text = (DATA / "2020.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = text[0].split(",")
+    cells = text[1].split(",")
+    cells[header.index("poverty_rate_pct")] = "105"
+    data.write_text("\n".join([text[0], ",".join(cells), *text[2:]]) + "\n", encoding="utf-8")
+    path = tmp_path / "report-vi-problems.html"
+    assert run_cli("report", str(data), "--lang", "vi", "-o", str(path)).code == 3
+    page = browser.open(path.as_uri())
+    assert page.errors() == []
+    banner = page.eval("document.getElementById('banner').textContent")
+    assert banner == "Tệp dữ liệu có lỗi: 1 lỗi, 0 cảnh báo. Xem danh sách lỗi"
+    first = page.eval("document.body.querySelector('header ~ *').id")
+    assert first == "banner"  # at the top, before the summary
+    assert page.eval("document.querySelector('#banner a').getAttribute('href')") == "#problems"
+    heading = page.eval("document.querySelector('#problems h2').textContent")
+    assert heading == "Lỗi trong dữ liệu đầu vào (1 lỗi, 0 cảnh báo)"
+    item = page.eval("document.querySelector('#problems li').textContent")
+    assert ": lỗi [D011] cột 'poverty_rate_pct': giá trị '105' — cần tỷ lệ phần trăm" in item
+    shot = page.screenshot(_artifact("report-vi-banner.png"), full_page=False)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

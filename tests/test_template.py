@@ -29,7 +29,7 @@ def test_xlsx_template_validates_input(cli, tmp_path):
     path = tmp_path / "nhap-lieu.xlsx"
     result = cli("template", "--format", "xlsx", "-o", str(path))
     assert result.code == 0 and result.stdout == ""
-    assert "xlsx template, 56 columns, 0 commune row(s) pre-filled" in result.stderr
+    assert "mẫu xlsx, 56 cột, điền sẵn 0 dòng xã" in result.stderr  # the template's language
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Dữ liệu", "Hướng dẫn"]
     ws = book["Dữ liệu"]
@@ -84,7 +84,7 @@ def test_filled_xlsx_template_loads_without_edits(cli, tmp_path, sample_verdicts
         str(path),
     )
     assert result.code == 0, result.stderr
-    assert "93 commune row(s) pre-filled" in result.stderr
+    assert "điền sẵn 93 dòng xã" in result.stderr
     book = openpyxl.load_workbook(path)
     ws = book.worksheets[0]
     keys = [key_of(c.value) for c in ws[1]]
@@ -169,7 +169,8 @@ def test_template_usage_errors(cli, tmp_path):
     result = cli("template", "--units", str(tmp_path / "none.csv"))
     assert result.code == 2 and "[U030]" in result.stderr
     result = cli("template", "-o", str(tmp_path / "no-such-dir" / "t.csv"))
-    assert result.code == 2 and "cannot write" in result.stderr
+    # the template's language (Vietnamese unless --lang en)
+    assert result.code == 2 and "[U010] không ghi được tệp kết quả" in result.stderr
 
 
 def test_help_has_examples(cli):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -105,6 +105,13 @@ class Comparison:
     communes: tuple[CommuneChange, ...]  # communes with any change, by code
     only_old: tuple[str, ...]
     only_new: tuple[str, ...]
+    #: each measure's name by column key (``RuleSet.measure_names``): what tables show
+    names: dict[str, Text] = field(default_factory=dict)
+
+    def name_of(self, column: str, lang: str) -> str:
+        """What the measure of ``column`` is called in ``lang`` (its key when unknown)."""
+        name = self.names.get(column)
+        return name.get(lang) if name is not None else column
 
     @property
     def gained(self) -> tuple[CommuneChange, ...]:
@@ -219,10 +226,13 @@ def _commune_change(a: CommuneResult, b: CommuneResult, ids: list[str]) -> Commu
     )
 
 
-def compare(old: Side, new: Side) -> tuple[Comparison, list[Problem]]:
+def compare(
+    old: Side, new: Side, names: dict[str, Text] | None = None
+) -> tuple[Comparison, list[Problem]]:
     """What changed from ``old`` to ``new``, commune by commune (matched on the commune
     code), criterion by criterion and indicator by indicator. Also returns warnings about
-    the match (U021 several years for a commune, U022 different rule sets or criteria)."""
+    the match (U021 several years for a commune, U022 different rule sets or criteria).
+    ``names``: each measure's name by column (``RuleSet.measure_names``), for tables."""
     olds, problems = _latest(old)
     news, more = _latest(new)
     problems += more
@@ -263,6 +273,7 @@ def compare(old: Side, new: Side) -> tuple[Comparison, list[Problem]]:
         communes=tuple(changes),
         only_old=tuple(sorted(set(olds) - set(news))),
         only_new=tuple(sorted(set(news) - set(olds))),
+        names=names or {},
     ), problems
 
 

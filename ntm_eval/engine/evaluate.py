@@ -18,6 +18,7 @@ from ntm_eval.engine.results import (
     Verdict,
 )
 from ntm_eval.input.rows import CommuneRow
+from ntm_eval.reasons import COLUMN_MISSING, REGION_UNKNOWN, VALUE_MISSING, YEAR_UNKNOWN, Reason
 from ntm_eval.rules.model import Measure, RuleSet, in_force
 
 
@@ -31,22 +32,17 @@ def lookup_threshold(
     year-keyed value from a later year.
     """
     if region is None:
-        return None, None, None, "region unknown"
+        return None, None, None, REGION_UNKNOWN
     entry = measure.threshold_entry(region)
     if entry is None:
-        return None, None, None, f"no threshold for region '{region}'"
+        return None, None, None, Reason("region_no_threshold", region=region)
     key, raw = entry
     if isinstance(raw, dict) and year is None:
-        return None, None, key, "year unknown (this threshold depends on the year)"
+        return None, None, key, YEAR_UNKNOWN
     found = in_force(raw, year)
     if found is None:  # see ``Measure.lacks_year``, which the W103 warning counts with
-        return None, None, key, no_year_reason(year)
+        return None, None, key, Reason("year_no_threshold", year=year, first=min(raw))
     return found[0], found[1], key, None
-
-
-def no_year_reason(year: int | None) -> str:
-    """Why a year-keyed threshold does not judge a row of ``year``."""
-    return f"no threshold for {year} in this rule set"
 
 
 def _gap(value: Any, op: str, threshold: Any) -> float | None:
@@ -65,8 +61,9 @@ _CACHE_LIMIT = 4096
 #: streamed national file would otherwise fill a cache per measure and (region, year).
 _CACHE_BUDGET = 50_000
 _INVALID = object()  # cache key of a cell that could not be read
-#: Why a measure whose cell could not be read is not evaluable.
-INVALID_REASON = "value invalid or column missing"
+#: Why a measure with no cell to read is not evaluable (its column is not in the file, or
+#: not read); a cell that could not be read has its own reason (``CommuneRow.reasons``).
+INVALID_REASON = COLUMN_MISSING
 _value_of = attrgetter("value")
 
 
@@ -94,7 +91,7 @@ class _CompiledMeasure:
         if invalid:
             status, reason = NOT_EVALUABLE, why
         elif value is None:
-            status, reason = NOT_EVALUABLE, "value missing"
+            status, reason = NOT_EVALUABLE, VALUE_MISSING
         elif reason is not None:
             status = NOT_EVALUABLE
         else:  # compare the values themselves, never the rounded gap; boundaries meet
@@ -196,11 +193,14 @@ class Evaluator:
     def _judge_all(self, group: _Group, row: CommuneRow) -> list[IndicatorResult]:
         if row.reason is not None:  # the row's own reason: no cache holds it
             return [m.judge(None, True, lookup, row.reason) for _, _, m, lookup in group.plan]
-        values, invalid = row.values, row.invalid
+        values, invalid, reasons = row.values, row.invalid, row.reasons
         results: list[IndicatorResult] = []
         append = results.append
         for column, cache, m, lookup in group.plan:
             if invalid and column in invalid:
+                if reasons and column in reasons:  # the cell's own reason: not cached
+                    append(m.judge(None, True, lookup, reasons[column]))
+                    continue
                 value, key = None, _INVALID
             else:
                 value = key = values.get(column)

@@ -46,11 +46,26 @@ def sector_of(criterion: Criterion, indicator: Indicator) -> str:
 def _unknown(code: str, option: str, what: str, value: str, known: list[str]) -> Problem:
     hint = difflib.get_close_matches(value, known, n=1)
     if hint:
-        tail = f"; did you mean '{hint[0]}'?"
+        tail, tail_vi = f"; did you mean '{hint[0]}'?", f"; có phải là '{hint[0]}'?"
     else:
         shown = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
-        tail = f"; expected one of: {shown}"
-    return Problem(code, f"{what} '{value}' is not in the {_source(code)}{tail}", option)
+        tail, tail_vi = f"; expected one of: {shown}", f"; cần một trong: {shown}"
+    source_vi = "dữ liệu" if code == "U003" else "bộ tiêu chí"
+    return Problem(
+        code,
+        f"{what} '{value}' is not in the {_source(code)}{tail}",
+        option,
+        message_vi=f"{_WHAT_VI.get(what, what)} '{value}' không có trong {source_vi}{tail_vi}",
+    )
+
+
+#: The things a filter names, in Vietnamese (the sentences of U001–U003).
+_WHAT_VI = {
+    "sector": "ngành",
+    "criterion or indicator": "tiêu chí hoặc chỉ tiêu",
+    "district": "huyện",
+    "commune code": "mã xã",
+}
 
 
 def _source(code: str) -> str:
@@ -102,6 +117,9 @@ def select_items(
                     "the --sector and --criterion filters together keep no criterion: "
                     f"sector {', '.join(sectors)} answers for none of {', '.join(criteria)}",
                     "--criterion",
+                    message_vi="hai bộ lọc --sector và --criterion không giữ lại tiêu chí nào: "
+                    f"ngành {', '.join(sectors)} không phụ trách tiêu chí nào trong "
+                    f"{', '.join(criteria)}",
                 )
             ]
         )
@@ -146,7 +164,14 @@ def filter_report(report: Report, filters: Filters) -> Report:
     bad = [s for s in filters.statuses if s not in STATUSES]
     if bad:
         raise InputError(
-            [Problem("U005", f"status '{bad[0]}' is not one of {', '.join(STATUSES)}", "--status")]
+            [
+                Problem(
+                    "U005",
+                    f"status '{bad[0]}' is not one of {', '.join(STATUSES)}",
+                    "--status",
+                    message_vi=f"kết quả '{bad[0]}' không thuộc: {', '.join(STATUSES)}",
+                )
+            ]
         )
     communes = report.communes
     problems = []

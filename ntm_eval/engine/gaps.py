@@ -16,7 +16,7 @@ from ntm_eval.engine.results import (
     IndicatorResult,
     Report,
 )
-from ntm_eval.rules.model import Criterion, Indicator, Measure, RuleSet, Text
+from ntm_eval.rules.model import Criterion, Indicator, Measure, RuleSet, Text, measure_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +91,7 @@ def gap_items(commune: CommuneResult, ruleset: RuleSet) -> tuple[GapItem, ...]:
             if r.status == MET:
                 continue
             c, ind, m = index[r.column]
-            if m.name is not None:  # one of several measures (17.1): say which
-                name = Text(
-                    vi=m.name.vi[:1].upper() + m.name.vi[1:],
-                    en=m.name.en[:1].upper() + m.name.en[1:],
-                )
-            elif len(c.indicators) == 1:
-                name = c.name
-            else:
-                name = ind.name
+            name = measure_name(c, ind, m)
             to_go = abs(r.gap) if r.status == NOT_MET and r.gap is not None else None
             items.append(
                 GapItem(

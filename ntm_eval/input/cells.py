@@ -46,6 +46,8 @@ def percent_format(column: Any, raw: Any, value: Any) -> Finding | None:
         f"column is not a percentage; read as the stored value {_plain(float(raw))}",
         raw.shown(),
         "warning",
+        message_vi=f"cột{column.label[6:]}: ô được định dạng phần trăm ({raw.shown()}) nhưng "
+        f"cột không phải tỷ lệ phần trăm; đọc theo giá trị lưu trong ô {_plain(float(raw))}",
     )
 
 

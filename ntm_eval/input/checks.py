@@ -211,6 +211,8 @@ class DuplicateCheck:
                     self.col,
                     column="commune_code",
                     value=code,
+                    message_vi=f"cột 'commune_code': giá trị {quoted(code)} — đã có ở dòng "
+                    f"{first[(code, year)]} cho năm {year}; mỗi xã chỉ có một dòng cho mỗi năm",
                 )
             )
         for (code, year), (count, unlisted) in self.repeats.items():
@@ -229,6 +231,9 @@ class DuplicateCheck:
             self.col,
             column="commune_code",
             value=code,
+            message_vi=f"cột 'commune_code': giá trị '{code}' — lặp thêm ở {more} dòng cho năm "
+            f"{year} từ dòng này trở đi (chỉ liệt kê {REPEATS_LISTED} lần lặp đầu tiên); mỗi xã "
+            "chỉ có một dòng cho mỗi năm",
         )
 
 
@@ -275,6 +280,9 @@ class PeriodCheck:
                     self.shown,
                     lines[0],
                     severity="warning",
+                    message_vi=f"năm {year} nằm ngoài giai đoạn của bộ tiêu chí "
+                    f"'{self.ruleset.id}' ({period.from_}–{period.to}); {count} dòng, dòng "
+                    f"{shown_lines}",
                 )
             )
 

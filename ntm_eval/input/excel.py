@@ -77,6 +77,9 @@ def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any,
         f"sheet '{ws.title}' is {how} in the workbook; it is read because --sheet names it",
         shown,
         severity="warning",
+        message_vi=f"trang tính '{ws.title}' đang bị ẩn"
+        + (" (chỉ macro mới hiện được)" if ws.sheet_state == "veryHidden" else "")
+        + "; vẫn được đọc vì --sheet chỉ định trang này",
     )
     return ws, [note]
 

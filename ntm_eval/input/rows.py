@@ -28,7 +28,15 @@ from typing import Annotated, Any, NamedTuple, Protocol
 
 from pydantic import BeforeValidator, ConfigDict, create_model
 
-from ntm_eval.diagnostics import CODES, Finding, HasProblems, InputError, Problem, column_label
+from ntm_eval.diagnostics import (
+    CODES,
+    Finding,
+    HasProblems,
+    InputError,
+    Problem,
+    column_label,
+    title_vi,
+)
 from ntm_eval.input.cells import (
     Ambiguous,
     CellError,
@@ -46,6 +54,7 @@ from ntm_eval.input.cells import (
 from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
 from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
+from ntm_eval.reasons import Reason
 from ntm_eval.rules.model import Plausible, RuleSet
 from ntm_eval.shown import quoted
 
@@ -77,6 +86,9 @@ class CommuneRow:
     #: Why no measure of the row can be judged (its cells cannot be placed under the
     #: header), shown as each measure's not-evaluable reason; None for a usual row.
     reason: str | None = None
+    #: column → why its cell could not be read (``reasons.Reason``), for the columns of
+    #: ``invalid`` that are in the file; None when every cell was read.
+    reasons: dict[str, str] | None = None
     #: When a reassignment flag moved the row to another class (``RuleSet.reassign``):
     #: the row's own class and the flag column that moved it.
     own_class: str | None = None
@@ -187,9 +199,47 @@ class Identities:
 Seen = dict[int, str | None]
 
 
+#: What an identity value is, in Vietnamese (the sentence of D020).
+IDENTITY_VI = {
+    "commune_code": "mã",
+    "commune_name": "tên",
+    "district": "huyện",
+    "province": "tỉnh",
+    "region": "vùng",
+    "year": "năm đánh giá",
+}
+
+
 def held_back(code: str) -> str:
     """The not-evaluable reason of a row held back by a problem ``code`` of its row."""
-    return f"{CODES[code]} ({code})"
+    return Reason("row_held", title=CODES[code], title_vi=title_vi(code), code=code)
+
+
+def unread(detail: str, code: str) -> str:
+    """The not-evaluable reason of a row whose cells cannot be placed (``detail``: the
+    English account of why; the Vietnamese one is the code's title)."""
+    return Reason("row_unread", detail=detail, title_vi=title_vi(code), code=code)
+
+
+def cell_reason(code: str, raw: Any, line: int, col: int, sheet: str | None) -> str:
+    """Why a cell that could not be read is not evaluable: its value, the problem code and
+    where it is (a workbook cell 'AC21', or line and column of a CSV file)."""
+    if sheet is not None:
+        from ntm_eval.input.excel import column_letter
+
+        cell = f"{column_letter(col)}{line}"
+        where, where_vi = f"cell {cell}", f"ô {cell}"
+    else:
+        where, where_vi = f"line {line}, column {col}", f"dòng {line}, cột {col}"
+    return Reason(
+        "cell_invalid",
+        value=quoted(raw if raw.__class__ is str else str(raw)),
+        title=CODES[code],
+        title_vi=title_vi(code),
+        code=code,
+        where=where,
+        where_vi=where_vi,
+    )
 
 
 class RowCheck(Protocol):
@@ -231,6 +281,9 @@ def implausible(column: Column, raw: Any, value: Any) -> Finding | None:
         "it is judged as written",
         shown,
         "warning",
+        message_vi=f"cột{column.label[6:]}: giá trị '{shown}' nằm ngoài khoảng giá trị có thể "
+        f"({plausible.text()}{' ' + unit if unit else ''}); hãy kiểm tra giá trị và đơn vị — "
+        "giá trị vẫn được đánh giá như đã ghi",
     )
 
 
@@ -339,6 +392,8 @@ class Column:
                     f"{self.label}: value is empty — expected the commune's "
                     f"{self.key.replace('_', ' ')}",
                     "",
+                    message_vi=f"cột{self.label[6:]}: ô trống — cần "
+                    f"{IDENTITY_VI.get(self.key, self.key)} của xã",
                 )
             )
         if raw.__class__ is str and ("\n" in raw or "\r" in raw):
@@ -466,6 +521,8 @@ def read_header(
                     shown,
                     head[0][0],
                     severity="warning",
+                    message_vi=f"không đọc các dòng {skipped} phía trên dòng tiêu đề "
+                    f"(dòng {head[start][0]})",
                 )
             )
     header_line, header_cells = head[start]
@@ -562,8 +619,17 @@ class RowReader:
             problems.append(problem)
         misfit = self.misfit(cells)
         if misfit is not None:
-            problems.append(Problem("D005", misfit, self.shown, line, min(n, width) + 1))
-            why = why or f"{misfit} (D005)"
+            problems.append(
+                Problem(
+                    "D005",
+                    misfit,
+                    self.shown,
+                    line,
+                    min(n, width) + 1,
+                    message_vi=f"dòng có {n} ô nhưng dòng tiêu đề có {width} cột",
+                )
+            )
+            why = why or unread(misfit, "D005")
         shown = self.shown
         ident: dict[str, Any] = {}
         doubt = None  # why the row, its cells read, is not judged
@@ -584,14 +650,17 @@ class RowReader:
             ]
         values = self.blank.copy()
         values.update(zip(self._measure_keys, [r.value for r in readings]))
-        bad: set[str] | None = None
+        bad: dict[str, str] | None = None  # column → why its cell is not read
         for col, reading in zip(self.measures, readings):
             if reading.findings or reading.ambiguous or reading.evidence:
                 for finding in reading.findings:
                     problems.append(finding.at(shown, line, col.index + 1, col.key))
                 if reading.invalid:
-                    bad = bad or set()
-                    bad.add(col.key)
+                    bad = bad or {}
+                    code = next((f.code for f in reading.findings if f.is_error), "D010")
+                    bad[col.key] = cell_reason(
+                        code, cells[col.index], line, col.index + 1, self.sheet
+                    )
                 if reading.ambiguous is not None:
                     self.ambiguous.append((line, col.key, reading.ambiguous))
                     values[col.key] = reading.ambiguous
@@ -610,7 +679,8 @@ class RowReader:
             region=cls,
             year=ident.get("year"),
             values=values,
-            invalid=self.absent | bad if bad else self.absent,
+            invalid=self.absent.union(bad) if bad else self.absent,
+            reasons=bad,
             own_class=own if moved else None,
             reassigned_by=moved,
         )
@@ -681,14 +751,14 @@ class RowReader:
                 f"{label}: a quote opens this cell and {reach} — expected a quote at both "
                 "ends of a cell; the quote is read as a letter and the next lines as rows"
             )
-            reason = f"stray quote in {label} (D006)"
+            reason = unread(f"stray quote in {label}", code)
         else:
             code = "D007"
             message = (
                 f"{label}: value '{why.head}…' is {why.length:,} characters long — expected "
                 f"at most {MAX_CELL:,} (a cell longer than a spreadsheet holds)"
             )
-            reason = f"cell of {why.length:,} characters in {label} (D007)"
+            reason = unread(f"cell of {why.length:,} characters in {label}", code)
         problem = Problem(code, message, self.shown, line, why.column + 1, column=key)
         return problem, reason
 
@@ -748,12 +818,22 @@ class RowReader:
         self.ambiguous = []
         return [
             settled(
-                row, {k: fixes[k, v] for k, v in row.values.items() if v.__class__ is Ambiguous}
+                row,
+                {k: fixes[k, v] for k, v in row.values.items() if v.__class__ is Ambiguous},
+                self._unsettled_reasons(row),
             )
             if row.line in lines
             else row
             for row in rows
         ]
+
+    def _unsettled_reasons(self, row: CommuneRow) -> dict[str, str]:
+        """Why each ambiguous number of ``row`` left unsettled is not evaluable."""
+        return {
+            k: cell_reason("D040", v.raw, row.line, self.column[k].index + 1, self.sheet)
+            for k, v in row.values.items()
+            if v.__class__ is Ambiguous
+        }
 
     def _settled(self, number: Ambiguous, line: int, key: str) -> Any:
         col = self.column[key]
@@ -770,10 +850,18 @@ class RowReader:
         return value
 
 
-def settled(row: CommuneRow, fixes: dict[str, Any]) -> CommuneRow:
-    """``row`` with its ambiguous numbers replaced by their settled values (None: unreadable)."""
+def settled(
+    row: CommuneRow, fixes: dict[str, Any], why: dict[str, str] | None = None
+) -> CommuneRow:
+    """``row`` with its ambiguous numbers replaced by their settled values (None: unreadable,
+    for the reason ``why`` gives by column)."""
     bad = {k for k, v in fixes.items() if v is None}
-    return dataclasses.replace(row, values={**row.values, **fixes}, invalid=row.invalid | bad)
+    if not bad:
+        return dataclasses.replace(row, values={**row.values, **fixes})
+    reasons = {**(row.reasons or {}), **{k: why[k] for k in bad if why and k in why}}
+    return dataclasses.replace(
+        row, values={**row.values, **fixes}, invalid=row.invalid | bad, reasons=reasons or None
+    )
 
 
 def _header_keys(
@@ -808,6 +896,9 @@ def _header_keys(
                     i + 1,
                     column=cell,
                     severity="warning",
+                    message_vi=f"{column_label(cell, lang='vi')} không được bộ tiêu chí "
+                    f"'{ruleset.id}' sử dụng; các giá trị của cột bị bỏ qua"
+                    + (f" (có phải là {hint}?)" if hint else ""),
                 )
             )
         elif key not in keys and (wrong := matcher.disagreement(cell, key)) is not None:
@@ -823,6 +914,8 @@ def _header_keys(
                     line,
                     i + 1,
                     column=key,
+                    message_vi=f"{column_label(key, cell, 'vi')} xuất hiện hai lần (cả ở cột "
+                    f"{keys[key] + 1}); chỉ đọc cột đầu tiên",
                 )
             )
         else:
@@ -830,7 +923,14 @@ def _header_keys(
     for key in ruleset.identity_columns:
         if key not in keys:
             problems.append(
-                Problem("D002", f"identity column '{key}' is missing", shown, line, column=key)
+                Problem(
+                    "D002",
+                    f"identity column '{key}' is missing",
+                    shown,
+                    line,
+                    column=key,
+                    message_vi=f"thiếu cột định danh '{key}'",
+                )
             )
     for key in ruleset.columns:
         if key not in keys and key not in refused:
@@ -842,6 +942,8 @@ def _header_keys(
                     shown,
                     line,
                     column=key,
+                    message_vi=f"thiếu cột '{key}'; bộ tiêu chí '{ruleset.id}' cần cột này: "
+                    "chỉ tiêu của cột chưa đánh giá được",
                 )
             )
     return keys

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
+from ntm_eval.i18n import tr, unit
 from ntm_eval.render.text import OP_SIGNS, fmt_number
 from ntm_eval.rules.catalogue import Catalogue, SetEntry, Value
 from ntm_eval.rules.loader import shipped_sets
-from ntm_eval.rules.model import NATIONAL, UNVERIFIED, Measure
+from ntm_eval.rules.model import NATIONAL, UNVERIFIED, Measure, said
 from ntm_eval.shown import printable
 
 SCHEMA_VERSION = 1
@@ -39,7 +40,7 @@ def list_json(entries: list[SetEntry], **_: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def list_table(entries: list[SetEntry], color: bool = False, **_: Any) -> str:
+def list_table(entries: list[SetEntry], color: bool = False, lang: str = "en", **_: Any) -> str:
     rows = []
     for e in entries:
         if e.loaded is None:
@@ -47,7 +48,7 @@ def list_table(entries: list[SetEntry], color: bool = False, **_: Any) -> str:
             rows.append(
                 [
                     "—",
-                    f"invalid ({errors} error(s)): ntm-eval validate {e.path}",
+                    tr(lang, "rules.invalid", errors=errors, path=e.path),
                     "",
                     "",
                     e.source,
@@ -56,19 +57,40 @@ def list_table(entries: list[SetEntry], color: bool = False, **_: Any) -> str:
             )
             continue
         rs = e.loaded.ruleset
-        rows.append([rs.id, rs.title.en, rs.extends or "", str(len(rs.criteria)), e.source, e.path])
-    return _table(["ID", "Title", "Extends", "Criteria", "Source", "File"], rows, color)
+        rows.append(
+            [rs.id, rs.title.get(lang), rs.extends or "", str(len(rs.criteria)), e.source, e.path]
+        )
+    header = [tr(lang, f"rules.col.{k}") for k in LIST_COLUMNS]
+    return _table(header, rows, color)
 
 
-def threshold_text(m: Measure, value: Any) -> str:
+LIST_COLUMNS = ("id", "title", "extends", "criteria", "source", "file")
+SHOW_COLUMNS = (
+    "id",
+    "measure",
+    "region",
+    "threshold",
+    "unit",
+    "confirmed",
+    "sector",
+    "from",
+    "legal_basis",
+    "possible",
+)
+
+
+def threshold_text(m: Measure, value: Any, lang: str = "en") -> str:
     """``≥ 80``, ``= Đạt``, or ``≥ 39 from 2019, 43 from 2020`` for a year-keyed value."""
     if isinstance(value, dict):
         return (
             OP_SIGNS[m.op]
             + " "
-            + ", ".join(f"{fmt_number(v)} from {y}" for y, v in sorted(value.items()))
+            + ", ".join(
+                tr(lang, "rules.from", value=fmt_number(v, lang), year=y)
+                for y, v in sorted(value.items())
+            )
         )
-    return f"{OP_SIGNS[m.op]} {fmt_number(value)}"
+    return f"{OP_SIGNS[m.op]} {fmt_number(value, lang)}"
 
 
 def _table(header: list[str], rows: list[list[str]], color: bool) -> str:
@@ -91,19 +113,18 @@ def _table(header: list[str], rows: list[list[str]], color: bool) -> str:
     return "\n".join([head, rule, *(line(r) for r in rows)]) + "\n"
 
 
-def _heading(cat: Catalogue) -> list[str]:
+def _heading(cat: Catalogue, lang: str = "en") -> list[str]:
     rs = cat.ruleset
-    lines = [f"{rs.title.en} ({rs.id})"]
+    lines = [f"{rs.title.get(lang)} ({rs.id})"]
     if rs.extends:
-        lines.append(f"Extends {rs.extends}. Files: {', '.join(cat.files)}")
+        lines.append(tr(lang, "rules.extends", base=rs.extends, files=", ".join(cat.files)))
     if cat.region:
-        lines.append(
-            f"Thresholds for {rs.class_name.en} {cat.region} ({rs.class_values[cat.region].en})"
-        )
+        name = rs.class_values[cat.region].get(lang)
+        lines.append(tr(lang, "rules.region", key=cat.region, name=name))
     return [printable(line) for line in lines]
 
 
-def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
+def show_table(cat: Catalogue, color: bool = False, lang: str = "en", **_: Any) -> str:
     """One row per threshold value, each with its ids, so ``grep dhntb`` finds a region;
     the band of possible values last, when a row shown has one."""
     rows = [
@@ -111,34 +132,23 @@ def show_table(cat: Catalogue, color: bool = False, **_: Any) -> str:
             r.indicator.id,
             r.measure.column,
             v.key,
-            threshold_text(r.measure, v.value),
-            r.measure.unit_label or "",
+            threshold_text(r.measure, v.value, lang),
+            unit(r.measure.unit_label, lang) or "",
             v.confirmation,
             r.sector,
             f"{v.origin.path}:{v.origin.line}" if v.origin else "",
-            r.indicator.legal_basis or r.criterion.legal_basis or "",
+            said(r.indicator, "legal_basis", lang) or said(r.criterion, "legal_basis", lang) or "",
             r.measure.plausible.text() if r.measure.plausible else "",
         ]
         for r in cat.rows
         for v in r.values
     ]
-    header = [
-        "ID",
-        "Measure",
-        cat.ruleset.class_name.en.capitalize(),
-        "Threshold",
-        "Unit",
-        "Confirmed",
-        "Sector",
-        "From",
-        "Legal basis",
-        "Possible",
-    ]
+    header = [tr(lang, f"rules.col.{k}") for k in SHOW_COLUMNS]
     if not any(row[-1] for row in rows):  # no band among these rows: no column for one
         header, rows = header[:-1], [row[:-1] for row in rows]
-    text = "\n".join(_heading(cat)) + "\n" + _table(header, rows, color)
+    text = "\n".join(_heading(cat, lang)) + "\n" + _table(header, rows, color)
     if not rows:
-        text += "No threshold matches these filters.\n"
+        text += tr(lang, "rules.none") + "\n"
     return text
 
 

@@ -26,7 +26,14 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
-from ntm_eval.render.text import band_label, item_label, left_text, threshold_text, years_line
+from ntm_eval.render.text import (
+    band_label,
+    item_label,
+    left_text,
+    name_of,
+    threshold_text,
+    years_line,
+)
 from ntm_eval.shown import CELL, printable
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
@@ -47,6 +54,9 @@ body { margin: 0 auto; max-width: 1200px; padding: 24px; color: var(--ink);
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .meta, .note { color: var(--muted); margin: 4px 0; }
+.banner { border: 2px solid var(--unk); background: var(--unk-bg); border-radius: 6px;
+          padding: 8px 12px; margin: 12px 0; }
+.banner.errors { border-color: var(--not); background: var(--not-bg); }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 150px; }
 .card b { display: block; font-size: 24px; }
@@ -118,15 +128,18 @@ SCRIPT = """
 """
 
 
-def _cell_detail(c: CommuneResult, k: CriterionResult, lang: str) -> str:
-    """The lines of a matrix cell's tooltip and panel: its names shown, the lines kept."""
+def _cell_detail(
+    c: CommuneResult, k: CriterionResult, lang: str, names: dict[str, Any] | None = None
+) -> str:
+    """The lines of a matrix cell's tooltip and panel: its names shown, the lines kept;
+    each measure by its id and name (``names``: ``RuleSet.measure_names``)."""
     name = printable(f"{c.code} {c.name}", CELL)
     lines = [f"{name} — {k.id} {printable(k.name.get(lang))}: {i18n.status(lang, k.status)}"]
     for r in k.indicators:
         value = i18n.value(r.value, r.kind, None, lang)
         line = (
-            f"{r.id} {r.column}: {value} ({threshold_text(r, lang)}) — "
-            f"{i18n.status(lang, r.status)}"
+            f"{r.id} {name_of(names or {}, r.column, lang)}: {value} "
+            f"({threshold_text(r, lang)}) — {i18n.status(lang, r.status)}"
         )
         if r.reason:
             line += f": {i18n.reason(lang, r.reason)}"
@@ -236,6 +249,7 @@ def _candidates(g: Any, lang: str) -> list[str]:
 
 def _matrix(report: Report, lang: str) -> list[str]:
     s = report.summary
+    names = report.ruleset.measure_names()
     legend = "".join(
         f'<span class="c s-{key}">{SYMBOLS[key]} {_text(i18n.status(lang, key))}</span>'
         for key in (MET, NOT_MET, NOT_EVALUABLE)
@@ -259,7 +273,7 @@ def _matrix(report: Report, lang: str) -> list[str]:
             f'data-detail="{escape(detail)}" title="{escape(detail)}" '
             f'aria-label="{_text(k.id)}: {_text(i18n.status(lang, k.status))}">{SYMBOLS[k.status]}</td>'
             for k in c.criteria
-            for detail in (_cell_detail(c, k, lang),)
+            for detail in (_cell_detail(c, k, lang, names),)
         )
         out.append(
             f'<tr data-code="{_text(c.code)}" data-status="{c.status}">'
@@ -271,17 +285,65 @@ def _matrix(report: Report, lang: str) -> list[str]:
     return out
 
 
+def _banner(report: Report, lang: str) -> list[str]:
+    """At the top, when the input had problems: how many, and a link to their list."""
+    if not report.problems:
+        return []
+    kind = "errors" if report.errors else "warnings"
+    counts = tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings))
+    return [
+        f'<div id="banner" class="banner {kind}" role="alert">'
+        f"<b>{_text(tr(lang, 'report.banner', counts=counts))}</b> "
+        f'<a href="#problems">{_text(tr(lang, "report.banner.link"))}</a></div>'
+    ]
+
+
 def _problems(report: Report, lang: str) -> list[str]:
     if not report.problems:
         return []
     out = [
         '<section id="problems"><h2>'
+        + _text(tr(lang, "report.problems"))
+        + " ("
         + _text(tr(lang, "problems", errors=len(report.errors), warnings=len(report.warnings)))
-        + "</h2><ul>"
+        + ")</h2><ul>"
     ]
-    out += [f"<li><code>{_text(p.format())}</code></li>" for p in report.problems]
+    out += [f"<li><code>{_text(p.format(lang=lang))}</code></li>" for p in report.problems]
     out.append("</ul></section>")
     return out
+
+
+def _districts(report: Report, lang: str) -> list[str]:
+    """Communes per district: how many, and how many are met, not met, not evaluable."""
+    rows: dict[str, list[int]] = {}
+    for c in report.communes:
+        row = rows.setdefault(c.district, [0, 0, 0, 0])
+        row[0] += 1
+        row[1 + (MET, NOT_MET, NOT_EVALUABLE).index(c.status)] += 1
+    heads = [tr(lang, "col.district"), tr(lang, "col.communes")]
+    heads += [i18n.status(lang, k) for k in (MET, NOT_MET, NOT_EVALUABLE)]
+    out = [
+        f'<section id="districts"><h2>{_text(tr(lang, "report.districts"))}</h2><table>',
+        "<thead><tr>"
+        + "".join(f"<th{'' if i == 0 else ' class=n'}>{_text(h)}</th>" for i, h in enumerate(heads))
+        + "</tr></thead><tbody>",
+    ]
+    for district in sorted(rows):
+        cells = "".join(f'<td class="n">{n}</td>' for n in rows[district])
+        out.append(f"<tr><td>{_text(district or '—', CELL)}</td>{cells}</tr>")
+    out.append("</tbody></table></section>")
+    return out
+
+
+def run_date() -> str:
+    """The date of the run, YYYY-MM-DD (``SOURCE_DATE_EPOCH`` when set: reproducible)."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
 
 
 def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any) -> str:
@@ -303,11 +365,14 @@ def render(report: Report, *, candidates: Any = None, lang: str = "en", **_: Any
         "<body>",
         f"<header><h1>{_text(rs.title.get(lang))}</h1>",
         f'<p class="meta">{_text(tr(lang, "rows", path=input_name(report, lang), rows=report.input_rows))} · '
-        f"{_text(rs.id)} · {_text(rs.legal_basis)}</p></header>",
+        f"{_text(rs.id)} · {_text(rs.legal_basis_in(lang))} · "
+        f"{_text(tr(lang, 'report.date', date=run_date()))}</p></header>",
     ]
+    parts += _banner(report, lang)
     parts += _summary(report, lang)
     parts += _chart(report, lang)
     parts += _bands(report, lang)
+    parts += _districts(report, lang)
     parts += _candidates(g, lang)
     parts += _matrix(report, lang)
     parts += _problems(report, lang)

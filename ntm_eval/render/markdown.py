@@ -208,7 +208,7 @@ def render_compare(cmp: Any, lang: str = "en", **_: Any) -> str:
                             c.name,
                             f"{c.old_met}→{c.new_met}",
                             v.indicator,
-                            f"{tr(lang, 'change.' + k.change)}: {v.column}",
+                            f"{tr(lang, 'change.' + k.change)}: {cmp.name_of(v.column, lang)}",
                             _side(v.old_value, v.old_status, v, lang),
                             _side(v.new_value, v.new_status, v, lang),
                         ]

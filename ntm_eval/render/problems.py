@@ -11,13 +11,16 @@ from ntm_eval.diagnostics import Problem
 from ntm_eval.shown import printable
 
 
-def render(problems: Sequence[Problem], *, color: bool = False) -> str:
-    """Every problem on its line (the severity tinted when ``color``), then the count."""
+def render(problems: Sequence[Problem], *, color: bool = False, lang: str = "en") -> str:
+    """Every problem on its line (the severity tinted when ``color``), then the count;
+    sentences and words in ``lang``."""
     if not problems:
         return ""
+    from ntm_eval.i18n import tr
+
     errors = sum(p.is_error for p in problems)
-    lines = [p.format(color=color) for p in problems]
-    lines.append(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    lines = [p.format(color=color, lang=lang) for p in problems]
+    lines.append(tr(lang, "problems", errors=errors, warnings=len(problems) - errors))
     return "\n".join(lines) + "\n"
 
 

@@ -87,5 +87,5 @@ def failure(input_name: str, problems: Sequence[Problem]) -> str:
     return document(problems, {"input": input_name, "summary": None})
 
 
-def render_validation(result: Any, color: bool = False) -> str:
+def render_validation(result: Any, color: bool = False, **_: Any) -> str:
     return document(result.problems, {"files": [f.path for f in result.files]})

@@ -177,13 +177,14 @@ def render(
             + escape(tr(lang, "more.how"))
         )
 
+    names = rs.measure_names() if communes else {}
     for code in communes:
         console.print()
         matches = [c for c in report.communes if c.code == code]
         if not matches:
             console.print(f"[yellow]{escape(printable(tr(lang, 'no.commune', code=code)))}[/]")
         for c in matches:
-            _detail(console, c, lang)
+            _detail(console, c, lang, names, width)
 
     counts = _table(title=tr(lang, "counts.title", n=s.communes))
     counts.add_column(tr(lang, "col.id"), no_wrap=True)
@@ -233,6 +234,13 @@ def render(
     return _finish(out)
 
 
+def name_of(names: dict[str, Any], column: str, lang: str) -> str:
+    """What the measure of ``column`` is called in ``lang`` (``RuleSet.measure_names``;
+    its key when the rule set does not know it)."""
+    name = names.get(column)
+    return name.get(lang) if name is not None else column
+
+
 def threshold_text(r: IndicatorResult, lang: str = "en", mark_unverified: bool = True) -> str:
     """'≥ 80%*' or '≥ 41 (from 2020)'; '—' when no threshold applies."""
     if r.threshold is None:
@@ -268,7 +276,12 @@ def _class_text(c: CommuneResult, lang: str) -> str:
     return escape(text)
 
 
-def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
+def _detail(
+    console: Any, c: CommuneResult, lang: str, names: dict[str, Any], width: int = 80
+) -> None:
+    """The measures of one commune: each one's id and name, value, threshold, gap and
+    status; under the table, why those not evaluable are not."""
+    from rich.cells import cell_len
     from rich.markup import escape
 
     code, name, where = (
@@ -280,30 +293,46 @@ def _detail(console: Any, c: CommuneResult, lang: str = "en") -> None:
         f"{_class_text(c, lang)} · "
         f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}"
     )
-    table = _table(title=title)
-    table.add_column(tr(lang, "col.id"), no_wrap=True)
-    table.add_column(tr(lang, "col.measure"), overflow="fold")
-    table.add_column(tr(lang, "col.value"), justify="right", no_wrap=True)
-    table.add_column(tr(lang, "col.threshold"), no_wrap=True)
-    table.add_column(tr(lang, "col.gap"), justify="right", no_wrap=True)
-    table.add_column(tr(lang, "col.status"))
     unverified = False
     reasons = []  # listed under the table: a long reason in a cell would squeeze the table
+    rows = []
     for k in c.criteria:
         for r in k.indicators:
             unverified |= r.threshold is not None and r.verified is False
+            measure = escape(printable(name_of(names, r.column, lang)))
             if r.reason:
                 reasons.append(
-                    f"{r.id} {r.column}: {escape(printable(i18n.reason(lang, r.reason)))}"
+                    f"{r.id} {measure}: {escape(printable(i18n.reason(lang, r.reason)))}"
                 )
-            table.add_row(
-                r.id,
-                r.column,
-                fmt_value(r.value, r.kind, lang),
-                threshold_text(r, lang),
-                fmt_gap(r, lang),
-                _status(r.status, lang),
+            rows.append(
+                (
+                    r.id,
+                    measure,
+                    fmt_value(r.value, r.kind, lang),
+                    threshold_text(r, lang),
+                    fmt_gap(r, lang),
+                    r.status,
+                )
             )
+    # Names, not column keys: wrapped between words, in what the other columns leave (the
+    # status wraps too when they leave less than a short name needs).
+    heads = [tr(lang, k) for k in ("col.id", "col.value", "col.threshold", "col.gap")]
+    fixed = [
+        max([cell_len(h)] + [cell_len(row[i]) for row in rows]) for h, i in zip(heads, (0, 2, 3, 4))
+    ]
+    state = max(
+        [cell_len(tr(lang, "col.status"))] + [cell_len(i18n.status(lang, r[5])) for r in rows]
+    )
+    room = width - sum(fixed) - state - 15  # 15: five column rules, a space either side
+    table = _table(title=title)
+    table.add_column(heads[0], no_wrap=True)
+    table.add_column(tr(lang, "col.measure"), min_width=max(12, room) if room >= 12 else None)
+    table.add_column(heads[1], justify="right", no_wrap=True)
+    table.add_column(heads[2], no_wrap=True)
+    table.add_column(heads[3], justify="right", no_wrap=True)
+    table.add_column(tr(lang, "col.status"), no_wrap=room >= 12)
+    for row in rows:
+        table.add_row(*row[:5], _status(row[5], lang))
     console.print(table)
     for reason in reasons:
         console.print(f"{_status(NOT_EVALUABLE, lang)} {reason}")
@@ -514,7 +543,9 @@ def render_compare(
                     + status_change(k.old_status, k.new_status, lang)
                 )
                 if v is not None:
-                    what = escape(printable(f"{v.column} {change_text(v, lang)}"))
+                    what = escape(
+                        printable(f"{cmp.name_of(v.column, lang)} {change_text(v, lang)}")
+                    )
                 table.add_row(
                     escape(printable(c.code, CELL)),
                     escape(printable(c.name, CELL)) if n == 0 else "",
@@ -540,7 +571,7 @@ def render_compare(
             for n, (k, v) in enumerate(rows):
                 head = tr(lang, "change." + k.change)
                 detail = (
-                    escape(printable(f"{v.column} {change_text(v, lang)}"))
+                    escape(printable(f"{cmp.name_of(v.column, lang)} {change_text(v, lang)}"))
                     if v is not None
                     else status_change(k.old_status, k.new_status, lang)
                 )

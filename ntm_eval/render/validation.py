@@ -4,29 +4,35 @@ and the one-line summary for people."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ntm_eval.rules.validation import Validation
 
 SCHEMA_VERSION = 1
 
 
-def summary(result: Validation) -> str:
+def summary(result: Validation, lang: str = "en") -> str:
     """One line for people (stderr): how many files, how many problems."""
+    from ntm_eval.i18n import tr
+
     problems = result.problems
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    counts = f"{errors} error(s), {warnings} warning(s)"
+    counts = tr(lang, "problems", errors=errors, warnings=len(problems) - errors)
     if result.usage:
-        return f"nothing checked: {counts}"
-    state = f"{len(result.invalid)} invalid" if result.invalid else "all valid"
-    return f"{len(result.files)} file(s) checked, {state}: {counts}"
+        return tr(lang, "validate.nothing", counts=counts)
+    state = (
+        tr(lang, "validate.invalid", n=len(result.invalid))
+        if result.invalid
+        else tr(lang, "validate.valid")
+    )
+    return tr(lang, "validate.checked", files=len(result.files), state=state, counts=counts)
 
 
-def render_text(result: Validation, color: bool = False) -> str:
-    return "".join(p.format(color=color) + "\n" for p in result.problems)
+def render_text(result: Validation, color: bool = False, lang: str = "en", **_: Any) -> str:
+    return "".join(p.format(color=color, lang=lang) + "\n" for p in result.problems)
 
 
-def render_json(result: Validation, color: bool = False) -> str:
+def render_json(result: Validation, color: bool = False, **_: Any) -> str:
     problems = result.problems
     doc = {
         "schema_version": SCHEMA_VERSION,
@@ -38,7 +44,7 @@ def render_json(result: Validation, color: bool = False) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_github(result: Validation, color: bool = False) -> str:
+def render_github(result: Validation, color: bool = False, **_: Any) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
     from ntm_eval.render.problems import github
 

@@ -22,6 +22,7 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from ntm_eval import i18n
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
 from ntm_eval.shown import formula_like, printable
@@ -142,17 +143,12 @@ def _yes_no(b: _Book, x: bool | None) -> Any:
 
 
 def _reason(lang: str, reason: str | None) -> str | None:
-    if reason is None:
-        return None
-    try:
-        return tr(lang, f"reason.{reason}")
-    except KeyError:
-        return reason
+    return None if reason is None else i18n.reason(lang, reason)
 
 
 def _measure_names(ruleset: Any, lang: str) -> dict[str, str]:
-    """Each measure's name by column key (the measure's own, else its indicator's)."""
-    return {m.column: (m.name or ind.name).get(lang) for _, ind, m in ruleset.measures()}
+    """Each measure's name by column key (``model.measure_name``)."""
+    return {column: name.get(lang) for column, name in ruleset.measure_names().items()}
 
 
 def _ruleset_of(results: Any) -> Any:
@@ -317,7 +313,7 @@ def _summary_rows(
     lang, s, rs = b.lang, report.summary, report.ruleset
     yield [b.text(rs.title.get(lang), font=b.title)]
     yield [b.text(word(lang, "ruleset"), font=b.bold), b.text(rs.id)]
-    yield [b.text(word(lang, "legal_basis"), font=b.bold), b.text(rs.legal_basis)]
+    yield [b.text(word(lang, "legal_basis"), font=b.bold), b.text(rs.legal_basis_in(lang))]
     yield [b.text(word(lang, "input"), font=b.bold), b.text(input_name(report, lang))]
     now = _dt.datetime.now().replace(microsecond=0)
     yield [b.text(word(lang, "date"), font=b.bold), b.number(now, "yyyy-mm-dd hh:mm")]
@@ -402,7 +398,7 @@ def _problems_sheet(b: _Book, problems: list[Any]) -> None:
                 b.text(word(lang, "error" if p.is_error else "warning")),
                 b.text(p.column) if p.column else b.number(None),
                 b.text(printable(p.value, 200)) if p.value is not None else b.number(None),
-                b.text(p.message),
+                b.text(p.text(lang)),
             ]
         )
 

@@ -161,6 +161,7 @@ class Measure(_Strict):
         "sources, C1 = one, unverified = none (shown as such in every output).",
     )
     note: str | None = None
+    note_vi: str | None = Field(None, description="The note in Vietnamese.")
     reason: str | None = Field(
         None,
         description="In a set that extends another: why this "
@@ -207,7 +208,9 @@ class Indicator(_Strict):
     name: Text
     sector: str | None = Field(None, description="Responsible sector, when not the criterion's.")
     legal_basis: str | None = None
+    legal_basis_vi: str | None = Field(None, description="The legal basis in Vietnamese.")
     note: str | None = None
+    note_vi: str | None = Field(None, description="The note in Vietnamese.")
     measures: list[Measure] = Field(min_length=1)
 
 
@@ -219,7 +222,9 @@ class Criterion(_Strict):
     name: Text
     sector: str = Field(description="Key of the responsible sector, declared under 'sectors'.")
     legal_basis: str | None = None
+    legal_basis_vi: str | None = Field(None, description="The legal basis in Vietnamese.")
     note: str | None = None
+    note_vi: str | None = Field(None, description="The note in Vietnamese.")
     indicators: list[Indicator] = Field(min_length=1)
 
 
@@ -300,6 +305,9 @@ class RuleSet(_Strict):
     )
     title: Text
     legal_basis: str = Field(description="The decision that issues the set.")
+    legal_basis_vi: str | None = Field(
+        None, description="The legal basis in Vietnamese, as the decision is cited."
+    )
     period: Period | None = None
     identity: dict[IdentityKey, IdentityColumn] = Field(
         {}, description="Names and header aliases of the identity columns (commune_code, …)."
@@ -408,6 +416,15 @@ class RuleSet(_Strict):
     def kinds(self) -> dict[str, str]:
         return {m.column: m.kind for _, _, m in self.measures()}
 
+    def legal_basis_in(self, lang: str) -> str:
+        """The legal basis in ``lang`` (English when no Vietnamese one is given)."""
+        return self.legal_basis_vi if lang == "vi" and self.legal_basis_vi else self.legal_basis
+
+    def measure_names(self) -> dict[str, Text]:
+        """What each measure is called for people, by column key (``measure_name``): every
+        table shows this, never the column key."""
+        return {m.column: measure_name(c, i, m) for c, i, m in self.measures()}
+
     def header_names(self) -> dict[str, list[str]]:
         """Every name declared for a column's header: its key, its aliases and its own name.
 
@@ -450,3 +467,26 @@ def in_force(raw: Any, year: int | None) -> tuple[Any, int | None] | None:
         return None
     from_year = max(applicable)
     return raw[from_year], from_year
+
+
+def measure_name(criterion: Criterion, indicator: Indicator, measure: Measure) -> Text:
+    """A measure's name for people: its own (one of several measures, as in 17.1), else
+    its criterion's when that has one indicator, else its indicator's."""
+    if measure.name is not None:
+        return Text(
+            vi=measure.name.vi[:1].upper() + measure.name.vi[1:],
+            en=measure.name.en[:1].upper() + measure.name.en[1:],
+        )
+    if len(criterion.indicators) == 1:
+        return criterion.name
+    return indicator.name
+
+
+def said(thing: Any, key: str, lang: str) -> str | None:
+    """``thing``'s ``key`` (``legal_basis``, ``note``) in ``lang``: its ``key_vi`` in
+    Vietnamese when the rule file gives one, else the English text."""
+    if lang == "vi":
+        vi = getattr(thing, key + "_vi", None)
+        if vi:
+            return vi
+    return getattr(thing, key)

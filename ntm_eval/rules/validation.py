@@ -96,12 +96,15 @@ def unverified_warning(loaded: LoadedRules) -> Problem | None:
     if not total:
         return None
     inherited = f" ({here} set in this file, {total - here} inherited)" if loaded.parent else ""
+    kept = f" ({here} trong tệp này, {total - here} kế thừa)" if loaded.parent else ""
     return Problem(
         "W301",
         f"{total} threshold value(s) marked unverified{inherited}; list them "
         f"with: ntm-eval rules show {loaded.path} --unverified",
         loaded.path,
         severity="warning",
+        message_vi=f"{total} ngưỡng được đánh dấu chưa xác nhận{kept}; xem danh sách bằng "
+        f"lệnh: ntm-eval rules show {loaded.path} --unverified --lang vi",
     )
 
 
