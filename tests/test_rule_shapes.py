@@ -82,7 +82,9 @@ def test_group_thresholds_differ_and_boundaries_meet():
 
 
 def _row(region, year, own=None, by=None, **values):
-    return CommuneRow(1, "1", "x", "", "p", region, year, values, frozenset(), None, own, by)
+    return CommuneRow(
+        1, "1", "x", "", "p", region, year, values, frozenset(), own_class=own, reassigned_by=by
+    )
 
 
 def test_a_flagged_row_is_judged_with_the_other_class_and_says_so():
