@@ -373,6 +373,7 @@ def check(
         Optional[list[Status]], _option("check", "--status", metavar="STATUS")
     ] = None,
     commune: Annotated[Many, _option("check", "--commune", "-c", metavar="CODE")] = None,
+    year: Annotated[Optional[list[int]], _option("check", "--year", metavar="YEAR")] = None,
     fail_on: Annotated[Optional[FailOn], _option("check", "--fail-on", show_default=False)] = None,
     max_rows: Annotated[int, _option("check", "--max-rows", metavar="N")] = 200,
     output: Output = None,
@@ -390,6 +391,7 @@ def check(
         districts=tuple(district or ()),
         statuses=tuple(s.value for s in status or ()),
         communes=tuple(commune or ()),
+        years=tuple(year or ()),
     )
     fmt = _format(fmt, output)
     renderer = FORMATS["check"][fmt.value]
@@ -555,10 +557,10 @@ def template(
         unit_list = unit_list.for_year(year)
     if province is not None:
         unit_list = _province_units(unit_list, province)
-    if region is not None and region not in ruleset.regions:
+    if region is not None and region not in ruleset.class_values:
         _refuse(
-            f"--region '{region}' is not a region of rule set '{ruleset.id}' "
-            f"({', '.join(ruleset.regions)})"
+            f"--region '{region}' is not a {ruleset.class_name.en} of rule set '{ruleset.id}' "
+            f"({', '.join(ruleset.class_values)})"
         )
     made = tpl.make(ruleset, chosen.value, lang_, unit_list, region, year, bom=output is not None)
     if output is None:

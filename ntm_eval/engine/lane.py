@@ -112,8 +112,12 @@ class Lane:
         self.wanted: set[str] = set()  # separator uses first shown in this batch
         columns = reader.column
         criteria = evaluator.criteria
+        ruleset = evaluator.ruleset
         self.usable = (
             column_wise
+            # a set of other identity columns (no district, a class other than the
+            # region, reassignment flags) is judged row by row, by the same parts
+            and ruleset.identity_columns == _IDENTITY
             and all(k in columns for k in _IDENTITY)
             and bool(criteria)
             and all(len(span) for _, span in criteria)
@@ -555,7 +559,10 @@ class Lane:
         shift = repeat(_SHIFT)
         ranks = [bytes(map(rshift, pick(column), shift)) for column in lane.columns]
         verdicts = list(map(self.patterns.__getitem__, zip(*ranks)))
-        self.tally.add_columns(ranks, verdicts)
+        gids = pick(lane.gids)
+        self.tally.add_columns(
+            ranks, verdicts, pick(lane.codes), list(map(self.years.__getitem__, gids))
+        )
         criteria = []
         for (_, span), column, rank in zip(self.evaluator.criteria, lane.columns, ranks):
             if len(span) == 1 or lane.entries[span.start] is None:  # one code stands for it

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
-from ntm_eval.rules.model import DEFAULT, IDENTITY_COLUMNS, NATIONAL, Measure, RuleSet, in_force
+from ntm_eval.rules.model import DEFAULT, NATIONAL, Measure, RuleSet, in_force
 from ntm_eval.rules.yaml_source import PathKey, Positions
 
 
@@ -42,7 +42,8 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
         )
     seen_criteria: dict[str, int] = {}
     seen_indicators: dict[str, tuple] = {}
-    seen_columns: dict[str, str] = dict.fromkeys(IDENTITY_COLUMNS, "an identity column")
+    _check_classes(rs, add)
+    seen_columns: dict[str, str] = dict.fromkeys(rs.identity_columns, "an identity column")
     for ci, crit in enumerate(rs.criteria):
         cloc: PathKey = ("criteria", ci)
         if crit.id in seen_criteria:
@@ -94,6 +95,65 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
     return problems
 
 
+def _check_classes(rs: RuleSet, add: Any) -> None:
+    """One dimension of thresholds (regions or classes); reassignments to a declared class
+    from distinct flags; bands within the criteria and apart."""
+    if rs.regions is None and rs.classes is None:
+        add(
+            "R011",
+            (),
+            "required key 'regions' missing: a set declares the regions its thresholds are "
+            "keyed by, or 'classes' for another class (e.g. commune_group)",
+        )
+    elif rs.regions is not None and rs.classes is not None:
+        add(
+            "R020",
+            ("classes",),
+            "a set keys its thresholds by 'regions' or by 'classes', not both",
+            key=True,
+        )
+    if rs.classes is not None and rs.classes.column in (
+        "commune_code",
+        "commune_name",
+        "district",
+        "province",
+        "year",
+    ):
+        add(
+            "R020",
+            ("classes", "column"),
+            f"class column '{rs.classes.column}' is an identity column",
+        )
+    flags: set[str] = set()
+    word = rs.class_name.en
+    for i, r in enumerate(rs.reassign):
+        if r.to not in rs.class_values:
+            add(
+                "R021",
+                ("reassign", i, "to"),
+                f"reassign {r.flag}: '{r.to}' is not a declared {word} "
+                f"(declared: {', '.join(rs.class_values)})",
+            )
+        if r.flag in flags or r.flag == rs.class_column:
+            add("R020", ("reassign", i, "flag"), f"flag column '{r.flag}' is used twice")
+        flags.add(r.flag)
+    n = len(rs.criteria)
+    taken: dict[int, str] = {}
+    for i, b in enumerate(rs.bands or []):
+        if b.min > b.max or b.max > n:
+            add(
+                "R024",
+                ("bands", i),
+                f"band '{b.label}': {b.min}–{b.max} criteria met is not a band within "
+                f"0–{n} (the set has {n} criteria)",
+            )
+            continue
+        clash = next((taken[k] for k in range(b.min, b.max + 1) if k in taken), None)
+        if clash is not None:
+            add("R020", ("bands", i), f"band '{b.label}' overlaps band '{clash}'")
+        taken.update(dict.fromkeys(range(b.min, b.max + 1), b.label))
+
+
 def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
     """Two columns must never answer to the same header."""
     from ntm_eval.normalise import header_key
@@ -102,6 +162,11 @@ def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
     declared: list[tuple[str, str, PathKey]] = []
     for key, ident in rs.identity.items():
         declared += [(key, a, ("identity", key, "aliases", i)) for i, a in enumerate(ident.aliases)]
+    if rs.classes is not None:
+        col = rs.classes.column
+        declared += [(col, a, ("classes", "aliases", i)) for i, a in enumerate(rs.classes.aliases)]
+    for ri, r in enumerate(rs.reassign):
+        declared += [(r.flag, a, ("reassign", ri, "aliases", i)) for i, a in enumerate(r.aliases)]
     for ci, crit in enumerate(rs.criteria):
         for ii, ind in enumerate(crit.indicators):
             for mi, m in enumerate(ind.measures):
@@ -178,14 +243,15 @@ def _check_measure(
             "(an exact match on a measured number is never what a criterion means)",
         )
     _check_plausible(m, what, mloc, add)
-    known = set(rs.regions) | {NATIONAL, DEFAULT}
+    known = set(rs.class_values) | {NATIONAL, DEFAULT}
+    word = rs.class_name.en
     for key, raw in m.thresholds.items():
         tloc = mloc + ("thresholds", key)
         if key not in known:
             add(
                 "R021",
                 tloc,
-                f"{what}: threshold key '{key}' is not a declared region, "
+                f"{what}: threshold key '{key}' is not a declared {word}, "
                 f"'{NATIONAL}' or '{DEFAULT}'",
                 key=True,
             )
@@ -226,17 +292,18 @@ def _check_measure(
             elif m.kind == "money" and value < 0:
                 add("R024", vloc, f"{what}: money threshold {value:g} must be ≥ 0")
     if DEFAULT not in m.thresholds:
-        missing = [r for r in rs.regions if r not in m.thresholds]
+        missing = [r for r in rs.class_values if r not in m.thresholds]
         if missing:
             # A region added by a set that extends this one is where the fix belongs.
             where: PathKey = mloc + ("thresholds",)
-            declared = positions.find(("regions", missing[0]), prefer_key=True)
+            cloc: PathKey = ("regions",) if rs.classes is None else ("classes", "values")
+            declared = positions.find(cloc + (missing[0],), prefer_key=True)
             listed = positions.find(where)
             elsewhere = bool(declared and listed and declared.path != listed.path)
             add(
                 "R022",
-                ("regions", missing[0]) if elsewhere else where,
-                f"{what}: no threshold for region(s) {', '.join(missing)} and no '{DEFAULT}'",
+                cloc + (missing[0],) if elsewhere else where,
+                f"{what}: no threshold for {word}(s) {', '.join(missing)} and no '{DEFAULT}'",
                 key=elsewhere,
             )
     for key in m.confirmation:
@@ -245,7 +312,7 @@ def _check_measure(
                 "R021",
                 mloc + ("confirmation", key),
                 f"{what}: confirmation key '{key}' is "
-                f"not a declared region, '{NATIONAL}' or '{DEFAULT}'",
+                f"not a declared {word}, '{NATIONAL}' or '{DEFAULT}'",
                 key=True,
             )
 
@@ -302,7 +369,7 @@ def set_in(positions: Positions, loc: PathKey, path: str) -> bool:
 def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> str | None:
     """How the value under ``key`` loosens ``old``, in words; None when it does not."""
     if key == DEFAULT:  # the new default speaks for every region without its own value
-        targets = [r for r in rs.regions if r not in new.thresholds]
+        targets = [r for r in rs.class_values if r not in new.thresholds]
     else:
         targets = [key]
     for target in targets:
