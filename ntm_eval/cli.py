@@ -43,7 +43,13 @@ class Format(str, enum.Enum):
 #: ``check`` writes these too: formats for CI and for tools that read problems
 CheckFormat = enum.Enum(  # type: ignore[misc]
     "CheckFormat",
-    {**{f.name: f.value for f in Format}, "github": "github", "sarif": "sarif", "junit": "junit"},
+    {
+        **{f.name: f.value for f in Format},
+        "jsonl_compact": "jsonl-compact",
+        "github": "github",
+        "sarif": "sarif",
+        "junit": "junit",
+    },
     type=str,
 )
 
@@ -385,6 +391,7 @@ def check(
         Optional[list[Status]], _option("check", "--status", metavar="STATUS")
     ] = None,
     commune: Annotated[Many, _option("check", "--commune", "-c", metavar="CODE")] = None,
+    year: Annotated[Optional[list[int]], _option("check", "--year", metavar="YEAR")] = None,
     fail_on: Annotated[Optional[FailOn], _option("check", "--fail-on", show_default=False)] = None,
     max_rows: Annotated[int, _option("check", "--max-rows", metavar="N")] = 200,
     output: Output = None,
@@ -402,10 +409,11 @@ def check(
         districts=tuple(district or ()),
         statuses=tuple(s.value for s in status or ()),
         communes=tuple(commune or ()),
+        years=tuple(year or ()),
     )
     fmt = _format(fmt, output, lang)
     renderer = FORMATS["check"][fmt.value]
-    json_for = str(data) if fmt.value in ("json", "jsonl") else None
+    json_for = str(data) if fmt.value in ("json", "jsonl", "jsonl-compact") else None
     failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
     (
         rules,
@@ -574,12 +582,12 @@ def template(
         unit_list = unit_list.for_year(year)
     if province is not None:
         unit_list = _province_units(unit_list, province)
-    if region is not None and region not in ruleset.regions:
+    if region is not None and region not in ruleset.class_values:
         _refuse(
-            f"--region '{region}' is not a region of rule set '{ruleset.id}' "
-            f"({', '.join(ruleset.regions)})",
-            f"--region '{region}' không phải vùng của bộ tiêu chí '{ruleset.id}' "
-            f"({', '.join(ruleset.regions)})",
+            f"--region '{region}' is not a {ruleset.class_name.en} of rule set '{ruleset.id}' "
+            f"({', '.join(ruleset.class_values)})",
+            f"--region '{region}' không phải {ruleset.class_name.vi} của bộ tiêu chí "
+            f"'{ruleset.id}' ({', '.join(ruleset.class_values)})",
         )
     made = tpl.make(ruleset, chosen.value, lang_, unit_list, region, year, bom=output is not None)
     if output is None:

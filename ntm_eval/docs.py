@@ -37,7 +37,7 @@ def columns_markdown(rs: RuleSet) -> str:
         return names[column][1] if len(names[column]) > 1 else ""
 
     lines = ["| column | Vietnamese header | what it holds |", "|---|---|---|"]
-    regions = ", ".join(f"`{r}`" for r in rs.regions)
+    regions = ", ".join(f"`{r}`" for r in rs.class_values)
     lines += [
         f"| `{c}` | {vi(c)} | {IDENTITY_HELP[c].format(regions=regions)} |"
         for c in IDENTITY_COLUMNS

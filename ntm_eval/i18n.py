@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} xã: {met} xã đạt chuẩn ({total}/{total}), {not_met} xã chưa đạt, "
         "{not_evaluable} xã chưa đánh giá được.",
     ),
+    "summary.years": (
+        "{n} rows are commune-years: {distinct} commune(s) over {years} years ({first}–{last}).",
+        "{n} dòng là xã-năm: {distinct} xã trong {years} năm ({first}–{last}).",
+    ),
     "summary.items": (
         "{n} commune(s): {met} meet all {total} selected criteria ({total}/{total}), "
         "{not_met} do not, {not_evaluable} could not be evaluated.",
@@ -76,6 +80,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{not_met} xã chưa đạt, {not_evaluable} xã chưa đánh giá được.",
     ),
     "detail.region": ("region", "vùng"),
+    "detail.reassigned": (
+        "thresholds of {cls}: {flag} says yes; its own: {own}",
+        "theo ngưỡng {cls}: {flag} là có; của xã: {own}",
+    ),
     "detail.from": ("{year}+", "từ {year}"),
     "unverified": (
         "threshold not confirmed from a published source (marked unverified in the rule file).",
@@ -87,6 +95,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filter.district": ("district", "huyện"),
     "filter.status": ("status", "kết quả"),
     "filter.commune": ("commune", "xã"),
+    "filter.year": ("year", "năm"),
     "problems": ("{errors} error(s), {warnings} warning(s)", "{errors} lỗi, {warnings} cảnh báo"),
     "wrote": ("wrote {path}", "đã ghi {path}"),
     # gaps

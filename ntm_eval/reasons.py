@@ -32,8 +32,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "chưa rõ năm đánh giá (ngưỡng này thay đổi theo năm)",
     ),
     "year_no_threshold": (
-        "no threshold for {year}: the first applies from {first}",
-        "không có ngưỡng cho năm {year}: ngưỡng đầu tiên áp dụng từ năm {first}",
+        "no threshold for {year} in this rule set",
+        "không có ngưỡng cho năm {year} trong bộ tiêu chí này",
     ),
 }
 

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "check": (
         "Judge every commune in DATA against the criteria, then summarise the province.\n\n"
-        "For each commune: how many of the 19 criteria are met, which are missing, and whether\n"
+        "For each commune: how many of the set's criteria are met, which are missing, and whether\n"
         "it meets the new-rural standard. Filters keep some criteria or communes; counts and\n"
         "bands follow them. With --format json the same results go to stdout as one JSON\n"
         "document for other tools (jsonl: one line per commune; csv: one row per commune and\n"
@@ -185,6 +185,7 @@ OPTIONS: dict[str, str] = {
     "(repeatable), e.g. lao_dong. A commune's count becomes e.g. 3/4.",
     "check --criterion": "Keep only this criterion (11) or indicator (14.3) (repeatable).",
     "check --district": "Keep only communes of this district (repeatable; any case and accents).",
+    "check --year": "Keep only the rows of this assessment year (repeatable), for a file holding several years.",
     "check --status": "Keep only communes with this status over the kept criteria: met, "
     "not_met or not_evaluable (repeatable).",
     "check --commune": "Keep only this commune (repeatable); the text format adds its detailed "

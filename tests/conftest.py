@@ -234,15 +234,19 @@ def bench_generator():
     return load_script(ROOT / "tests" / "bench" / "generate.py", "bench_generate_for_tests")
 
 
-def generate_national(folder: Path, rows: int, seed: int) -> dict[str, Path]:
+def generate_national(
+    folder: Path, rows: int, seed: int, profile: str = "benchmark"
+) -> dict[str, Path]:
     """Synthetic national data from the benchmark's generator (every measure, all regions,
-    2016–2020): ``{"clean": path, "dirty": path}`` (dirty: decimal commas, spaces, %,
-    Vietnamese yes/no words). Its ``main`` runs here: the file is the same byte for byte as
-    the script's (test_bench_generator checks that a run in another process agrees)."""
+    2016–2020), spread as ``profile`` says: ``{"clean": path, "dirty": path}`` (dirty:
+    decimal commas, spaces, %, Vietnamese yes/no words). Its ``main`` runs here: the file is
+    the same byte for byte as the script's (test_bench_generator checks that a run in
+    another process agrees)."""
     files = {}
     for name, extra in (("clean", []), ("dirty", ["--dirty"])):
         out = folder / f"{name}.csv"
-        argv = ["--rows", str(rows), "--seed", str(seed), *extra, "-o", str(out)]
+        argv = ["--rows", str(rows), "--seed", str(seed), "--profile", profile, *extra]
+        argv += ["-o", str(out)]
         assert bench_generator().main(argv) == 0
         files[name] = out
     return files

@@ -163,7 +163,8 @@ def test_show_criterion_takes_a_criterion_or_an_indicator_id():
         (
             ["national-2099"],
             "error: no shipped rule set has the id 'national-2099' (shipped: "
-            "national-2016-2020, example-province-2016-2020); give the path of a "
+            "national-2016-2020, example-2021-2025, example-2026-2030, "
+            "example-province-2016-2020); give the path of a "
             "rule file instead\n",
         ),
     ],
@@ -197,6 +198,8 @@ def test_list_shows_shipped_sets_and_examples_and_given_files(tmp_path):
     sets = json.loads(result.stdout)["sets"]
     assert [(s["id"], s["source"], s["valid"]) for s in sets] == [
         ("national-2016-2020", "shipped", True),
+        ("example-2021-2025", "example", True),
+        ("example-2026-2030", "example", True),
         ("example-province-2016-2020", "example", True),
         (None, "given", False),
         ("minimal", "given", True),
@@ -213,16 +216,21 @@ def test_list_shows_shipped_sets_and_examples_and_given_files(tmp_path):
         "valid": True,
         "errors": [],
     }
-    assert sets[1]["extends"] == "national-2016-2020"
-    assert sets[2]["errors"][0]["code"] == "R011"
+    assert sets[3]["extends"] == "national-2016-2020"
+    assert sets[4]["errors"][0]["code"] == "R011"
 
 
 def test_list_table_has_one_line_per_set():
     result = run_cli("rules", "list")
     assert result.code == 0
     rows = _rows(result.stdout)
-    assert [r[0] for r in rows] == ["national-2016-2020", "example-province-2016-2020"]
-    assert rows[1][-1] == EXAMPLE
+    assert [r[0] for r in rows] == [
+        "national-2016-2020",
+        "example-2021-2025",
+        "example-2026-2030",
+        "example-province-2016-2020",
+    ]
+    assert rows[3][-1] == EXAMPLE
 
 
 def test_list_a_path_that_does_not_exist_is_a_usage_error():

@@ -56,6 +56,8 @@ def test_unit_lists_and_rule_sets(tmp_path):
     assert _complete("ntm-eval check x.csv --units vn-2026", tmp_path) == ["vn-2026-07-25"]
     assert _complete("ntm-eval rules show ", tmp_path) == [
         "national-2016-2020",
+        "example-2021-2025",
+        "example-2026-2030",
         "example-province-2016-2020",
     ]
 

@@ -133,8 +133,8 @@ def test_duplicate_code_for_the_same_year(tmp_path, rs):
         ]
     )
     ds = load(tmp_path, text, rs)
-    assert codes(ds) == ["D023"]
-    problem = ds.problems[0]
+    assert codes(ds) == ["W103", "D023"]  # W103: the 2019 row has no income threshold
+    problem = ds.problems[1]
     assert (problem.line, problem.col, problem.value) == (4, 1, "22984")
     assert "already on line 2 for year 2020" in problem.message
     assert len(ds.rows) == 3  # both rows are still evaluated

@@ -136,6 +136,21 @@ def test_generated_national_files(generated, kind, rules):
     assert_lane_is_plain(generated[kind], ruleset=load_rules(RULE_SETS[rules]), dumps=True)
 
 
+@pytest.mark.parametrize("profile", ["realistic", "worst"])
+def test_data_whose_values_vary(tmp_path_factory, monkeypatch, profile):
+    """The profiles of a real national file and of the worst case (nearly every cell
+    distinct: every cache misses), with caches small enough to be emptied many times."""
+    files = generate_national(tmp_path_factory.mktemp(profile), rows=1200, seed=5, profile=profile)
+    for kind in ("clean", "dirty"):
+        assert_lane_is_plain(files[kind], dumps=kind == "clean")
+    set_batch(monkeypatch, 100)
+    monkeypatch.setattr(batch, "ENTRY_BUDGET", 500)
+    monkeypatch.setattr(batch, "NAME_LIMIT", 50)
+    monkeypatch.setattr(render_json.CommuneEncoder, "TEXT_BUDGET", 20_000)
+    monkeypatch.setattr(render_json.CommuneEncoder, "LIMIT", 40)
+    assert_lane_is_plain(files["clean"])
+
+
 @pytest.mark.parametrize("size, rows", [(1, 300), (2, 300), (5, 600), (64, None)])
 def test_any_batch_size(generated, monkeypatch, tmp_path, size, rows):
     """Batch edges fall anywhere: between a duplicate and its first row, a region's rows…

@@ -40,7 +40,7 @@ def lookup_threshold(
     if isinstance(raw, dict) and year is None:
         return None, None, key, YEAR_UNKNOWN
     found = in_force(raw, year)
-    if found is None:
+    if found is None:  # see ``Measure.lacks_year``, which the W103 warning counts with
         return None, None, key, Reason("year_no_threshold", year=year, first=min(raw))
     return found[0], found[1], key, None
 
@@ -155,6 +155,7 @@ class Evaluator:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        self.class_column = ruleset.class_column
         self.measures: list[_CompiledMeasure] = []
         self.criteria: list[tuple[Any, range]] = []
         for criterion in ruleset.criteria:
@@ -272,6 +273,9 @@ class Evaluator:
             criteria_met=verdict.criteria_met,
             criteria_total=verdict.criteria_total,
             criteria=tuple(criteria),
+            own_class=row.own_class,
+            reassigned_by=row.reassigned_by,
+            class_column=self.class_column,
         )
 
 

@@ -204,8 +204,22 @@ def filter_report(report: Report, filters: Filters) -> Report:
         ]
         wanted_codes = set(filters.communes)
         communes = tuple(c for c in communes if c.code in wanted_codes)
+    if filters.years:
+        years = {c.year for c in report.communes if c.year is not None}
+        problems += [
+            _unknown("U003", "--year", "year", str(y), [str(k) for k in sorted(years)])
+            for y in filters.years
+            if y not in years
+        ]
+        wanted_years = set(filters.years)
+        communes = tuple(c for c in communes if c.year in wanted_years)
     if problems:
         raise InputError(problems)
     if filters.statuses:
         communes = tuple(c for c in communes if c.status in filters.statuses)
-    return replace(report, communes=communes, summary=summarise(names, communes), filters=filters)
+    return replace(
+        report,
+        communes=communes,
+        summary=summarise(names, communes, report.ruleset),
+        filters=filters,
+    )

@@ -54,9 +54,15 @@ from ntm_eval.input.checks import RowChecks
 from ntm_eval.input.rows import CommuneRow, Identities, RowReader, Seen, nfc, nfc_record
 
 #: Cached judgements (all caches together) kept before every cache starts again, and
-#: verdicts remembered: memory stays flat on any file.
-ENTRY_BUDGET = 60_000
+#: verdicts remembered: memory stays flat on any file. (24,000, with the JSON encoder's
+#: 4 MB of texts: on the worst-case profile of tests/bench/generate.py, where most cells
+#: are new, 40,000 and 8 MB peaked at 102 MB, over the 100 MB target; the price is about
+#: 12 % more CPU on the realistic profile, whose cells repeat more, than 60,000 and 12 MB.)
+ENTRY_BUDGET = 24_000
 VERDICT_LIMIT = 12_000
+#: Names, districts and provinces remembered (all three together) before they start
+#: again: a national file has a name per commune, and a million rows as many.
+NAME_LIMIT = 20_000
 _SHIFT = Dictionary.SHIFT  # a code's status rank is code >> _SHIFT
 _BAD = -1  # the code or group of a cell this way does not take (the row goes row by row)
 _ABSENT = object()  # the "cell" of a measure whose column the file lacks
@@ -106,8 +112,12 @@ class Lane:
         self.wanted: set[str] = set()  # separator uses first shown in this batch
         columns = reader.column
         criteria = evaluator.criteria
+        ruleset = evaluator.ruleset
         self.usable = (
             column_wise
+            # a set of other identity columns (no district, a class other than the
+            # region, reassignment flags) is judged row by row, by the same parts
+            and ruleset.identity_columns == _IDENTITY
             and all(k in columns for k in _IDENTITY)
             and bool(criteria)
             and all(len(span) for _, span in criteria)
@@ -221,7 +231,7 @@ class Lane:
         if text is _ABSENT:
             result = m.judge(None, True, lookup)
         else:
-            reading = self.plan[k].read(nfc(text))  # type: ignore[union-attr]
+            reading = self.plan[k].read_new(nfc(text))  # type: ignore[union-attr]
             if reading.findings or reading.ambiguous is not None:
                 self.flag = True
                 return _BAD
@@ -250,7 +260,7 @@ class Lane:
     def _text(self, column: Any, raw: Any) -> Any:
         """A name cell's value; ``_BAD`` when its reading has a finding (look-alike
         letters: the row goes row by row, to be reported)."""
-        reading = column.read(nfc(raw))
+        reading = column.read_new(nfc(raw))
         if reading.findings:
             self.flag = True
             return _BAD
@@ -259,8 +269,8 @@ class Lane:
     def _group(self, key: tuple[Any, Any]) -> int:
         """The group of a (region, year) pair of cells; ``_BAD`` when either has a finding
         (an unknown region, a bad or missing year: the row goes row by row)."""
-        region = self.region_column.read(nfc(key[0]))
-        year = self.year_column.read(nfc(key[1]))
+        region = self.region_column.read_new(nfc(key[0]))
+        year = self.year_column.read_new(nfc(key[1]))
         if region.findings or year.findings or region.value is None or year.value is None:
             self.flag = True
             return _BAD
@@ -314,6 +324,9 @@ class Lane:
             return self._judge(lines, rows, (), set(), None)
         if self._cached() > ENTRY_BUDGET:
             self._forget()
+        if sum(map(len, self.names)) > NAME_LIMIT:
+            for names in self.names:
+                names.clear()
         width, n = self.reader.width, len(rows)
         # a misread record (csvfile.Misread, not a plain list) is read row by row
         if list(map(len, rows)).count(width) == n and list(map(type, rows)).count(list) == n:
@@ -546,7 +559,10 @@ class Lane:
         shift = repeat(_SHIFT)
         ranks = [bytes(map(rshift, pick(column), shift)) for column in lane.columns]
         verdicts = list(map(self.patterns.__getitem__, zip(*ranks)))
-        self.tally.add_columns(ranks, verdicts)
+        gids = pick(lane.gids)
+        self.tally.add_columns(
+            ranks, verdicts, pick(lane.codes), list(map(self.years.__getitem__, gids))
+        )
         criteria = []
         for (_, span), column, rank in zip(self.evaluator.criteria, lane.columns, ranks):
             if len(span) == 1 or lane.entries[span.start] is None:  # one code stands for it

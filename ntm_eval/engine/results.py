@@ -100,6 +100,26 @@ class CommuneResult:
     criteria_met: int
     criteria_total: int
     criteria: tuple[CriterionResult, ...]
+    #: Set when a reassignment flag of the rule set moved the commune to another class:
+    #: its own class (``region`` is then the class whose thresholds judged it) and the
+    #: flag column that moved it.
+    own_class: str | None = None
+    reassigned_by: str | None = None
+    #: The data column of the class (``RuleSet.class_column``): 'region', 'commune_group'…
+    class_column: str = "region"
+
+    @property
+    def class_doc(self) -> dict[str, Any] | None:
+        """The class that judged the commune, for output — None for the usual case of a
+        region-keyed set and no reassignment (the region says it all)."""
+        if self.class_column == "region" and self.reassigned_by is None:
+            return None
+        return {
+            "column": self.class_column,
+            "value": self.region,
+            "own": self.own_class if self.reassigned_by else self.region,
+            "reassigned_by": self.reassigned_by,
+        }
 
     @property
     def not_met(self) -> list[str]:
@@ -176,6 +196,14 @@ class Summary:
     not_evaluable: int
     by_criterion: tuple[CriterionCount, ...]
     bands: tuple[Band, ...]
+    #: The years the communes were judged in, in order; with several, ``communes``
+    #: counts commune-years and ``distinct`` the communes (None: too many to count).
+    years: tuple[int, ...] = ()
+    distinct: int | None = None
+
+    @property
+    def several_years(self) -> bool:
+        return len(self.years) > 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +216,7 @@ class Filters:
     districts: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()  # commune codes
+    years: tuple[int, ...] = ()  # assessment years
 
     @property
     def selects_items(self) -> bool:
@@ -195,15 +224,19 @@ class Filters:
         return bool(self.sectors or self.criteria)
 
     def __bool__(self) -> bool:
-        return any((self.sectors, self.criteria, self.districts, self.statuses, self.communes))
+        return any(
+            (self.sectors, self.criteria, self.districts, self.statuses, self.communes, self.years)
+        )
 
-    def to_dict(self) -> dict[str, list[str]]:
+    def to_dict(self) -> dict[str, list[Any]]:
         return {
             "sector": list(self.sectors),
             "criterion": list(self.criteria),
             "district": list(self.districts),
             "status": list(self.statuses),
             "commune": list(self.communes),
+            # only when given: outputs without it stay as they were
+            **({"year": list(self.years)} if self.years else {}),
         }
 
 
@@ -221,37 +254,39 @@ class Report(HasProblems):
 
 # --- counting -----------------------------------------------------------------------------
 
-#: The bands provinces report in, as (label, lowest, highest) criteria met out of 19.
-BANDS_19 = (
-    ("19/19", 19, 19),
-    ("15–18", 15, 18),
-    ("10–14", 10, 14),
-    ("5–9", 5, 9),
-    ("under 5", 0, 4),
-)
 
-
-def bands_for(total: int) -> tuple[tuple[str, int, int], ...]:
-    """Reporting bands for a rule set of ``total`` criteria (the usual five for 19)."""
-    if total == 19:
-        return BANDS_19
+def bands_for(total: int, ruleset: RuleSet | None = None) -> tuple[tuple[str, int, int], ...]:
+    """The summary's bands over ``total`` items: the rule set's own when they are its
+    criteria (``RuleSet.band_specs``), else all met and the rest."""
+    if ruleset is not None and total == len(ruleset.criteria):
+        return ruleset.band_specs()
     return ((f"{total}/{total}", total, total), (f"under {total}", 0, total - 1))
+
+
+#: Distinct commune codes a summary counts before it stops (a country has about ten
+#: thousand communes; a file of more distinct codes is counted by rows only).
+DISTINCT_LIMIT = 200_000
 
 
 class Tally:
     """Counts and bands over communes, added as they are judged (a streamed check never
     holds them all): one commune at a time (``add``) or a batch's columns (``add_columns``)."""
 
-    def __init__(self, items: list[tuple[str, Any]]) -> None:
+    def __init__(
+        self, items: list[tuple[str, Any]], bands: tuple[tuple[str, int, int], ...] | None = None
+    ) -> None:
         self.items = items  # (criterion or indicator id, name), in order
+        self.bands = bands if bands is not None else bands_for(len(items))
         self.counts = [[0, 0, 0] for _ in items]  # per item: communes by status rank
         self.communes = 0
         self.statuses = [0, 0, 0]  # communes by status rank
         self.by_met: dict[int, int] = {}  # criteria met → communes
+        self.years: set[int] = set()
+        self.codes: set[str] | None = set()  # distinct communes, up to DISTINCT_LIMIT
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tally:
-        return cls([(c.id, c.name) for c in ruleset.criteria])
+        return cls([(c.id, c.name) for c in ruleset.criteria], ruleset.band_specs())
 
     def add(self, commune: CommuneResult) -> None:
         for counts, criterion in zip(self.counts, commune.criteria):
@@ -259,10 +294,27 @@ class Tally:
         self.communes += 1
         self.statuses[RANK[commune.status]] += 1
         self.by_met[commune.criteria_met] = self.by_met.get(commune.criteria_met, 0) + 1
+        self._see([commune.code], [commune.year])
 
-    def add_columns(self, ranks: Sequence[bytes], verdicts: Sequence[Verdict]) -> None:
+    def _see(self, codes: Sequence[str], years: Sequence[int | None]) -> None:
+        """Note the communes and years of rows counted (memory bounded: ``DISTINCT_LIMIT``)."""
+        self.years.update(y for y in set(years) if y is not None)
+        if self.codes is not None:
+            self.codes.update(codes)
+            if len(self.codes) > DISTINCT_LIMIT:
+                self.codes = None
+
+    def add_columns(
+        self,
+        ranks: Sequence[bytes],
+        verdicts: Sequence[Verdict],
+        codes: Sequence[str] = (),
+        years: Sequence[int | None] = (),
+    ) -> None:
         """Add the communes of a batch: per criterion (in rule order) the status rank of
-        each commune; each commune's verdict. Counted at C speed, a column at a time."""
+        each commune; each commune's verdict, code and year. Counted at C speed, a column
+        at a time."""
+        self._see(codes, years)
         for counts, column in zip(self.counts, ranks):
             for rank in range(3):
                 counts[rank] += column.count(rank)
@@ -290,15 +342,22 @@ class Tally:
                 Band(
                     label, low, high, sum(n for met, n in self.by_met.items() if low <= met <= high)
                 )
-                for label, low, high in bands_for(len(self.items))
+                for label, low, high in self.bands
             ),
+            years=tuple(sorted(self.years)),
+            distinct=len(self.codes) if self.codes is not None else None,
         )
 
 
-def summarise(items: list[tuple[str, Text]], communes: Iterable[CommuneResult]) -> Summary:
+def summarise(
+    items: list[tuple[str, Text]],
+    communes: Iterable[CommuneResult],
+    ruleset: RuleSet | None = None,
+) -> Summary:
     """Counts and bands over ``communes`` for ``items`` (id, name): the criteria of a rule
-    set (``Tally.of(ruleset).items``), or any selection of criteria and indicators."""
-    tally = Tally(items)
+    set (``Tally.of(ruleset).items``), or any selection of criteria and indicators (bands
+    from ``ruleset`` when the items are as many as its criteria, see ``bands_for``)."""
+    tally = Tally(items, bands_for(len(items), ruleset))
     for commune in communes:
         tally.add(commune)
     return tally.summary()

@@ -286,14 +286,14 @@ def parse_year(raw: Any) -> int | None:
     return int(text)
 
 
-def region_parser(regions: dict[str, Any]) -> Callable[[Any], str | None]:
-    """Parser accepting a region key in any case, or its Vietnamese or English name
-    (``regions``: key → its ``Text`` name)."""
+def region_parser(regions: dict[str, Any], word: str = "region") -> Callable[[Any], str | None]:
+    """Parser accepting a region (or other class: ``word``) key in any case, or its
+    Vietnamese or English name (``regions``: key → its ``Text`` name)."""
     names: dict[str, str] = {}
     for key, name in regions.items():
         for spelling in (key, name.vi, name.en):
             names[fold(spelling)] = key
-    expected = "a region: " + ", ".join(regions) + " (or its Vietnamese name)"
+    expected = f"a {word}: " + ", ".join(regions) + " (or its Vietnamese name)"
 
     def parse(raw: Any) -> str | None:
         word = fold(parse_text(raw))

@@ -41,6 +41,10 @@ def _period(context: Context) -> RowCheck:
     return PeriodCheck(context.ruleset, context.layout.path)
 
 
+def _years(context: Context) -> RowCheck:
+    return YearCheck(context.ruleset, context.layout.path)
+
+
 def _units(context: Context) -> RowCheck | None:
     if context.units is None:
         return None
@@ -53,7 +57,7 @@ REPEATS_LISTED = 10
 
 
 #: Every row check, as a function of the ``Context`` that makes it (None: not needed).
-ROW_CHECKS: list[Callable[[Context], RowCheck | None]] = [_duplicates, _period, _units]
+ROW_CHECKS: list[Callable[[Context], RowCheck | None]] = [_duplicates, _period, _years, _units]
 
 
 class RowChecks:
@@ -281,3 +285,58 @@ class PeriodCheck:
                     f"{shown_lines}",
                 )
             )
+
+
+class YearCheck:
+    """Rows of a year for which a year-keyed threshold has no value (W103, one warning per
+    file): their indicator is not evaluable, and the file should say so once, with how
+    many rows, rather than leave it to each commune's detail."""
+
+    def __init__(self, ruleset: RuleSet, shown: str) -> None:
+        self.shown = shown
+        self.measures = [
+            (ind.id, m)
+            for _, ind, m in ruleset.measures()
+            if any(isinstance(raw, dict) for raw in m.thresholds.values())
+        ]
+        self.lacking: dict[tuple[str | None, int | None], tuple[str, ...]] = {}
+        self.count = 0
+        self.first: int | None = None
+        self.years: set[int] = set()
+        self.ids: dict[str, None] = {}
+
+    def _lacks(self, place: tuple[str | None, int | None]) -> tuple[str, ...]:
+        found = self.lacking.get(place)
+        if found is None:
+            found = self.lacking[place] = tuple(
+                dict.fromkeys(i for i, m in self.measures if m.lacks_year(*place))
+            )
+        return found
+
+    def see(self, rows: Identities) -> None:
+        if not self.measures:
+            return
+        for line, place in zip(rows.lines, zip(rows.regions, rows.years)):
+            ids = self._lacks(place)
+            if ids:
+                self.count += 1
+                self.first = line if self.first is None else min(self.first, line)
+                self.years.add(place[1])  # type: ignore[arg-type]  # lacking: a year
+                self.ids.update(dict.fromkeys(ids))
+
+    def finish(self, problems: list[Problem], keys: Keys) -> None:
+        if not self.count:
+            return
+        years = ", ".join(map(str, sorted(self.years)))
+        problems.append(
+            Problem(
+                "W103",
+                f"no threshold for {years} in this rule set for indicator(s) "
+                f"{', '.join(self.ids)}: not evaluable on {self.count} row(s)",
+                self.shown,
+                self.first,
+                severity="warning",
+                message_vi=f"bộ tiêu chí không có ngưỡng cho năm {years} của chỉ tiêu "
+                f"{', '.join(self.ids)}: chưa đánh giá được ở {self.count} dòng",
+            )
+        )

@@ -44,6 +44,7 @@ from ntm_eval.input.cells import (
     NumberReader,
     blank,
     evidence_of,
+    parse_bool,
     parse_text,
     parse_year,
     percent_format,
@@ -54,7 +55,7 @@ from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
 from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
 from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list, replaced_list_vi
 from ntm_eval.reasons import Reason
-from ntm_eval.rules.model import IDENTITY_COLUMNS, Plausible, RuleSet
+from ntm_eval.rules.model import Plausible, RuleSet
 from ntm_eval.shown import quoted
 
 REQUIRED_IDENTITY = ("commune_code", "region", "year")
@@ -76,7 +77,9 @@ class CommuneRow:
     name: str
     district: str
     province: str
-    region: str | None  # a region key of the rule set; None when missing or unknown
+    #: the class (region, commune group…) whose thresholds judge the row; None when
+    #: missing or unknown
+    region: str | None
     year: int | None
     values: dict[str, Any]  # column → parsed value; None when empty or unreadable
     invalid: frozenset[str]  # columns whose cell could not be read (or is absent)
@@ -86,6 +89,10 @@ class CommuneRow:
     #: column → why its cell could not be read (``reasons.Reason``), for the columns of
     #: ``invalid`` that are in the file; None when every cell was read.
     reasons: dict[str, str] | None = None
+    #: When a reassignment flag moved the row to another class (``RuleSet.reassign``):
+    #: the row's own class and the flag column that moved it.
+    own_class: str | None = None
+    reassigned_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,12 +351,13 @@ class Column:
         validate: Any,
         memo: bool,
         band: tuple[Plausible, str | None] | None = None,
+        required: bool | None = None,
     ) -> None:
         self.key, self.index, self.kind, self.validate = key, index, kind, validate
         self.band = band  # the measure's possible values, and its unit (see ``implausible``)
         self.label = column_label(key, header)
         self.folds = key in NAME_COLUMNS
-        self.required = key in REQUIRED_IDENTITY
+        self.required = key in REQUIRED_IDENTITY if required is None else required
         # codes differ on every row: remembering them would only cost memory
         self.memo: dict[str, Reading] | None = {} if memo else None
         self.empty = self._read(None)  # an empty cell, or one a short row lacks
@@ -365,6 +373,11 @@ class Column:
                     memo.clear()
                 memo[raw] = reading
             return reading
+        return self.empty if raw is None else self._read(raw)
+
+    def read_new(self, raw: Any) -> Reading:
+        """``read``, not remembered: for a caller with a cache of its own (the column-wise
+        lane), where a second memory of the same texts would only cost memory."""
         return self.empty if raw is None else self._read(raw)
 
     def _read(self, raw: Any) -> Reading:
@@ -440,15 +453,18 @@ def row_model(ruleset: RuleSet) -> Any:
 
 
 def _identity(ruleset: RuleSet) -> dict[str, Callable[[Any], Any]]:
-    """The parser of each identity column."""
-    return {
+    """The parser of each identity column of ``ruleset`` (``RuleSet.identity_columns``)."""
+    parsers: dict[str, Callable[[Any], Any]] = {
         "commune_code": parse_text,
         "commune_name": parse_text,
         "district": parse_text,
         "province": parse_text,
-        "region": region_parser(ruleset.regions),
+        ruleset.class_column: region_parser(ruleset.class_values, ruleset.class_name.en),
         "year": parse_year,
     }
+    for r in ruleset.reassign:
+        parsers[r.flag] = parse_bool
+    return {key: parsers[key] for key in ruleset.identity_columns}
 
 
 def nfc(cell: Any) -> Any:
@@ -563,6 +579,8 @@ class RowReader:
         from pydantic import TypeAdapter
 
         self.ruleset, self.keys, self.layout = ruleset, keys, layout
+        self.class_column = ruleset.class_column
+        self.flags = bool(ruleset.reassign)
         self.shown, self.sheet = layout.path, layout.sheet
         self.header_line = 0  # the line of the header row (set by read_header)
         self.width = len(header)
@@ -588,8 +606,17 @@ class RowReader:
                 (measure.plausible, measure.unit_label) if measure and measure.plausible else None
             )
             return Column(
-                key, keys[key], header[keys[key]], kind, validate, key != "commune_code", band
+                key,
+                keys[key],
+                header[keys[key]],
+                kind,
+                validate,
+                key != "commune_code",
+                band,
+                key in required if kind is None else False,
             )
+
+        required = ("commune_code", ruleset.class_column, "year")
 
         self.identity = [column(k, p, None) for k, p in _identity(ruleset).items() if k in keys]
         parsers = {kind: numbers.parser(kind) for kind in set(self.kinds.values())}
@@ -660,17 +687,21 @@ class RowReader:
                     self.numbers.note(reading.evidence, cells[col.index])
         if doubt is not None:  # every cell read for its problems; none judged
             return self._aside(line, ident, doubt)
+        own = ident.get(self.class_column)
+        cls, moved = self.ruleset.judging_class(own, ident) if self.flags else (own, None)
         return CommuneRow(
             line=line,
             code=ident.get("commune_code") or "",
             name=ident.get("commune_name") or "",
             district=ident.get("district") or "",
             province=ident.get("province") or "",
-            region=ident.get("region"),
+            region=cls,
             year=ident.get("year"),
             values=values,
             invalid=self.absent.union(bad) if bad else self.absent,
             reasons=bad,
+            own_class=own if moved else None,
+            reassigned_by=moved,
         )
 
     def set_aside(
@@ -715,7 +746,7 @@ class RowReader:
             ident.get("commune_name") or "",
             ident.get("district") or "",
             ident.get("province") or "",
-            ident.get("region"),
+            ident.get(self.class_column),
             ident.get("year"),
             reason,
         )
@@ -928,7 +959,7 @@ def _header_keys(
             )
         else:
             keys[key] = i
-    for key in IDENTITY_COLUMNS:
+    for key in ruleset.identity_columns:
         if key not in keys:
             problems.append(
                 Problem(

@@ -253,7 +253,7 @@ class UnitList:
     @property
     def covers(self) -> str:
         if len(self.provinces) > 5:
-            return f"all {len(self.provinces)} provinces of Viet Nam"
+            return "every province of Viet Nam"  # of its date: 63 before July 2025, 34 after
         return ", ".join(sorted(self.provinces.values()))
 
     @property

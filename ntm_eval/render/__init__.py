@@ -75,6 +75,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "text": _whole("text:render"),
         "json": Renderer("json:write", streams=True),
         "jsonl": Renderer("jsonl:write", streams=True),
+        "jsonl-compact": Renderer("compact:write", streams=True),
         "csv": Renderer("csv:write", streams=True, bom=True),
         "markdown": _whole("markdown:render"),
         "xlsx": Renderer("xlsx:write_check", streams=True, binary=True),

@@ -26,7 +26,14 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
-from ntm_eval.render.text import band_label, item_label, left_text, name_of, threshold_text
+from ntm_eval.render.text import (
+    band_label,
+    item_label,
+    left_text,
+    name_of,
+    threshold_text,
+    years_line,
+)
 from ntm_eval.shown import CELL, printable
 
 SYMBOLS = {MET: "✓", NOT_MET: "✗", NOT_EVALUABLE: "?"}
@@ -167,6 +174,9 @@ def _summary(report: Report, lang: str) -> list[str]:
     out.append(
         f'<p class="meta">{_text(tr(lang, "summary.all", n=s.communes, met=s.met, total=total, not_met=s.not_met, not_evaluable=s.not_evaluable))}</p>'
     )
+    several = years_line(s, lang)
+    if several:
+        out.append(f'<p class="meta">{_text(several)}</p>')
     out.append("</section>")
     return out
 

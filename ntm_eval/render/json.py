@@ -61,9 +61,10 @@ def commune_dict(c: CommuneResult, with_criteria: bool = True) -> dict[str, Any]
         "name": c.name,
         "district": c.district,
         "province": c.province,
-        "region": c.region,
+        "region": c.region if c.class_column == "region" else None,
         "year": c.year,
         "line": c.line,
+        **({} if c.class_doc is None else {"class": c.class_doc}),
         "status": c.status,
         "criteria_met": c.criteria_met,
         "criteria_total": c.criteria_total,
@@ -102,6 +103,7 @@ def summary_dict(report: Report) -> dict[str, Any]:
             }
             for c in s.by_criterion
         ],
+        **({"years": list(s.years), "distinct_communes": s.distinct} if s.several_years else {}),
         "bands": [
             {"label": b.label, "min": b.low, "max": b.high, "communes": b.communes} for b in s.bands
         ],
@@ -260,7 +262,7 @@ class CommuneEncoder:
     """
 
     LIMIT = 10_000
-    TEXT_BUDGET = 12 << 20  # bytes of texts remembered by code
+    TEXT_BUDGET = 4 << 20  # bytes of texts remembered by code
 
     def __init__(self, start: str = COMMUNE, end: str = "") -> None:
         self.start, self.end = start, end
@@ -292,8 +294,12 @@ class CommuneEncoder:
                 self.start,
                 _string(c.code),
                 names_text(c.name, c.district, c.province),
-                place_text(c.region, c.year),
+                place_text(c.region if c.class_column == "region" else None, c.year),
                 _scalar(c.line),
+                ""
+                if c.class_doc is None
+                else ',"class":'
+                + json.dumps(c.class_doc, ensure_ascii=False, separators=(",", ":")),
                 verdict_text(
                     c.status, c.criteria_met, c.criteria_total, c.not_met, c.not_evaluable
                 ),

@@ -18,6 +18,7 @@ from ntm_eval.render.text import (
     band_label,
     filters_line,
     left_text,
+    years_line,
 )
 from ntm_eval.shown import CELL, printable
 
@@ -51,7 +52,8 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
         [
             tr(lang, "col.code"),
             tr(lang, "col.commune"),
-            tr(lang, "col.district"),
+            # a set without districts shows the class that judged each commune instead
+            tr(lang, "col.district") if rs.districts else rs.class_name.get(lang).capitalize(),
             tr(lang, "col.year"),
             tr(lang, "col.met"),
             tr(lang, "col.status"),
@@ -61,7 +63,7 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
             [
                 c.code,
                 c.name,
-                c.district,
+                c.district if rs.districts else c.region or "",
                 c.year or "",
                 f"{c.criteria_met}/{c.criteria_total}",
                 i18n.status(lang, c.status),
@@ -108,6 +110,9 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
         + "**",
         "",
     ]
+    several = years_line(s, lang)
+    if several:
+        out += [esc(several), ""]
     return "\n".join(out)
 
 

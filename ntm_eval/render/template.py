@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_eval.input.units import RURAL, UnitList, short_district
-from ntm_eval.rules.model import IDENTITY_COLUMNS, RuleSet
+from ntm_eval.rules.model import RuleSet
 from ntm_eval.shown import printable
 
 YES_NO = ("Đạt", "Chưa đạt")
@@ -152,10 +152,18 @@ class Column:
 def columns(ruleset: RuleSet, lang: str) -> list[Column]:
     """The template's columns: identity first, then every measure in rule-file order."""
     out = []
-    for key in IDENTITY_COLUMNS:
+    flags = {r.flag: r for r in ruleset.reassign}
+    for key in ruleset.identity_columns:
         ident = ruleset.identity.get(key)  # type: ignore[call-overload]
-        label = ident.name.get(lang) if ident and ident.name else IDENTITY_LABELS[key][lang == "en"]
-        kind = key if key in ("year", "region") else "text"
+        if key == ruleset.class_column and ruleset.classes is not None:
+            label, kind = ruleset.classes.name.get(lang), "region"
+        elif key in flags:
+            label, kind = flags[key].name.get(lang), "bool"
+        else:
+            label = (
+                ident.name.get(lang) if ident and ident.name else IDENTITY_LABELS[key][lang == "en"]
+            )
+            kind = key if key in ("year", "region") else "text"
         out.append(Column(key, f"{label} [{key}]", kind, ""))
     for _, indicator, m in ruleset.measures():
         if lang == "vi" and m.aliases:
@@ -174,14 +182,14 @@ def prefill(
     """One row per rural commune of ``units`` (in list order), or none."""
     if units is None:
         return []
-    region_name = ruleset.regions[region].get(lang) if region else ""
+    region_name = ruleset.class_values[region].get(lang) if region else ""
     return [
         {
             "commune_code": u.code,
             "commune_name": u.name,
             "district": short_district(u.district),
             "province": u.province,
-            "region": region_name,
+            ruleset.class_column: region_name,
             "year": year or "",
         }
         for u in units.units.values()
@@ -233,7 +241,7 @@ def write_xlsx(
     last = max(len(rows) + 1, 1000) + (200 if rows else 0)
     period = ruleset.period
     years = (period.from_, period.to) if period else (1900, 2100)
-    region_list = ",".join(n.get(lang) for n in ruleset.regions.values())
+    region_list = ",".join(n.get(lang) for n in ruleset.class_values.values())
     for i, col in enumerate(cols, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = WIDTHS.get(col.key, WIDTHS.get(col.kind, 14))

@@ -87,8 +87,25 @@ def filters_line(report: Report, lang: str) -> str | None:
     parts = []
     for key, values in report.filters.to_dict().items():
         if values:
-            parts.append(f"{tr(lang, 'filter.' + key)} {', '.join(values)}")
+            parts.append(f"{tr(lang, 'filter.' + key)} {', '.join(map(str, values))}")
     return f"{tr(lang, 'filters')}: " + " · ".join(parts) if parts else None
+
+
+def years_line(summary: Any, lang: str) -> str | None:
+    """With several years, that the counts are of commune-years, and how many communes."""
+    if not summary.several_years:
+        return None
+    y = summary.years
+    distinct = "?" if summary.distinct is None else summary.distinct
+    return tr(
+        lang,
+        "summary.years",
+        n=summary.communes,
+        distinct=distinct,
+        years=len(y),
+        first=y[0],
+        last=y[-1],
+    )
 
 
 def band_label(label: str, lang: str) -> str:
@@ -125,7 +142,11 @@ def render(
     table = _table()
     table.add_column(tr(lang, "col.code"), no_wrap=True)
     table.add_column(tr(lang, "col.commune"))
-    table.add_column(tr(lang, "col.district"))
+    # a set without districts shows the class that judged each commune in their place
+    place = "district" if rs.districts else "region"
+    table.add_column(
+        tr(lang, "col.district") if rs.districts else rs.class_name.get(lang).capitalize()
+    )
     several_years = len({c.year for c in report.communes[: max_rows or None]}) > 1
     if several_years:
         table.add_column(tr(lang, "col.year"), no_wrap=True)
@@ -138,7 +159,7 @@ def render(
 
     statuses = {s: Text.from_markup(_status(s, lang)) for s in STATUS_STYLE}  # word styled
     for c in shown:
-        cells = [Text(printable(x, CELL)) for x in (c.code, c.name, c.district)]
+        cells = [Text(printable(x, CELL)) for x in (c.code, c.name, getattr(c, place) or "")]
         if several_years:
             cells.append(Text(str(c.year or "—")))
         cells += [
@@ -207,6 +228,9 @@ def render(
         )
         + "[/]"
     )
+    several = years_line(s, lang)
+    if several:
+        console.print(escape(several))
     return _finish(out)
 
 
@@ -226,6 +250,32 @@ def threshold_text(r: IndicatorResult, lang: str = "en", mark_unverified: bool =
     return f"{OP_SIGNS[r.op]} {fmt_value(r.threshold, r.kind, lang)}{mark}{since}"
 
 
+def _class_text(c: CommuneResult, lang: str) -> str:
+    """``region dhntb``, ``commune group 2``, or with the flag that moved the commune:
+    ``region tdmnpb (thresholds of tdmnpb: special_difficulty says yes; its own: dbscl)``."""
+    from rich.markup import escape
+
+    word = (
+        tr(lang, "detail.region")
+        if c.class_column == "region"
+        else c.class_column.replace("_", " ")
+    )
+    text = f"{word} {c.region or '?'}"
+    if c.reassigned_by:
+        text += (
+            " ("
+            + tr(
+                lang,
+                "detail.reassigned",
+                cls=c.region,
+                flag=c.reassigned_by,
+                own=c.own_class or "?",
+            )
+            + ")"
+        )
+    return escape(text)
+
+
 def _detail(
     console: Any, c: CommuneResult, lang: str, names: dict[str, Any], width: int = 80
 ) -> None:
@@ -240,7 +290,7 @@ def _detail(
     )
     title = (
         f"{code} {name} — {where} · "
-        f"{tr(lang, 'detail.region')} {c.region or '?'} · "
+        f"{_class_text(c, lang)} · "
         f"{c.year or '?'} · {c.criteria_met}/{c.criteria_total} · {_status(c.status, lang)}"
     )
     unverified = False

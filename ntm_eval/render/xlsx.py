@@ -207,7 +207,7 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
         nonlocal columns, total, districts
         columns = [(k.id, k.name.get(lang)) for k in criteria]
         total = len(columns)
-        districts = _Districts(bands_for(total))
+        districts = _Districts(bands_for(total, ruleset))
         # written between the Indicators' rows: it waits in a temporary file
         ws = b.new_sheet(
             "matrix",
@@ -266,7 +266,7 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
     problems = list(report.problems)
     if problems:
         _problems_sheet(b, problems)
-    _summary(b, summary, report, districts or _Districts(bands_for(total)), problems)
+    _summary(b, summary, report, districts or _Districts(bands_for(total, ruleset)), problems)
     b.save()
 
 

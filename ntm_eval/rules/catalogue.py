@@ -123,7 +123,7 @@ def build(
     applies there; ``criterion``: a criterion id (``14``) or an indicator id (``14.3``);
     ``unverified``: only values marked unverified. Unknown names raise ``FilterError``."""
     rs = loaded.ruleset
-    _known("region", region, list(rs.regions))
+    _known(rs.class_name.en, region, list(rs.class_values))
     _known("sector", sector, list(rs.sectors))
     ids = [c.id for c in rs.criteria] + [i.id for c in rs.criteria for i in c.indicators]
     _known("criterion or indicator", criterion, list(dict.fromkeys(ids)))

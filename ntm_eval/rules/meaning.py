@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
-from ntm_eval.rules.model import DEFAULT, IDENTITY_COLUMNS, NATIONAL, Measure, RuleSet, in_force
+from ntm_eval.rules.model import DEFAULT, NATIONAL, Measure, RuleSet, in_force
 from ntm_eval.rules.yaml_source import PathKey, Positions
 
 
@@ -54,8 +54,9 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
         )
     seen_criteria: dict[str, int] = {}
     seen_indicators: dict[str, tuple] = {}
-    seen_columns: dict[str, str] = dict.fromkeys(IDENTITY_COLUMNS, "an identity column")
-    seen_vi: dict[str, str] = dict.fromkeys(IDENTITY_COLUMNS, "một cột định danh")
+    _check_classes(rs, add)
+    seen_columns: dict[str, str] = dict.fromkeys(rs.identity_columns, "an identity column")
+    seen_vi: dict[str, str] = dict.fromkeys(rs.identity_columns, "một cột định danh")
     for ci, crit in enumerate(rs.criteria):
         cloc: PathKey = ("criteria", ci)
         if crit.id in seen_criteria:
@@ -125,6 +126,83 @@ def check_meaning(rs: RuleSet, positions: Positions, path: str) -> list[Problem]
     return problems
 
 
+def _check_classes(rs: RuleSet, add: Any) -> None:
+    """One dimension of thresholds (regions or classes); reassignments to a declared class
+    from distinct flags; bands within the criteria and apart."""
+    if rs.regions is None and rs.classes is None:
+        add(
+            "R011",
+            (),
+            "required key 'regions' missing: a set declares the regions its thresholds are "
+            "keyed by, or 'classes' for another class (e.g. commune_group)",
+            "thiếu khóa bắt buộc 'regions': bộ tiêu chí khai báo các vùng dùng làm khóa của "
+            "ngưỡng, hoặc 'classes' cho cách phân loại khác (ví dụ commune_group)",
+        )
+    elif rs.regions is not None and rs.classes is not None:
+        add(
+            "R020",
+            ("classes",),
+            "a set keys its thresholds by 'regions' or by 'classes', not both",
+            "bộ tiêu chí đặt khóa ngưỡng theo 'regions' hoặc theo 'classes', không theo cả hai",
+            key=True,
+        )
+    if rs.classes is not None and rs.classes.column in (
+        "commune_code",
+        "commune_name",
+        "district",
+        "province",
+        "year",
+    ):
+        add(
+            "R020",
+            ("classes", "column"),
+            f"class column '{rs.classes.column}' is an identity column",
+            f"cột phân loại '{rs.classes.column}' là một cột định danh",
+        )
+    flags: set[str] = set()
+    word, word_vi = rs.class_name.en, rs.class_name.vi
+    for i, r in enumerate(rs.reassign):
+        if r.to not in rs.class_values:
+            add(
+                "R021",
+                ("reassign", i, "to"),
+                f"reassign {r.flag}: '{r.to}' is not a declared {word} "
+                f"(declared: {', '.join(rs.class_values)})",
+                f"reassign {r.flag}: '{r.to}' không phải {word_vi} đã khai báo "
+                f"(đã khai báo: {', '.join(rs.class_values)})",
+            )
+        if r.flag in flags or r.flag == rs.class_column:
+            add(
+                "R020",
+                ("reassign", i, "flag"),
+                f"flag column '{r.flag}' is used twice",
+                f"cột cờ '{r.flag}' được dùng hai lần",
+            )
+        flags.add(r.flag)
+    n = len(rs.criteria)
+    taken: dict[int, str] = {}
+    for i, b in enumerate(rs.bands or []):
+        if b.min > b.max or b.max > n:
+            add(
+                "R024",
+                ("bands", i),
+                f"band '{b.label}': {b.min}–{b.max} criteria met is not a band within "
+                f"0–{n} (the set has {n} criteria)",
+                f"nhóm kết quả '{b.label}': {b.min}–{b.max} tiêu chí đạt không phải khoảng "
+                f"trong 0–{n} (bộ tiêu chí có {n} tiêu chí)",
+            )
+            continue
+        clash = next((taken[k] for k in range(b.min, b.max + 1) if k in taken), None)
+        if clash is not None:
+            add(
+                "R020",
+                ("bands", i),
+                f"band '{b.label}' overlaps band '{clash}'",
+                f"nhóm kết quả '{b.label}' chồng lấn nhóm '{clash}'",
+            )
+        taken.update(dict.fromkeys(range(b.min, b.max + 1), b.label))
+
+
 def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
     """Two columns must never answer to the same header."""
     from ntm_eval.normalise import header_key
@@ -133,6 +211,11 @@ def _check_aliases(rs: RuleSet, positions: Positions, add: Any) -> None:
     declared: list[tuple[str, str, PathKey]] = []
     for key, ident in rs.identity.items():
         declared += [(key, a, ("identity", key, "aliases", i)) for i, a in enumerate(ident.aliases)]
+    if rs.classes is not None:
+        col = rs.classes.column
+        declared += [(col, a, ("classes", "aliases", i)) for i, a in enumerate(rs.classes.aliases)]
+    for ri, r in enumerate(rs.reassign):
+        declared += [(r.flag, a, ("reassign", ri, "aliases", i)) for i, a in enumerate(r.aliases)]
     for ci, crit in enumerate(rs.criteria):
         for ii, ind in enumerate(crit.indicators):
             for mi, m in enumerate(ind.measures):
@@ -242,16 +325,17 @@ def _check_measure(
             "đòi một số đo bằng đúng một giá trị)",
         )
     _check_plausible(m, what, vi, mloc, add)
-    known = set(rs.regions) | {NATIONAL, DEFAULT}
+    known = set(rs.class_values) | {NATIONAL, DEFAULT}
+    word, word_vi = rs.class_name.en, rs.class_name.vi
     for key, raw in m.thresholds.items():
         tloc = mloc + ("thresholds", key)
         if key not in known:
             add(
                 "R021",
                 tloc,
-                f"{what}: threshold key '{key}' is not a declared region, "
+                f"{what}: threshold key '{key}' is not a declared {word}, "
                 f"'{NATIONAL}' or '{DEFAULT}'",
-                f"{vi}: khóa ngưỡng '{key}' không phải vùng đã khai báo, "
+                f"{vi}: khóa ngưỡng '{key}' không phải {word_vi} đã khai báo, "
                 f"'{NATIONAL}' hay '{DEFAULT}'",
                 key=True,
             )
@@ -318,18 +402,19 @@ def _check_measure(
                     f"{vi}: ngưỡng số tiền {value:g} phải ≥ 0",
                 )
     if DEFAULT not in m.thresholds:
-        missing = [r for r in rs.regions if r not in m.thresholds]
+        missing = [r for r in rs.class_values if r not in m.thresholds]
         if missing:
             # A region added by a set that extends this one is where the fix belongs.
             where: PathKey = mloc + ("thresholds",)
-            declared = positions.find(("regions", missing[0]), prefer_key=True)
+            cloc: PathKey = ("regions",) if rs.classes is None else ("classes", "values")
+            declared = positions.find(cloc + (missing[0],), prefer_key=True)
             listed = positions.find(where)
             elsewhere = bool(declared and listed and declared.path != listed.path)
             add(
                 "R022",
-                ("regions", missing[0]) if elsewhere else where,
-                f"{what}: no threshold for region(s) {', '.join(missing)} and no '{DEFAULT}'",
-                f"{vi}: không có ngưỡng cho vùng {', '.join(missing)} và không có '{DEFAULT}'",
+                cloc + (missing[0],) if elsewhere else where,
+                f"{what}: no threshold for {word}(s) {', '.join(missing)} and no '{DEFAULT}'",
+                f"{vi}: không có ngưỡng cho {word_vi} {', '.join(missing)} và không có '{DEFAULT}'",
                 key=elsewhere,
             )
     for key in m.confirmation:
@@ -338,8 +423,8 @@ def _check_measure(
                 "R021",
                 mloc + ("confirmation", key),
                 f"{what}: confirmation key '{key}' is "
-                f"not a declared region, '{NATIONAL}' or '{DEFAULT}'",
-                f"{vi}: khóa xác nhận '{key}' không phải vùng đã khai báo, "
+                f"not a declared {word}, '{NATIONAL}' or '{DEFAULT}'",
+                f"{vi}: khóa xác nhận '{key}' không phải {word_vi} đã khai báo, "
                 f"'{NATIONAL}' hay '{DEFAULT}'",
                 key=True,
             )
@@ -403,7 +488,7 @@ def _loosened_against(old: Measure, new: Measure, key: str, rs: RuleSet) -> tupl
     """How the value under ``key`` loosens ``old``, in words (English, Vietnamese); None
     when it does not."""
     if key == DEFAULT:  # the new default speaks for every region without its own value
-        targets = [r for r in rs.regions if r not in new.thresholds]
+        targets = [r for r in rs.class_values if r not in new.thresholds]
     else:
         targets = [key]
     for target in targets:

@@ -21,7 +21,10 @@ NATIONAL = "national"  # the national target, kept for information
 DEFAULT = "default"  # applies to every region without its own key
 UNVERIFIED = "unverified"  # the confirmation of a value no published source confirms
 
+#: The identity columns of a region-keyed set with districts (the 2016–2020 national set);
+#: a set's own are ``RuleSet.identity_columns``.
 IDENTITY_COLUMNS = ("commune_code", "commune_name", "district", "province", "region", "year")
+REGION = "region"  # the class column of a set whose thresholds are keyed by region
 
 DEFAULT_UNITS = {"pct": "%", "bool": None, "count": None, "money": "million VND/person/year"}
 
@@ -178,6 +181,14 @@ class Measure(_Strict):
             return DEFAULT, self.thresholds[DEFAULT]
         return None
 
+    def lacks_year(self, region: str | None, year: int | None) -> bool:
+        """Whether the threshold of ``region`` is year-keyed and has no value for ``year``
+        (a year before its first key): the set says nothing for that year."""
+        entry = self.threshold_entry(region) if region is not None else None
+        if entry is None or not isinstance(entry[1], dict) or year is None:
+            return False
+        return in_force(entry[1], year) is None
+
     def verified(self, key: str) -> bool:
         """Whether the threshold value under ``key`` is confirmed by a published source."""
         return self.confirmation_of(key) != UNVERIFIED
@@ -227,6 +238,48 @@ class IdentityColumn(_Strict):
 IdentityKey = Literal["commune_code", "commune_name", "district", "province", "region", "year"]
 
 
+class ClassDimension(_Strict):
+    """What a set's thresholds are keyed by when not the 7 regions: a class of commune
+    (the commune group of the 2026–2030 set), the data column holding it, its values."""
+
+    column: str = Field(
+        pattern=_KEY, description="The data column holding the class, e.g. commune_group."
+    )
+    name: Text = Field(
+        description="The class in words (the column's header in templates: name.vi)."
+    )
+    aliases: list[str] = Field(
+        [], description="Headers people write for the column (Vietnamese first)."
+    )
+    values: dict[str, Text] = Field(
+        min_length=1,
+        description="The class values thresholds are keyed by (the key, its Vietnamese or its "
+        "English name is accepted in the data).",
+    )
+
+
+class Reassign(_Strict):
+    """Rows with a yes/no flag are judged with another class's thresholds (Decision
+    318/QĐ-TTg: extremely disadvantaged and safe-zone communes take the northern-mountain
+    thresholds whatever their region)."""
+
+    flag: str = Field(
+        pattern=_KEY, description="The data column of the yes/no flag (Đạt/Có = yes)."
+    )
+    name: Text = Field(description="What the flag says, e.g. Xã đặc biệt khó khăn.")
+    aliases: list[str] = Field([], description="Headers people write for the flag column.")
+    to: str = Field(description="The class (region) whose thresholds a flagged row is judged with.")
+    legal_basis: str | None = None
+
+
+class BandSpec(_Strict):
+    """A band of the summary: communes with between min and max criteria met."""
+
+    label: str = Field(description="As shown, e.g. '19/19', '15–18', 'under 5'.")
+    min: int = Field(ge=0, description="Fewest criteria met in the band.")
+    max: int = Field(ge=0, description="Most criteria met in the band.")
+
+
 class Group(_Strict):
     """A group of criteria (I Planning … V Political system)."""
 
@@ -259,14 +312,87 @@ class RuleSet(_Strict):
     identity: dict[IdentityKey, IdentityColumn] = Field(
         {}, description="Names and header aliases of the identity columns (commune_code, …)."
     )
-    regions: dict[str, Text] = Field(
-        min_length=1, description="Region keys used by thresholds and in the data's region column."
+    regions: dict[str, Text] | None = Field(
+        None,
+        min_length=1,
+        description="Region keys used by thresholds and in the data's region column (a set "
+        "keyed by another class declares 'classes' instead).",
+    )
+    classes: ClassDimension | None = Field(
+        None,
+        description="What the thresholds are keyed by when not the regions: the class column "
+        "(e.g. commune_group), its name, header aliases and values.",
+    )
+    reassign: list[Reassign] = Field(
+        [],
+        description="Rows whose yes/no flag column says yes are judged with another class's "
+        "thresholds (the first flag that applies wins).",
+    )
+    districts: bool = Field(
+        True,
+        description="Whether communes belong to districts (false for a set from 2026 on: "
+        "the data then has no district column).",
+    )
+    bands: list[BandSpec] | None = Field(
+        None,
+        description="The bands of the summary by criteria met, best first; without them, "
+        "'N/N' and 'under N'.",
     )
     sectors: dict[str, Text] = Field(
         min_length=1, description="Responsible sectors (provincial departments) by key."
     )
     groups: list[Group] = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
+
+    @property
+    def class_column(self) -> str:
+        """The data column holding the class the thresholds are keyed by."""
+        return self.classes.column if self.classes else REGION
+
+    @property
+    def class_values(self) -> dict[str, Text]:
+        """The classes thresholds are keyed by (regions, commune groups…)."""
+        if self.classes is not None:
+            return self.classes.values
+        return self.regions or {}
+
+    @property
+    def class_name(self) -> Text:
+        """The class in words, lower case: 'region', 'commune group'."""
+        if self.classes is None:
+            return Text(vi="vùng", en="region")
+        return Text(vi=self.classes.name.vi.lower(), en=self.classes.name.en.lower())
+
+    @property
+    def identity_columns(self) -> tuple[str, ...]:
+        """The identity columns of this set's data, in order: code, name, district (when
+        the set has districts), province, the class column, year, then reassignment flags."""
+        return (
+            "commune_code",
+            "commune_name",
+            *(("district",) if self.districts else ()),
+            "province",
+            self.class_column,
+            "year",
+            *(r.flag for r in self.reassign),
+        )
+
+    def band_specs(self) -> tuple[tuple[str, int, int], ...]:
+        """The summary's bands as (label, min, max): the set's own, else all met and the rest."""
+        if self.bands is not None:
+            return tuple((b.label, b.min, b.max) for b in self.bands)
+        n = len(self.criteria)
+        return ((f"{n}/{n}", n, n), (f"under {n}", 0, n - 1))
+
+    def judging_class(
+        self, cls: str | None, flags: dict[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """The class whose thresholds judge a row of class ``cls`` with these flag values,
+        and the flag that moved it (None when none did)."""
+        for r in self.reassign:
+            if flags.get(r.flag) is True:
+                return r.to, r.flag
+        return cls, None
 
     def measures(self) -> typing.Iterator[tuple[Criterion, Indicator, Measure]]:
         for criterion in self.criteria:
@@ -306,10 +432,15 @@ class RuleSet(_Strict):
         its indicator (``indicator_names``), unless two columns would share it.
         """
         names: dict[str, list[str]] = {}
-        for key in IDENTITY_COLUMNS:
+        for key in self.identity_columns:
             ident = self.identity.get(key)  # type: ignore[call-overload]
             own = [ident.name.vi, ident.name.en] if ident and ident.name else []
             names[key] = [key, *(ident.aliases if ident else []), *own]
+        if self.classes is not None:
+            c = self.classes
+            names[c.column] = [c.column, *c.aliases, c.name.vi, c.name.en]
+        for r in self.reassign:
+            names[r.flag] = [r.flag, *r.aliases, r.name.vi, r.name.en]
         for _, _, m in self.measures():
             own = [m.name.vi, m.name.en] if m.name else []
             names[m.column] = [m.column, *m.aliases, *own]

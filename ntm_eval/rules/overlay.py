@@ -39,6 +39,8 @@ WHOLE: tuple[PathKey, ...] = (
     ("title",),
     ("period",),
     ("regions", ANY),
+    ("classes", "name"),
+    ("classes", "values", ANY),
     ("sectors", ANY),
     ("groups", ANY, "name"),
     ("criteria", ANY, "name"),
