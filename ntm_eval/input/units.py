@@ -259,7 +259,7 @@ class UnitList:
     @property
     def covers_vi(self) -> str:
         if len(self.provinces) > 5:
-            return f"toàn bộ {len(self.provinces)} tỉnh, thành phố của Việt Nam"
+            return "mọi tỉnh, thành phố của Việt Nam"  # của ngày của danh mục: 63, rồi 34
         return ", ".join(sorted(self.provinces.values()))
 
 

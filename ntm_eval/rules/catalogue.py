@@ -123,10 +123,10 @@ def build(
     applies there; ``criterion``: a criterion id (``14``) or an indicator id (``14.3``);
     ``unverified``: only values marked unverified. Unknown names raise ``FilterError``."""
     rs = loaded.ruleset
-    _known(rs.class_name.en, region, list(rs.class_values))
-    _known("sector", sector, list(rs.sectors))
+    _known(rs.class_name.en, rs.class_name.vi, region, list(rs.class_values))
+    _known("sector", "ngành", sector, list(rs.sectors))
     ids = [c.id for c in rs.criteria] + [i.id for c in rs.criteria for i in c.indicators]
-    _known("criterion or indicator", criterion, list(dict.fromkeys(ids)))
+    _known("criterion or indicator", "tiêu chí hoặc chỉ tiêu", criterion, list(dict.fromkeys(ids)))
     rows = []
     for mloc, crit, ind, m in rs.located_measures():
         effective_sector = ind.sector or crit.sector
@@ -155,18 +155,9 @@ def build(
     return Catalogue(rs, tuple(loaded.files), region, filters, tuple(rows))
 
 
-#: What a filter names, in Vietnamese.
-_WHAT_VI = {
-    "region": "vùng",
-    "sector": "ngành",
-    "criterion or indicator": "tiêu chí hoặc chỉ tiêu",
-}
-
-
-def _known(what: str, name: str | None, known: list[str]) -> None:
+def _known(what: str, what_vi: str, name: str | None, known: list[str]) -> None:
     if name is not None and name not in known:
         raise FilterError(
             f"unknown {what} '{name}'; this rule set has: {', '.join(known)}",
-            f"bộ tiêu chí không có {_WHAT_VI[what]} '{name}'; bộ tiêu chí này có: "
-            f"{', '.join(known)}",
+            f"bộ tiêu chí không có {what_vi} '{name}'; bộ tiêu chí này có: {', '.join(known)}",
         )
