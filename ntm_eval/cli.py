@@ -775,7 +775,7 @@ def rules_show(
     try:
         cat = catalogue.build(catalogue.load_set(ref), region, sector, criterion, unverified)
     except catalogue.FilterError as exc:
-        _refuse(*exc.args)
+        _refuse(str(exc), exc.message_vi)
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt is ShowFormat.json:

@@ -110,9 +110,10 @@ class Layout:
         line: int,
         column: str,
         message: str,
-        message_vi: str,
         value: str | None = None,
         severity: str = "error",
+        *,
+        message_vi: str | None = None,
     ) -> Problem:
         """A problem about ``column`` of the row on ``line``; its message (``message_vi`` in
         Vietnamese) starts with the column's label."""
@@ -127,7 +128,7 @@ class Layout:
             column=column,
             value=value,
             severity=severity,
-            message_vi=f"{label_vi}: {message_vi}",
+            message_vi=None if message_vi is None else f"{label_vi}: {message_vi}",
         )
 
     def place(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:

@@ -647,7 +647,7 @@ class UnitCheck:
                     f"{unit.describe()} is {TYPE_WORDS[unit.type]} in the unit list "
                     f"{units.label}; the new-rural criteria apply to rural communes (xã) only, so "
                     "this row is not evaluated — remove it",
-                    f"{unit.describe()} là {TYPE_WORDS_VI[unit.type]} trong danh mục đơn vị hành "
+                    message_vi=f"{unit.describe()} là {TYPE_WORDS_VI[unit.type]} trong danh mục đơn vị hành "
                     f"chính {units.label}; bộ tiêu chí nông thôn mới chỉ áp dụng cho xã, nên dòng "
                     "này không được đánh giá — hãy bỏ dòng này",
                     value=row.code or row.name,
@@ -699,7 +699,7 @@ class UnitCheck:
                     "abolished on 1 July 2025 and the unit list "
                     f"{self.units.label} has none, so the district is not checked — leave "
                     "the column empty",
-                    f"{count} dòng có ghi huyện, từ dòng này trở đi; cấp huyện đã bỏ từ ngày "
+                    message_vi=f"{count} dòng có ghi huyện, từ dòng này trở đi; cấp huyện đã bỏ từ ngày "
                     f"1/7/2025 và danh mục đơn vị hành chính {self.units.label} không có cấp "
                     "huyện, nên huyện không được đối chiếu — hãy để trống cột này",
                     severity="warning",
@@ -748,7 +748,7 @@ def _suggest_code(
             row.line,
             "commune_code",
             f"value is empty — expected the commune's code; {hint}",
-            f"ô trống — cần mã xã; {hint_vi}",
+            message_vi=f"ô trống — cần mã xã; {hint_vi}",
             value="",
         )
     )
@@ -848,7 +848,7 @@ def _gone(layout: Layout, row: _Row, units: UnitList) -> Problem:
         row.line,
         "commune_code",
         f"{said} no longer exists since 1 July 2025: {into} (unit list {units.label}){tail}",
-        f"{said} không còn tồn tại từ ngày 1/7/2025: {into_vi} (danh mục đơn vị hành chính "
+        message_vi=f"{said} không còn tồn tại từ ngày 1/7/2025: {into_vi} (danh mục đơn vị hành chính "
         f"{units.label}){tail_vi}",
         value=row.code,
     )
@@ -875,7 +875,7 @@ def _unknown_code(layout: Layout, row: _Row, units: UnitList) -> Problem:
         elif found:
             message += "; the list has " + " and ".join(u.describe() for u in found)
             vi += "; danh mục có " + " và ".join(u.describe() for u in found)
-    return layout.problem("D031", row.line, "commune_code", message, vi, value=row.code)
+    return layout.problem("D031", row.line, "commune_code", message, message_vi=vi, value=row.code)
 
 
 def _compare(
@@ -897,7 +897,7 @@ def _compare(
                 row.line,
                 "commune_name",
                 f"{quoted(row.name)} — {said}{hint}",
-                f"{quoted(row.name)} — {said_vi}{hint_vi}",
+                message_vi=f"{quoted(row.name)} — {said_vi}{hint_vi}",
                 value=row.name,
             )
         )
@@ -908,7 +908,7 @@ def _compare(
                 row.line,
                 "district",
                 f"{quoted(row.district)} — {said}",
-                f"{quoted(row.district)} — {said_vi}",
+                message_vi=f"{quoted(row.district)} — {said_vi}",
                 value=row.district,
             )
         )
@@ -928,7 +928,7 @@ def _compare(
                 row.line,
                 "province",
                 f"{quoted(row.province)} — {said}{hint}",
-                f"{quoted(row.province)} — {said_vi}{hint_vi}",
+                message_vi=f"{quoted(row.province)} — {said_vi}{hint_vi}",
                 value=row.province,
             )
         )

@@ -25,8 +25,12 @@ from ntm_eval.rules.yaml_source import Loc
 
 
 class FilterError(ValueError):
-    """A filter names something the rule set does not have (a usage error); its
-    arguments: the sentence in English, then in Vietnamese."""
+    """A filter names something the rule set does not have (a usage error): the sentence
+    in English (``str``), and ``message_vi`` in Vietnamese."""
+
+    def __init__(self, message: str, message_vi: str) -> None:
+        super().__init__(message)
+        self.message_vi = message_vi
 
 
 # --- which sets there are ---------------------------------------------------------------
