@@ -389,7 +389,7 @@ def test_a_set_without_districts_shows_the_group_where_the_district_was(tmp_path
     matrix, details = book["Matrix"], book["Indicators"]
     assert matrix["C1"].value == details["C1"].value == "Commune group"
     assert [row[2] for row in matrix.iter_rows(min_row=2, values_only=True)] == groups
-    summary = [row for row in book["Summary"].iter_rows(values_only=True)]
+    summary = list(book["Summary"].iter_rows(values_only=True))
     at = summary.index(("By commune group",) + (None,) * (len(summary[0]) - 1))
     assert summary[at + 1][:2] == ("Commune group", "Communes")
     assert {row[0] for row in summary[at + 2 : at + 5]} == {"1", "2", "3"}
