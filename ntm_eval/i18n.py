@@ -221,6 +221,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.problems": ("Problems in the input", "Lỗi trong dữ liệu đầu vào"),
     "report.date": ("run on {date}", "đánh giá ngày {date}"),
     "report.districts": ("Communes by district", "Số xã theo huyện"),
+    "report.by_class": ("Communes by {name}", "Số xã theo {name}"),
     # validate, rules, template
     "validate.nothing": ("nothing checked: {counts}", "chưa kiểm tra tệp nào: {counts}"),
     "validate.checked": (
@@ -282,6 +283,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx.bands": ("Communes by criteria met", "Số xã theo số tiêu chí đạt"),
     "xlsx.criteria": ("Communes meeting each criterion", "Số xã đạt từng tiêu chí"),
     "xlsx.districts": ("By district", "Theo huyện"),
+    "xlsx.by_class": ("By {name}", "Theo {name}"),
     "xlsx.criteria_met": ("Criteria met", "Số tiêu chí đạt"),
     "xlsx.indicator": ("Indicator", "Chỉ tiêu"),
     "xlsx.name": ("Name", "Tên chỉ tiêu"),

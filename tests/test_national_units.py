@@ -367,3 +367,15 @@ def test_lists_are_read_only_when_a_row_needs_them(tmp_path):
     path.write_text(commune_csv(THREE_PROVINCES), encoding="utf-8")
     assert run_in_process("check", str(path)).code == 0
     assert national.cache_info().currsize == 1  # the list of 2020 only
+
+
+def test_the_lists_of_a_files_years_share_their_unit_forms():
+    """A file of 2016–2020 reads four national lists; a unit unchanged between them is one
+    object in all (five lists took 19 MB, now 9 MB)."""
+    from ntm_eval.input.units import national
+
+    older, newer = national("vn-2019-12-01"), national("vn-2020-11-01")
+    shared = [code for code in newer.units if code in older.units]
+    same = [code for code in shared if older.units[code] == newer.units[code]]
+    assert len(same) > 10_000
+    assert all(older.units[code] is newer.units[code] for code in same)

@@ -370,3 +370,35 @@ def test_jsonl_lines_of_the_examples_fit_their_schema(set_id):
     assert any("class" in line for line in lines)
     for line in lines:
         LINE.validate(line)
+
+
+def test_a_set_without_districts_shows_the_group_where_the_district_was(tmp_path):
+    """Every table of communes (terminal, Markdown, HTML, workbook) has the commune group
+    in its third column, headed by the class's name, and the per-district tables count
+    communes by group: no empty district column for the set in force since 2026."""
+    import openpyxl
+
+    data, rules = str(DATA / "example-2026-2030.csv"), str(EXAMPLES / "example-2026-2030.yaml")
+    doc = json.loads(run_cli("check", data, "--rules", rules, "-f", "json").stdout)
+    groups = [c["class"]["value"] for c in doc["communes"]]
+    assert set(groups) == {"1", "2", "3"}
+
+    book_path = tmp_path / "c.xlsx"
+    assert run_cli("check", data, "--rules", rules, "-o", str(book_path)).code == 0
+    book = openpyxl.load_workbook(book_path)
+    matrix, details = book["Matrix"], book["Indicators"]
+    assert matrix["C1"].value == details["C1"].value == "Commune group"
+    assert [row[2] for row in matrix.iter_rows(min_row=2, values_only=True)] == groups
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    at = summary.index(("By commune group",) + (None,) * (len(summary[0]) - 1))
+    assert summary[at + 1][:2] == ("Commune group", "Communes")
+    assert {row[0] for row in summary[at + 2 : at + 5]} == {"1", "2", "3"}
+
+    page = tmp_path / "r.html"
+    assert run_cli("report", data, "--rules", rules, "-o", str(page), "--lang", "vi").code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>Số xã theo nhóm xã</h2>" in html and "<th>Nhóm xã</th>" in html
+    assert "Số xã theo huyện" not in html
+
+    md = run_cli("check", data, "--rules", rules, "-f", "markdown").stdout
+    assert "| Code | Commune | Commune group |" in md

@@ -383,6 +383,10 @@ def _history_lines() -> tuple[list[str], list[str]]:
     return lines[0].split(","), lines[1:]
 
 
+#: every unit form a national list of the history has read, by itself (``national``)
+_FORMS: dict[Unit, Unit] = {}
+
+
 def _index(label: str, units: dict[str, Unit], **more: object) -> UnitList:
     provinces = {province_key(p): p for p in dict.fromkeys(u.province for u in units.values())}
     return UnitList(label, units, provinces, **more)  # type: ignore[arg-type]
@@ -397,10 +401,14 @@ def national(name: str) -> UnitList:
         at = [fields.index(f) for f in ("code", "name", "type", "district", "province")]
         c, n, t, d, p = at
         pc, first, last = (fields.index(f) for f in ("province_code", "first", "last"))
+        # a unit form is kept once for every list that holds it: the lists of a file's
+        # years (one for each of 2016–2020) share most of their units
+        same = _FORMS.setdefault
         units = {
-            r[c]: Unit(r[c], r[n], r[t], r[d], r[p], r[pc])
+            r[c]: same(form, form)
             for r in map(str.split, lines, repeat(","))
             if r[first] <= date <= r[last]
+            for form in (Unit(r[c], r[n], r[t], r[d], r[p], r[pc]),)
         }
         return _index(name, units, date=date)
     units = {

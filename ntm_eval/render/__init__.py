@@ -116,3 +116,14 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "markdown": _whole("catalogue:show_markdown"),
     },
 }
+
+
+def place(ruleset: Any, lang: str) -> tuple[str, str]:
+    """The third column of a table of communes: the district (``district``, its heading),
+    or, for a rule set without districts, the class that judged each commune (``region``
+    on a result, headed by the class's name, e.g. "Commune group")."""
+    from ntm_eval.i18n import tr
+
+    if ruleset.districts:
+        return "district", tr(lang, "col.district")
+    return "region", ruleset.class_name.get(lang).capitalize()

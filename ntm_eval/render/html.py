@@ -26,6 +26,7 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
+from ntm_eval.render import place as render_place
 from ntm_eval.render.text import (
     band_label,
     item_label,
@@ -249,6 +250,7 @@ def _candidates(g: Any, lang: str) -> list[str]:
 
 def _matrix(report: Report, lang: str) -> list[str]:
     s = report.summary
+    place, heading = render_place(report.ruleset, lang)
     names = report.ruleset.measure_names()
     legend = "".join(
         f'<span class="c s-{key}">{SYMBOLS[key]} {_text(i18n.status(lang, key))}</span>'
@@ -260,7 +262,7 @@ def _matrix(report: Report, lang: str) -> list[str]:
         f'<p class="note hint">{_text(tr(lang, "report.click"))}</p>',
         '<table id="matrix"><thead><tr>'
         f"<th>{_text(tr(lang, 'col.code'))}</th><th>{_text(tr(lang, 'col.commune'))}</th>"
-        f'<th>{_text(tr(lang, "col.district"))}</th><th class="n">{_text(tr(lang, "col.met"))}</th>',
+        f'<th>{_text(heading)}</th><th class="n">{_text(tr(lang, "col.met"))}</th>',
     ]
     out += [
         f'<th class="c" title="{_text(k.name.get(lang))}">{_text(k.id)}</th>'
@@ -278,7 +280,7 @@ def _matrix(report: Report, lang: str) -> list[str]:
         out.append(
             f'<tr data-code="{_text(c.code)}" data-status="{c.status}">'
             f"<td>{_text(c.code, CELL)}</td><td>{_text(c.name, CELL)}</td>"
-            f"<td>{_text(c.district, CELL)}</td>"
+            f"<td>{_text(getattr(c, place), CELL)}</td>"
             f'<td class="n st-{c.status}">{c.criteria_met}/{c.criteria_total}</td>{cells}</tr>'
         )
     out.append("</tbody></table></section>")
@@ -314,16 +316,23 @@ def _problems(report: Report, lang: str) -> list[str]:
 
 
 def _districts(report: Report, lang: str) -> list[str]:
-    """Communes per district: how many, and how many are met, not met, not evaluable."""
+    """Communes per district (or class, for a set without districts): how many, and how
+    many are met, not met, not evaluable."""
+    place, heading = render_place(report.ruleset, lang)
+    title = (
+        tr(lang, "report.districts")
+        if place == "district"
+        else tr(lang, "report.by_class", name=heading.lower())
+    )
     rows: dict[str, list[int]] = {}
     for c in report.communes:
-        row = rows.setdefault(c.district, [0, 0, 0, 0])
+        row = rows.setdefault(getattr(c, place) or "", [0, 0, 0, 0])
         row[0] += 1
         row[1 + (MET, NOT_MET, NOT_EVALUABLE).index(c.status)] += 1
-    heads = [tr(lang, "col.district"), tr(lang, "col.communes")]
+    heads = [heading, tr(lang, "col.communes")]
     heads += [i18n.status(lang, k) for k in (MET, NOT_MET, NOT_EVALUABLE)]
     out = [
-        f'<section id="districts"><h2>{_text(tr(lang, "report.districts"))}</h2><table>',
+        f'<section id="districts"><h2>{_text(title)}</h2><table>',
         "<thead><tr>"
         + "".join(f"<th{'' if i == 0 else ' class=n'}>{_text(h)}</th>" for i, h in enumerate(heads))
         + "</tr></thead><tbody>",

@@ -14,6 +14,7 @@ from typing import Any
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
+from ntm_eval.render import place as render_place
 from ntm_eval.render.text import (
     band_label,
     filters_line,
@@ -52,8 +53,7 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
         [
             tr(lang, "col.code"),
             tr(lang, "col.commune"),
-            # a set without districts shows the class that judged each commune instead
-            tr(lang, "col.district") if rs.districts else rs.class_name.get(lang).capitalize(),
+            render_place(rs, lang)[1],
             tr(lang, "col.year"),
             tr(lang, "col.met"),
             tr(lang, "col.status"),
@@ -63,7 +63,7 @@ def render(report: Any, lang: str = "en", **_: Any) -> str:
             [
                 c.code,
                 c.name,
-                c.district if rs.districts else c.region or "",
+                getattr(c, render_place(rs, lang)[0]) or "",
                 c.year or "",
                 f"{c.criteria_met}/{c.criteria_total}",
                 i18n.status(lang, c.status),

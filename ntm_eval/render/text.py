@@ -19,6 +19,7 @@ from ntm_eval.engine.results import (
 )
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
+from ntm_eval.render import place as render_place
 from ntm_eval.shown import CELL, printable
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_EVALUABLE: "not evaluable"}
@@ -142,11 +143,8 @@ def render(
     table = _table()
     table.add_column(tr(lang, "col.code"), no_wrap=True)
     table.add_column(tr(lang, "col.commune"))
-    # a set without districts shows the class that judged each commune in their place
-    place = "district" if rs.districts else "region"
-    table.add_column(
-        tr(lang, "col.district") if rs.districts else rs.class_name.get(lang).capitalize()
-    )
+    place, heading = render_place(rs, lang)
+    table.add_column(heading)
     several_years = len({c.year for c in report.communes[: max_rows or None]}) > 1
     if several_years:
         table.add_column(tr(lang, "col.year"), no_wrap=True)

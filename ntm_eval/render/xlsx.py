@@ -26,6 +26,7 @@ from typing import IO, Any
 from ntm_eval import i18n
 from ntm_eval.i18n import tr
 from ntm_eval.render import input_name
+from ntm_eval.render import place as render_place
 from ntm_eval.render.ooxml import Book, Sheet, cells, letter, quoted_name
 from ntm_eval.shown import formula_like, printable
 
@@ -155,16 +156,19 @@ def _ruleset_of(results: Any) -> Any:
 
 
 class _Districts:
-    """Communes, met and per band, by district, added as communes come."""
+    """Communes, met and per band, by district (by class for a set without districts:
+    ``render.place``), added as communes come."""
 
-    def __init__(self, bands: tuple[tuple[str, int, int], ...]) -> None:
+    def __init__(self, bands: tuple[tuple[str, int, int], ...], place: str = "district") -> None:
         self.bands = bands
+        self.place = place
         self.rows: dict[str, list[int]] = {}
 
     def add(self, c: Any) -> None:
-        row = self.rows.get(c.district)
+        key = getattr(c, self.place) or ""
+        row = self.rows.get(key)
         if row is None:
-            row = self.rows[c.district] = [0] * (2 + len(self.bands))
+            row = self.rows[key] = [0] * (2 + len(self.bands))
         row[0] += 1
         row[1] += c.status == "met"
         for i, (_, low, high) in enumerate(self.bands):
@@ -181,7 +185,8 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
     names = _measure_names(ruleset, lang)
     summary = b.new_sheet("summary", (34, 60, 16, 16, 16, 16, 16))
     matrix: Sheet | None = None
-    identity = [tr(lang, "col.code"), tr(lang, "col.commune"), tr(lang, "col.district")]
+    place, heading = render_place(ruleset, lang)
+    identity = [tr(lang, "col.code"), tr(lang, "col.commune"), heading]
     identity += [word(lang, "criteria_met"), tr(lang, "col.status")]
     ind_header = identity[:3] + [
         tr(lang, "col.id"),
@@ -207,7 +212,7 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
         nonlocal columns, total, districts
         columns = [(k.id, k.name.get(lang)) for k in criteria]
         total = len(columns)
-        districts = _Districts(bands_for(total, ruleset))
+        districts = _Districts(bands_for(total, ruleset), place)
         # written between the Indicators' rows: it waits in a temporary file
         ws = b.new_sheet(
             "matrix",
@@ -238,7 +243,7 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
         for c in communes:
             assert districts is not None
             districts.add(c)
-            ident = [b.text(c.code), b.text(c.name), b.text(c.district)]
+            ident = [b.text(c.code), b.text(c.name), b.text(getattr(c, place))]
             matrix.row(
                 [
                     *ident,
@@ -266,7 +271,8 @@ def write_check(results: Any, stream: IO[bytes], lang: str = "en", **_: Any) -> 
     problems = list(report.problems)
     if problems:
         _problems_sheet(b, problems)
-    _summary(b, summary, report, districts or _Districts(bands_for(total, ruleset)), problems)
+    districts = districts or _Districts(bands_for(total, ruleset), place)
+    _summary(b, summary, report, districts, problems)
     b.save()
 
 
@@ -369,9 +375,15 @@ def _summary_rows(
             b.number(k.not_evaluable),
         ]
     yield []
-    yield b.heading(word(lang, "districts"))
+    place, heading = render_place(report.ruleset, lang)
+    by = (
+        word(lang, "districts")
+        if place == "district"
+        else word(lang, "by_class", name=heading.lower())
+    )
+    yield b.heading(by)
     yield b.header(
-        [tr(lang, "col.district"), tr(lang, "col.communes"), tr(lang, "col.met")]
+        [heading, tr(lang, "col.communes"), tr(lang, "col.met")]
         + [band_label(band.label, lang) for band in s.bands]
     )
     for district, counts in sorted(districts.rows.items()):
