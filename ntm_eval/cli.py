@@ -315,11 +315,15 @@ def _emit(
         print(tr(_said_in[0], "wrote", path=printable(str(output))), file=sys.stderr)
 
 
-def _format(fmt: Any, output: Optional[Path]) -> Any:
+def _format(fmt: Any, output: Optional[Path], lang: Any = None) -> Any:
     """The format to write: the one asked for, else xlsx for ``-o FILE.xlsx``, else text.
     A workbook into a file not named .xlsx, or text into one that is, is refused (U013);
-    a workbook to a terminal too (U014): exit 2, before anything is read."""
+    a workbook to a terminal too (U014): exit 2, before anything is read, in the language
+    of ``--lang`` when it is given (the configuration file is not read yet)."""
     from ntm_eval.diagnostics import Problem
+
+    if lang is not None:
+        _speak(Lang(lang).value)
 
     workbook = output is not None and output.suffix.lower() == ".xlsx"
     chosen = fmt or (Format.xlsx if workbook else Format.text)  # a Format or a CheckFormat
@@ -331,18 +335,32 @@ def _format(fmt: Any, output: Optional[Path]) -> Any:
                 f"--format {chosen.value} writes text, not a workbook, into a file named "
                 f".xlsx: use --format xlsx (or omit --format), or name the file for the format"
             )
+            vi = (
+                f"--format {chosen.value} ghi văn bản, không phải sổ tính, vào tệp có đuôi "
+                ".xlsx: hãy dùng --format xlsx (hoặc bỏ --format), hoặc đặt tên tệp hợp với "
+                "định dạng"
+            )
         else:
             message = "--format xlsx writes an Excel workbook: name the output file FILE.xlsx"
-        _fail([Problem("U013", message, shown)])
+            vi = "--format xlsx ghi sổ tính Excel: hãy đặt tên tệp kết quả là FILE.xlsx"
+        _fail([Problem("U013", message, shown, message_vi=vi)])
     if xlsx and output is None and sys.stdout.isatty():
         message = "a workbook cannot be shown on the terminal: give -o FILE.xlsx, or pipe it (> FILE.xlsx)"
-        _fail([Problem("U014", message, "stdout")])
+        vi = (
+            "không thể hiện sổ tính trên màn hình: hãy ghi -o FILE.xlsx, hoặc chuyển hướng "
+            "(> FILE.xlsx)"
+        )
+        _fail([Problem("U014", message, "stdout", message_vi=vi)])
     return chosen
 
 
-def _refuse(message: str) -> NoReturn:
-    """A usage mistake told in one line (exit 2); what the user typed in it, shown."""
-    print(f"error: {printable(message)}", file=sys.stderr)
+def _refuse(message: str, message_vi: str) -> NoReturn:
+    """A usage mistake told in one line (exit 2), in the command's language (``message_vi``
+    in Vietnamese); what the user typed in it, shown."""
+    if _said_in[0] == "vi":
+        print(f"lỗi: {printable(message_vi)}", file=sys.stderr)
+    else:
+        print(f"error: {printable(message)}", file=sys.stderr)
     raise typer.Exit(exit_code(usage=True))
 
 
@@ -393,7 +411,7 @@ def check(
         communes=tuple(commune or ()),
         years=tuple(year or ()),
     )
-    fmt = _format(fmt, output)
+    fmt = _format(fmt, output, lang)
     renderer = FORMATS["check"][fmt.value]
     json_for = str(data) if fmt.value in ("json", "jsonl", "jsonl-compact") else None
     failure = functools.partial(renderer.fail, str(data)) if renderer.failure else None
@@ -453,7 +471,7 @@ def gaps(
     from ntm_eval.engine.gaps import gaps as rank
     from ntm_eval.render import FORMATS
 
-    fmt = _format(fmt, output)
+    fmt = _format(fmt, output, lang)
     json_for = str(data) if fmt in (Format.json, Format.jsonl) else None
     rules, units, lang_, _ = _choose(rules, units, lang, json_for=json_for)
     _output(output, data, rules, units=units)
@@ -479,7 +497,7 @@ def compare(
     from ntm_eval.engine.compare import load_side, straddles
     from ntm_eval.render import FORMATS
 
-    fmt = _format(fmt, output)
+    fmt = _format(fmt, output, lang)
     json_for = str(old) if fmt in (Format.json, Format.jsonl) else None
     rules, units, lang_, _ = _choose(rules, units, lang, json_for=json_for)
     _output(output, old, new, rules, units=units)
@@ -548,19 +566,28 @@ def template(
     xlsx = output is not None and output.suffix.lower() == ".xlsx"
     chosen = fmt or (TemplateFormat.xlsx if xlsx else TemplateFormat.csv)
     if chosen is TemplateFormat.xlsx and output is None and sys.stdout.isatty():
-        _refuse("a workbook cannot be shown on the terminal; give -o FILE.xlsx")
+        _refuse(
+            "a workbook cannot be shown on the terminal; give -o FILE.xlsx",
+            "không thể hiện sổ tính trên màn hình; hãy ghi -o FILE.xlsx",
+        )
     _output(output, rules, units=units)
     ruleset, unit_list = _inputs(rules, units, default=False)
     if unit_list is not None and not hasattr(unit_list, "units"):  # --units vn: by year
         if year is None:
-            _refuse("--units vn needs --year: the national list of that year is pre-filled")
+            _refuse(
+                "--units vn needs --year: the national list of that year is pre-filled",
+                "--units vn cần --year: danh mục đơn vị hành chính toàn quốc của năm đó được "
+                "điền sẵn",
+            )
         unit_list = unit_list.for_year(year)
     if province is not None:
         unit_list = _province_units(unit_list, province)
     if region is not None and region not in ruleset.class_values:
         _refuse(
             f"--region '{region}' is not a {ruleset.class_name.en} of rule set '{ruleset.id}' "
-            f"({', '.join(ruleset.class_values)})"
+            f"({', '.join(ruleset.class_values)})",
+            f"--region '{region}' không phải {ruleset.class_name.vi} của bộ tiêu chí "
+            f"'{ruleset.id}' ({', '.join(ruleset.class_values)})",
         )
     made = tpl.make(ruleset, chosen.value, lang_, unit_list, region, year, bom=output is not None)
     if output is None:
@@ -594,12 +621,17 @@ def _province_units(units: Any, province: str) -> Any:
     import dataclasses
 
     if units is None:
-        _refuse("--province needs --units: the list whose communes to pre-fill")
+        _refuse(
+            "--province needs --units: the list whose communes to pre-fill",
+            "--province cần --units: danh mục đơn vị hành chính có các xã để điền sẵn",
+        )
     kept = units.of_province(province.strip())
     if not kept:
         _refuse(
             f"--province '{province}' is not a province of the unit list {units.label} "
-            "(give its code, e.g. 68, or its name)"
+            "(give its code, e.g. 68, or its name)",
+            f"--province '{province}' không phải tỉnh của danh mục đơn vị hành chính "
+            f"{units.label} (hãy ghi mã tỉnh, ví dụ 68, hoặc tên tỉnh)",
         )
     return dataclasses.replace(units, units=kept)
 
@@ -743,7 +775,7 @@ def rules_show(
     try:
         cat = catalogue.build(catalogue.load_set(ref), region, sector, criterion, unverified)
     except catalogue.FilterError as exc:
-        _refuse(str(exc))
+        _refuse(str(exc), exc.message_vi)
     except InputError as exc:
         _print_problems(exc.problems)
         if fmt is ShowFormat.json:
@@ -785,13 +817,13 @@ def main() -> None:
         if not is_full(exc):  # anything else is a bug of ours: its traceback is wanted
             raise
         _stdout_to_devnull()
-        from ntm_eval.diagnostics import Problem
+        from ntm_eval.diagnostics import Problem, os_error_vi
 
         full = Problem(
             "U010",
             f"cannot write the output: {exc.strerror}",
             "stdout",
-            message_vi=f"không ghi được kết quả: {exc.strerror}",
+            message_vi=f"không ghi được kết quả: {os_error_vi(exc)}",
         )
         print(full.format(color=_use_color(sys.stderr), lang=_said_in[0]), file=sys.stderr)
         sys.exit(exit_code([full]))

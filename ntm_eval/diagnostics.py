@@ -9,6 +9,7 @@ control character from a file reaches a terminal through a problem line (``shown
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -196,8 +197,9 @@ class Problem:
     value: str | None = None
     severity: str = "error"
     cell: str | None = None  # spreadsheet cell or row, e.g. "Sheet1!D17" or "Sheet1!17:17"
-    #: The sentence in Vietnamese, built with ``message`` where the problem is found; None
-    #: where only the English one is written yet (``text`` then leads with the code's title).
+    #: The sentence in Vietnamese, built with ``message`` where the problem is found (every
+    #: problem ntm-eval makes has one: tests/test_vietnamese_lines.py); None only for one
+    #: made elsewhere without it (``text`` then leads with the code's title).
     message_vi: str | None = None
 
     def __post_init__(self) -> None:
@@ -315,6 +317,29 @@ def expected_vi(expected: str) -> str:
     return expected
 
 
+#: What the system says of a file it cannot open or write, by ``errno``, in Vietnamese.
+OS_ERRORS_VI = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "thao tác không được phép",
+    errno.EISDIR: "đây là một thư mục",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.ENOSPC: "ổ đĩa đã hết chỗ trống",
+    errno.EROFS: "hệ thống tệp chỉ cho phép đọc",
+    errno.EEXIST: "tệp đã tồn tại",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+    errno.EBUSY: "tệp đang được dùng",
+    errno.ELOOP: "đường dẫn có quá nhiều liên kết tượng trưng",
+}
+
+
+def os_error_vi(exc: OSError) -> str:
+    """Why the system refused, in Vietnamese (an error without a translation: its own
+    words, quoted)."""
+    said = OS_ERRORS_VI.get(exc.errno or 0)
+    return said if said is not None else f"'{exc.strerror or exc}'"
+
+
 class Finding(NamedTuple):
     """What one cell's text says is wrong, before it is placed: the same text gives the
     same finding on every row (a reader remembers it), and ``at`` places it."""
@@ -351,18 +376,26 @@ def cell_finding(code: str, column: str, header: str | None, value: str, expecte
 
 
 def value_finding(
-    code: str, label: str, value: str, expected: str, label_vi: str | None = None
+    code: str,
+    label: str,
+    value: str,
+    expected: str,
+    label_vi: str | None = None,
+    expected_in_vi: str | None = None,
 ) -> Finding:
     """``label: value '…' — expected …``: the value as written, escaped and cut to
     ``shown.VALUE`` characters (``Finding.value`` keeps it whole); in Vietnamese too
-    (``label_vi``: the label in Vietnamese, else ``label`` with its first word translated)."""
+    (``label_vi``: the label in Vietnamese, else ``label`` with its first word translated;
+    ``expected_in_vi``: what is expected in Vietnamese, else ``expected_vi(expected)``)."""
     if label_vi is None:
         label_vi = "cột" + label[6:] if label.startswith("column") else label
+    if expected_in_vi is None:
+        expected_in_vi = expected_vi(expected)
     return Finding(
         code,
         f"{label}: value {quoted(value)} — expected {expected}",
         value,
-        message_vi=f"{label_vi}: giá trị {quoted(value)} — cần {expected_vi(expected)}",
+        message_vi=f"{label_vi}: giá trị {quoted(value)} — cần {expected_in_vi}",
     )
 
 

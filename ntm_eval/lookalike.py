@@ -128,3 +128,16 @@ def replaced_list(folded: Folded) -> str:
         else:
             parts.append(f"{ch} (U+{ord(ch):04X}) → {FOLDS[ch]}")
     return ", ".join(parts)
+
+
+def replaced_list_vi(folded: Folded) -> str:
+    """``п → n, ʜ → h`` for a warning in Vietnamese."""
+    parts = []
+    for ch in folded.replaced:
+        if ch == "0":
+            parts.append("chữ số 0 giữa các chữ cái → o")
+        elif ch == _STRAY_PLUS_BELOW:
+            parts.append("bỏ dấu cộng kết hợp thừa bên dưới (U+031F)")
+        else:
+            parts.append(f"{ch} (U+{ord(ch):04X}) → {FOLDS[ch]}")
+    return ", ".join(parts)

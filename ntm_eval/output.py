@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.diagnostics import InputError, Problem, os_error_vi
 
 #: Signals that end a run: each is raised as ``Interrupted`` where the run is, so that
 #: ``atomic_open`` removes its temporary file (a killed national run would leave gigabytes).
@@ -58,11 +58,11 @@ def is_full(exc: OSError) -> bool:
 
 #: What ``-o`` may not replace, by the test of its mode, in words.
 NOT_REGULAR = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder", "một thư mục"),
+    (stat.S_ISCHR, "a device", "một thiết bị"),
+    (stat.S_ISBLK, "a device", "một thiết bị"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)", "một đường ống có tên (FIFO)"),
+    (stat.S_ISSOCK, "a socket", "một socket"),
 )
 
 
@@ -75,13 +75,18 @@ def file_target(path: Path, shown: str | None = None) -> tuple[Path, int | None]
         mode = os.stat(real).st_mode
     except OSError:  # nothing there yet, or unreachable: the write says why
         return real, None
-    kind = next((words for test, words in NOT_REGULAR if test(mode)), None)
-    if kind is not None:
+    found = next(((en, vi) for test, en, vi in NOT_REGULAR if test(mode)), None)
+    if found is not None:
+        kind, kind_vi = found
         message = (
             f"-o names {kind}, not a regular file, and would be replaced by one: omit -o to "
             "write to stdout, or redirect with >"
         )
-        raise InputError([Problem("U011", message, shown or str(path))])
+        vi = (
+            f"-o chỉ tới {kind_vi}, không phải tệp thông thường, và sẽ bị thay bằng một tệp: "
+            "hãy bỏ -o để ghi ra màn hình (stdout), hoặc chuyển hướng bằng >"
+        )
+        raise InputError([Problem("U011", message, shown or str(path), message_vi=vi)])
     return real, stat.S_IMODE(mode)
 
 
@@ -95,7 +100,11 @@ def check_output(path: Path, inputs: Iterable[str | os.PathLike | None]) -> None
                 f"-o names an input of this run ({named}): writing there would destroy it; "
                 "choose another output file"
             )
-            raise InputError([Problem("U012", message, str(path))])
+            vi = (
+                f"-o chỉ tới một tệp đầu vào của lần chạy này ({named}): ghi vào đó sẽ xóa "
+                "mất tệp; hãy chọn tệp kết quả khác"
+            )
+            raise InputError([Problem("U012", message, str(path), message_vi=vi)])
 
 
 def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -146,7 +155,7 @@ def _unwritable(shown: str, exc: OSError) -> Problem:
         "U010",
         f"cannot write the output file: {exc.strerror}",
         shown,
-        message_vi=f"không ghi được tệp kết quả: {exc.strerror}",
+        message_vi=f"không ghi được tệp kết quả: {os_error_vi(exc)}",
     )
 
 

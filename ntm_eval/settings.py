@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ntm_eval.diagnostics import InputError, Problem
+from ntm_eval.diagnostics import InputError, Problem, os_error_vi
 
 OWN_FILE = "ntm-eval.toml"
 PYPROJECT = "pyproject.toml"
@@ -105,8 +105,25 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def _problem(code: str, message: str, path: Path, line: int | None, col: int | None) -> Problem:
-    return Problem(code, message, str(path), line, col)
+def _problem(
+    code: str, message: str, vi: str, path: Path, line: int | None, col: int | None
+) -> Problem:
+    return Problem(code, message, str(path), line, col, message_vi=vi)
+
+
+#: tomllib's words, in Vietnamese (another is shown quoted).
+_TOML_VI = {
+    "Invalid value": "giá trị không hợp lệ",
+    "Invalid statement": "câu lệnh không hợp lệ",
+    "Expected '=' after a key in a key/value pair": "cần dấu '=' sau khóa",
+    "Unclosed array": "mảng chưa được đóng",
+    "Unterminated string": "chuỗi chưa được đóng",
+    "Illegal character in string": "ký tự không hợp lệ trong chuỗi",
+    "Cannot overwrite a value": "không được ghi đè một giá trị",
+    "Cannot declare ('tool', 'ntm-eval') twice": "không được khai báo ('tool', 'ntm-eval') hai lần",
+    "Expected newline or end of document after a statement": "cần xuống dòng hoặc hết tệp sau "
+    "một câu lệnh",
+}
 
 
 def _headers(lines: list[str]) -> list[tuple[int, tuple[str, ...]]]:
@@ -156,20 +173,43 @@ def load(path: Path) -> Config:
         raise InputError(
             [
                 _problem(
-                    "U042", f"cannot read the configuration file: {exc.strerror}", path, None, None
+                    "U042",
+                    f"cannot read the configuration file: {exc.strerror}",
+                    f"không đọc được tệp cấu hình: {os_error_vi(exc)}",
+                    path,
+                    None,
+                    None,
                 )
             ]
         ) from None
     except UnicodeDecodeError:
         raise InputError(
-            [_problem("U042", "the configuration file is not UTF-8 text", path, None, None)]
+            [
+                _problem(
+                    "U042",
+                    "the configuration file is not UTF-8 text",
+                    "tệp cấu hình không phải văn bản UTF-8",
+                    path,
+                    None,
+                    None,
+                )
+            ]
         ) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise InputError(
-            [_problem("U042", f"not valid TOML: {message}", path, line, col)]
+            [
+                _problem(
+                    "U042",
+                    f"not valid TOML: {message}",
+                    "không đúng cú pháp TOML: " + _TOML_VI.get(message, f"'{message}'"),
+                    path,
+                    line,
+                    col,
+                )
+            ]
         ) from None
     table: tuple[str, ...] = ()
     if path.name == PYPROJECT:
@@ -184,14 +224,29 @@ def load(path: Path) -> Config:
         if name not in CHOICES:
             known = ", ".join(CHOICES)
             problems.append(
-                _problem("U040", f"unknown key '{key}' (known keys: {known})", path, line, col)
+                _problem(
+                    "U040",
+                    f"unknown key '{key}' (known keys: {known})",
+                    f"khóa '{key}' không được hỗ trợ (các khóa có: {known})",
+                    path,
+                    line,
+                    col,
+                )
             )
             continue
         choices = CHOICES[name]
         if not isinstance(value, str) or (choices is not None and value not in choices):
             expected = " or ".join(f"'{c}'" for c in choices) if choices else "a text"
+            expected_vi = " hoặc ".join(f"'{c}'" for c in choices) if choices else "một chuỗi"
             problems.append(
-                _problem("U041", f"'{key}' = {value!r} — expected {expected}", path, line, col)
+                _problem(
+                    "U041",
+                    f"'{key}' = {value!r} — expected {expected}",
+                    f"'{key}' = {value!r} — cần {expected_vi}",
+                    path,
+                    line,
+                    col,
+                )
             )
             continue
         if name in ("rules", "units"):
@@ -230,7 +285,14 @@ def env_lang(env: Mapping[str, str]) -> Setting | None:
     if chosen:
         if chosen not in ("en", "vi"):
             raise InputError(
-                [Problem("U043", f"{ENV_LANG}={chosen!r} — expected 'en' or 'vi'", ENV_LANG)]
+                [
+                    Problem(
+                        "U043",
+                        f"{ENV_LANG}={chosen!r} — expected 'en' or 'vi'",
+                        ENV_LANG,
+                        message_vi=f"{ENV_LANG}={chosen!r} — cần 'en' hoặc 'vi'",
+                    )
+                ]
             )
         return Setting("lang", chosen, "environment", ENV_LANG)
     for var in LOCALE_VARS:

@@ -251,8 +251,9 @@ def test_template_by_year_and_province_name(cli):
     ],
 )
 def test_template_province_mistakes(cli, args, said):
-    result = cli("template", *args)
+    result = cli("template", *args, "--lang", "en")
     assert result.code == 2 and said in result.stderr
+    assert cli("template", *args).stderr.startswith("lỗi: ")  # Vietnamese by default
 
 
 # --- compare across the reorganisation ----------------------------------------------------

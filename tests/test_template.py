@@ -164,7 +164,11 @@ def test_xlsx_template_to_a_pipe(cli):
 
 
 def test_template_usage_errors(cli, tmp_path):
-    result = cli("template", "--region", "mars")
+    result = cli("template", "--region", "mars")  # Vietnamese unless --lang en, as the rest
+    assert result.code == 2 and "lỗi: --region 'mars' không phải vùng của bộ tiêu chí" in (
+        result.stderr
+    )
+    result = cli("template", "--region", "mars", "--lang", "en")
     assert result.code == 2 and "--region 'mars' is not a region of rule set" in result.stderr
     result = cli("template", "--units", str(tmp_path / "none.csv"))
     assert result.code == 2 and "[U030]" in result.stderr

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.engine.results import MET, STATUSES, CommuneResult, CriterionResult, IndicatorResult
 from ntm_eval.input import files
+from ntm_eval.rules.loader import pydantic_vi
 from ntm_eval.rules.model import RuleSet, Text
 
 GAINED, LOST, CHANGED = "gained", "lost", "changed"
@@ -192,6 +193,8 @@ def _latest(side: Side) -> tuple[dict[str, CommuneResult], list[Problem]]:
                 f"({shown}); the latest year of each is compared",
                 side.path,
                 severity="warning",
+                message_vi=f"{len(codes)} xã có dòng của nhiều năm ({shown}); mỗi xã chỉ so "
+                "sánh năm gần nhất",
             )
         )
     return by_code, problems
@@ -357,6 +360,8 @@ def compare(
                 f"judged with rule set '{new.ruleset_id}', but {old.path} with '{old.ruleset_id}'",
                 new.path,
                 severity="warning",
+                message_vi=f"được đánh giá theo bộ tiêu chí '{new.ruleset_id}', còn {old.path} "
+                f"theo '{old.ruleset_id}'",
             )
         )
     order = [c.id for c in (next(iter(olds.values())).criteria if olds else ())]
@@ -370,6 +375,8 @@ def compare(
                 f"the {len(ids)} criteria on both sides are compared",
                 new.path,
                 severity="warning",
+                message_vi="hai bên không đánh giá cùng các tiêu chí; chỉ so sánh "
+                f"{len(ids)} tiêu chí có ở cả hai bên",
             )
         )
     reorganised: tuple[NewUnit, ...] = ()
@@ -533,26 +540,55 @@ MAX_NUMBER_LENGTH = 32
 
 
 class _Refused(ValueError):
-    """A number in a result that no check writes (raised while the JSON is parsed)."""
+    """A number in a result that no check writes (raised while the JSON is parsed); its
+    arguments: why, in English and in Vietnamese."""
 
 
 def _int(text: str) -> int:
     if len(text) > MAX_NUMBER_LENGTH:
-        raise _Refused(f"a number of {len(text):,} digits; a check result has none so long")
+        raise _Refused(
+            f"a number of {len(text):,} digits; a check result has none so long",
+            f"một số có {len(text):,} chữ số; kết quả của lệnh check không có số nào dài như vậy",
+        )
     return int(text)
 
 
 def _float(text: str) -> float:
     if len(text) > MAX_NUMBER_LENGTH:
-        raise _Refused(f"a number of {len(text):,} characters; a check result has none so long")
+        raise _Refused(
+            f"a number of {len(text):,} characters; a check result has none so long",
+            f"một số dài {len(text):,} ký tự; kết quả của lệnh check không có số nào dài như vậy",
+        )
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"the number {text} is beyond what a check result holds")
+        raise _Refused(
+            f"the number {text} is beyond what a check result holds",
+            f"số {text} vượt quá mức một kết quả của lệnh check có thể chứa",
+        )
     return value
 
 
 def _constant(name: str) -> Any:
-    raise _Refused(f"{name} is not a number a check result holds (JSON has no {name})")
+    raise _Refused(
+        f"{name} is not a number a check result holds (JSON has no {name})",
+        f"{name} không phải số mà kết quả của lệnh check chứa (JSON không có {name})",
+    )
+
+
+#: The json module's words, in Vietnamese (another is shown quoted).
+_JSON_VI = {
+    "Expecting value": "cần một giá trị",
+    "Expecting ',' delimiter": "cần dấu phẩy ','",
+    "Expecting ':' delimiter": "cần dấu hai chấm ':'",
+    "Expecting property name enclosed in double quotes": "cần tên thuộc tính trong dấu ngoặc kép",
+    "Extra data": "có dữ liệu thừa sau tài liệu JSON",
+    "Unterminated string starting at": "chuỗi chưa được đóng",
+    "Invalid control character at": "ký tự điều khiển không hợp lệ",
+    "Invalid \\escape": "chuỗi thoát (escape) không hợp lệ",
+}
+
+#: Not a result, in Vietnamese: the start of the sentence.
+_NOT_A_RESULT_VI = "không phải kết quả của 'ntm-eval check --format json'"
 
 
 def _read_json(path: Path, shown: str) -> Any:
@@ -567,23 +603,40 @@ def _read_json(path: Path, shown: str) -> Any:
 def load_result(path: Path, shown: str) -> Side:
     """Read the JSON result of ``ntm-eval check --format json``."""
 
-    def fail(message: str) -> InputError:
-        return InputError([Problem("U020", message, shown)])
+    def fail(message: str, message_vi: str) -> InputError:
+        return InputError([Problem("U020", message, shown, message_vi=message_vi)])
 
     try:
         doc = _read_json(path, shown)
     except UnicodeDecodeError as exc:
-        raise fail(f"cannot read the file: {exc}") from None
+        raise fail(
+            f"cannot read the file: {exc}",
+            f"không đọc được tệp: không phải văn bản UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+            f"ở vị trí {exc.start})",
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
-            [Problem("U020", f"not valid JSON: {exc.msg}", shown, exc.lineno, exc.colno)]
+            [
+                Problem(
+                    "U020",
+                    f"not valid JSON: {exc.msg}",
+                    shown,
+                    exc.lineno,
+                    exc.colno,
+                    message_vi="không đúng cú pháp JSON: " + _JSON_VI.get(exc.msg, f"'{exc.msg}'"),
+                )
+            ]
         ) from None
     except _Refused as exc:
-        raise fail(f"not a result of 'ntm-eval check --format json': {exc}") from None
+        raise fail(
+            f"not a result of 'ntm-eval check --format json': {exc.args[0]}",
+            f"{_NOT_A_RESULT_VI}: {exc.args[1]}",
+        ) from None
     except RecursionError:  # the parser's own guard, some hundreds of levels down
         raise fail(
             "not a result of 'ntm-eval check --format json': nested too deeply "
-            "(a result nests a few levels)"
+            "(a result nests a few levels)",
+            f"{_NOT_A_RESULT_VI}: lồng quá sâu (một kết quả chỉ lồng vài cấp)",
         ) from None
     try:
         result = _Result.model_validate(doc)
@@ -591,19 +644,28 @@ def load_result(path: Path, shown: str) -> Side:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise fail(
-            f"not a result of 'ntm-eval check --format json' ({where}: {err['msg']})"
+            f"not a result of 'ntm-eval check --format json' ({where}: {err['msg']})",
+            f"{_NOT_A_RESULT_VI} ({where}: {pydantic_vi(err)})",
         ) from None
     if result.schema_version != 1:
-        raise fail(f"result schema_version {result.schema_version} is not supported (1 is)")
+        raise fail(
+            f"result schema_version {result.schema_version} is not supported (1 is)",
+            f"không hỗ trợ schema_version {result.schema_version} của kết quả (chỉ hỗ trợ 1)",
+        )
     if result.ruleset is None:
         raise fail(
-            "this result is from a check that could not evaluate anything (its 'errors' say why)"
+            "this result is from a check that could not evaluate anything (its 'errors' say why)",
+            "kết quả này của một lần check không đánh giá được gì (mục 'errors' của nó cho biết "
+            "lý do)",
         )
     for c in result.communes:
         for k in c.criteria:
             bad = {k.status, *(i.status for i in k.indicators)} - set(STATUSES)
             if bad:
-                raise fail(f"commune {c.code}, criterion {k.id}: unknown status '{sorted(bad)[0]}'")
+                raise fail(
+                    f"commune {c.code}, criterion {k.id}: unknown status '{sorted(bad)[0]}'",
+                    f"xã {c.code}, tiêu chí {k.id}: kết quả '{sorted(bad)[0]}' không hợp lệ",
+                )
     return Side(shown, result.ruleset.id, _from_json(result))
 
 

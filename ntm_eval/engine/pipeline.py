@@ -91,7 +91,14 @@ class Run:
                 yield lane.batch(lines, rows)
             yield lane.finish()
         except UnicodeDecodeError as exc:  # a cell of bytes (see iter_batches) is not UTF-8
-            refuse(opened.path, source.name, known, source.encoding, f"not UTF-8 text: {exc}")
+            refuse(
+                opened.path,
+                source.name,
+                known,
+                source.encoding,
+                f"not UTF-8 text: {exc}",
+                f"không phải văn bản UTF-8: {exc}",
+            )
         finally:
             if enabled:
                 gc.enable()

@@ -52,10 +52,14 @@ def percent_format(column: Any, raw: Any, value: Any) -> Finding | None:
 
 
 class CellError(ValueError):
-    def __init__(self, code: str, expected: str) -> None:
+    """A cell its parser cannot read: the code, what was expected (``expected_vi``: in
+    Vietnamese, where ``diagnostics.expected_vi`` cannot translate it phrase by phrase)."""
+
+    def __init__(self, code: str, expected: str, expected_vi: str | None = None) -> None:
         super().__init__(expected)
         self.code = code
         self.expected = expected
+        self.expected_vi = expected_vi
 
 
 class Ambiguous(NamedTuple):
@@ -317,9 +321,12 @@ class Invalid(NamedTuple):
     code: str
     expected: str
     raw: str
+    expected_vi: str | None = None
 
     def finding(self, label: str) -> Finding:
-        return value_finding(self.code, label, self.raw, self.expected)
+        return value_finding(
+            self.code, label, self.raw, self.expected, expected_in_vi=self.expected_vi
+        )
 
 
 def tolerant(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -330,7 +337,7 @@ def tolerant(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         try:
             return parse(raw)
         except CellError as exc:
-            return Invalid(exc.code, exc.expected, shown(raw))
+            return Invalid(exc.code, exc.expected, shown(raw), exc.expected_vi)
 
     return validate
 
@@ -386,8 +393,13 @@ class NumberReader:
             return CHECKS[kind](number.as_thousands)
         if as_decimal and as_thousands:
             why = f"this file uses '{sep}' both ways (e.g. '{as_decimal}' and '{as_thousands}')"
+            why_vi = (
+                f"tệp này dùng '{sep}' theo cả hai cách (ví dụ '{as_decimal}' và '{as_thousands}')"
+            )
         else:
             why = "no other number in this file shows which"
+            why_vi = "không có số nào khác trong tệp cho biết cách nào"
+        decimal, grouped = _plain(number.as_decimal), _plain(number.as_thousands)
         raise CellError(
             "D040",
             (
@@ -395,6 +407,12 @@ class NumberReader:
                 f"if '{sep}' marks decimals or {_plain(number.as_thousands)} if it separates "
                 f"thousands, and {why}; write {_plain(number.as_thousands)} without a separator, or "
                 f"give the decimal with more or fewer digits"
+            ),
+            (
+                f"số viết không gây nhầm lẫn: '{number.raw.strip()}' được đọc là {decimal} nếu "
+                f"'{sep}' là dấu thập phân, hoặc {grouped} nếu '{sep}' phân cách hàng nghìn, và "
+                f"{why_vi}; hãy viết {grouped} không có dấu phân cách, hoặc viết phần thập phân "
+                "với nhiều hoặc ít chữ số hơn"
             ),
         )
 

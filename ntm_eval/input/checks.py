@@ -336,5 +336,7 @@ class YearCheck:
                 self.shown,
                 self.first,
                 severity="warning",
+                message_vi=f"bộ tiêu chí không có ngưỡng cho năm {years} của chỉ tiêu "
+                f"{', '.join(self.ids)}: chưa đánh giá được ở {self.count} dòng",
             )
         )

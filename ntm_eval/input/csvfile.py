@@ -34,6 +34,10 @@ _ENCODING_HINT = (
     "save the file as 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), or name "
     "its encoding with --encoding (e.g. --encoding cp1258 for Windows Vietnamese)"
 )
+_ENCODING_HINT_VI = (
+    "hãy lưu tệp dưới dạng 'CSV UTF-8' (Excel: File › Save As › CSV UTF-8), hoặc ghi "
+    "bảng mã của tệp bằng --encoding (ví dụ --encoding cp1258 cho tiếng Việt của Windows)"
+)
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
@@ -57,6 +61,8 @@ def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
                     "this is a zip file — probably an Excel workbook; give "
                     "it the .xlsx extension, or save the sheet as CSV UTF-8",
                     shown,
+                    message_vi="đây là tệp nén zip — có lẽ là sổ tính Excel; hãy đặt đuôi "
+                    ".xlsx cho tệp, hoặc lưu trang tính dưới dạng CSV UTF-8",
                 )
             ]
         )
@@ -68,6 +74,8 @@ def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
                     "this is an old Excel (.xls) or other Office file; "
                     "save it as .xlsx or as CSV UTF-8",
                     shown,
+                    message_vi="đây là tệp Excel cũ (.xls) hoặc tệp Office khác; hãy lưu "
+                    "dưới dạng .xlsx hoặc CSV UTF-8",
                 )
             ]
         )
@@ -83,11 +91,20 @@ def decode(raw: bytes, shown: str, encoding: str | None = None) -> str:
                         "looks like UTF-16 text without a byte-order mark; "
                         f"use --encoding utf-16-{order}, or save as CSV UTF-8",
                         shown,
+                        message_vi="có vẻ là văn bản UTF-16 không có dấu thứ tự byte (BOM); "
+                        f"hãy dùng --encoding utf-16-{order}, hoặc lưu dưới dạng CSV UTF-8",
                     )
                 ]
             )
         raise InputError(
-            [Problem("D001", "not a text file (it holds NUL bytes); " + _ENCODING_HINT, shown)]
+            [
+                Problem(
+                    "D001",
+                    "not a text file (it holds NUL bytes); " + _ENCODING_HINT,
+                    shown,
+                    message_vi="không phải tệp văn bản (có byte NUL); " + _ENCODING_HINT_VI,
+                )
+            ]
         )
     return _decode_as(raw, "utf-8", shown, "UTF-8 text")
 
@@ -109,7 +126,22 @@ def named_codec(encoding: str, head: bytes, shown: str) -> str:
             else f"'{encoding}' (given with --encoding) is not a text encoding: it turns "
             "bytes into other bytes"
         )
-        raise InputError([Problem("D001", f"{what}; try utf-8, utf-16, cp1258 or cp1252", shown)])
+        what_vi = (
+            f"không biết bảng mã '{encoding}' (ghi bằng --encoding)"
+            if info is None
+            else f"'{encoding}' (ghi bằng --encoding) không phải bảng mã văn bản: nó biến "
+            "byte thành byte khác"
+        )
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    f"{what}; try utf-8, utf-16, cp1258 or cp1252",
+                    shown,
+                    message_vi=f"{what_vi}; hãy thử utf-8, utf-16, cp1258 hoặc cp1252",
+                )
+            ]
+        )
     codec = info.name
     if codec in _ORDER_MARKS and not head.startswith(_ORDER_MARKS[codec]):
         order = _byte_order(head, int(codec[-2:]) // 8)
@@ -121,6 +153,9 @@ def named_codec(encoding: str, head: bytes, shown: str) -> str:
                         f"{codec} text without a byte-order mark, in an order its start "
                         f"does not show; use --encoding {codec}-le or --encoding {codec}-be",
                         shown,
+                        message_vi=f"văn bản {codec} không có dấu thứ tự byte (BOM), và phần "
+                        "đầu tệp không cho biết thứ tự byte; hãy dùng "
+                        f"--encoding {codec}-le hoặc --encoding {codec}-be",
                     )
                 ]
             )
@@ -151,6 +186,7 @@ def _byte_order(head: bytes, size: int) -> str | None:
 
 
 def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
+    what_vi = "văn bản " + what.removesuffix(" text")
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
@@ -163,12 +199,21 @@ def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
                     f"not {what} (byte 0x{bad} on line {line}); " + _ENCODING_HINT,
                     shown,
                     line,
+                    message_vi=f"không phải {what_vi} (byte 0x{bad} ở dòng {line}); "
+                    + _ENCODING_HINT_VI,
                 )
             ]
         ) from None
     except UnicodeError as exc:  # a codec's own complaint (idna: a label too long)
         raise InputError(
-            [Problem("D001", f"not {what} ({exc}); " + _ENCODING_HINT, shown)]
+            [
+                Problem(
+                    "D001",
+                    f"not {what} ({exc}); " + _ENCODING_HINT,
+                    shown,
+                    message_vi=f"không phải {what_vi} ({exc}); " + _ENCODING_HINT_VI,
+                )
+            ]
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -183,6 +228,8 @@ def _decode_as(raw: bytes, codec: str, shown: str, what: str) -> str:
                     f"not a text file (NUL character on line {line}); " + _ENCODING_HINT,
                     shown,
                     line,
+                    message_vi=f"không phải tệp văn bản (ký tự NUL ở dòng {line}); "
+                    + _ENCODING_HINT_VI,
                 )
             ]
         )
@@ -235,7 +282,17 @@ def read_records(
                 records.append((next_line, cells))
             next_line += taken
     except csv.Error as exc:
-        raise InputError([Problem("D001", f"CSV syntax error: {exc}", shown, next_line)]) from None
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    f"CSV syntax error: {exc}",
+                    shown,
+                    next_line,
+                    message_vi=f"lỗi cú pháp CSV: {csv_error_vi(exc)}",
+                )
+            ]
+        ) from None
     return records
 
 
@@ -527,7 +584,15 @@ def iter_batches(
                     read_to(first - 1)
                 yield starts, list(cells)
         except (csv.Error, UnicodeError) as exc:
-            refuse(path, shown, known, encoding, f"CSV syntax error: {exc}", first)
+            refuse(
+                path,
+                shown,
+                known,
+                encoding,
+                f"CSV syntax error: {exc}",
+                f"lỗi cú pháp CSV: {csv_error_vi(exc)}",
+                first,
+            )
 
 
 def _teller(
@@ -549,12 +614,32 @@ def refuse(
     known: Callable[[str], bool],
     encoding: str | None,
     message: str,
+    message_vi: str,
     line: int | None = None,
 ) -> NoReturn:
     """Raise the problem ``read_records`` finds in a file that could not be streamed to
-    the end; ``message`` (on ``line``) should it find none."""
+    the end; ``message`` (on ``line``; ``message_vi`` in Vietnamese) should it find none."""
     read_records(path, shown, known, encoding)
-    raise InputError([Problem("D001", message, shown, line)]) from None
+    raise InputError([Problem("D001", message, shown, line, message_vi=message_vi)]) from None
+
+
+#: The csv module's and the codecs' words, in Vietnamese (another is shown quoted).
+_CSV_VI = (
+    ("field larger than field limit", "ô dài hơn giới hạn của một ô"),
+    ("new-line character seen in unquoted field", "có ký tự xuống dòng trong ô không có ngoặc kép"),
+    ("line contains NUL", "dòng có ký tự NUL"),
+    ("unexpected end of data", "dữ liệu kết thúc đột ngột"),
+    ("',' expected after '\"'", "cần dấu ',' sau dấu '\"'"),
+)
+
+
+def csv_error_vi(exc: BaseException) -> str:
+    """The csv module's complaint ``exc`` in Vietnamese, or quoted as it is."""
+    text = str(exc)
+    for en, vi in _CSV_VI:
+        if text.startswith(en):
+            return vi + text[len(en) :]
+    return f"'{text}'"
 
 
 def _needs_plain_reader(path: Path, codec: str, delimiter: str) -> bool:

@@ -44,7 +44,16 @@ def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any,
     while the user looks at another would give verdicts for data they never saw. A hidden
     sheet is read only when ``--sheet`` names it."""
     if not sheets:
-        raise InputError([Problem("D001", "the workbook has no worksheet", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "the workbook has no worksheet",
+                    shown,
+                    message_vi="sổ tính không có trang tính nào",
+                )
+            ]
+        )
     if sheet is None:
         visible = [ws for ws in sheets if ws.sheet_state == "visible"]
         if not visible:
@@ -56,6 +65,8 @@ def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any,
                         f"the workbook has no visible worksheet (hidden: {hidden}); "
                         "name the sheet to read with --sheet",
                         shown,
+                        message_vi=f"sổ tính không có trang tính nào đang hiện (đang ẩn: "
+                        f"{hidden}); hãy chỉ định trang tính cần đọc bằng --sheet",
                     )
                 ]
             )
@@ -66,7 +77,14 @@ def choose_sheet(sheets: list[Any], sheet: str | None, shown: str) -> tuple[Any,
     if not named:
         have = ", ".join(f"'{ws.title}'" for ws in sheets)
         raise InputError(
-            [Problem("D001", f"no sheet named '{sheet}'; the workbook has {have}", shown)]
+            [
+                Problem(
+                    "D001",
+                    f"no sheet named '{sheet}'; the workbook has {have}",
+                    shown,
+                    message_vi=f"không có trang tính tên '{sheet}'; sổ tính có {have}",
+                )
+            ]
         )
     ws = named[0]
     if ws.sheet_state == "visible":
@@ -290,6 +308,9 @@ def _stored_twice(shown: str, number: int, first: int, second: int) -> Problem:
         "open the file in Excel, check the rows, and save it again",
         shown,
         number,
+        message_vi=f"dòng {number} được lưu hai lần trong trang tính (bản lưu thứ {first:,} "
+        f"và thứ {second:,}); Excel chỉ hiện một trong hai — cả hai đều được đọc: hãy mở tệp "
+        "bằng Excel, kiểm tra các dòng này và lưu lại",
     )
 
 
@@ -310,6 +331,8 @@ def _too_long(shown: str, sheet: str, line: int, col: int) -> InputError:
                 line,
                 col,
                 cell=sheet_ref(sheet, line, col),
+                message_vi=f"ô chứa hơn {CELL_LIMIT:,} ký tự, nhiều hơn giới hạn một ô của "
+                "Excel: tệp không do Excel ghi, hoặc đã bị hỏng",
             )
         ]
     )
@@ -327,6 +350,9 @@ def _check_strings(strings: list[Any], shown: str) -> None:
                         f"Excel allows in a cell ({CELL_LIMIT:,}): the file was not written "
                         "by Excel, or is damaged",
                         shown,
+                        message_vi=f"chuỗi dùng chung {index} chứa {len(text):,} ký tự, nhiều "
+                        f"hơn giới hạn một ô của Excel ({CELL_LIMIT:,}): tệp không do Excel "
+                        "ghi, hoặc đã bị hỏng",
                     )
                 ]
             )
@@ -372,8 +398,9 @@ def check_parts(path: Path, shown: str) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return
     for part in parts:
-        why = _too_big(part.filename, part.file_size, part.compress_size)
-        if why:
+        found = _too_big(part.filename, part.file_size, part.compress_size)
+        if found:
+            why, why_vi = found
             raise InputError(
                 [
                     Problem(
@@ -384,26 +411,38 @@ def check_parts(path: Path, shown: str) -> None:
                         "memory); open it in Excel and save it again, or save the sheet "
                         "as CSV UTF-8",
                         shown,
+                        message_vi=f"phần '{part.filename}' của sổ tính khi giải nén dài "
+                        f"{part.file_size:,} byte từ {part.compress_size:,} byte trong tệp; "
+                        f"{why_vi}: phần này không được đọc (tệp hỏng, hoặc tệp được tạo để "
+                        "làm cạn bộ nhớ); hãy mở tệp bằng Excel và lưu lại, hoặc lưu trang "
+                        "tính dưới dạng CSV UTF-8",
                     )
                 ]
             )
 
 
-def _too_big(name: str, size: int, packed: int) -> str | None:
-    """Why a part of ``size`` bytes (``packed`` in the file) is not read, if it is not."""
+def _too_big(name: str, size: int, packed: int) -> tuple[str, str] | None:
+    """Why a part of ``size`` bytes (``packed`` in the file) is not read, if it is not
+    (in English and in Vietnamese)."""
     lower = name.lower()
     if lower.startswith("xl/worksheets/"):
-        limit, what = SHEET_LIMIT, "a worksheet"
+        limit, what, what_vi = SHEET_LIMIT, "a worksheet", "một trang tính"
     elif lower.endswith("sharedstrings.xml"):
-        limit, what = STRINGS_LIMIT, "the shared strings"
+        limit, what, what_vi = STRINGS_LIMIT, "the shared strings", "các chuỗi dùng chung"
     elif lower.endswith((".xml", ".rels")):
-        limit, what = XML_LIMIT, "such a part"
+        limit, what, what_vi = XML_LIMIT, "such a part", "một phần như vậy"
     else:
-        limit, what = None, ""
+        limit, what, what_vi = None, "", ""
     if limit is not None and size > limit:
-        return f"more than {what} may hold ({limit:,} bytes)"
+        return (
+            f"more than {what} may hold ({limit:,} bytes)",
+            f"nhiều hơn mức {what_vi} có thể chứa ({limit:,} byte)",
+        )
     if size > RATIO_FROM and size > RATIO_LIMIT * max(packed, 1):
-        return f"compressed more than {RATIO_LIMIT}:1, far more than real data is"
+        return (
+            f"compressed more than {RATIO_LIMIT}:1, far more than real data is",
+            f"nén hơn {RATIO_LIMIT}:1, cao hơn nhiều so với dữ liệu thật",
+        )
     return None
 
 
@@ -419,14 +458,26 @@ def _load(path: Path, shown: str) -> Any:
         raise InputError(
             [
                 Problem(
-                    "D001", "reading .xlsx needs the openpyxl package (pip install openpyxl)", shown
+                    "D001",
+                    "reading .xlsx needs the openpyxl package (pip install openpyxl)",
+                    shown,
+                    message_vi="cần gói openpyxl để đọc tệp .xlsx (pip install openpyxl)",
                 )
             ]
         ) from None
     if not path.exists():
-        raise InputError([Problem("U030", "no such file", shown)])
+        raise InputError([Problem("U030", "no such file", shown, message_vi="không có tệp này")])
     if path.is_dir():
-        raise InputError([Problem("D001", "is a folder; give a data file", shown)])
+        raise InputError(
+            [
+                Problem(
+                    "D001",
+                    "is a folder; give a data file",
+                    shown,
+                    message_vi="đây là thư mục; hãy ghi một tệp dữ liệu",
+                )
+            ]
+        )
     check_parts(path, shown)
     try:
         reader = ExcelReader(path, read_only=True, data_only=True)
@@ -449,6 +500,9 @@ def _load(path: Path, shown: str) -> Any:
                     f"{detail}; open it in Excel and save it again as .xlsx, "
                     "or save the sheet as CSV UTF-8",
                     shown,
+                    message_vi=f"không phải sổ tính Excel (.xlsx) đọc được: '{detail}'; hãy mở "
+                    "tệp bằng Excel và lưu lại dưới dạng .xlsx, hoặc lưu trang tính dưới dạng "
+                    "CSV UTF-8",
                 )
             ]
         ) from None
@@ -463,6 +517,8 @@ def _unreadable(shown: str, exc: Exception) -> InputError:
                 f"({type(exc).__name__}: {str(exc)[:120]}); open it in Excel "
                 "and save it again as .xlsx",
                 shown,
+                message_vi=f"không đọc được sổ tính ({type(exc).__name__}: '{str(exc)[:120]}'); "
+                "hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx",
             )
         ]
     )

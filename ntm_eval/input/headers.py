@@ -56,6 +56,11 @@ _SCALES = {
     "money": {1: "VND", 1_000: "thousand VND", 1_000_000: "million VND", 10**9: "billion VND"},
     "share": {100: "percent", 1_000: "per mille"},
 }
+_SCALES_VI = {
+    "money": {1: "đồng", 1_000: "nghìn đồng", 1_000_000: "triệu đồng", 10**9: "tỷ đồng"},
+    "share": {100: "phần trăm (%)", 1_000: "phần nghìn (‰)"},
+}
+_PER_VI = {"person": "người", "household": "hộ", "year": "năm", "month": "tháng"}
 _TRAILING_GROUP = re.compile(r"\(([^()]*)\)\s*$")
 _SQUEEZE = re.compile(r"[\s.\-]+")
 
@@ -74,6 +79,13 @@ class Unit(NamedTuple):
             return "a count"
         words = _SCALES[self.dimension][self.scale]  # type: ignore[index]
         return " ".join([words, *(f"per {what}" for _, what in sorted(self.per, reverse=True))])
+
+    def describe_vi(self) -> str:
+        """``'nghìn đồng/người/năm'``, ``'phần nghìn (‰)'``, ``'số đếm'``."""
+        if self.dimension == "count":
+            return "số đếm"
+        words = _SCALES_VI[self.dimension][self.scale]  # type: ignore[index]
+        return "/".join([words, *(_PER_VI[what] for _, what in sorted(self.per, reverse=True))])
 
     def disagrees(self, needed: Unit) -> bool:
         """Whether values in this unit would be misread as values in ``needed``."""

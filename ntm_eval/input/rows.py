@@ -53,7 +53,7 @@ from ntm_eval.input.cells import (
 )
 from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
 from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
-from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
+from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list, replaced_list_vi
 from ntm_eval.reasons import Reason
 from ntm_eval.rules.model import Plausible, RuleSet
 from ntm_eval.shown import quoted
@@ -112,10 +112,13 @@ class Layout:
         message: str,
         value: str | None = None,
         severity: str = "error",
+        *,
+        message_vi: str | None = None,
     ) -> Problem:
-        """A problem about ``column`` of the row on ``line``; its message starts with the
-        column's label."""
+        """A problem about ``column`` of the row on ``line``; its message (``message_vi`` in
+        Vietnamese) starts with the column's label."""
         label = column_label(column, self.headers.get(column))
+        label_vi = column_label(column, self.headers.get(column), "vi")
         return Problem(
             code,
             f"{label}: {message}",
@@ -125,6 +128,7 @@ class Layout:
             column=column,
             value=value,
             severity=severity,
+            message_vi=None if message_vi is None else f"{label_vi}: {message_vi}",
         )
 
     def place(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -293,6 +297,7 @@ CELL_CHECKS.append(implausible)
 def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
     """What look-alike letters in ``raw`` say (W110 replaced, W111 not Vietnamese)."""
     found = []
+    label_vi = "cột" + label[6:] if label.startswith("column") else "tiêu đề cột"
     if folded.replaced:
         found.append(
             Finding(
@@ -301,6 +306,8 @@ def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
                 f"{replaced_list(folded)}",
                 raw,
                 "warning",
+                message_vi=f"{label_vi}: {quoted(raw)} được đọc là {quoted(folded.text)} — đã "
+                f"thay các chữ trông giống: {replaced_list_vi(folded)}",
             )
         )
     if folded.foreign:
@@ -311,6 +318,9 @@ def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
                 "not used in Vietnamese and not a known look-alike; retype it",
                 raw,
                 "warning",
+                message_vi=f"{label_vi}: {quoted(raw)} có "
+                f"{', '.join(describe(ch) for ch in folded.foreign)}, chữ không dùng trong "
+                "tiếng Việt và không phải chữ trông giống đã biết; hãy gõ lại",
             )
         )
     return found
@@ -420,6 +430,8 @@ class Column:
             f"{self.label}: value '{shown}' runs over {len(lines)} lines — expected a value "
             "on one line (is a quote at its start missing its closing quote?)",
             raw,
+            message_vi=f"cột{self.label[6:]}: giá trị '{shown}' kéo dài qua {len(lines)} dòng — "
+            "cần một giá trị trên một dòng (dấu ngoặc kép ở đầu ô thiếu dấu đóng?)",
         )
 
 
@@ -500,6 +512,7 @@ def read_header(
             break
     if not head:
         where = f"sheet '{sheet}' is empty" if sheet else "the file is empty"
+        where_vi = f"trang tính '{sheet}' trống" if sheet else "tệp trống"
         raise InputError(
             [
                 Problem(
@@ -507,6 +520,8 @@ def read_header(
                     f"{where}; expected a header row with "
                     "commune_code, commune_name, … and one column per measure",
                     shown,
+                    message_vi=f"{where_vi}; cần một dòng tiêu đề với commune_code, "
+                    "commune_name, … và một cột cho mỗi chỉ số đo",
                 )
             ]
         )
@@ -743,14 +758,26 @@ class RowReader:
         key = next((k for k, i in self.keys.items() if i == why.column), None)
         header = self.header[why.column] if why.column < len(self.header) else ""
         label = column_label(key, header) if key else f"column {why.column + 1}"
+        label_vi = column_label(key, header, "vi") if key else f"cột {why.column + 1}"
         if header and not key:
             label += f" ('{header}')"
+            label_vi += f" ('{header}')"
         if isinstance(why, Stray):
             code = "D006"
             reach = (
                 f"closes only on line {line + why.lines - 1}, on lines that look like rows"
                 if why.closed
                 else f"does not close within {why.lines} lines ({line}–{line + why.lines - 1})"
+            )
+            reach_vi = (
+                f"chỉ đóng ở dòng {line + why.lines - 1}, sau các dòng trông như dòng dữ liệu"
+                if why.closed
+                else f"không đóng trong {why.lines} dòng ({line}–{line + why.lines - 1})"
+            )
+            message_vi = (
+                f"{label_vi}: ô mở bằng dấu ngoặc kép và {reach_vi} — cần dấu ngoặc kép ở cả "
+                "hai đầu ô; dấu ngoặc kép được đọc như một chữ và các dòng sau như các dòng "
+                "dữ liệu"
             )
             message = (
                 f"{label}: a quote opens this cell and {reach} — expected a quote at both "
@@ -763,8 +790,14 @@ class RowReader:
                 f"{label}: value '{why.head}…' is {why.length:,} characters long — expected "
                 f"at most {MAX_CELL:,} (a cell longer than a spreadsheet holds)"
             )
+            message_vi = (
+                f"{label_vi}: giá trị '{why.head}…' dài {why.length:,} ký tự — cần không quá "
+                f"{MAX_CELL:,} (ô dài hơn mức một bảng tính chứa được)"
+            )
             reason = unread(f"cell of {why.length:,} characters in {label}", code)
-        problem = Problem(code, message, self.shown, line, why.column + 1, column=key)
+        problem = Problem(
+            code, message, self.shown, line, why.column + 1, column=key, message_vi=message_vi
+        )
         return problem, reason
 
     def misfit(self, cells: Sequence[Any]) -> str | None:
@@ -845,7 +878,9 @@ class RowReader:
         try:
             value = self.numbers.resolve(number, self.kinds[key])
         except CellError as exc:
-            finding = Invalid(exc.code, exc.expected, number.raw).finding(col.label)
+            finding = Invalid(exc.code, exc.expected, number.raw, exc.expected_vi).finding(
+                col.label
+            )
             self.problems.append(finding.at(self.shown, line, col.index + 1, key))
             return None
         for check in CELL_CHECKS:  # what ``Column.read`` checks of a value it knows at once
@@ -969,4 +1004,9 @@ def _wrong_unit(
         col,
         column=column,
         value=header,
+        message_vi=f"{column_label(column, header, 'vi')}: tiêu đề ghi đơn vị "
+        f"'{marker.written}' ({marker.unit.describe_vi()}) — cần giá trị tính bằng "
+        f"{needed.describe_vi()}; giá trị không bao giờ được quy đổi, nên cột này không được "
+        "đọc và chỉ tiêu của cột chưa đánh giá được: hãy ghi giá trị tính bằng "
+        f"{needed.describe_vi()} và ghi đơn vị đó trong tiêu đề",
     )

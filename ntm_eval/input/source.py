@@ -57,8 +57,8 @@ class Opened(NamedTuple):
     problems: Sequence[Problem] = ()
 
 
-def _refuse(source: Source, message: str) -> InputError:
-    return InputError([Problem("D001", message, source.name)])
+def _refuse(source: Source, message: str, message_vi: str) -> InputError:
+    return InputError([Problem("D001", message, source.name, message_vi=message_vi)])
 
 
 def open_source(
@@ -81,7 +81,9 @@ def open_source(
     if source.is_workbook:
         if source.encoding is not None:
             raise _refuse(
-                source, "--encoding applies to CSV files; a workbook carries its own encoding"
+                source,
+                "--encoding applies to CSV files; a workbook carries its own encoding",
+                "--encoding chỉ dùng cho tệp CSV; sổ tính tự mang bảng mã của nó",
             )
         path = files.readable(source.path, source.name, files.DATA)
         from ntm_eval.input.excel import Sheet
@@ -102,11 +104,15 @@ def open_source(
         return Opened(chunks(), sheet.title, again, path, sheet.problems)
     if suffix in OTHER_SHEETS:
         raise _refuse(
-            source, f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8"
+            source,
+            f"'{suffix}' files cannot be read; save the sheet as .xlsx or as CSV UTF-8",
+            f"không đọc được tệp '{suffix}'; hãy lưu trang tính dưới dạng .xlsx hoặc CSV UTF-8",
         )
     if source.sheet is not None:
         raise _refuse(
-            source, "--sheet applies to Excel workbooks (.xlsx); this file is read as CSV"
+            source,
+            "--sheet applies to Excel workbooks (.xlsx); this file is read as CSV",
+            "--sheet chỉ dùng cho sổ tính Excel (.xlsx); tệp này được đọc như tệp CSV",
         )
     from ntm_eval.input.csvfile import iter_batches, iter_records
 

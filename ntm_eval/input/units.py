@@ -69,6 +69,7 @@ TYPE_WORDS = {
     "dac_khu": "a special zone (đặc khu)",
     RURAL: "a commune (xã)",
 }
+TYPE_WORDS_VI = {"phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", RURAL: "xã"}
 
 # Words that come before the proper name of a unit; compared in name_key form.
 _COMMUNE_PREFIXES = ("xã", "phường", "thị trấn", "tt.", "p.")
@@ -255,6 +256,12 @@ class UnitList:
             return "every province of Viet Nam"  # of its date: 63 before July 2025, 34 after
         return ", ".join(sorted(self.provinces.values()))
 
+    @property
+    def covers_vi(self) -> str:
+        if len(self.provinces) > 5:
+            return "mọi tỉnh, thành phố của Việt Nam"  # của ngày của danh mục: 63, rồi 34
+        return ", ".join(sorted(self.provinces.values()))
+
 
 class ByYear:
     """The national list in force for each row's year (``--units vn``, the default): for
@@ -437,6 +444,7 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                     p,
                     code=p.code if p.code.startswith("U") else "D030",
                     message="unit list: " + p.message,
+                    message_vi="danh mục đơn vị hành chính: " + p.text("vi"),
                 )
                 for p in exc.problems
             ]
@@ -447,8 +455,10 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     reader.fieldnames = fields
     missing = [f for f in needed if f not in fields]
+    missing_vi = list(missing)
     if "province_code" not in fields and "province_name" not in fields:
         missing.append("province_code or province_name")
+        missing_vi.append("province_code hoặc province_name")
     if missing:
         raise InputError(
             [
@@ -459,6 +469,8 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                     "province_name",
                     label,
                     1,
+                    message_vi=f"danh mục đơn vị hành chính: thiếu cột {', '.join(missing_vi)}; "
+                    "cần " + ", ".join(needed) + " và province_code hoặc province_name",
                 )
             ]
         )
@@ -477,6 +489,8 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                     "unit list: commune_code and commune_name must not be empty",
                     label,
                     line,
+                    message_vi="danh mục đơn vị hành chính: commune_code và commune_name không "
+                    "được để trống",
                 )
             )
         elif kind is None:
@@ -486,6 +500,8 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                     f"unit list: unit_type {quoted(get['unit_type'])} — expected xa, phuong or thi_tran",
                     label,
                     line,
+                    message_vi=f"danh mục đơn vị hành chính: unit_type {quoted(get['unit_type'])} "
+                    "— cần xa, phuong hoặc thi_tran",
                 )
             )
         elif not province:
@@ -497,12 +513,19 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
                     "province_name column",
                     label,
                     line,
+                    message_vi="danh mục đơn vị hành chính: không biết mã tỉnh "
+                    f"{quoted(get.get('province_code', ''))}; hãy thêm cột province_name",
                 )
             )
         elif code in units:
             problems.append(
                 Problem(
-                    "D030", f"unit list: commune code {quoted(code)} appears twice", label, line
+                    "D030",
+                    f"unit list: commune code {quoted(code)} appears twice",
+                    label,
+                    line,
+                    message_vi=f"danh mục đơn vị hành chính: mã xã {quoted(code)} xuất hiện "
+                    "hai lần",
                 )
             )
         else:
@@ -517,7 +540,16 @@ def load_units(spec: str | None = None) -> UnitList | ByYear:
     if problems:
         raise InputError(problems)
     if not units:
-        raise InputError([Problem("D030", "unit list: no units in the file", label)])
+        raise InputError(
+            [
+                Problem(
+                    "D030",
+                    "unit list: no units in the file",
+                    label,
+                    message_vi="danh mục đơn vị hành chính: tệp không có đơn vị nào",
+                )
+            ]
+        )
     return UnitList(label, units, {province_key(u.province): u.province for u in units.values()})
 
 
@@ -623,6 +655,9 @@ class UnitCheck:
                     f"{unit.describe()} is {TYPE_WORDS[unit.type]} in the unit list "
                     f"{units.label}; the new-rural criteria apply to rural communes (xã) only, so "
                     "this row is not evaluated — remove it",
+                    message_vi=f"{unit.describe()} là {TYPE_WORDS_VI[unit.type]} trong danh mục đơn vị hành "
+                    f"chính {units.label}; bộ tiêu chí nông thôn mới chỉ áp dụng cho xã, nên dòng "
+                    "này không được đánh giá — hãy bỏ dòng này",
                     value=row.code or row.name,
                 )
             )
@@ -637,13 +672,16 @@ class UnitCheck:
             count = sum(n for n, _ in self.elsewhere.values())
             first = min(line for _, line in self.elsewhere.values())
             provinces = sorted(self.elsewhere)
-            names = ", ".join(quoted(p) for p in provinces[:5])
+            names = names_vi = ", ".join(quoted(p) for p in provinces[:5])
             if len(provinces) > 5:  # a national file names dozens: one line stays readable
                 names += f" and {len(provinces) - 5} more"
+                names_vi += f" và {len(provinces) - 5} tỉnh khác"
             if self.units.date is not None:  # a national list: the name is not a province
                 advice = "check the province's name"
+                advice_vi = "hãy kiểm tra tên tỉnh"
             else:
                 advice = "use --units with a list that covers them"
+                advice_vi = "hãy dùng --units với danh mục có các tỉnh này"
             self.problems.append(
                 Problem(
                     "W112",
@@ -653,6 +691,9 @@ class UnitCheck:
                     self.layout.path,
                     first,
                     severity="warning",
+                    message_vi=f"lưu ý: {count} dòng của tỉnh {names_vi} không được đối chiếu "
+                    f"với danh mục đơn vị hành chính {self.units.label}, danh mục này gồm "
+                    f"{self.units.covers_vi}; {advice_vi}",
                 )
             )
         count, first = self.districted
@@ -666,6 +707,9 @@ class UnitCheck:
                     "abolished on 1 July 2025 and the unit list "
                     f"{self.units.label} has none, so the district is not checked — leave "
                     "the column empty",
+                    message_vi=f"{count} dòng có ghi huyện, từ dòng này trở đi; cấp huyện đã bỏ từ ngày "
+                    f"1/7/2025 và danh mục đơn vị hành chính {self.units.label} không có cấp "
+                    "huyện, nên huyện không được đối chiếu — hãy để trống cột này",
                     severity="warning",
                 )
             )
@@ -685,14 +729,26 @@ def _suggest_code(
     found = units.find(row.name, row.district) if row.name else []
     if len(found) == 1:
         hint = f"the unit list {units.label} gives {found[0].describe()}: fill in {found[0].code}"
+        hint_vi = (
+            f"danh mục đơn vị hành chính {units.label} ghi {found[0].describe()}: hãy điền "
+            f"{found[0].code}"
+        )
     elif found:
         places = " and ".join(f"in {u.district} ({u.code})" for u in found)
+        places_vi = " và ".join(f"ở {u.district} ({u.code})" for u in found)
         hint = f"the unit list has {quoted(row.name)} {places}; fill in the code" + (
             "" if row.district else " and the district"
+        )
+        hint_vi = (
+            f"danh mục đơn vị hành chính có {quoted(row.name)} {places_vi}; hãy điền mã xã"
+            + ("" if row.district else " và huyện")
         )
     else:
         hint = "the unit list has no commune of that name" + (
             " in that district" if row.district else ""
+        )
+        hint_vi = "danh mục đơn vị hành chính không có xã nào tên này" + (
+            " trong huyện đó" if row.district else ""
         )
     problems.append(
         layout.problem(
@@ -700,6 +756,7 @@ def _suggest_code(
             row.line,
             "commune_code",
             f"value is empty — expected the commune's code; {hint}",
+            message_vi=f"ô trống — cần mã xã; {hint_vi}",
             value="",
         )
     )
@@ -773,44 +830,60 @@ def _gone(layout: Layout, row: _Row, units: UnitList) -> Problem:
     said = old.describe() if old else row.code
     if len(went) == 1 and not went[0].part:
         into = f"it is part of {went[0].describe()}"
+        into_vi = f"nay thuộc {went[0].describe()}"
     else:
         into = "it went into " + " and ".join(
             f"{s.describe()} ({'in part' if s.part else 'whole'})" for s in went
         )
-    scope = [
-        f"{s.code} is {TYPE_WORDS[units.units[s.code].type]}"
-        for s in went
-        if s.code in units.units and units.units[s.code].type != RURAL
-    ]
+        into_vi = "đã nhập vào " + " và ".join(
+            f"{s.describe()} ({'một phần' if s.part else 'toàn bộ'})" for s in went
+        )
+    outside = [s for s in went if s.code in units.units and units.units[s.code].type != RURAL]
+    scope = [f"{s.code} is {TYPE_WORDS[units.units[s.code].type]}" for s in outside]
+    scope_vi = [f"{s.code} là {TYPE_WORDS_VI[units.units[s.code].type]}" for s in outside]
     tail = (
         "; " + ", ".join(scope) + ", out of the new-rural programme"
         if scope
         else "; use the new unit's code and name"
+    )
+    tail_vi = (
+        "; " + ", ".join(scope_vi) + ", ngoài chương trình nông thôn mới"
+        if scope_vi
+        else "; hãy dùng mã và tên của đơn vị mới"
     )
     return layout.problem(
         "D034",
         row.line,
         "commune_code",
         f"{said} no longer exists since 1 July 2025: {into} (unit list {units.label}){tail}",
+        message_vi=f"{said} không còn tồn tại từ ngày 1/7/2025: {into_vi} (danh mục đơn vị hành chính "
+        f"{units.label}){tail_vi}",
         value=row.code,
     )
 
 
 def _unknown_code(layout: Layout, row: _Row, units: UnitList) -> Problem:
     message = f"commune code {quoted(row.code)} is not in the unit list {units.label}"
+    vi = f"mã xã {quoted(row.code)} không có trong danh mục đơn vị hành chính {units.label}"
     padded = row.code.zfill(5)
     if padded != row.code and padded in units.units:
         message += (
             f"; {padded} is — a spreadsheet may have dropped its leading zeros (format "
             "the column as Text)"
         )
+        vi += (
+            f"; {padded} thì có — bảng tính có thể đã bỏ các số 0 ở đầu (hãy định dạng cột "
+            "là Văn bản (Text))"
+        )
     else:
         found = units.find(row.name, row.district) if row.name else []
         if len(found) == 1:
             message += f"; the list gives {found[0].describe()}"
+            vi += f"; danh mục ghi {found[0].describe()}"
         elif found:
             message += "; the list has " + " and ".join(u.describe() for u in found)
-    return layout.problem("D031", row.line, "commune_code", message, value=row.code)
+            vi += "; danh mục có " + " và ".join(u.describe() for u in found)
+    return layout.problem("D031", row.line, "commune_code", message, message_vi=vi, value=row.code)
 
 
 def _compare(
@@ -819,22 +892,32 @@ def _compare(
     """Name, district and province of the row against the unit its code names."""
     place = f"{unit.district}, {unit.province}" if unit.district else unit.province
     said = f"code {unit.code} is {unit.name} ({place}) in the unit list"
+    said_vi = f"mã {unit.code} là {unit.name} ({place}) trong danh mục đơn vị hành chính"
     if row.name and not _same(row.name, unit.name, _COMMUNE_PREFIXES):
         other = [u for u in units.find(row.name, row.district) if u.code != unit.code]
         hint = f"; the list gives {other[0].code} for {other[0].name}" if len(other) == 1 else ""
+        hint_vi = (
+            f"; danh mục ghi mã {other[0].code} cho {other[0].name}" if len(other) == 1 else ""
+        )
         problems.append(
             layout.problem(
                 "D032",
                 row.line,
                 "commune_name",
                 f"{quoted(row.name)} — {said}{hint}",
+                message_vi=f"{quoted(row.name)} — {said_vi}{hint_vi}",
                 value=row.name,
             )
         )
     if row.district and not _same(row.district, unit.district, _DISTRICT_PREFIXES):
         problems.append(
             layout.problem(
-                "D032", row.line, "district", f"{quoted(row.district)} — {said}", value=row.district
+                "D032",
+                row.line,
+                "district",
+                f"{quoted(row.district)} — {said}",
+                message_vi=f"{quoted(row.district)} — {said_vi}",
+                value=row.district,
             )
         )
     if row.province and not _same(row.province, unit.province, _PROVINCE_PREFIXES):
@@ -846,12 +929,14 @@ def _compare(
             and not units.covers_province_now(row.province)
         )
         hint = "; that province no longer exists since 1 July 2025" if gone else ""
+        hint_vi = "; tỉnh này không còn tồn tại từ ngày 1/7/2025" if gone else ""
         problems.append(
             layout.problem(
                 "D032",
                 row.line,
                 "province",
                 f"{quoted(row.province)} — {said}{hint}",
+                message_vi=f"{quoted(row.province)} — {said_vi}{hint_vi}",
                 value=row.province,
             )
         )

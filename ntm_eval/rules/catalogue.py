@@ -25,7 +25,12 @@ from ntm_eval.rules.yaml_source import Loc
 
 
 class FilterError(ValueError):
-    """A filter names something the rule set does not have (a usage error)."""
+    """A filter names something the rule set does not have (a usage error): the sentence
+    in English (``str``), and ``message_vi`` in Vietnamese."""
+
+    def __init__(self, message: str, message_vi: str) -> None:
+        super().__init__(message)
+        self.message_vi = message_vi
 
 
 # --- which sets there are ---------------------------------------------------------------
@@ -49,7 +54,9 @@ def resolve_set(ref: str) -> tuple[Path, str]:
     if ref not in known:
         raise FilterError(
             f"no shipped rule set has the id '{ref}' (shipped: "
-            f"{', '.join(known)}); give the path of a rule file instead"
+            f"{', '.join(known)}); give the path of a rule file instead",
+            f"không có bộ tiêu chí đi kèm nào có id '{ref}' (đi kèm: {', '.join(known)}); "
+            "hãy ghi đường dẫn của một tệp tiêu chí",
         )
     return known[ref], display_path(known[ref])
 
@@ -120,10 +127,10 @@ def build(
     applies there; ``criterion``: a criterion id (``14``) or an indicator id (``14.3``);
     ``unverified``: only values marked unverified. Unknown names raise ``FilterError``."""
     rs = loaded.ruleset
-    _known(rs.class_name.en, region, list(rs.class_values))
-    _known("sector", sector, list(rs.sectors))
+    _known(rs.class_name.en, rs.class_name.vi, region, list(rs.class_values))
+    _known("sector", "ngành", sector, list(rs.sectors))
     ids = [c.id for c in rs.criteria] + [i.id for c in rs.criteria for i in c.indicators]
-    _known("criterion or indicator", criterion, list(dict.fromkeys(ids)))
+    _known("criterion or indicator", "tiêu chí hoặc chỉ tiêu", criterion, list(dict.fromkeys(ids)))
     rows = []
     for mloc, crit, ind, m in rs.located_measures():
         effective_sector = ind.sector or crit.sector
@@ -152,6 +159,9 @@ def build(
     return Catalogue(rs, tuple(loaded.files), region, filters, tuple(rows))
 
 
-def _known(what: str, name: str | None, known: list[str]) -> None:
+def _known(what: str, what_vi: str, name: str | None, known: list[str]) -> None:
     if name is not None and name not in known:
-        raise FilterError(f"unknown {what} '{name}'; this rule set has: {', '.join(known)}")
+        raise FilterError(
+            f"unknown {what} '{name}'; this rule set has: {', '.join(known)}",
+            f"bộ tiêu chí không có {what_vi} '{name}'; bộ tiêu chí này có: {', '.join(known)}",
+        )

@@ -91,20 +91,23 @@ def _load(
                     shown,
                     line,
                     col,
+                    message_vi="cấp ngoài cùng của tệp tiêu chí phải là một ánh xạ "
+                    "(schema_version, id, title, …)",
                 )
             ]
         )
     if "extends" not in data:
         return _checked(data, positions, shown, None), data
 
-    def at(code: str, loc: PathKey, message: str) -> Problem:
-        return problem_at(code, message, positions, loc, shown)
+    def at(code: str, loc: PathKey, message: str, vi: str) -> Problem:
+        return problem_at(code, message, positions, loc, shown, message_vi=vi)
 
     own = [
         at(
             "R011",
             (),
             f"required key '{key}' missing: a rule file that extends another states its own",
+            f"thiếu khóa bắt buộc '{key}': tệp tiêu chí kế thừa tệp khác phải tự ghi khóa này",
         )
         for key in OWN_KEYS
         if key not in data
@@ -115,7 +118,11 @@ def _load(
     resolved = [p for p, _ in seen]
     if parent_path.resolve() in resolved:
         loop = [s for _, s in seen[resolved.index(parent_path.resolve()) :]] + [parent_shown]
-        raise InputError([at("R031", ("extends",), "extends cycle: " + " → ".join(loop))] + own)
+        cycle = " → ".join(loop)
+        raise InputError(
+            [at("R031", ("extends",), "extends cycle: " + cycle, "kế thừa thành vòng: " + cycle)]
+            + own
+        )
     if len(seen) > MAX_EXTENDS:
         raise InputError(
             [
@@ -124,6 +131,8 @@ def _load(
                     ("extends",),
                     f"more than {MAX_EXTENDS} rule files "
                     "extend one another: " + " → ".join(s for _, s in seen),
+                    f"hơn {MAX_EXTENDS} tệp tiêu chí kế thừa lẫn nhau: "
+                    + " → ".join(s for _, s in seen),
                 )
             ]
             + own
@@ -137,13 +146,20 @@ def _load(
                 ("extends",),
                 f"extends {named}: not a rule file (no schema_version at its top level); "
                 "its content is not shown",
+                f"extends {named}: không phải tệp tiêu chí (cấp ngoài cùng không có "
+                "schema_version); nội dung của tệp không được hiển thị",
             )
             raise InputError([foreign] + own)
         parent, parent_data = _load(parent_path, parent_shown, seen, parent_read)
     except InputError as exc:
         if exc.problems[0].code == "R035" and exc.problems[0].path == shown:
             raise
-        note = at("R030", ("extends",), f"extends {named}, which has errors")
+        note = at(
+            "R030",
+            ("extends",),
+            f"extends {named}, which has errors",
+            f"extends {named}: tệp này có lỗi",
+        )
         raise InputError([note] + own + exc.problems) from None
     if own:
         raise InputError(own)
@@ -154,6 +170,8 @@ def _load(
                     "R020",
                     ("id",),
                     f"id '{data['id']}' is the id of the set it extends; give this set its own id",
+                    f"id '{data['id']}' trùng với id của bộ tiêu chí được kế thừa; hãy đặt "
+                    "id riêng cho bộ này",
                 )
             ]
         )
@@ -172,6 +190,8 @@ def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
                     ("extends",),
                     "extends: give the id of a shipped rule set "
                     "(e.g. national-2016-2020) or the path of a rule file",
+                    "extends: hãy ghi id của một bộ tiêu chí đi kèm công cụ "
+                    "(ví dụ national-2016-2020) hoặc đường dẫn của một tệp tiêu chí",
                 )
             ]
         )
@@ -186,12 +206,21 @@ def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
                         ("extends",),
                         f"extends '{ref}': a rule file's name ends in .yaml or .yml; "
                         "nothing else is read",
+                        f"extends '{ref}': tên tệp tiêu chí phải có đuôi .yaml hoặc .yml; "
+                        "tệp khác không được đọc",
                     )
                 ]
             )
         if not target.is_file():
             raise InputError(
-                [at("R030", ("extends",), f"extends '{ref}': no such file ({parent_shown})")]
+                [
+                    at(
+                        "R030",
+                        ("extends",),
+                        f"extends '{ref}': no such file ({parent_shown})",
+                        f"extends '{ref}': không có tệp này ({parent_shown})",
+                    )
+                ]
             )
         return target, parent_shown
     shipped = shipped_sets()
@@ -204,6 +233,9 @@ def _parent_file(ref: Any, path: Path, shown: str, at: Any) -> tuple[Path, str]:
                     f"extends '{ref}': no shipped rule set has "
                     f"this id (shipped: {', '.join(shipped)}); a file is named by a "
                     "path ending in .yaml",
+                    f"extends '{ref}': không có bộ tiêu chí đi kèm nào có id này "
+                    f"(đi kèm: {', '.join(shipped)}); một tệp được ghi bằng đường dẫn có "
+                    "đuôi .yaml",
                 )
             ]
         )
@@ -287,6 +319,12 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
+def _dotted_vi(loc: PathKey, data: Any = None) -> str:
+    """``_dotted`` for a Vietnamese sentence: the top level is 'cấp ngoài cùng'."""
+    where = _dotted(loc, data)
+    return "cấp ngoài cùng" if where == "(top level)" else where
+
+
 def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = None) -> Problem:
     # Custom validators report at the field; drop pydantic's internal loc parts.
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -303,7 +341,14 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             if hint
             else (f"; expected one of: {', '.join(allowed)}" if allowed else "")
         )
-        return problem_at("R010", msg, positions, loc, path, key=True)
+        where_vi = _dotted_vi(loc[:-1], data)
+        vi = f"khóa '{key}' không được hỗ trợ trong {where_vi}"
+        vi += (
+            f"; có phải là '{hint[0]}'?"
+            if hint
+            else (f"; cần một trong các khóa: {', '.join(allowed)}" if allowed else "")
+        )
+        return problem_at("R010", msg, positions, loc, path, key=True, message_vi=vi)
     if kind == "ntm_year":  # point at the offending year key, not the whole mapping
         return problem_at(
             "R012",
@@ -312,6 +357,7 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             loc + (err["ctx"]["year"],),
             path,
             key=True,
+            message_vi=f"{_dotted_vi(loc, data)}: {pydantic_vi(err)}",
         )
     if kind == "missing":
         return problem_at(
@@ -320,7 +366,61 @@ def _pydantic_problem(err: Any, positions: Positions, path: str, data: Any = Non
             positions,
             loc[:-1],
             path,
+            message_vi=f"thiếu khóa bắt buộc '{loc[-1]}' trong {_dotted_vi(loc[:-1], data)}",
         )
     shown = err.get("input")
     value = "" if isinstance(shown, (dict, list)) else f" (got {shown!r})"
-    return problem_at("R012", f"{_dotted(loc, data)}: {err['msg']}{value}", positions, loc, path)
+    value_vi = "" if isinstance(shown, (dict, list)) else f" (đang là {shown!r})"
+    return problem_at(
+        "R012",
+        f"{_dotted(loc, data)}: {err['msg']}{value}",
+        positions,
+        loc,
+        path,
+        message_vi=f"{_dotted_vi(loc, data)}: {pydantic_vi(err)}{value_vi}",
+    )
+
+
+#: What pydantic says of a value, by its error type, in Vietnamese (``{…}``: its ``ctx``).
+_PYDANTIC_VI = {
+    "ntm_year": "khóa năm {year} không phải là năm từ 1900 đến 2100",
+    "ntm_threshold": "ngưỡng phải là số, true/false hoặc ánh xạ {{NĂM: giá trị}} "
+    "(giá trị áp dụng từ năm đó trở đi)",
+    "missing": "thiếu khóa bắt buộc",
+    "string_type": "cần một chuỗi văn bản",
+    "int_type": "cần một số nguyên",
+    "int_parsing": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "float_type": "cần một số",
+    "float_parsing": "cần một số",
+    "bool_type": "cần true hoặc false",
+    "bool_parsing": "cần true hoặc false",
+    "dict_type": "cần một ánh xạ (các cặp khóa: giá trị)",
+    "model_type": "cần một ánh xạ (các cặp khóa: giá trị)",
+    "model_attributes_type": "cần một ánh xạ (các cặp khóa: giá trị)",
+    "list_type": "cần một danh sách",
+    "literal_error": "cần một trong các giá trị {expected}",
+    "enum": "cần một trong các giá trị {expected}",
+    "greater_than_equal": "cần một giá trị ≥ {ge}",
+    "greater_than": "cần một giá trị > {gt}",
+    "less_than_equal": "cần một giá trị ≤ {le}",
+    "less_than": "cần một giá trị < {lt}",
+    "too_short": "cần ít nhất {min_length} phần tử",
+    "too_long": "cần nhiều nhất {max_length} phần tử",
+    "string_too_short": "cần ít nhất {min_length} ký tự",
+    "string_pattern_mismatch": "giá trị phải khớp với mẫu '{pattern}'",
+    "finite_number": "cần một số hữu hạn",
+}
+
+
+def pydantic_vi(err: Any) -> str:
+    """Pydantic's sentence for ``err`` in Vietnamese (a type without one: named by its type,
+    by its type only)."""
+    template = _PYDANTIC_VI.get(err["type"])
+    if template is not None:
+        try:
+            ctx = {k: str(v).replace(" or ", " hoặc ") for k, v in (err.get("ctx") or {}).items()}
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    return f"giá trị không hợp lệ (loại lỗi '{err['type']}')"

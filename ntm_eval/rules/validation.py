@@ -63,13 +63,25 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
             )
             if not found:
                 problems.append(
-                    Problem("U031", "no rule files (*.yaml, *.yml) in this folder", str(path))
+                    Problem(
+                        "U031",
+                        "no rule files (*.yaml, *.yml) in this folder",
+                        str(path),
+                        message_vi="thư mục này không có tệp tiêu chí nào (*.yaml, *.yml)",
+                    )
                 )
             files += [(p, str(p)) for p in found]
         elif path.exists():
             files.append((path, str(path)))
         else:
-            problems.append(Problem("U030", "no such file or folder", str(path)))
+            problems.append(
+                Problem(
+                    "U030",
+                    "no such file or folder",
+                    str(path),
+                    message_vi="không có tệp hoặc thư mục này",
+                )
+            )
     unique = list(dict.fromkeys(files))  # `validate rules rules/x.yaml` checks x once
     return unique, problems
 

@@ -24,6 +24,42 @@ _SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 
 #: What to do instead, for the tags plain-looking text can get by accident.
 _HINTS = {_T + "timestamp": "a date must be quoted text, e.g. '2020-01-01'"}
+_HINTS_VI = {_T + "timestamp": "ngày tháng phải được viết trong dấu nháy, ví dụ '2020-01-01'"}
+
+#: PyYAML's words for what is wrong, in Vietnamese (the most common ones; another is shown
+#: in quotes, as the parser's own words).
+_YAML_VI = {
+    "mapping values are not allowed here": "không được có giá trị ánh xạ ở đây",
+    "expected <block end>, but found '-'": "cần kết thúc khối nhưng gặp '-'",
+    "could not find expected ':'": "không tìm thấy dấu ':' cần có",
+    "did not find expected ',' or '}'": "không tìm thấy dấu ',' hoặc '}' cần có",
+    "did not find expected ',' or ']'": "không tìm thấy dấu ',' hoặc ']' cần có",
+    "did not find expected key": "không tìm thấy khóa cần có",
+    "did not find expected '-' indicator": "không tìm thấy dấu '-' cần có",
+    "did not find expected node content": "không tìm thấy nội dung cần có",
+    "found unexpected ':'": "gặp dấu ':' không đúng chỗ",
+    "found a tab character that violates indentation": "gặp ký tự tab làm sai thụt lề",
+    "found unknown escape character": "gặp ký tự thoát (escape) không hợp lệ",
+    "found character that cannot start any token": "gặp ký tự không thể bắt đầu một phần tử",
+    "found unexpected end of stream": "tệp kết thúc khi chưa đóng",
+    "while scanning a quoted scalar": "khi đọc một chuỗi trong dấu nháy",
+    "while scanning a simple key": "khi đọc một khóa",
+    "while parsing a block mapping": "khi đọc một ánh xạ dạng khối",
+    "while parsing a flow mapping": "khi đọc một ánh xạ trong ngoặc nhọn",
+    "while parsing a flow sequence": "khi đọc một danh sách trong ngoặc vuông",
+    "while parsing a block collection": "khi đọc một khối",
+    "found undefined alias": "gặp bí danh (alias) chưa được định nghĩa",
+    "found duplicate anchor": "gặp neo (anchor) bị trùng",
+}
+
+
+def _yaml_vi(words: str) -> str:
+    """PyYAML's ``words`` in Vietnamese, or quoted as they are."""
+    for en, vi in _YAML_VI.items():
+        if words.startswith(en):
+            return vi + words[len(en) :]
+    return f"'{words}'"
+
 
 #: Bounds that keep a crafted file from exhausting memory (aliases can make a small
 #: file expand into a huge tree).
@@ -87,16 +123,26 @@ class _Builder:
         self.open: set[int] = set()  # collections being built: an alias back to one is a loop
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def problem(self, code: str, node: Any, message: str) -> None:
+    def problem(self, code: str, node: Any, message: str, vi: str) -> None:
         line, col = _pos(node.start_mark)
-        self.problems.append(Problem(code, message, self.path, line, col))
+        self.problems.append(Problem(code, message, self.path, line, col, message_vi=vi))
 
     def tag_problem(self, node: Any) -> None:
         hint = _HINTS.get(
             node.tag,
             "rule files hold plain strings, numbers, booleans, null, lists and mappings only",
         )
-        self.problem("R004", node, f"tag '{_tag_name(node.tag)}' is not allowed: {hint}")
+        hint_vi = _HINTS_VI.get(
+            node.tag,
+            "tệp tiêu chí chỉ chứa chuỗi, số, true/false, null, danh sách và ánh xạ thông thường",
+        )
+        tag = _tag_name(node.tag)
+        self.problem(
+            "R004",
+            node,
+            f"tag '{tag}' is not allowed: {hint}",
+            f"không được dùng thẻ (tag) '{tag}': {hint_vi}",
+        )
 
     def build(self, node: Any, path: PathKey) -> Any:
         self.nodes += 1
@@ -109,6 +155,8 @@ class _Builder:
                         "rule files are small",
                         self.path,
                         *_pos(node.start_mark),
+                        message_vi=f"hơn {MAX_NODES:,} nút YAML (sau khi mở rộng các alias); "
+                        "tệp tiêu chí vốn nhỏ",
                     )
                 ]
             )
@@ -120,6 +168,7 @@ class _Builder:
                         f"nested more than {MAX_DEPTH} levels deep; rule files are shallow",
                         self.path,
                         *_pos(node.start_mark),
+                        message_vi=f"lồng sâu hơn {MAX_DEPTH} cấp; tệp tiêu chí chỉ lồng vài cấp",
                     )
                 ]
             )
@@ -134,6 +183,8 @@ class _Builder:
                     node,
                     f"a number {len(node.value):,} characters long: no number in a rule file "
                     f"needs more than {MAX_NUMBER_LENGTH}",
+                    f"một số dài {len(node.value):,} ký tự: không số nào trong tệp tiêu chí "
+                    f"cần dài hơn {MAX_NUMBER_LENGTH}",
                 )
                 return None
             return self.constructor.construct_object(node)
@@ -143,6 +194,8 @@ class _Builder:
                 node,
                 "an alias refers to a list or mapping that contains it; "
                 "rule files cannot be recursive",
+                "một alias trỏ tới danh sách hoặc ánh xạ chứa chính nó; tệp tiêu chí không "
+                "được đệ quy",
             )
             return None
         self.open.add(id(node))
@@ -168,10 +221,17 @@ class _Builder:
                     "R004",
                     key_node,
                     "merge keys ('<<') are not allowed: write the values out, or use 'extends'",
+                    "không được dùng khóa gộp ('<<'): hãy viết đầy đủ các giá trị, hoặc dùng "
+                    "'extends'",
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                self.problem("R012", key_node, "a mapping key must be a plain string or number")
+                self.problem(
+                    "R012",
+                    key_node,
+                    "a mapping key must be a plain string or number",
+                    "khóa của ánh xạ phải là chuỗi hoặc số thông thường",
+                )
                 continue
             key = self.constructor.construct_object(key_node)
             if key in first_seen:
@@ -181,6 +241,8 @@ class _Builder:
                     key_node,
                     f"key '{key}' appears twice in this mapping (first at line {line}, "
                     f"column {col}); YAML would silently keep only the last one",
+                    f"khóa '{key}' xuất hiện hai lần trong ánh xạ này (lần đầu ở dòng {line}, "
+                    f"cột {col}); YAML sẽ lặng lẽ chỉ giữ lần cuối",
                 )
                 continue
             first_seen[key] = _pos(key_node.start_mark)
@@ -209,30 +271,55 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
                     f"offset {exc.start}); save the file as UTF-8",
                     shown,
                     line,
+                    message_vi=f"không phải văn bản UTF-8 (byte 0x{raw[exc.start]:02x} ở vị trí "
+                    f"{exc.start}); hãy lưu tệp với mã hóa UTF-8",
                 )
             ]
         ) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:  # the pure-Python parser (no libyaml) does not bound nesting
-        raise InputError([Problem("R004", "nested too deeply", shown)]) from None
+        raise InputError(
+            [Problem("R004", "nested too deeply", shown, message_vi="lồng quá sâu")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark else (None, None)  # type: ignore[assignment]
         what = exc.problem or exc.context or "syntax error"
+        what_vi = _yaml_vi(what) if what != "syntax error" else "sai cú pháp"
         if what == "but found another document":
             what = "a rule file holds one YAML document; a second one starts here"
+            what_vi = "tệp tiêu chí chỉ chứa một tài liệu YAML; tài liệu thứ hai bắt đầu ở đây"
         elif exc.problem and exc.context and exc.context_mark:  # where the open part began
             where = _pos(exc.context_mark)
             what += f" ({exc.context} that starts at line {where[0]}, column {where[1]})"
+            what_vi += f" ({_yaml_vi(exc.context)} bắt đầu ở dòng {where[0]}, cột {where[1]})"
         raise InputError(
-            [Problem("R002", f"YAML syntax error: {what}", shown, line, col)]
+            [
+                Problem(
+                    "R002",
+                    f"YAML syntax error: {what}",
+                    shown,
+                    line,
+                    col,
+                    message_vi=f"lỗi cú pháp YAML: {what_vi}",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the file
-        raise InputError([Problem("R002", f"YAML error: {exc}", shown)]) from None
+        raise InputError(
+            [Problem("R002", f"YAML error: {exc}", shown, message_vi=f"lỗi YAML: '{exc}'")]
+        ) from None
     if node is None:
         raise InputError(
-            [Problem("R002", "the file is empty; a rule file is a YAML mapping", shown)]
+            [
+                Problem(
+                    "R002",
+                    "the file is empty; a rule file is a YAML mapping",
+                    shown,
+                    message_vi="tệp trống; tệp tiêu chí là một ánh xạ YAML",
+                )
+            ]
         )
     builder = _Builder(shown)
     data = builder.build(node, ())
