@@ -117,27 +117,22 @@ def _upper_around(text: str, i: int) -> bool:
     return text[i - 1].isupper() and text[i + 1].isupper()
 
 
-def replaced_list(folded: Folded) -> str:
-    """``п → n, ʜ → h`` for a warning."""
+#: what a warning says of the two replacements that are not a letter for a letter
+_REPLACED_WORDS = {
+    "en": ("digit 0 between letters → o", "stray combining plus sign below (U+031F) removed"),
+    "vi": ("chữ số 0 giữa các chữ cái → o", "bỏ dấu cộng kết hợp thừa bên dưới (U+031F)"),
+}
+
+
+def replaced_list(folded: Folded, lang: str = "en") -> str:
+    """``п → n, ʜ → h`` for a warning, in ``lang``."""
+    zero, plus = _REPLACED_WORDS[lang]
     parts = []
     for ch in folded.replaced:
         if ch == "0":
-            parts.append("digit 0 between letters → o")
+            parts.append(zero)
         elif ch == _STRAY_PLUS_BELOW:
-            parts.append("stray combining plus sign below (U+031F) removed")
-        else:
-            parts.append(f"{ch} (U+{ord(ch):04X}) → {FOLDS[ch]}")
-    return ", ".join(parts)
-
-
-def replaced_list_vi(folded: Folded) -> str:
-    """``п → n, ʜ → h`` for a warning in Vietnamese."""
-    parts = []
-    for ch in folded.replaced:
-        if ch == "0":
-            parts.append("chữ số 0 giữa các chữ cái → o")
-        elif ch == _STRAY_PLUS_BELOW:
-            parts.append("bỏ dấu cộng kết hợp thừa bên dưới (U+031F)")
+            parts.append(plus)
         else:
             parts.append(f"{ch} (U+{ord(ch):04X}) → {FOLDS[ch]}")
     return ", ".join(parts)

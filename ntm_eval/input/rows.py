@@ -53,7 +53,7 @@ from ntm_eval.input.cells import (
 )
 from ntm_eval.input.csvfile import MAX_CELL, Long, Misread, Stray
 from ntm_eval.input.headers import HeaderMatcher, Marker, Unit
-from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list, replaced_list_vi
+from ntm_eval.lookalike import Folded, describe, fold_letters, replaced_list
 from ntm_eval.reasons import Reason
 from ntm_eval.rules.model import Plausible, RuleSet
 from ntm_eval.shown import quoted
@@ -307,7 +307,7 @@ def _letters(folded: Folded, raw: str, label: str) -> list[Finding]:
                 raw,
                 "warning",
                 message_vi=f"{label_vi}: {quoted(raw)} được đọc là {quoted(folded.text)} — đã "
-                f"thay các chữ trông giống: {replaced_list_vi(folded)}",
+                f"thay các chữ trông giống: {replaced_list(folded, 'vi')}",
             )
         )
     if folded.foreign:
