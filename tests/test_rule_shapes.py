@@ -402,3 +402,14 @@ def test_a_set_without_districts_shows_the_group_where_the_district_was(tmp_path
 
     md = run_cli("check", data, "--rules", rules, "-f", "markdown").stdout
     assert "| Code | Commune | Commune group |" in md
+
+
+def test_the_group_heading_from_a_rule_file_is_text_on_the_terminal(tmp_path):
+    """The class's name is a rule file's words: rich markup in it is shown, not obeyed."""
+    text = (EXAMPLES / "example-2026-2030.yaml").read_text(encoding="utf-8")
+    text = text.replace("en: Commune group}", 'en: "[red]Group[/red]"}', 1)
+    rules = tmp_path / "marked.yaml"
+    rules.write_text(text, encoding="utf-8")
+    run = run_cli("check", str(DATA / "example-2026-2030.csv"), "--rules", str(rules))
+    assert run.code == 0, run.stderr
+    assert "[red]group[/red]" in run.stdout.splitlines()[3]

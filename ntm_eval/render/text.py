@@ -144,7 +144,7 @@ def render(
     table.add_column(tr(lang, "col.code"), no_wrap=True)
     table.add_column(tr(lang, "col.commune"))
     place, heading = render_place(rs, lang)
-    table.add_column(heading)
+    table.add_column(escape(printable(heading)))  # a rule file's words
     several_years = len({c.year for c in report.communes[: max_rows or None]}) > 1
     if several_years:
         table.add_column(tr(lang, "col.year"), no_wrap=True)
