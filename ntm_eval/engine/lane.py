@@ -72,19 +72,36 @@ _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "
 class _Cache(dict):
     """Cells (a text, a tuple of texts, or either with a kind first) → what ``make`` makes
     of them; a cell this way does not take (``make`` gives ``_BAD``) is not remembered, so
-    each of its cells calls ``make`` again (which raises the lane's flag)."""
+    each of its cells calls ``make`` again (which raises the lane's flag). ``fill``, when
+    set, makes many missing cells at once (``_look_up``): given the cache, which it does
+    not hold (no cycle: the engine judges with the cyclic collector off)."""
 
-    __slots__ = ("make",)
+    __slots__ = ("fill", "make")
 
-    def __init__(self, make: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, make: Callable[[Any], Any], fill: Callable[[Any, set], None] | None = None
+    ) -> None:
         super().__init__()
-        self.make = make
+        self.make, self.fill = make, fill
 
     def __missing__(self, key: Any) -> Any:
         value = self.make(key)
         if value.__class__ is not int or value != _BAD:
             self[key] = value
         return value
+
+
+def _look_up(cache: _Cache, keys: Sequence[Any]) -> list[Any]:
+    """``cache[key]`` of each key: the keys it lacks are first made together, when the
+    cache can (``fill``: a column's new numbers are read and judged as a batch), and the
+    rest one by one."""
+    if cache.fill is None:
+        return list(map(cache.__getitem__, keys))
+    got = list(map(cache.get, keys))
+    if None in got:
+        cache.fill(cache, {key for key, code in zip(keys, got) if code is None})
+        got = list(map(cache.__getitem__, keys))
+    return got
 
 
 @dataclass
@@ -168,9 +185,14 @@ class Lane:
         self.tuple_kinds: list[dict[tuple, int]] = [{} for _ in range(total)]
         self.tuple_caches: list[list[list[_Cache]]] = [[] for _ in range(total)]
         self.tuple_kind_of: list[list[int]] = [[] for _ in range(total)]  # by group
-        self.mixed = [_Cache(self._mixed_maker(k)) for k in range(count)]
+        self.mixed = [
+            _Cache(self._mixed_maker(k), partial(self._fill_mixed, k)) for k in range(count)
+        ]
         self.joints: dict[tuple, _Cache] = {}  # (criterion, its measures' caches) → cache
-        self.mixed_joints = [_Cache(self._joint_maker(c, None)) for c in range(total)]
+        self.mixed_joints = [
+            _Cache(self._joint_maker(c, None), partial(self._fill_joint, c, None))
+            for c in range(total)
+        ]
         self.misses = [0] * total  # of joint caches, in this batch
         for gid in range(len(self.groups)):
             self._assign(gid)
@@ -194,6 +216,8 @@ class Lane:
             cache = self.by_lookup.get(key)
             if cache is None:
                 cache = self.by_lookup[key] = _Cache(partial(self._entry, k, lookup))
+                if self.plan[k] is not None:
+                    cache.fill = partial(self._fill, k, lookup)
             caches.append(cache)
         return caches
 
@@ -239,6 +263,58 @@ class Lane:
                 self.wanted.update(reading.evidence)
             result = m.judge(reading.value, False, lookup)
         return self.dictionary.add(result)
+
+    def _fill(self, k: int, lookup: tuple, cache: _Cache, missing: set) -> None:
+        """Read and judge, as a batch, the new cells of measure ``k`` under a threshold
+        lookup that are numbers written plainly (``Column.read_plain``, then
+        ``judge_many``), into ``cache``; the others are left for ``_entry``, one by one."""
+        texts: list[Any] = [t for t in missing if t.__class__ is bytes or t.__class__ is str]
+        if len(texts) < 2:
+            return
+        if texts[0].__class__ is bytes:
+            texts = [t for t in texts if t.isascii()]  # numbers are: nothing to normalise
+            joined = b"\x1f".join(texts)
+            if not texts or joined.count(b"\x1f") != len(texts) - 1:
+                return
+            strs: list[str] = joined.decode().split("\x1f")
+        else:
+            texts = strs = [t for t in texts if t.isascii()]
+        column = self.plan[k]
+        assert column is not None
+        values, evidence = column.read_plain(strs)
+        if None in values:
+            picked = [i for i, v in enumerate(values) if v is not None]
+            texts, values = [texts[i] for i in picked], [values[i] for i in picked]
+            if not values:
+                return
+        if evidence:
+            self.wanted.update(evidence)
+        results = self.evaluator.measures[k].judge_many(values, lookup)
+        cache.update(zip(texts, self.dictionary.add_many(results)))
+
+    def _fill_mixed(self, k: int, _: _Cache, missing: set) -> None:
+        """``_fill`` for (kind, text) keys: each kind's cache with its new texts."""
+        by_kind: dict[int, set] = {}
+        for kind, text in missing:
+            by_kind.setdefault(kind, set()).add(text)
+        for kind, texts in by_kind.items():
+            cache = self.kinds[k][kind]
+            if cache.fill is not None:
+                cache.fill(cache, {t for t in texts if t not in cache})
+
+    def _fill_joint(self, c: int, caches: list | None, _: _Cache, missing: set) -> None:
+        """``_fill`` for tuples of a criterion's cells (with ``caches``, one per measure)
+        or for (kind, cells…) (without): each measure's cache with its new texts."""
+        if caches is None:
+            by_kind: dict[int, list] = {}
+            for key in missing:
+                by_kind.setdefault(key[0], []).append(key[1:])
+            for kind, keys in by_kind.items():
+                self._fill_joint(c, self.tuple_caches[c][kind], _, set(keys))
+            return
+        for j, cache in enumerate(caches):
+            if cache.fill is not None:
+                cache.fill(cache, {t for key in missing if (t := key[j]) not in cache})
 
     def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
         """The code of criterion ``c`` for a tuple of its cells (with ``caches``, one per
@@ -392,33 +468,29 @@ class Lane:
             if self.joint[c]:
                 caches = [self._cache_of(k, present, gids) for k in span]
                 if None in caches:
-                    got = list(
-                        map(
-                            self.mixed_joints[c].__getitem__,
-                            zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts),
-                        )
+                    got = _look_up(
+                        self.mixed_joints[c],
+                        list(zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts)),
                     )
                 else:
                     key = (c, *map(id, caches))
                     cache = self.joints.get(key)
                     if cache is None:
-                        cache = self.joints[key] = _Cache(self._joint_maker(c, caches))
-                    got = list(map(cache.__getitem__, zip(*texts)))
+                        cache = self.joints[key] = _Cache(
+                            self._joint_maker(c, caches), partial(self._fill_joint, c, caches)
+                        )
+                    got = _look_up(cache, list(zip(*texts)))
                 note(got, _BAD)
                 columns.append(got)
                 continue
             for k, column in zip(span, texts):
                 cache = self._cache_of(k, present, gids)
-                got = (
-                    list(map(cache.__getitem__, column))
-                    if cache is not None
-                    else list(
-                        map(
-                            self.mixed[k].__getitem__,
-                            zip(map(self.kind_of[k].__getitem__, gids), column),
-                        )
+                if cache is not None:
+                    got = _look_up(cache, column)
+                else:
+                    got = _look_up(
+                        self.mixed[k], list(zip(map(self.kind_of[k].__getitem__, gids), column))
                     )
-                )
                 note(got, _BAD)
                 entries[k] = got
             parts = entries[span.start : span.stop]

@@ -396,10 +396,19 @@ class Dictionary:
 
     def add(self, result: IndicatorResult) -> int:
         """The code of a new measure result."""
-        code = RANK[result.status] << self.SHIFT | self._serial
-        self._serial += 1
-        self.indicators[code] = result
-        return code
+        return self.add_many([result])[0]
+
+    def add_many(self, results: list[IndicatorResult]) -> list[int]:
+        """The codes of new measure results."""
+        first = self._serial
+        self._serial += len(results)
+        shift = self.SHIFT
+        codes = [
+            RANK[r.status] << shift | serial
+            for r, serial in zip(results, range(first, self._serial))
+        ]
+        self.indicators.update(zip(codes, results))
+        return codes
 
     def add_joint(self, parts: Sequence[int]) -> int:
         """The code of a criterion's result made of its measures' results ``parts``."""
