@@ -268,7 +268,7 @@ class CommuneEncoder:
         self.start, self.end = start, end
         self._criteria: dict[int, tuple[str, Any]] = {}
         self._indicators: dict[int, tuple[str, Any]] = {}
-        self._templates: dict[tuple, tuple[str, str, str]] = {}
+        self._templates: dict[tuple, tuple[str, str, str]] = {}  # see ``_indicator``
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
         self._verdicts: dict[int, bytes] = {}  # id of a verdict → its text
         self._held = 0  # bytes of text remembered by code
@@ -470,35 +470,25 @@ class CommuneEncoder:
         return "".join((head[2], _string(k.status), ',"indicators":[', ",".join(parts), tail))
 
     def _indicator(self, r: IndicatorResult) -> str:
-        fixed = (r.id, r.column, r.kind, r.op, r.unit)
-        template = self._templates.get(fixed)
-        if template is None:  # the parts that only depend on the measure
-            template = self._templates[fixed] = (
+        """An indicator result's text: its value and gap filled into the text of everything
+        else it says, made once per measure, threshold and status (at most ``LIMIT``)."""
+        threshold = r.threshold
+        key = (r.id, r.column, r.kind, r.op, r.unit, threshold, threshold.__class__)
+        key += (r.threshold_from, r.status, r.verified, r.reason, r.reason.__class__)
+        template = self._templates.get(key)
+        if template is None:
+            if len(self._templates) >= self.LIMIT:
+                self._templates.clear()
+            template = self._templates[key] = (
                 f'{{"id":{_scalar(r.id)},"column":{_scalar(r.column)},"kind":{_scalar(r.kind)}'
                 ',"value":',
-                f',"op":{_scalar(r.op)},"threshold":',
-                f',"unit":{_scalar(r.unit)},"status":',
+                f',"op":{_scalar(r.op)},"threshold":{_scalar(threshold)}'
+                f',"threshold_from":{_scalar(r.threshold_from)},"unit":{_scalar(r.unit)}'
+                f',"status":{_scalar(r.status)},"gap":',
+                f',"verified":{_scalar(r.verified)},"reason":{_scalar(r.reason)}}}',
             )
-        head, op, unit = template
-        return "".join(
-            (
-                head,
-                _scalar(r.value),
-                op,
-                _scalar(r.threshold),
-                ',"threshold_from":',
-                _scalar(r.threshold_from),
-                unit,
-                _scalar(r.status),
-                ',"gap":',
-                _scalar(r.gap),
-                ',"verified":',
-                _scalar(r.verified),
-                ',"reason":',
-                _scalar(r.reason),
-                "}",
-            )
-        )
+        head, middle, tail = template
+        return head + _scalar(r.value) + middle + _scalar(r.gap) + tail
 
 
 class Held:
