@@ -34,8 +34,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import repeat
-from operator import rshift
+from itertools import groupby, repeat
+from operator import itemgetter, rshift
 from typing import Any
 
 from ntm_eval.engine.evaluate import Evaluator
@@ -176,35 +176,14 @@ class Lane:
         self.dictionary = Dictionary([c for c, _ in self.evaluator.criteria], self.places)
         self.batches = 0  # since the caches were emptied (see ``_choose``)
         self.by_lookup: dict[tuple, _Cache] = {}
-        # A batch of groups whose thresholds differ looks cells up by (kind, text): the
-        # kind numbers the distinct caches of a measure (the same for groups with equal
-        # thresholds), or, for a criterion judged jointly, the distinct tuples of them.
-        count, total = len(self.plan), len(self.joint)
-        self.kinds: list[list[_Cache]] = [[] for _ in range(count)]  # measure → caches
-        self.kind_of: list[list[int]] = [[] for _ in range(count)]  # measure → by group
-        self.tuple_kinds: list[dict[tuple, int]] = [{} for _ in range(total)]
-        self.tuple_caches: list[list[list[_Cache]]] = [[] for _ in range(total)]
-        self.tuple_kind_of: list[list[int]] = [[] for _ in range(total)]  # by group
-        self.mixed = [
-            _Cache(self._mixed_maker(k), partial(self._fill_mixed, k)) for k in range(count)
-        ]
         self.joints: dict[tuple, _Cache] = {}  # (criterion, its measures' caches) → cache
-        self.mixed_joints = [
-            _Cache(self._joint_maker(c, None), partial(self._fill_joint, c, None))
-            for c in range(total)
-        ]
-        self.misses = [0] * total  # of joint caches, in this batch
-        for gid in range(len(self.groups)):
-            self._assign(gid)
+        self.misses = [0] * len(self.joint)  # of joint caches, in this batch
+        for group in self.groups:
+            group.caches = self._caches(group.place)
 
     def _cached(self) -> int:
         """How many judgements the caches hold."""
-        return (
-            len(self.dictionary)
-            + sum(map(len, self.mixed))
-            + sum(map(len, self.mixed_joints))
-            + sum(map(len, self.joints.values()))
-        )
+        return len(self.dictionary) + sum(map(len, self.joints.values()))
 
     def _caches(self, place: Place) -> list[_Cache]:
         """The text cache of each measure for a group: groups whose threshold lookups are
@@ -220,34 +199,6 @@ class Lane:
                     cache.fill = partial(self._fill, k, lookup)
             caches.append(cache)
         return caches
-
-    def _assign(self, gid: int) -> None:
-        """Give group ``gid`` its caches, and note their kinds."""
-        group = self.groups[gid]
-        group.caches = self._caches(group.place)
-        for k, cache in enumerate(group.caches):
-            kinds = self.kinds[k]
-            kind = next((i for i, known in enumerate(kinds) if known is cache), None)
-            if kind is None:
-                kind = len(kinds)
-                kinds.append(cache)
-            self.kind_of[k].append(kind)
-        for c, (_, span) in enumerate(self.evaluator.criteria):
-            key = tuple(self.kind_of[k][gid] for k in span)
-            kind = self.tuple_kinds[c].get(key)
-            if kind is None:
-                kind = self.tuple_kinds[c][key] = len(self.tuple_caches[c])
-                self.tuple_caches[c].append([group.caches[k] for k in span])
-            self.tuple_kind_of[c].append(kind)
-
-    def _mixed_maker(self, k: int) -> Callable[[tuple], int]:
-        kinds = self.kinds[k]
-
-        def make(key: tuple) -> int:
-            kind, text = key
-            return kinds[kind][text]
-
-        return make
 
     def _entry(self, k: int, lookup: tuple, text: Any) -> int:
         """The code of measure ``k``'s result for a cell's text, under a threshold lookup."""
@@ -292,41 +243,20 @@ class Lane:
         results = self.evaluator.measures[k].judge_many(values, lookup)
         cache.update(zip(texts, self.dictionary.add_many(results)))
 
-    def _fill_mixed(self, k: int, _: _Cache, missing: set) -> None:
-        """``_fill`` for (kind, text) keys: each kind's cache with its new texts."""
-        by_kind: dict[int, set] = {}
-        for kind, text in missing:
-            by_kind.setdefault(kind, set()).add(text)
-        for kind, texts in by_kind.items():
-            cache = self.kinds[k][kind]
-            if cache.fill is not None:
-                cache.fill(cache, {t for t in texts if t not in cache})
-
-    def _fill_joint(self, c: int, caches: list | None, _: _Cache, missing: set) -> None:
-        """``_fill`` for tuples of a criterion's cells (with ``caches``, one per measure)
-        or for (kind, cells…) (without): each measure's cache with its new texts."""
-        if caches is None:
-            by_kind: dict[int, list] = {}
-            for key in missing:
-                by_kind.setdefault(key[0], []).append(key[1:])
-            for kind, keys in by_kind.items():
-                self._fill_joint(c, self.tuple_caches[c][kind], _, set(keys))
-            return
+    def _fill_joint(self, caches: list, _: _Cache, missing: set) -> None:
+        """``_fill`` for tuples of a criterion's cells, one per measure (``caches``): each
+        measure's cache with its new texts."""
         for j, cache in enumerate(caches):
             if cache.fill is not None:
                 cache.fill(cache, {t for key in missing if (t := key[j]) not in cache})
 
-    def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
-        """The code of criterion ``c`` for a tuple of its cells (with ``caches``, one per
-        measure) or for (kind, cells…) (without): it stands for its measures' codes."""
+    def _joint_maker(self, c: int, caches: list) -> Callable[[tuple], int]:
+        """The code of criterion ``c`` for a tuple of its cells (``caches``: one per
+        measure): it stands for its measures' codes."""
 
         def make(key: tuple) -> int:
             self.misses[c] += 1
-            if caches is None:
-                kind_caches = self.tuple_caches[c][key[0]]
-                parts = [cache[text] for cache, text in zip(kind_caches, key[1:])]
-            else:
-                parts = [cache[text] for cache, text in zip(caches, key)]
+            parts = [cache[text] for cache, text in zip(caches, key)]
             if _BAD in parts:
                 return _BAD
             return self.dictionary.add_joint(parts)
@@ -354,11 +284,10 @@ class Lane:
         for gid, group in enumerate(self.groups):
             if group.place == place:
                 return gid
-        self.groups.append(_Group(place, []))
+        self.groups.append(_Group(place, self._caches(place)))
         self.places.append(place)
         self.regions.append(region.value)
         self.years.append(year.value)
-        self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
     def _pattern(self, ranks: tuple) -> Verdict:
@@ -386,10 +315,29 @@ class Lane:
 
     def _cache_of(self, k: int, present: set[int], gids: list[int]) -> _Cache | None:
         """Measure ``k``'s text cache when every group of the batch shares one, else None
-        (the batch's cells are then looked up by (group, text))."""
+        (the batch's cells are then looked up group by group, ``_Sorted``)."""
         groups = self.groups
         first = groups[gids[0]].caches[k]
         return first if all(groups[g].caches[k] is first for g in present) else None
+
+    def _group_cache(self, k: int, gid: int) -> _Cache:
+        """Measure ``k``'s text cache in group ``gid``."""
+        return self.groups[gid].caches[k]
+
+    def _group_joint(self, c: int, span: range, gid: int) -> _Cache:
+        """Criterion ``c``'s cache of tuples of cells in group ``gid``."""
+        caches = self.groups[gid].caches
+        return self._joint_cache(c, [caches[k] for k in span])
+
+    def _joint_cache(self, c: int, caches: list[_Cache]) -> _Cache:
+        """Criterion ``c``'s cache of tuples of cells under its measures' ``caches``."""
+        key = (c, *map(id, caches))
+        cache = self.joints.get(key)
+        if cache is None:
+            cache = self.joints[key] = _Cache(
+                self._joint_maker(c, caches), partial(self._fill_joint, caches)
+            )
+        return cache
 
     # --- a batch ------------------------------------------------------------------------
 
@@ -456,6 +404,7 @@ class Lane:
             some = next(g for g in gids if g != _BAD)
             gids = [some if g == _BAD else g for g in gids]
         present = set(gids)
+        order = _Sorted(gids)
 
         entries: list = [None] * len(self.plan)  # per measure judged alone: its codes
         columns = []  # per criterion: the codes it is judged by (its largest, or joint)
@@ -468,18 +417,9 @@ class Lane:
             if self.joint[c]:
                 caches = [self._cache_of(k, present, gids) for k in span]
                 if None in caches:
-                    got = _look_up(
-                        self.mixed_joints[c],
-                        list(zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts)),
-                    )
+                    got = order.look_up(partial(self._group_joint, c, span), list(zip(*texts)))
                 else:
-                    key = (c, *map(id, caches))
-                    cache = self.joints.get(key)
-                    if cache is None:
-                        cache = self.joints[key] = _Cache(
-                            self._joint_maker(c, caches), partial(self._fill_joint, c, caches)
-                        )
-                    got = _look_up(cache, list(zip(*texts)))
+                    got = _look_up(self._joint_cache(c, caches), list(zip(*texts)))  # type: ignore[arg-type]
                 note(got, _BAD)
                 columns.append(got)
                 continue
@@ -488,9 +428,7 @@ class Lane:
                 if cache is not None:
                     got = _look_up(cache, column)
                 else:
-                    got = _look_up(
-                        self.mixed[k], list(zip(map(self.kind_of[k].__getitem__, gids), column))
-                    )
+                    got = order.look_up(partial(self._group_cache, k), column)
                 note(got, _BAD)
                 entries[k] = got
             parts = entries[span.start : span.stop]
@@ -669,6 +607,34 @@ class Lane:
             singles.append((p, commune))
         self.waiting = []
         return ResultBatch(singles=singles)
+
+
+class _Sorted:
+    """A batch's rows sorted by group: a column is looked up group by group, each group's
+    cells in its own cache, and put back in row order (all at C speed but one call a
+    group)."""
+
+    def __init__(self, gids: list[int]) -> None:
+        self.n = n = len(gids)
+        self.order = sorted(range(n), key=gids.__getitem__)  # rows, group by group
+        self.back = itemgetter(*sorted(range(n), key=self.order.__getitem__))
+        self.take = itemgetter(*self.order)
+        self.runs: list[tuple[int, int, int]] = []  # (group, first, end) in ``order``
+        start = 0
+        for gid, rows in groupby(map(gids.__getitem__, self.order)):
+            end = start + sum(1 for _ in rows)
+            self.runs.append((gid, start, end))
+            start = end
+
+    def look_up(self, cache_of: Callable[[int], _Cache], column: Sequence[Any]) -> list[Any]:
+        """``cache_of(group)[cell]`` of each cell of ``column``, in row order."""
+        if self.n == 1:
+            return _look_up(cache_of(self.runs[0][0]), column)
+        cells = self.take(column)
+        got: list[Any] = []
+        for gid, start, end in self.runs:
+            got += _look_up(cache_of(gid), cells[start:end])
+        return list(self.back(got))
 
 
 def _pick(column: Sequence[Any], picked: Sequence[int]) -> Sequence[Any]:

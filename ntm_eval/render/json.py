@@ -473,8 +473,10 @@ class CommuneEncoder:
         """An indicator result's text: its value and gap filled into the text of everything
         else it says, made once per measure, threshold and status (at most ``LIMIT``)."""
         threshold = r.threshold
-        key = (r.id, r.column, r.kind, r.op, r.unit, threshold, threshold.__class__)
-        key += (r.threshold_from, r.status, r.verified, r.reason, r.reason.__class__)
+        key = (
+            *(r.id, r.column, r.kind, r.op, r.unit, threshold, threshold.__class__),
+            *(r.threshold_from, r.status, r.verified, r.reason, r.reason.__class__),
+        )
         template = self._templates.get(key)
         if template is None:
             if len(self._templates) >= self.LIMIT:
