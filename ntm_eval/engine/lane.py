@@ -43,6 +43,7 @@ from ntm_eval.engine.results import (
     CommuneResult,
     CriterionColumn,
     Dictionary,
+    Memo,
     Place,
     ResultBatch,
     Tally,
@@ -69,39 +70,18 @@ _ABSENT = object()  # the "cell" of a measure whose column the file lacks
 _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "year")
 
 
-class _Cache(dict):
-    """Cells (a text, a tuple of texts, or either with a kind first) → what ``make`` makes
-    of them; a cell this way does not take (``make`` gives ``_BAD``) is not remembered, so
-    each of its cells calls ``make`` again (which raises the lane's flag). ``fill``, when
-    set, makes many missing cells at once (``_look_up``): given the cache, which it does
-    not hold (no cycle: the engine judges with the cyclic collector off)."""
+class _Cache(Memo):
+    """Cells (a text, or a tuple of texts) → what ``make`` makes of them (``Memo``); a cell
+    this way does not take (``make`` gives ``_BAD``) is not remembered, so each of its
+    cells calls ``make`` again (which raises the lane's flag)."""
 
-    __slots__ = ("fill", "make")
-
-    def __init__(
-        self, make: Callable[[Any], Any], fill: Callable[[Any, set], None] | None = None
-    ) -> None:
-        super().__init__()
-        self.make, self.fill = make, fill
+    __slots__ = ()
 
     def __missing__(self, key: Any) -> Any:
         value = self.make(key)
         if value.__class__ is not int or value != _BAD:
             self[key] = value
         return value
-
-
-def _look_up(cache: _Cache, keys: Sequence[Any]) -> list[Any]:
-    """``cache[key]`` of each key: the keys it lacks are first made together, when the
-    cache can (``fill``: a column's new numbers are read and judged as a batch), and the
-    rest one by one."""
-    if cache.fill is None:
-        return list(map(cache.__getitem__, keys))
-    got = list(map(cache.get, keys))
-    if None in got:
-        cache.fill(cache, {key for key, code in zip(keys, got) if code is None})
-        got = list(map(cache.__getitem__, keys))
-    return got
 
 
 @dataclass
@@ -419,14 +399,14 @@ class Lane:
                 if None in caches:
                     got = order.look_up(partial(self._group_joint, c, span), list(zip(*texts)))
                 else:
-                    got = _look_up(self._joint_cache(c, caches), list(zip(*texts)))  # type: ignore[arg-type]
+                    got = self._joint_cache(c, caches).look_up(list(zip(*texts)))  # type: ignore[arg-type]
                 note(got, _BAD)
                 columns.append(got)
                 continue
             for k, column in zip(span, texts):
                 cache = self._cache_of(k, present, gids)
                 if cache is not None:
-                    got = _look_up(cache, column)
+                    got = cache.look_up(column)
                 else:
                     got = order.look_up(partial(self._group_cache, k), column)
                 note(got, _BAD)
@@ -629,11 +609,11 @@ class _Sorted:
     def look_up(self, cache_of: Callable[[int], _Cache], column: Sequence[Any]) -> list[Any]:
         """``cache_of(group)[cell]`` of each cell of ``column``, in row order."""
         if self.n == 1:
-            return _look_up(cache_of(self.runs[0][0]), column)
+            return cache_of(self.runs[0][0]).look_up(column)
         cells = self.take(column)
         got: list[Any] = []
         for gid, start, end in self.runs:
-            got += _look_up(cache_of(gid), cells[start:end])
+            got += cache_of(gid).look_up(cells[start:end])
         return list(self.back(got))
 
 
