@@ -5,20 +5,22 @@ goes, and caches.
 The records of a file come in batches of a thousand; a UTF-8 file's cells come as bytes,
 decoded only when a cache meets them first (a cell never read is only checked to be
 UTF-8). Each batch is turned into columns, and each column is looked up, at C speed, in a
-cache of the distinct texts seen so far in that column: a national file holds a few
-hundred distinct texts per column, so nearly every cell is a cache hit. A miss reads the
-text with the column's own reader (``rows.Column.read``, what the row-by-row reader calls)
-and judges the value with the measure's own judge (``evaluate._CompiledMeasure.judge``).
+cache of the distinct texts seen so far in that column. The texts a cache lacks are made
+together (``results.Memo.look_up``): those written as plain numbers, most of a national
+file's incomes and percentages, are read as a batch (``rows.Column.read_plain``) and judged
+a column at once (``evaluate._CompiledMeasure.judge_many``, what judging one value calls);
+any other is read by the column's own reader (``rows.Column.read``, what the row-by-row
+reader calls) and judged alone.
 
 A measure's cache gives the code of its result in the batch's ``results.Dictionary``: a
 small integer whose high bits hold the result's status rank (``results.RANK``), so that a
 criterion's rank is the ``results.worst`` of its measures' codes, a column at a time. A
 criterion whose cells repeat as a tuple (yes/no columns, mostly) is looked up once a row,
 by the tuple of its cells; one whose tuples rarely repeat, measure by measure (chosen from
-the misses seen). Measures and criteria whose thresholds are the same for every (region,
-year) of a batch are keyed by the cells alone; the others by (kind, cells), a kind
-standing for the groups of equal thresholds. A commune's verdict (``results.Verdict``) is
-cached by the ranks of its criteria.
+the misses seen). Groups (region, year) whose thresholds are equal share a cache; a batch
+whose groups do not is sorted by group once (``_Sorted``), each group's run of a column
+looked up in its own cache, and the codes put back in row order. A commune's verdict
+(``results.Verdict``) is cached by the ranks of its criteria.
 
 Only rows whose every cell reads without a finding take the column-wise way. A row with a
 bad or ambiguous cell, a name with look-alike letters, a missing identity value, or too
