@@ -36,8 +36,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import groupby, repeat
-from operator import itemgetter, rshift
+from itertools import compress, groupby, repeat
+from operator import is_, itemgetter, rshift
 from typing import Any
 
 from ntm_eval.engine.evaluate import Evaluator
@@ -148,6 +148,8 @@ class Lane:
         self.regions: list[str] = []  # by group, for lookups at C speed
         self.years: list[int] = []
         self.patterns = _Cache(self._pattern)
+        #: per measure: the cells of this batch read ahead for its groups (``_read_ahead``)
+        self.ahead: dict[int, dict[Any, Any]] = {}
         self._forget()
 
     # --- caches -------------------------------------------------------------------------
@@ -198,32 +200,48 @@ class Lane:
         return self.dictionary.add(result)
 
     def _fill(self, k: int, lookup: tuple, cache: _Cache, missing: set) -> None:
-        """Read and judge, as a batch, the new cells of measure ``k`` under a threshold
-        lookup that are numbers written plainly (``Column.read_plain``, then
-        ``judge_many``), into ``cache``; the others are left for ``_entry``, one by one."""
-        texts: list[Any] = [t for t in missing if t.__class__ is bytes or t.__class__ is str]
-        if len(texts) < 2:
-            return
-        if texts[0].__class__ is bytes:
-            texts = [t for t in texts if t.isascii()]  # numbers are: nothing to normalise
-            joined = b"\x1f".join(texts)
-            if not texts or joined.count(b"\x1f") != len(texts) - 1:
-                return
-            strs: list[str] = joined.decode().split("\x1f")
+        """Judge, as a batch, the new cells of measure ``k`` under a threshold lookup that
+        are numbers written plainly (``_read_plain``, then ``judge_many``), into ``cache``;
+        the others are left for ``_entry``, one by one."""
+        ahead = self.ahead.get(k)
+        if ahead is not None and len(missing) == sum(map(ahead.__contains__, missing)):
+            texts = list(missing)
+            values = list(map(ahead.__getitem__, texts))
         else:
-            texts = strs = [t for t in texts if t.isascii()]
-        column = self.plan[k]
-        assert column is not None
-        values, evidence = column.read_plain(strs)
+            texts, values = self._read_plain(k, missing)
         if None in values:
             picked = [i for i, v in enumerate(values) if v is not None]
             texts, values = [texts[i] for i in picked], [values[i] for i in picked]
-            if not values:
-                return
+        if values:
+            results = self.evaluator.measures[k].judge_many(values, lookup)
+            cache.update(zip(texts, self.dictionary.add_many(results)))
+
+    def _read_ahead(self, k: int, cells: set) -> None:
+        """Read the cells of measure ``k`` that the caches of a batch's groups lack, once for
+        all of them (``_fill`` finds them here); forgotten at the end of the batch."""
+        texts, values = self._read_plain(k, cells)
+        self.ahead[k] = dict(zip(texts, values))
+
+    def _read_plain(self, k: int, cells: set) -> tuple[list[Any], list[Any]]:
+        """The cells of measure ``k`` (texts, and the value of each as
+        ``Column.read_plain`` reads it: None for one to read alone)."""
+        texts: list[Any] = [t for t in cells if t.__class__ is bytes or t.__class__ is str]
+        texts = [t for t in texts if t.isascii()]  # numbers are: nothing to normalise
+        if not texts:
+            return [], []
+        if texts[0].__class__ is bytes:
+            joined = b"\x1f".join(texts)
+            if joined.count(b"\x1f") != len(texts) - 1:
+                return texts, [None] * len(texts)
+            strs: list[str] = joined.decode().split("\x1f")
+        else:
+            strs = texts
+        column = self.plan[k]
+        assert column is not None
+        values, evidence = column.read_plain(strs)
         if evidence:
             self.wanted.update(evidence)
-        results = self.evaluator.measures[k].judge_many(values, lookup)
-        cache.update(zip(texts, self.dictionary.add_many(results)))
+        return texts, values
 
     def _fill_joint(self, caches: list, _: _Cache, missing: set) -> None:
         """``_fill`` for tuples of a criterion's cells, one per measure (``caches``): each
@@ -410,11 +428,16 @@ class Lane:
                 if cache is not None:
                     got = cache.look_up(column)
                 else:
-                    got = order.look_up(partial(self._group_cache, k), column)
+                    got = order.look_up(
+                        partial(self._group_cache, k),
+                        column,
+                        None if plan[k] is None else partial(self._read_ahead, k),
+                    )
                 note(got, _BAD)
                 entries[k] = got
             parts = entries[span.start : span.stop]
             columns.append(parts[0] if len(parts) == 1 else list(map(worst, *parts)))
+        self.ahead = {}
         if self.wanted:  # first shown in this batch: its first value in file order
             self.reader.note_evidence(rows, self.wanted)
             self.wanted = set()
@@ -608,14 +631,27 @@ class _Sorted:
             self.runs.append((gid, start, end))
             start = end
 
-    def look_up(self, cache_of: Callable[[int], _Cache], column: Sequence[Any]) -> list[Any]:
-        """``cache_of(group)[cell]`` of each cell of ``column``, in row order."""
+    def look_up(
+        self,
+        cache_of: Callable[[int], _Cache],
+        column: Sequence[Any],
+        read: Callable[[set], None] | None = None,
+    ) -> list[Any]:
+        """``cache_of(group)[cell]`` of each cell of ``column``, in row order. With
+        ``read``, the cells some group's cache lacks are given to it first, all together."""
         if self.n == 1:
             return cache_of(self.runs[0][0]).look_up(column)
         cells = self.take(column)
+        parts = [(cache_of(gid), cells[start:end]) for gid, start, end in self.runs]
+        if read is not None:
+            lacking: set = set()
+            for cache, part in parts:
+                lacking.update(compress(part, map(is_, map(cache.get, part), repeat(None))))
+            if len(lacking) > 1:
+                read(lacking)
         got: list[Any] = []
-        for gid, start, end in self.runs:
-            got += cache_of(gid).look_up(cells[start:end])
+        for cache, part in parts:
+            got += cache.look_up(part)
         return list(self.back(got))
 
 

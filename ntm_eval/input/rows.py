@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from typing import Annotated, Any, NamedTuple, Protocol
 
 from pydantic import BeforeValidator, ConfigDict, create_model
@@ -410,9 +411,9 @@ class Column:
         except (CellError, TypeError):  # a value out of the kind's range: read alone
             values = [_checked(check, v) for v in values]
         for cell_check in CELL_CHECKS:
-            for i, (text, value) in enumerate(zip(texts, values)):
-                if value is not None and cell_check(self, text, value) is not None:
-                    values[i] = None
+            found = list(map(cell_check, repeat(self), texts, values))
+            if found.count(None) != len(found):  # a finding: that cell is read alone
+                values = [None if f is not None else v for v, f in zip(values, found)]
         return values, DECIMAL_POINT if dotted else ()
 
     def _read(self, raw: Any) -> Reading:
