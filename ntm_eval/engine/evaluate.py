@@ -5,7 +5,9 @@ column-wise lane (``lane``) calls the same ``judge`` for each distinct cell."""
 
 from __future__ import annotations
 
-from operator import attrgetter, itemgetter, methodcaller
+from collections.abc import Iterable
+from itertools import repeat
+from operator import add, attrgetter, eq, ge, itemgetter, le, methodcaller, sub
 from typing import Any
 
 from ntm_eval.engine.results import (
@@ -45,12 +47,25 @@ def lookup_threshold(
     return found[0], found[1], key, None
 
 
-def _gap(value: Any, op: str, threshold: Any) -> float | None:
+def _gaps(values: list[Any], op: str, threshold: Any) -> Iterable[Any]:
+    """The gap of each value (none None) to ``threshold``: value − threshold for ``>=``,
+    threshold − value for ``<=`` (< 0 is the shortfall), rounded to 6 decimals (decimal-text
+    inputs: 6.2 − 5 is 1.2), never −0.0; whole for whole values; None for ``==``."""
     if op == "==":
-        return None
-    gap = value - threshold if op == ">=" else threshold - value
-    gap = round(gap, 6) + 0.0  # decimal-text inputs: keep 6.2 − 5 at 1.2, and no −0.0
-    return int(gap) if gap == int(gap) and isinstance(value, int) else gap
+        return repeat(None, len(values))
+    if op == ">=":
+        diffs = map(sub, values, repeat(threshold))
+    else:
+        diffs = map(sub, repeat(threshold), values)
+    gaps = list(map(add, map(round, diffs, repeat(6)), repeat(0.0)))
+    if set(map(type, values)) != {float}:  # a whole value's gap is whole
+        gaps = [int(g) if g == int(g) and isinstance(v, int) else g for g, v in zip(gaps, values)]
+    return gaps
+
+
+#: a comparison's function, by ``op``
+_COMPARE = {">=": ge, "<=": le, "==": eq}
+_STATUS = (NOT_MET, MET)  # by whether the value meets its threshold
 
 
 #: Cache bounds. Results are immutable values, so communes with the same value in the same
@@ -86,35 +101,52 @@ class _CompiledMeasure:
     ) -> IndicatorResult:
         """Judge ``value`` against ``lookup`` = (threshold, from_year, reason, verified);
         ``why`` is the reason an ``invalid`` value is not evaluable."""
+        if invalid or value is None:
+            threshold, from_year, _, verified = lookup
+            return IndicatorResult(
+                self.indicator_id,
+                self.column,
+                self.kind,
+                value,
+                self.op,
+                threshold,
+                from_year,
+                self.unit,
+                NOT_EVALUABLE,
+                None,
+                verified,
+                why if invalid else VALUE_MISSING,
+            )
+        return self.judge_many([value], lookup)[0]
+
+    def judge_many(self, values: list[Any], lookup: tuple) -> list[IndicatorResult]:
+        """The result of each value (read, none None) against ``lookup``, a column at once:
+        compare the values themselves, never the rounded gap; boundaries meet."""
         threshold, from_year, reason, verified = lookup
-        gap = None if value is None or threshold is None else _gap(value, self.op, threshold)
-        if invalid:
-            status, reason = NOT_EVALUABLE, why
-        elif value is None:
-            status, reason = NOT_EVALUABLE, VALUE_MISSING
-        elif reason is not None:
-            status = NOT_EVALUABLE
-        else:  # compare the values themselves, never the rounded gap; boundaries meet
-            op = self.op
-            if op == ">=":
-                status = MET if value >= threshold else NOT_MET
-            elif op == "<=":
-                status = MET if value <= threshold else NOT_MET
-            else:
-                status = MET if value == threshold else NOT_MET
-        return IndicatorResult(
-            self.indicator_id,
-            self.column,
-            self.kind,
-            value,
-            self.op,
-            threshold,
-            from_year,
-            self.unit,
-            status,
-            gap,
-            verified,
-            reason if status == NOT_EVALUABLE else None,
+        n = len(values)
+        if reason is not None:  # no threshold applies
+            statuses: Iterable[str] = repeat(NOT_EVALUABLE, n)
+            gaps: Iterable[Any] = repeat(None, n)
+        else:
+            compare = map(_COMPARE[self.op], values, repeat(threshold))
+            statuses = list(map(_STATUS.__getitem__, compare))
+            gaps = _gaps(values, self.op, threshold)
+        return list(
+            map(
+                IndicatorResult,
+                repeat(self.indicator_id, n),
+                repeat(self.column, n),
+                repeat(self.kind, n),
+                values,
+                repeat(self.op, n),
+                repeat(threshold, n),
+                repeat(from_year, n),
+                repeat(self.unit, n),
+                statuses,
+                gaps,
+                repeat(verified, n),
+                repeat(reason, n),
+            )
         )
 
     def lookup(self, region: str | None, year: int | None) -> tuple:

@@ -5,20 +5,22 @@ goes, and caches.
 The records of a file come in batches of a thousand; a UTF-8 file's cells come as bytes,
 decoded only when a cache meets them first (a cell never read is only checked to be
 UTF-8). Each batch is turned into columns, and each column is looked up, at C speed, in a
-cache of the distinct texts seen so far in that column: a national file holds a few
-hundred distinct texts per column, so nearly every cell is a cache hit. A miss reads the
-text with the column's own reader (``rows.Column.read``, what the row-by-row reader calls)
-and judges the value with the measure's own judge (``evaluate._CompiledMeasure.judge``).
+cache of the distinct texts seen so far in that column. The texts a cache lacks are made
+together (``results.Memo.look_up``): those written as plain numbers, most of a national
+file's incomes and percentages, are read as a batch (``rows.Column.read_plain``) and judged
+a column at once (``evaluate._CompiledMeasure.judge_many``, what judging one value calls);
+any other is read by the column's own reader (``rows.Column.read``, what the row-by-row
+reader calls) and judged alone.
 
 A measure's cache gives the code of its result in the batch's ``results.Dictionary``: a
 small integer whose high bits hold the result's status rank (``results.RANK``), so that a
 criterion's rank is the ``results.worst`` of its measures' codes, a column at a time. A
 criterion whose cells repeat as a tuple (yes/no columns, mostly) is looked up once a row,
 by the tuple of its cells; one whose tuples rarely repeat, measure by measure (chosen from
-the misses seen). Measures and criteria whose thresholds are the same for every (region,
-year) of a batch are keyed by the cells alone; the others by (kind, cells), a kind
-standing for the groups of equal thresholds. A commune's verdict (``results.Verdict``) is
-cached by the ranks of its criteria.
+the misses seen). Groups (region, year) whose thresholds are equal share a cache; a batch
+whose groups do not is sorted by group once (``_Sorted``), each group's run of a column
+looked up in its own cache, and the codes put back in row order. A commune's verdict
+(``results.Verdict``) is cached by the ranks of its criteria.
 
 Only rows whose every cell reads without a finding take the column-wise way. A row with a
 bad or ambiguous cell, a name with look-alike letters, a missing identity value, or too
@@ -34,8 +36,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import repeat
-from operator import rshift
+from itertools import compress, groupby, repeat
+from operator import is_, itemgetter, rshift
 from typing import Any
 
 from ntm_eval.engine.evaluate import Evaluator
@@ -43,6 +45,7 @@ from ntm_eval.engine.results import (
     CommuneResult,
     CriterionColumn,
     Dictionary,
+    Memo,
     Place,
     ResultBatch,
     Tally,
@@ -69,16 +72,12 @@ _ABSENT = object()  # the "cell" of a measure whose column the file lacks
 _IDENTITY = ("commune_code", "commune_name", "district", "province", "region", "year")
 
 
-class _Cache(dict):
-    """Cells (a text, a tuple of texts, or either with a kind first) → what ``make`` makes
-    of them; a cell this way does not take (``make`` gives ``_BAD``) is not remembered, so
-    each of its cells calls ``make`` again (which raises the lane's flag)."""
+class _Cache(Memo):
+    """Cells (a text, or a tuple of texts) → what ``make`` makes of them (``Memo``); a cell
+    this way does not take (``make`` gives ``_BAD``) is not remembered, so each of its
+    cells calls ``make`` again (which raises the lane's flag)."""
 
-    __slots__ = ("make",)
-
-    def __init__(self, make: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.make = make
+    __slots__ = ()
 
     def __missing__(self, key: Any) -> Any:
         value = self.make(key)
@@ -149,6 +148,8 @@ class Lane:
         self.regions: list[str] = []  # by group, for lookups at C speed
         self.years: list[int] = []
         self.patterns = _Cache(self._pattern)
+        #: per measure: the cells of this batch read ahead for its groups (``_read_ahead``)
+        self.ahead: dict[int, dict[Any, Any]] = {}
         self._forget()
 
     # --- caches -------------------------------------------------------------------------
@@ -159,30 +160,14 @@ class Lane:
         self.dictionary = Dictionary([c for c, _ in self.evaluator.criteria], self.places)
         self.batches = 0  # since the caches were emptied (see ``_choose``)
         self.by_lookup: dict[tuple, _Cache] = {}
-        # A batch of groups whose thresholds differ looks cells up by (kind, text): the
-        # kind numbers the distinct caches of a measure (the same for groups with equal
-        # thresholds), or, for a criterion judged jointly, the distinct tuples of them.
-        count, total = len(self.plan), len(self.joint)
-        self.kinds: list[list[_Cache]] = [[] for _ in range(count)]  # measure → caches
-        self.kind_of: list[list[int]] = [[] for _ in range(count)]  # measure → by group
-        self.tuple_kinds: list[dict[tuple, int]] = [{} for _ in range(total)]
-        self.tuple_caches: list[list[list[_Cache]]] = [[] for _ in range(total)]
-        self.tuple_kind_of: list[list[int]] = [[] for _ in range(total)]  # by group
-        self.mixed = [_Cache(self._mixed_maker(k)) for k in range(count)]
         self.joints: dict[tuple, _Cache] = {}  # (criterion, its measures' caches) → cache
-        self.mixed_joints = [_Cache(self._joint_maker(c, None)) for c in range(total)]
-        self.misses = [0] * total  # of joint caches, in this batch
-        for gid in range(len(self.groups)):
-            self._assign(gid)
+        self.misses = [0] * len(self.joint)  # of joint caches, in this batch
+        for group in self.groups:
+            group.caches = self._caches(group.place)
 
     def _cached(self) -> int:
         """How many judgements the caches hold."""
-        return (
-            len(self.dictionary)
-            + sum(map(len, self.mixed))
-            + sum(map(len, self.mixed_joints))
-            + sum(map(len, self.joints.values()))
-        )
+        return len(self.dictionary) + sum(map(len, self.joints.values()))
 
     def _caches(self, place: Place) -> list[_Cache]:
         """The text cache of each measure for a group: groups whose threshold lookups are
@@ -194,36 +179,10 @@ class Lane:
             cache = self.by_lookup.get(key)
             if cache is None:
                 cache = self.by_lookup[key] = _Cache(partial(self._entry, k, lookup))
+                if self.plan[k] is not None:
+                    cache.fill = partial(self._fill, k, lookup)
             caches.append(cache)
         return caches
-
-    def _assign(self, gid: int) -> None:
-        """Give group ``gid`` its caches, and note their kinds."""
-        group = self.groups[gid]
-        group.caches = self._caches(group.place)
-        for k, cache in enumerate(group.caches):
-            kinds = self.kinds[k]
-            kind = next((i for i, known in enumerate(kinds) if known is cache), None)
-            if kind is None:
-                kind = len(kinds)
-                kinds.append(cache)
-            self.kind_of[k].append(kind)
-        for c, (_, span) in enumerate(self.evaluator.criteria):
-            key = tuple(self.kind_of[k][gid] for k in span)
-            kind = self.tuple_kinds[c].get(key)
-            if kind is None:
-                kind = self.tuple_kinds[c][key] = len(self.tuple_caches[c])
-                self.tuple_caches[c].append([group.caches[k] for k in span])
-            self.tuple_kind_of[c].append(kind)
-
-    def _mixed_maker(self, k: int) -> Callable[[tuple], int]:
-        kinds = self.kinds[k]
-
-        def make(key: tuple) -> int:
-            kind, text = key
-            return kinds[kind][text]
-
-        return make
 
     def _entry(self, k: int, lookup: tuple, text: Any) -> int:
         """The code of measure ``k``'s result for a cell's text, under a threshold lookup."""
@@ -240,17 +199,64 @@ class Lane:
             result = m.judge(reading.value, False, lookup)
         return self.dictionary.add(result)
 
-    def _joint_maker(self, c: int, caches: list | None) -> Callable[[tuple], int]:
-        """The code of criterion ``c`` for a tuple of its cells (with ``caches``, one per
-        measure) or for (kind, cells…) (without): it stands for its measures' codes."""
+    def _fill(self, k: int, lookup: tuple, cache: _Cache, missing: set) -> None:
+        """Judge, as a batch, the new cells of measure ``k`` under a threshold lookup that
+        are numbers written plainly (``_read_plain``, then ``judge_many``), into ``cache``;
+        the others are left for ``_entry``, one by one."""
+        ahead = self.ahead.get(k)
+        if ahead is not None and len(missing) == sum(map(ahead.__contains__, missing)):
+            texts = list(missing)
+            values = list(map(ahead.__getitem__, texts))
+        else:
+            texts, values = self._read_plain(k, missing)
+        if None in values:
+            picked = [i for i, v in enumerate(values) if v is not None]
+            texts, values = [texts[i] for i in picked], [values[i] for i in picked]
+        if values:
+            results = self.evaluator.measures[k].judge_many(values, lookup)
+            cache.update(zip(texts, self.dictionary.add_many(results)))
+
+    def _read_ahead(self, k: int, cells: set) -> None:
+        """Read the cells of measure ``k`` that the caches of a batch's groups lack, once for
+        all of them (``_fill`` finds them here); forgotten at the end of the batch."""
+        texts, values = self._read_plain(k, cells)
+        self.ahead[k] = dict(zip(texts, values))
+
+    def _read_plain(self, k: int, cells: set) -> tuple[list[Any], list[Any]]:
+        """The cells of measure ``k`` (texts, and the value of each as
+        ``Column.read_plain`` reads it: None for one to read alone)."""
+        texts: list[Any] = [t for t in cells if t.__class__ is bytes or t.__class__ is str]
+        texts = [t for t in texts if t.isascii()]  # numbers are: nothing to normalise
+        if not texts:
+            return [], []
+        if texts[0].__class__ is bytes:
+            joined = b"\x1f".join(texts)
+            if joined.count(b"\x1f") != len(texts) - 1:
+                return texts, [None] * len(texts)
+            strs: list[str] = joined.decode().split("\x1f")
+        else:
+            strs = texts
+        column = self.plan[k]
+        assert column is not None
+        values, evidence = column.read_plain(strs)
+        if evidence:
+            self.wanted.update(evidence)
+        return texts, values
+
+    def _fill_joint(self, caches: list, _: _Cache, missing: set) -> None:
+        """``_fill`` for tuples of a criterion's cells, one per measure (``caches``): each
+        measure's cache with its new texts."""
+        for j, cache in enumerate(caches):
+            if cache.fill is not None:
+                cache.fill(cache, {t for key in missing if (t := key[j]) not in cache})
+
+    def _joint_maker(self, c: int, caches: list) -> Callable[[tuple], int]:
+        """The code of criterion ``c`` for a tuple of its cells (``caches``: one per
+        measure): it stands for its measures' codes."""
 
         def make(key: tuple) -> int:
             self.misses[c] += 1
-            if caches is None:
-                kind_caches = self.tuple_caches[c][key[0]]
-                parts = [cache[text] for cache, text in zip(kind_caches, key[1:])]
-            else:
-                parts = [cache[text] for cache, text in zip(caches, key)]
+            parts = [cache[text] for cache, text in zip(caches, key)]
             if _BAD in parts:
                 return _BAD
             return self.dictionary.add_joint(parts)
@@ -278,11 +284,10 @@ class Lane:
         for gid, group in enumerate(self.groups):
             if group.place == place:
                 return gid
-        self.groups.append(_Group(place, []))
+        self.groups.append(_Group(place, self._caches(place)))
         self.places.append(place)
         self.regions.append(region.value)
         self.years.append(year.value)
-        self._assign(len(self.groups) - 1)
         return len(self.groups) - 1
 
     def _pattern(self, ranks: tuple) -> Verdict:
@@ -310,10 +315,29 @@ class Lane:
 
     def _cache_of(self, k: int, present: set[int], gids: list[int]) -> _Cache | None:
         """Measure ``k``'s text cache when every group of the batch shares one, else None
-        (the batch's cells are then looked up by (group, text))."""
+        (the batch's cells are then looked up group by group, ``_Sorted``)."""
         groups = self.groups
         first = groups[gids[0]].caches[k]
         return first if all(groups[g].caches[k] is first for g in present) else None
+
+    def _group_cache(self, k: int, gid: int) -> _Cache:
+        """Measure ``k``'s text cache in group ``gid``."""
+        return self.groups[gid].caches[k]
+
+    def _group_joint(self, c: int, span: range, gid: int) -> _Cache:
+        """Criterion ``c``'s cache of tuples of cells in group ``gid``."""
+        caches = self.groups[gid].caches
+        return self._joint_cache(c, [caches[k] for k in span])
+
+    def _joint_cache(self, c: int, caches: list[_Cache]) -> _Cache:
+        """Criterion ``c``'s cache of tuples of cells under its measures' ``caches``."""
+        key = (c, *map(id, caches))
+        cache = self.joints.get(key)
+        if cache is None:
+            cache = self.joints[key] = _Cache(
+                self._joint_maker(c, caches), partial(self._fill_joint, caches)
+            )
+        return cache
 
     # --- a batch ------------------------------------------------------------------------
 
@@ -380,6 +404,7 @@ class Lane:
             some = next(g for g in gids if g != _BAD)
             gids = [some if g == _BAD else g for g in gids]
         present = set(gids)
+        order = _Sorted(gids)
 
         entries: list = [None] * len(self.plan)  # per measure judged alone: its codes
         columns = []  # per criterion: the codes it is judged by (its largest, or joint)
@@ -392,37 +417,27 @@ class Lane:
             if self.joint[c]:
                 caches = [self._cache_of(k, present, gids) for k in span]
                 if None in caches:
-                    got = list(
-                        map(
-                            self.mixed_joints[c].__getitem__,
-                            zip(map(self.tuple_kind_of[c].__getitem__, gids), *texts),
-                        )
-                    )
+                    got = order.look_up(partial(self._group_joint, c, span), list(zip(*texts)))
                 else:
-                    key = (c, *map(id, caches))
-                    cache = self.joints.get(key)
-                    if cache is None:
-                        cache = self.joints[key] = _Cache(self._joint_maker(c, caches))
-                    got = list(map(cache.__getitem__, zip(*texts)))
+                    got = self._joint_cache(c, caches).look_up(list(zip(*texts)))  # type: ignore[arg-type]
                 note(got, _BAD)
                 columns.append(got)
                 continue
             for k, column in zip(span, texts):
                 cache = self._cache_of(k, present, gids)
-                got = (
-                    list(map(cache.__getitem__, column))
-                    if cache is not None
-                    else list(
-                        map(
-                            self.mixed[k].__getitem__,
-                            zip(map(self.kind_of[k].__getitem__, gids), column),
-                        )
+                if cache is not None:
+                    got = cache.look_up(column)
+                else:
+                    got = order.look_up(
+                        partial(self._group_cache, k),
+                        column,
+                        None if plan[k] is None else partial(self._read_ahead, k),
                     )
-                )
                 note(got, _BAD)
                 entries[k] = got
             parts = entries[span.start : span.stop]
             columns.append(parts[0] if len(parts) == 1 else list(map(worst, *parts)))
+        self.ahead = {}
         if self.wanted:  # first shown in this batch: its first value in file order
             self.reader.note_evidence(rows, self.wanted)
             self.wanted = set()
@@ -597,6 +612,47 @@ class Lane:
             singles.append((p, commune))
         self.waiting = []
         return ResultBatch(singles=singles)
+
+
+class _Sorted:
+    """A batch's rows sorted by group: a column is looked up group by group, each group's
+    cells in its own cache, and put back in row order (all at C speed but one call a
+    group)."""
+
+    def __init__(self, gids: list[int]) -> None:
+        self.n = n = len(gids)
+        self.order = sorted(range(n), key=gids.__getitem__)  # rows, group by group
+        self.back = itemgetter(*sorted(range(n), key=self.order.__getitem__))
+        self.take = itemgetter(*self.order)
+        self.runs: list[tuple[int, int, int]] = []  # (group, first, end) in ``order``
+        start = 0
+        for gid, rows in groupby(map(gids.__getitem__, self.order)):
+            end = start + sum(1 for _ in rows)
+            self.runs.append((gid, start, end))
+            start = end
+
+    def look_up(
+        self,
+        cache_of: Callable[[int], _Cache],
+        column: Sequence[Any],
+        read: Callable[[set], None] | None = None,
+    ) -> list[Any]:
+        """``cache_of(group)[cell]`` of each cell of ``column``, in row order. With
+        ``read``, the cells some group's cache lacks are given to it first, all together."""
+        if self.n == 1:
+            return cache_of(self.runs[0][0]).look_up(column)
+        cells = self.take(column)
+        parts = [(cache_of(gid), cells[start:end]) for gid, start, end in self.runs]
+        if read is not None:
+            lacking: set = set()
+            for cache, part in parts:
+                lacking.update(compress(part, map(is_, map(cache.get, part), repeat(None))))
+            if len(lacking) > 1:
+                read(lacking)
+        got: list[Any] = []
+        for cache, part in parts:
+            got += cache.look_up(part)
+        return list(self.back(got))
 
 
 def _pick(column: Sequence[Any], picked: Sequence[int]) -> Sequence[Any]:

@@ -8,7 +8,7 @@ come from the engine batch by batch (``ResultBatch``, ``Results``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter, itemgetter
@@ -366,6 +366,35 @@ def summarise(
 # --- results batch by batch -----------------------------------------------------------------
 
 
+class Memo(dict):
+    """Keys → what ``make`` makes of them, made on first use (at C speed once made).
+    ``fill``, when set, makes many missing keys at once: ``look_up`` gives it the memo and
+    the keys it lacks (the memo is not held by ``fill``: no cycle, as the engine judges
+    with the cyclic collector off), and ``make`` makes the rest one by one."""
+
+    __slots__ = ("fill", "make")
+
+    def __init__(
+        self, make: Callable[[Any], Any], fill: Callable[[Any, set], None] | None = None
+    ) -> None:
+        super().__init__()
+        self.make, self.fill = make, fill
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+    def look_up(self, keys: Sequence[Any]) -> list[Any]:
+        """``self[key]`` of each key."""
+        if self.fill is None:
+            return list(map(self.__getitem__, keys))
+        got = list(map(self.get, keys))
+        if None in got:
+            self.fill(self, {key for key, value in zip(keys, got) if value is None})
+            got = list(map(self.__getitem__, keys))
+        return got
+
+
 class Place(NamedTuple):
     """Where and when a commune is judged: its region and assessment year."""
 
@@ -396,10 +425,19 @@ class Dictionary:
 
     def add(self, result: IndicatorResult) -> int:
         """The code of a new measure result."""
-        code = RANK[result.status] << self.SHIFT | self._serial
-        self._serial += 1
-        self.indicators[code] = result
-        return code
+        return self.add_many([result])[0]
+
+    def add_many(self, results: list[IndicatorResult]) -> list[int]:
+        """The codes of new measure results."""
+        first = self._serial
+        self._serial += len(results)
+        shift = self.SHIFT
+        codes = [
+            RANK[r.status] << shift | serial
+            for r, serial in zip(results, range(first, self._serial))
+        ]
+        self.indicators.update(zip(codes, results))
+        return codes
 
     def add_joint(self, parts: Sequence[int]) -> int:
         """The code of a criterion's result made of its measures' results ``parts``."""

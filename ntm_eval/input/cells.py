@@ -105,6 +105,16 @@ EXPECTED = {
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 _NUMBER = re.compile(r"([+\-\u2212]?) ?([0-9](?:[0-9]|[.,][0-9]| [0-9])*)")
 _GROUPS = re.compile(r"[.,  ]")
+#: A number written plainly: digits, then maybe a '.' and decimals that cannot be a group
+#: of thousands (not three digits). Most cells of a national file are such; it reads as
+#: ``float`` reads it (see ``read_number``, and ``rows.Column.read_plain`` for a batch).
+PLAIN = re.compile(r"[0-9]+(?:\.(?:[0-9]{1,2}|[0-9]{4,}))?")
+#: Plain whole numbers (a count's cells).
+WHOLE = re.compile(r"[0-9]+")
+#: Texts joined by U+001F, each plain (each whole): a batch checked in one match.
+PLAINS = re.compile(f"{PLAIN.pattern}(?:\x1f{PLAIN.pattern})*")
+WHOLES = re.compile(f"{WHOLE.pattern}(?:\x1f{WHOLE.pattern})*")
+DECIMAL_POINT = ("dec.",)  # what a plain number with decimals shows
 
 
 @lru_cache(maxsize=16384)
@@ -114,6 +124,8 @@ def read_number(raw: str, percent: bool) -> tuple[float | Ambiguous, tuple[str, 
     Returns the value (or ``Ambiguous``) and what it shows about the file's separators:
     ``'dec.'`` / ``'dec,'`` (that mark separates decimals), ``'thou.'`` / ``'thou,'``.
     """
+    if PLAIN.fullmatch(raw):
+        return float(raw), DECIMAL_POINT if "." in raw else ()
     text = raw.translate(_SPACES).strip()
     if percent and text.endswith("%"):
         text = text[:-1].rstrip()

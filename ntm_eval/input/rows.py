@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from typing import Annotated, Any, NamedTuple, Protocol
 
 from pydantic import BeforeValidator, ConfigDict, create_model
@@ -38,6 +39,12 @@ from ntm_eval.diagnostics import (
     title_vi,
 )
 from ntm_eval.input.cells import (
+    CHECKS,
+    DECIMAL_POINT,
+    PLAIN,
+    PLAINS,
+    WHOLE,
+    WHOLES,
     Ambiguous,
     CellError,
     Invalid,
@@ -381,6 +388,34 @@ class Column:
         lane), where a second memory of the same texts would only cost memory."""
         return self.empty if raw is None else self._read(raw)
 
+    def read_plain(self, texts: list[str]) -> tuple[list[Any], tuple[str, ...]]:
+        """The values of a number column's cells (texts, each NFC) written plainly, as
+        ``_read`` reads them, a batch at once: the value where the cell reads without a
+        finding, None where it does not or is not written plainly (``cells.PLAIN``, for a
+        count ``cells.WHOLE``: read it alone). And what the values read show of the
+        file's separators, together (``Reading.evidence``: a '.' marking decimals)."""
+        check = CHECKS.get(self.kind)  # type: ignore[arg-type]
+        if check is None or self.folds:
+            return [None] * len(texts), ()
+        joined = "\x1f".join(texts)
+        whole = self.kind == "count"
+        if (WHOLES if whole else PLAINS).fullmatch(joined):
+            values: list[Any] = list(map(float, texts))  # every text is plain
+            dotted = "." in joined
+        else:
+            match = (WHOLE if whole else PLAIN).fullmatch
+            values = [float(t) if match(t) else None for t in texts]
+            dotted = any("." in t for t, v in zip(texts, values) if v is not None)
+        try:
+            values = list(map(check, values))
+        except (CellError, TypeError):  # a value out of the kind's range: read alone
+            values = [_checked(check, v) for v in values]
+        for cell_check in CELL_CHECKS:
+            found = list(map(cell_check, repeat(self), texts, values))
+            if found.count(None) != len(found):  # a finding: that cell is read alone
+                values = [None if f is not None else v for v, f in zip(values, found)]
+        return values, DECIMAL_POINT if dotted else ()
+
     def _read(self, raw: Any) -> Reading:
         if self.kind is not None and raw.__class__ is str and ("\n" in raw or "\r" in raw):
             # a measure over several lines: which line was meant is not known
@@ -433,6 +468,16 @@ class Column:
             message_vi=f"cột{self.label[6:]}: giá trị '{shown}' kéo dài qua {len(lines)} dòng — "
             "cần một giá trị trên một dòng (dấu ngoặc kép ở đầu ô thiếu dấu đóng?)",
         )
+
+
+def _checked(check: Callable[[float], Any], value: float | None) -> Any:
+    """``check(value)``; None when the value is None or out of range."""
+    if value is None:
+        return None
+    try:
+        return check(value)
+    except CellError:
+        return None
 
 
 def row_model(ruleset: RuleSet) -> Any:

@@ -6,15 +6,20 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring as _string  # what dumps(ensure_ascii=False) uses
+from math import isfinite
+from operator import add, itemgetter, rshift
 from typing import IO, Any
 
 from ntm_eval.engine.results import (
     BY_RANK,
     CommuneResult,
+    Dictionary,
     Finished,
     IndicatorResult,
+    Memo,
     Report,
     ResultBatch,
     Results,
@@ -228,18 +233,18 @@ def once_per_object(
     return hit[0]
 
 
-class _Texts(dict):
-    """A result's code → its text, made on first use (at C speed once made)."""
+#: The fields of an indicator result that, with the types of its threshold and reason
+#: (80 and 80.0 are equal but print apart), make all of its text but its value and gap.
+_FIXED = itemgetter(0, 1, 2, 4, 5, 6, 7, 8, 10, 11)
+_VALUE, _THRESHOLD, _GAP, _REASON = (itemgetter(i) for i in (3, 5, 9, 11))
+_SHIFT = Dictionary.SHIFT
 
-    __slots__ = ("make",)
 
-    def __init__(self, make: Callable[[Any], bytes]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: Any) -> bytes:
-        text = self[key] = self.make(key)
-        return text
+def _scalars(xs: list[Any]) -> list[str]:
+    """``_scalar`` of each of ``xs``; at C speed when they are all finite floats."""
+    if set(map(type, xs)) == {float} and all(map(isfinite, xs)):
+        return list(map(float.__repr__, xs))
+    return list(map(_scalar, xs))
 
 
 #: bytes a bytes object costs beyond its text
@@ -268,15 +273,15 @@ class CommuneEncoder:
         self.start, self.end = start, end
         self._criteria: dict[int, tuple[str, Any]] = {}
         self._indicators: dict[int, tuple[str, Any]] = {}
-        self._templates: dict[tuple, tuple[str, str, str]] = {}
+        self._templates: dict[tuple, tuple[str, str, str]] = {}  # see ``_indicator``
         self._heads: dict[str, tuple[Any, str, str]] = {}  # criterion id → (name, sector, text)
         self._verdicts: dict[int, bytes] = {}  # id of a verdict → its text
         self._held = 0  # bytes of text remembered by code
         self.made = 0  # bytes of the texts made for communes: what holding them all costs
-        self._names: list[_Texts] = []  # name, district, province → their pieces
-        self._place_texts = _Texts(bytes)
-        self._whole: list[_Texts] = []  # per criterion: a code → its text
-        self._parts: list[_Texts] = []  # per measure: a code → its text
+        self._names: list[Memo] = []  # name, district, province → their pieces
+        self._place_texts = Memo(bytes)
+        self._whole: list[Memo] = []  # per criterion: a code → its text
+        self._parts: list[Memo] = []  # per measure: a code → its text
         self._spans: list[range] = []  # per criterion: its measures in ``_parts``
         self._heads_by_rank: list[list[bytes]] = []  # per criterion and status
         self._alive: dict[int, Verdict] = {}  # … and the verdict, so that its id stays its own
@@ -336,11 +341,11 @@ class CommuneEncoder:
         ]
         for c, column in enumerate(batch.criteria):
             if column.whole is not None:
-                parts.append(list(map(self._whole[c].__getitem__, column.whole)))
+                parts.append(self._whole[c].look_up(column.whole))
             else:
                 parts.append(list(map(self._heads_by_rank[c].__getitem__, column.ranks)))
                 for k, codes_k in zip(self._spans[c], column.parts):  # type: ignore[arg-type]
-                    parts.append(list(map(self._parts[k].__getitem__, codes_k)))
+                    parts.append(self._parts[k].look_up(codes_k))
         if self.end:
             parts.append(repeat(self.end.encode(), n))
         return batch.in_order(list(zip(*parts)), singles)
@@ -359,15 +364,13 @@ class CommuneEncoder:
         after = ["," if c < last else "]}" for c in range(len(criteria))]
         if dictionary.places is not self._places:
             self._places = dictionary.places
-            self._names = [
-                _Texts(self._field_maker(key)) for key in ("name", "district", "province")
-            ]
+            self._names = [Memo(self._field_maker(key)) for key in ("name", "district", "province")]
             places = dictionary.places
 
             def place(code: int) -> bytes:
                 return place_text(*places[code]).encode()
 
-            self._place_texts = _Texts(place)
+            self._place_texts = Memo(place)
 
         # A criterion's text is its head (by status) and its measures' texts, each with
         # what follows it: as ``_criterion`` joins them.
@@ -385,7 +388,9 @@ class CommuneEncoder:
             self._spans.append(range(first, first + count))
             for m in range(count):
                 tail = "," if m < count - 1 else "]}" + after[c]
-                self._parts.append(_Texts(self._part_maker(dictionary, tail)))
+                self._parts.append(
+                    Memo(self._part_maker(dictionary, tail), partial(self._fill, dictionary, tail))
+                )
 
         def whole(c: int) -> Callable[[int], bytes]:
             heads, span = self._heads_by_rank[c], self._spans[c]
@@ -415,7 +420,10 @@ class CommuneEncoder:
 
             return make_joint
 
-        self._whole = [_Texts(whole(c)) for c in range(len(criteria))]
+        self._whole = [
+            Memo(whole(c), self._whole_filler(c, dictionary, after[c]))
+            for c in range(len(criteria))
+        ]
 
     @staticmethod
     def _field_maker(key: str) -> Callable[[str], bytes]:
@@ -423,6 +431,30 @@ class CommuneEncoder:
             return _field(key, name).encode()
 
         return make
+
+    def _fill(
+        self, dictionary: Any, tail: str, texts: Memo, codes: set, heads: list[bytes] | None = None
+    ) -> None:
+        """The texts of many measure results (codes of ``dictionary``) at once, each with
+        ``tail`` after it (and, with ``heads``, its criterion's head by rank before it)."""
+        ordered = list(codes)
+        made = self._indicators_text(list(map(dictionary.indicators.__getitem__, ordered)))
+        encoded = list(map(str.encode, map(add, made, repeat(tail))))
+        if heads is not None:
+            ranks = map(rshift, ordered, repeat(_SHIFT))
+            encoded = list(map(add, map(heads.__getitem__, ranks), encoded))
+        size = sum(map(len, encoded))
+        self._held += size
+        self.made += size + _BYTES * len(encoded)
+        texts.update(zip(ordered, encoded))
+
+    def _whole_filler(
+        self, c: int, dictionary: Any, after: str
+    ) -> Callable[[Memo, set], None] | None:
+        """``_fill`` for criterion ``c``'s texts when one measure stands for it."""
+        if len(self._spans[c]) != 1:
+            return None
+        return partial(self._fill, dictionary, "]}" + after, heads=self._heads_by_rank[c])
 
     def _part_maker(self, dictionary: Any, tail: str) -> Callable[[int], bytes]:
         def make(code: int) -> bytes:
@@ -470,35 +502,44 @@ class CommuneEncoder:
         return "".join((head[2], _string(k.status), ',"indicators":[', ",".join(parts), tail))
 
     def _indicator(self, r: IndicatorResult) -> str:
-        fixed = (r.id, r.column, r.kind, r.op, r.unit)
-        template = self._templates.get(fixed)
-        if template is None:  # the parts that only depend on the measure
-            template = self._templates[fixed] = (
-                f'{{"id":{_scalar(r.id)},"column":{_scalar(r.column)},"kind":{_scalar(r.kind)}'
-                ',"value":',
-                f',"op":{_scalar(r.op)},"threshold":',
-                f',"unit":{_scalar(r.unit)},"status":',
-            )
-        head, op, unit = template
-        return "".join(
-            (
-                head,
-                _scalar(r.value),
-                op,
-                _scalar(r.threshold),
-                ',"threshold_from":',
-                _scalar(r.threshold_from),
-                unit,
-                _scalar(r.status),
-                ',"gap":',
-                _scalar(r.gap),
-                ',"verified":',
-                _scalar(r.verified),
-                ',"reason":',
-                _scalar(r.reason),
-                "}",
+        """An indicator result's text (``_indicators_text`` of one)."""
+        return self._indicators_text([r])[0]
+
+    def _indicators_text(self, results: list[IndicatorResult]) -> list[str]:
+        """The text of each indicator result: its value and gap filled into the text of
+        everything else it says, made once per measure, threshold and status (at most
+        ``LIMIT`` of them)."""
+        templates = self._templates
+        keys = list(
+            zip(
+                map(_FIXED, results),
+                map(type, map(_THRESHOLD, results)),
+                map(type, map(_REASON, results)),
             )
         )
+        if len(templates) > self.LIMIT:
+            templates.clear()
+        made = list(map(templates.get, keys))
+        if None in made:
+            for i, key in enumerate(keys):
+                if made[i] is None:
+                    made[i] = templates.get(key) or self._template(key, results[i])
+        values = _scalars(list(map(_VALUE, results)))
+        gaps = _scalars(list(map(_GAP, results)))
+        heads, middles, tails = zip(*made)
+        return list(map("".join, zip(heads, values, middles, gaps, tails)))
+
+    def _template(self, key: tuple, r: IndicatorResult) -> tuple[str, str, str]:
+        """The text of result ``r`` but its value and gap, in three parts."""
+        template = self._templates[key] = (
+            f'{{"id":{_scalar(r.id)},"column":{_scalar(r.column)},"kind":{_scalar(r.kind)}'
+            ',"value":',
+            f',"op":{_scalar(r.op)},"threshold":{_scalar(r.threshold)}'
+            f',"threshold_from":{_scalar(r.threshold_from)},"unit":{_scalar(r.unit)}'
+            f',"status":{_scalar(r.status)},"gap":',
+            f',"verified":{_scalar(r.verified)},"reason":{_scalar(r.reason)}}}',
+        )
+        return template
 
 
 class Held:
