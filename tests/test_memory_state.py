@@ -1,0 +1,75 @@
+"""What a check keeps as it reads a file is compact, and exactly what the texts say: the
+distinct commune codes it counts, the national unit lists it reads only when a row needs
+them, the commune-years it checks for duplicates (D023)."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from conftest import commune_csv, run_cli
+
+from ntm_eval.engine import results
+from ntm_eval.engine.results import Codes, Tally
+
+# --- the distinct communes of a summary ------------------------------------------------------
+
+#: codes that are the same number written differently, codes of letters, of other digits,
+#: of more digits than a bitmap takes
+AWKWARD = ["00123", "123", "0123", "0", "00", "9999999", "09999999", "12345678", "AB-1", "١٢٣", ""]
+
+
+def test_distinct_codes_are_counted_as_texts():
+    """A code is its text: "00123", "0123" and "123" are three communes, and a batch of
+    codes of one length with two in one byte of the bitmap is counted as well as one
+    without."""
+    rng = random.Random(17)
+    for trial in range(200):
+        codes, seen = Codes(), set()
+        for _ in range(rng.randint(1, 6)):
+            kind, n = rng.random(), rng.randint(0, 60)
+            size = rng.randint(1, 8)
+            if kind < 0.35:  # anywhere in the code space
+                batch = [f"{rng.randrange(10**size):0{size}d}" for _ in range(n)]
+            elif kind < 0.7:  # neighbours, several in a byte, or a few apart
+                start, step = rng.randrange(10**size), rng.choice([1, 3, 8, 9, 10, 100])
+                batch = [f"{(start + i * step) % 10**size:0{size}d}" for i in range(n)]
+            else:
+                batch = [rng.choice(AWKWARD) for _ in range(n)]
+            codes.update(batch)
+            seen.update(batch)
+            assert len(codes) == len(seen), (trial, batch)
+
+
+def test_digit_codes_are_counted_without_keeping_their_texts():
+    tally = Tally([("1", "one")])
+    codes = [f"{i * 10:07d}" for i in range(5000)]
+    tally.add_columns([bytes(len(codes))], [results.Verdict("met", 1, 1, (), ())] * 5000, codes)
+    assert tally.codes is not None and len(tally.codes) == 5000
+    assert tally.codes.other == set()  # a bit each, not a text each
+
+
+def test_the_summary_counts_each_written_code_once_over_several_years(tmp_path):
+    written = ["00123", "123", "0123", "12345678", "012345678", "AB-1", "0000001", "1"]
+    rows = [
+        {"commune_code": code, "year": year, "commune_name": f"Xã {code}"}
+        for year in ("2019", "2020")
+        for code in written
+    ]
+    data = tmp_path / "d.csv"
+    data.write_text(commune_csv(rows), encoding="utf-8")
+    doc = json.loads(run_cli("check", str(data), "--format", "json").stdout)
+    assert doc["summary"]["years"] == [2019, 2020]
+    assert doc["summary"]["communes"] == len(rows)
+    assert doc["summary"]["distinct_communes"] == len(written)
+
+
+def test_too_many_distinct_codes_are_not_counted(monkeypatch):
+    monkeypatch.setattr(results, "DISTINCT_LIMIT", 100)
+    tally = Tally([("1", "one")])
+    verdicts = [results.Verdict("met", 1, 1, (), ())]
+    for i in range(100):
+        tally.add_columns([bytes(1)], verdicts, [f"{i:05d}"], [2020])
+    assert tally.summary().distinct == 100
+    tally.add_columns([bytes(1)], verdicts, ["100"], [2020])  # a text not seen: 101
+    assert tally.summary().distinct is None
