@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from conftest import commune_csv, run_cli
 
 from ntm_eval.engine import results
 from ntm_eval.engine.results import Codes, Tally
+from ntm_eval.input import units as unit_lists
 
 # --- the distinct communes of a summary ------------------------------------------------------
 
@@ -73,3 +75,41 @@ def test_too_many_distinct_codes_are_not_counted(monkeypatch):
     assert tally.summary().distinct == 100
     tally.add_columns([bytes(1)], verdicts, ["100"], [2020])  # a text not seen: 101
     assert tally.summary().distinct is None
+
+
+# --- the national unit lists ------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_lists():
+    """The national lists as a new process has them: none read yet."""
+    unit_lists.national.cache_clear()
+    yield
+    unit_lists.national.cache_clear()
+
+
+def test_a_list_gives_its_provinces_without_reading_its_units(fresh_lists):
+    for name in unit_lists.national_lists():
+        listed = unit_lists.national(name)
+        provinces = list(listed.provinces.items())
+        assert listed.units._units is None, name  # type: ignore[attr-defined]
+        units = list(listed.units.values())  # read now
+        assert units and listed.units._units is not None  # type: ignore[attr-defined]
+        # the provinces are those of its units, in the same order
+        assert list(unit_lists._provinces(u.province for u in units).items()) == provinces
+
+
+def test_units_of_a_list_are_read_only_for_a_row_of_a_province_it_covers(tmp_path, fresh_lists):
+    data = tmp_path / "d.csv"
+    data.write_text(commune_csv([{"province": "Tỉnh B (mẫu)"}] * 3), encoding="utf-8")
+    result = run_cli("check", str(data), "--format", "jsonl")
+    assert "W112" in result.stdout  # not checked: the province is in no list
+    listed = unit_lists.national(unit_lists.list_for_year(2020))
+    assert listed.units._units is None  # type: ignore[attr-defined]
+    # a row of Bình Thuận with a code the list lacks: the list is read, the code refused
+    data.write_text(
+        commune_csv([{"province": "Bình Thuận", "commune_code": "99999"}]), encoding="utf-8"
+    )
+    result = run_cli("check", str(data), "--format", "jsonl")
+    assert listed.units._units is not None  # type: ignore[attr-defined]
+    assert "D031" in result.stdout
