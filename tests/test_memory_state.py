@@ -89,7 +89,8 @@ def fresh_lists():
 
 
 def test_a_list_gives_its_provinces_without_reading_its_units(fresh_lists):
-    for name in unit_lists.national_lists():
+    every = unit_lists.national_lists()
+    for name in [every[0], unit_lists.list_for_year(2020), every[-2], every[-1]]:
         listed = unit_lists.national(name)
         provinces = list(listed.provinces.items())
         assert listed.units._units is None, name  # type: ignore[attr-defined]
@@ -113,3 +114,118 @@ def test_units_of_a_list_are_read_only_for_a_row_of_a_province_it_covers(tmp_pat
     result = run_cli("check", str(data), "--format", "jsonl")
     assert listed.units._units is not None  # type: ignore[attr-defined]
     assert "D031" in result.stdout
+
+
+# --- duplicates of a commune and year (D023) ------------------------------------------------
+
+
+def _identities(lines, codes, years):
+    from ntm_eval.input.rows import Identities
+
+    n = len(lines)
+    return Identities(lines, codes, [""] * n, [""] * n, [""] * n, [None] * n, years)
+
+
+def _reference(batches):
+    """What a set of (code, year) texts finds: each repeat's line, code and year, and the
+    line each pair was first on."""
+    first, repeats = {}, []
+    for lines, codes, years in batches:
+        for line, code, year in zip(lines, codes, years):
+            if not code:
+                continue
+            if (code, year) in first:
+                repeats.append((line, code, year))
+            else:
+                first[code, year] = line
+    return repeats, first
+
+
+def test_every_duplicate_is_found_whatever_its_code(tmp_path):
+    """Codes of one to eight digits (a byte, a bit or a text each), leading zeros that make
+    another code ("00123" is not "123"), letters, other digits, several years, repeats in
+    one batch and across batches: the check finds the repeats a set of texts finds, and
+    holds back exactly those rows."""
+    from ntm_eval.input.checks import REPEATS_LISTED, DuplicateCheck
+
+    rng = random.Random(23)
+    for trial in range(150):
+        check = DuplicateCheck("d.csv", 1)
+        batches, line = [], 2
+        for _ in range(rng.randint(1, 5)):
+            n = rng.randint(1, 80)
+            size = rng.randint(1, 8)
+            kind = rng.random()
+            if kind < 0.4:  # one length, few distinct: repeats in and across batches
+                pool = [f"{rng.randrange(10**size):0{size}d}" for _ in range(rng.randint(1, 30))]
+                codes = [rng.choice(pool) for _ in range(n)]
+            elif kind < 0.7:  # neighbours: several codes in one byte of a bitmap
+                start = rng.randrange(10**size)
+                codes = [f"{(start + i) % 10**size:0{size}d}" for i in range(n)]
+            else:
+                codes = [rng.choice(AWKWARD + ["123", "00123"]) for _ in range(n)]
+            years = [rng.choice([2018, 2019, 2020]) for _ in range(n)]
+            if rng.random() < 0.3:
+                years = [2020] * n
+            lines = list(range(line, line + n))
+            line += n
+            batches.append((lines, codes, years))
+            held = check.see(_identities(lines, codes, years))
+            repeats, _ = _reference(batches)
+            expected = {lines.index(at) for at, _, _ in repeats if at in lines}
+            assert set(held) == expected, (trial, codes, years)
+        repeats, first = _reference(batches)
+        counts = {}
+        listed = []
+        for at, code, year in repeats:
+            counts[code, year] = counts.get((code, year), 0) + 1
+            if counts[code, year] <= REPEATS_LISTED:
+                listed.append((at, code, year))
+        assert check.found == listed
+        problems = []
+        keys = [k for b in batches for k in zip(*b)]
+        check.finish(problems, lambda keys=keys: iter(keys))
+        for problem, (at, code, year) in zip(problems, listed):
+            assert problem.line == at
+            assert f"already on line {first[code, year]} for year {year}" in problem.message
+
+
+def test_duplicates_over_years_and_code_lengths_in_a_file(tmp_path):
+    rows = [
+        {"commune_code": code, "year": year, "commune_name": f"Xã {code}"}
+        for code, year in [
+            ("00123", "2019"),
+            ("123", "2019"),  # another code
+            ("0123", "2019"),
+            ("00123", "2020"),  # another year
+            ("1234567", "2019"),
+            ("01234567", "2019"),
+            ("123456", "2019"),
+            ("00123", "2019"),  # a repeat: line 9
+            ("1234567", "2019"),  # a repeat: line 10
+            ("123456", "2020"),
+            ("01234567", "2019"),  # a repeat: line 12
+            ("123456", "2019"),  # a repeat: line 13
+        ]
+    ]
+    data = tmp_path / "d.csv"
+    data.write_text(commune_csv(rows), encoding="utf-8")
+    doc = json.loads(run_cli("check", str(data), "--format", "json").stdout)
+    found = [(p["line"], p["value"]) for p in doc["errors"] if p["code"] == "D023"]
+    assert found == [(9, "00123"), (10, "1234567"), (12, "01234567"), (13, "123456")]
+    messages = [p["message"] for p in doc["errors"] if p["code"] == "D023"]
+    assert "already on line 2 for year 2019" in messages[0]
+    assert "already on line 6 for year 2019" in messages[1]
+    assert "already on line 7 for year 2019" in messages[2]
+    assert "already on line 8 for year 2019" in messages[3]
+    assert doc["summary"]["distinct_communes"] == 6
+
+
+def test_six_digit_codes_are_marked_a_bit_each():
+    from ntm_eval.input.checks import DuplicateCheck
+
+    check = DuplicateCheck("d.csv", 1)
+    codes = [f"{i:06d}" for i in range(0, 5000, 3)]
+    check.see(_identities(list(range(2, 2 + len(codes))), codes, [2020] * len(codes)))
+    assert not check.marks  # no byte a code: a bitmap of 125 kB, not a megabyte
+    assert [len(b) for b in check.bitmaps.values()] == [10**6 // 8 + 1]

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add
+from operator import add, and_, lshift, rshift
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
@@ -54,6 +54,10 @@ def _units(context: Context) -> RowCheck | None:
 #: Repeats of one commune and year reported line by line; the rest are counted in one
 #: more problem, so that a file repeating one code on every row costs constant memory.
 REPEATS_LISTED = 10
+#: Codes of up to ``BYTE_DIGITS`` ASCII digits are marked a byte each (``DuplicateCheck``),
+#: up to ``BIT_DIGITS`` a bit each; longer or other codes are kept as texts.
+BYTE_DIGITS = 5
+BIT_DIGITS = 7
 
 
 #: Every row check, as a function of the ``Context`` that makes it (None: not needed).
@@ -90,20 +94,21 @@ REPEAT = held_back("D023")
 class DuplicateCheck:
     """One row per commune and year (D023), checked as rows are read, in bounded memory.
 
-    Numeric codes of up to six digits (official codes have five) are marked in one byte
+    Numeric codes of up to five digits (official codes have five) are marked in one byte
     array per number of digits, a slice of it per year — 100 kB a year for five digits —
-    seven-digit codes in a bitmap per year (1.25 MB); other codes go to a set. A duplicate
-    is noted as it is found — the first ``REPEATS_LISTED`` of each code and year, the
-    others only counted — the line of its first occurrence, which the message names, is
-    found at the end by a second look at the (code, year) of every row (``finish``), only
-    when there are duplicates.
+    six- and seven-digit codes in a bitmap per year (125 kB and 1.25 MB; a byte a code,
+    six digits took 1 MB a year); other codes go to a set. A duplicate is noted as it is
+    found — the first ``REPEATS_LISTED`` of each code and year, the others only counted —
+    the line of its first occurrence, which the message names, is found at the end by a
+    second look at the (code, year) of every row (``finish``), only when there are
+    duplicates.
     """
 
     def __init__(self, shown: str, col: int) -> None:
         self.shown, self.col = shown, col  # the code column, where a repeat is reported
         self.marks: dict[int, bytearray] = {}  # digits → a slice per year, a byte per code
         self.slots: dict[int, dict[int | None, int]] = {}  # digits → year → its slice
-        self.bitmaps: dict[int | None, bytearray] = {}  # year → seven-digit codes
+        self.bitmaps: dict[tuple[int, int | None], bytearray] = {}  # (digits, year) → bits
         self.other: set[tuple[str, int | None]] = set()
         self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of a repeat
         #: (code, year) → how many repeats, and the line of the first one not listed
@@ -117,6 +122,13 @@ class DuplicateCheck:
             slot = slots[year] = len(slots)
             self.marks.setdefault(size, bytearray()).extend(bytes(10**size))
         return slot * 10**size
+
+    def _bitmap(self, size: int, year: int | None) -> bytearray:
+        """The bitmap of ``size``-digit codes of ``year``."""
+        bitmap = self.bitmaps.get((size, year))
+        if bitmap is None:
+            bitmap = self.bitmaps[size, year] = bytearray(10**size // 8 + 1)
+        return bitmap
 
     def see(self, rows: Identities) -> Seen:
         """The repeats among ``rows``, held back: the commune and year of a repeat were
@@ -135,15 +147,13 @@ class DuplicateCheck:
             if not code:
                 continue
             size = len(code)
-            if size <= 6 and code.isdigit() and code.isascii():
+            if size <= BYTE_DIGITS and code.isdigit() and code.isascii():
                 marks, at = self.marks, self._offset(year, size) + int(code)
                 if not marks[size][at]:
                     marks[size][at] = 1
                     continue
-            elif size == 7 and code.isdigit() and code.isascii():
-                bitmap = self.bitmaps.get(year)
-                if bitmap is None:
-                    bitmap = self.bitmaps[year] = bytearray(10**7 // 8 + 1)
+            elif size <= BIT_DIGITS and code.isdigit() and code.isascii():
+                bitmap = self._bitmap(size, year)
                 n = int(code)
                 byte, bit = n >> 3, 1 << (n & 7)
                 if not bitmap[byte] & bit:
@@ -174,8 +184,10 @@ class DuplicateCheck:
         speed when no code repeats."""
         sizes = set(map(len, codes))
         size = sizes.pop()
-        if sizes or size > 6:
+        if sizes or size > BIT_DIGITS:
             return self.see_many(lines, codes, years)
+        if size > BYTE_DIGITS:
+            return self._see_bits(lines, codes, years, size)
         offsets = {year: self._offset(year, size) for year in set(years)}
         numbers = map(int, codes)
         if len(offsets) == 1:
@@ -186,6 +198,24 @@ class DuplicateCheck:
         if len(set(at)) != len(at) or any(map(marks.__getitem__, at)):
             return self.see_many(lines, codes, years)  # a repeat: row by row, to find it
         deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
+        return {}
+
+    def _see_bits(
+        self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None], size: int
+    ) -> Seen:
+        """``see_digits`` for codes of ``size`` digits, marked in bitmaps: looked up at C
+        speed, marked one by one (two codes may share a byte) when no code repeats."""
+        numbers = list(map(int, codes))
+        bitmaps = {year: self._bitmap(size, year) for year in set(years)}
+        maps = list(map(bitmaps.__getitem__, years))
+        at = list(map(rshift, numbers, repeat(3)))
+        bits = list(map(lshift, repeat(1), map(and_, numbers, repeat(7))))
+        if len(set(zip(numbers, years))) != len(numbers) or any(
+            map(and_, map(bytearray.__getitem__, maps, at), bits)
+        ):
+            return self.see_many(lines, codes, years)  # a repeat: row by row, to find it
+        for bitmap, byte, bit in zip(maps, at, bits):
+            bitmap[byte] |= bit
         return {}
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:
