@@ -459,6 +459,18 @@ def _history_rows(date: str) -> Iterator[list[str]]:
     return (r for r in map(str.split, lines, repeat(",")) if r[first] <= date <= r[last])
 
 
+@functools.cache
+def _history_spans() -> list[tuple[str, str, str]]:
+    """(province, first, last) of the history's units, each once, in the order of its first
+    unit: a list's provinces are those of the spans its date is in, in that order (the
+    order of its units), read once for every list rather than the history once a list."""
+    fields, lines = _history_lines()
+    p, first, last = (fields.index(f) for f in ("province", "first", "last"))
+    return list(
+        dict.fromkeys((r[p], r[first], r[last]) for r in map(str.split, lines, repeat(",")))
+    )
+
+
 def _history_units(date: str) -> dict[str, Unit]:
     """The units of the history's list of ``date``: code → unit, in file order."""
     fields, _ = _history_lines()
@@ -505,9 +517,7 @@ def national(name: str) -> UnitList:
     are read when first asked for (``_Units``), its provinces now."""
     date = name.removeprefix("vn-")
     if date != CURRENT_DATE:
-        fields, _ = _history_lines()
-        p = fields.index("province")
-        provinces = _provinces(r[p] for r in _history_rows(date))
+        provinces = _provinces(p for p, first, last in _history_spans() if first <= date <= last)
         units = _Units(functools.partial(_history_units, date))
         return UnitList(name, units, provinces, date=date)
     fields, rows = _gzip_table(CURRENT)
