@@ -229,3 +229,30 @@ def test_six_digit_codes_are_marked_a_bit_each():
     check.see(_identities(list(range(2, 2 + len(codes))), codes, [2020] * len(codes)))
     assert not check.marks  # no byte a code: a bitmap of 125 kB, not a megabyte
     assert [len(b) for b in check.bitmaps.values()] == [10**6 // 8 + 1]
+
+
+def test_seven_digit_codes_past_a_container_of_arrays_are_still_exact():
+    """Seven-digit codes go to containers of 65,536 codes: a sorted array up to
+    ``SPARSE`` codes, then a bitmap. Repeats before, at and after that change are found,
+    in batches of digits only and in mixed batches alike."""
+    from ntm_eval.input.checks import SPARSE, DuplicateCheck
+
+    rng = random.Random(5)
+    pool = rng.sample(range(16 << 16, 17 << 16), SPARSE + 500)  # one container
+    codes = [f"{n:07d}" for n in pool]
+    codes += [rng.choice(codes) for _ in range(300)]  # repeats of codes marked either way
+    codes += [f"{n:07d}" for n in rng.sample(range(65_536), 200)]  # leading zeros
+    codes += ["0" + codes[0][1:], codes[0], codes[-1], "AB-1", "AB-1"]
+    check = DuplicateCheck("d.csv", 1)
+    batches = []
+    for start in range(0, len(codes), 700):
+        part = codes[start : start + 700]
+        lines = list(range(2 + start, 2 + start + len(part)))
+        years = [2020] * len(part)
+        batches.append((lines, part, years))
+        held = check.see(_identities(lines, part, years))
+        repeats, _ = _reference(batches)
+        assert set(held) == {lines.index(at) for at, _, _ in repeats if at in lines}
+    assert any(box.__class__ is bytearray for box in check.wide.values())
+    repeats, _ = _reference(batches)
+    assert [at for at, _, _ in check.found] == [at for at, _, _ in repeats]

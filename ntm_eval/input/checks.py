@@ -10,6 +10,8 @@ check is a class with ``see`` and ``finish`` added there.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -55,9 +57,15 @@ def _units(context: Context) -> RowCheck | None:
 #: more problem, so that a file repeating one code on every row costs constant memory.
 REPEATS_LISTED = 10
 #: Codes of up to ``BYTE_DIGITS`` ASCII digits are marked a byte each (``DuplicateCheck``),
-#: up to ``BIT_DIGITS`` a bit each; longer or other codes are kept as texts.
+#: up to ``BIT_DIGITS`` a bit each, ``WIDE_DIGITS`` in containers; others kept as texts.
 BYTE_DIGITS = 5
-BIT_DIGITS = 7
+BIT_DIGITS = 6
+#: Seven-digit codes (a file of a million rows or more from tests/bench/generate.py) are
+#: marked in containers of 65,536 codes: a sorted array of 2 bytes a code, up to ``SPARSE``
+#: codes, then a bitmap (a "roaring" bitmap). A bitmap a year held 1.25 MB whatever the
+#: codes, 6.25 MB for 2016-2020; a million codes spread over them, 2 MB.
+WIDE_DIGITS = 7
+SPARSE = 4096
 
 
 #: Every row check, as a function of the ``Context`` that makes it (None: not needed).
@@ -96,8 +104,8 @@ class DuplicateCheck:
 
     Numeric codes of up to five digits (official codes have five) are marked in one byte
     array per number of digits, a slice of it per year — 100 kB a year for five digits —
-    six- and seven-digit codes in a bitmap per year (125 kB and 1.25 MB; a byte a code,
-    six digits took 1 MB a year); other codes go to a set. A duplicate is noted as it is
+    six-digit codes in a bitmap per year (125 kB; a byte a code took 1 MB), seven-digit
+    codes in containers of 65,536 codes (``WIDE_DIGITS``); other codes go to a set. A duplicate is noted as it is
     found — the first ``REPEATS_LISTED`` of each code and year, the others only counted —
     the line of its first occurrence, which the message names, is found at the end by a
     second look at the (code, year) of every row (``finish``), only when there are
@@ -109,6 +117,8 @@ class DuplicateCheck:
         self.marks: dict[int, bytearray] = {}  # digits → a slice per year, a byte per code
         self.slots: dict[int, dict[int | None, int]] = {}  # digits → year → its slice
         self.bitmaps: dict[tuple[int, int | None], bytearray] = {}  # (digits, year) → bits
+        #: seven-digit codes: (year, the code's high bits) → a container of its low 16 bits
+        self.wide: dict[tuple[int | None, int], array | bytearray] = {}
         self.other: set[tuple[str, int | None]] = set()
         self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of a repeat
         #: (code, year) → how many repeats, and the line of the first one not listed
@@ -152,6 +162,9 @@ class DuplicateCheck:
                 if not marks[size][at]:
                     marks[size][at] = 1
                     continue
+            elif size == WIDE_DIGITS and code.isdigit() and code.isascii():
+                if self._mark_wide(year, int(code)):
+                    continue
             elif size <= BIT_DIGITS and code.isdigit() and code.isascii():
                 bitmap = self._bitmap(size, year)
                 n = int(code)
@@ -184,8 +197,10 @@ class DuplicateCheck:
         speed when no code repeats."""
         sizes = set(map(len, codes))
         size = sizes.pop()
-        if sizes or size > BIT_DIGITS:
+        if sizes or size > WIDE_DIGITS:
             return self.see_many(lines, codes, years)
+        if size == WIDE_DIGITS:
+            return self._see_wide(lines, codes, years)
         if size > BYTE_DIGITS:
             return self._see_bits(lines, codes, years, size)
         offsets = {year: self._offset(year, size) for year in set(years)}
@@ -199,6 +214,44 @@ class DuplicateCheck:
             return self.see_many(lines, codes, years)  # a repeat: row by row, to find it
         deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
         return {}
+
+    def _mark_wide(self, year: int | None, number: int) -> bool:
+        """Mark a seven-digit code of ``year``; False when it was marked already. Its
+        container (``wide``) is a sorted array of the codes' low 16 bits while it holds
+        fewer than ``SPARSE``, then a bitmap of 8 kB."""
+        key, low = (year, number >> 16), number & 0xFFFF
+        box = self.wide.get(key)
+        if box is None:
+            self.wide[key] = array("H", (low,))
+            return True
+        if box.__class__ is bytearray:
+            byte, bit = low >> 3, 1 << (low & 7)
+            if box[byte] & bit:
+                return False
+            box[byte] |= bit
+            return True
+        at = bisect_left(box, low)
+        if at < len(box) and box[at] == low:
+            return False
+        box.insert(at, low)
+        if len(box) >= SPARSE:  # as large as a bitmap would be: a bitmap
+            bitmap = bytearray(1 << 13)
+            for low in box:
+                bitmap[low >> 3] |= 1 << (low & 7)
+            self.wide[key] = bitmap
+        return True
+
+    def _see_wide(
+        self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None]
+    ) -> Seen:
+        """``see_many`` for seven-digit codes (all ASCII digits, none empty)."""
+        held: Seen = {}
+        mark = self._mark_wide
+        for i, (number, year) in enumerate(zip(map(int, codes), years)):
+            if not mark(year, number):
+                self._repeat(lines[i], codes[i], year)
+                held[i] = REPEAT
+        return held
 
     def _see_bits(
         self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None], size: int
