@@ -8,10 +8,11 @@ come from the engine batch by batch (``ResultBatch``, ``Results``).
 from __future__ import annotations
 
 import dataclasses
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import attrgetter, itemgetter
+from itertools import compress, repeat
+from operator import and_, attrgetter, itemgetter, lshift, or_, rshift
 from typing import Any, NamedTuple, Protocol
 
 from ntm_eval.diagnostics import HasProblems, Problem
@@ -266,6 +267,75 @@ def bands_for(total: int, ruleset: RuleSet | None = None) -> tuple[tuple[str, in
 #: Distinct commune codes a summary counts before it stops (a country has about ten
 #: thousand communes; a file of more distinct codes is counted by rows only).
 DISTINCT_LIMIT = 200_000
+#: Codes of up to this many ASCII digits are counted in a bitmap (``Codes``): 1.25 MB for
+#: seven digits, whatever the file; longer or other codes in a set of texts.
+BITMAP_DIGITS = 7
+#: The set bits of each byte value.
+_POPCOUNT = bytes(bin(i).count("1") for i in range(256))
+
+
+class Codes:
+    """The distinct commune codes (texts) seen: how many (``len``), in bounded memory.
+
+    Codes of ASCII digits only, up to ``BITMAP_DIGITS`` of them, are marked in a bitmap per
+    number of digits — so that "00123" and "123" stay two codes, as two texts are — and
+    the others are kept in a set. A set of 200,000 seven-digit texts held 18 MB; their
+    bitmap holds 1.25 MB.
+    """
+
+    __slots__ = ("bitmaps", "marked", "other")
+
+    def __init__(self) -> None:
+        self.bitmaps: dict[int, bytearray] = {}  # digits → a bit per code
+        self.other: set[str] = set()
+        self.marked = 0  # bits set in the bitmaps
+
+    def __len__(self) -> int:
+        return self.marked + len(self.other)
+
+    def _bitmap(self, size: int) -> bytearray:
+        bitmap = self.bitmaps.get(size)
+        if bitmap is None:
+            bitmap = self.bitmaps[size] = bytearray(10**size // 8 + 1)
+        return bitmap
+
+    def update(self, codes: Sequence[str]) -> None:
+        """Note ``codes``."""
+        if not codes:
+            return
+        joined = "".join(codes)
+        size = len(codes[0])
+        if (
+            0 < size <= BITMAP_DIGITS
+            and len(joined) == size * len(codes)
+            and joined.isdigit()
+            and joined.isascii()
+            and all(map(size.__eq__, map(len, codes)))
+        ):
+            self._mark(size, list(map(int, codes)))
+            return
+        for code in codes:
+            size = len(code)
+            if 0 < size <= BITMAP_DIGITS and code.isdigit() and code.isascii():
+                self._mark(size, [int(code)])
+            else:
+                self.other.add(code)
+
+    def _mark(self, size: int, numbers: list[int]) -> None:
+        """Mark codes of ``size`` digits, given as numbers, at C speed."""
+        bitmap = self._bitmap(size)
+        at = list(map(rshift, numbers, repeat(3)))
+        bits = list(map(lshift, repeat(1), map(and_, numbers, repeat(7))))
+        if len(set(at)) != len(at):  # two codes in one byte: byte by byte
+            for byte, bit in zip(at, bits):
+                if not bitmap[byte] & bit:
+                    bitmap[byte] |= bit
+                    self.marked += 1
+            return
+        before = bytes(map(bitmap.__getitem__, at))
+        after = bytes(map(or_, before, bits))
+        self.marked += sum(after.translate(_POPCOUNT)) - sum(before.translate(_POPCOUNT))
+        deque(map(bitmap.__setitem__, at, after), maxlen=0)
 
 
 class Tally:
@@ -282,7 +352,7 @@ class Tally:
         self.statuses = [0, 0, 0]  # communes by status rank
         self.by_met: dict[int, int] = {}  # criteria met → communes
         self.years: set[int] = set()
-        self.codes: set[str] | None = set()  # distinct communes, up to DISTINCT_LIMIT
+        self.codes: Codes | None = Codes()  # distinct communes, up to DISTINCT_LIMIT
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tally:

@@ -10,11 +10,13 @@ check is a class with ``see`` and ``finish`` added there.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add
+from operator import add, and_, lshift, rshift
 from typing import Any
 
 from ntm_eval.diagnostics import Problem
@@ -54,6 +56,16 @@ def _units(context: Context) -> RowCheck | None:
 #: Repeats of one commune and year reported line by line; the rest are counted in one
 #: more problem, so that a file repeating one code on every row costs constant memory.
 REPEATS_LISTED = 10
+#: Codes of up to ``BYTE_DIGITS`` ASCII digits are marked a byte each (``DuplicateCheck``),
+#: up to ``BIT_DIGITS`` a bit each, ``WIDE_DIGITS`` in containers; others kept as texts.
+BYTE_DIGITS = 5
+BIT_DIGITS = 6
+#: Seven-digit codes (a file of a million rows or more from tests/bench/generate.py) are
+#: marked in containers of 65,536 codes: a sorted array of 2 bytes a code, up to ``SPARSE``
+#: codes, then a bitmap (a "roaring" bitmap). A bitmap a year held 1.25 MB whatever the
+#: codes, 6.25 MB for 2016-2020; a million codes spread over them, 2 MB.
+WIDE_DIGITS = 7
+SPARSE = 4096
 
 
 #: Every row check, as a function of the ``Context`` that makes it (None: not needed).
@@ -90,20 +102,23 @@ REPEAT = held_back("D023")
 class DuplicateCheck:
     """One row per commune and year (D023), checked as rows are read, in bounded memory.
 
-    Numeric codes of up to six digits (official codes have five) are marked in one byte
+    Numeric codes of up to five digits (official codes have five) are marked in one byte
     array per number of digits, a slice of it per year — 100 kB a year for five digits —
-    seven-digit codes in a bitmap per year (1.25 MB); other codes go to a set. A duplicate
-    is noted as it is found — the first ``REPEATS_LISTED`` of each code and year, the
-    others only counted — the line of its first occurrence, which the message names, is
-    found at the end by a second look at the (code, year) of every row (``finish``), only
-    when there are duplicates.
+    six-digit codes in a bitmap per year (125 kB; a byte a code took 1 MB), seven-digit
+    codes in containers of 65,536 codes (``WIDE_DIGITS``); other codes go to a set. A duplicate is noted as it is
+    found — the first ``REPEATS_LISTED`` of each code and year, the others only counted —
+    the line of its first occurrence, which the message names, is found at the end by a
+    second look at the (code, year) of every row (``finish``), only when there are
+    duplicates.
     """
 
     def __init__(self, shown: str, col: int) -> None:
         self.shown, self.col = shown, col  # the code column, where a repeat is reported
         self.marks: dict[int, bytearray] = {}  # digits → a slice per year, a byte per code
         self.slots: dict[int, dict[int | None, int]] = {}  # digits → year → its slice
-        self.bitmaps: dict[int | None, bytearray] = {}  # year → seven-digit codes
+        self.bitmaps: dict[tuple[int, int | None], bytearray] = {}  # (digits, year) → bits
+        #: seven-digit codes: (year, the code's high bits) → a container of its low 16 bits
+        self.wide: dict[tuple[int | None, int], array | bytearray] = {}
         self.other: set[tuple[str, int | None]] = set()
         self.found: list[tuple[int, str, int | None]] = []  # (line, code, year) of a repeat
         #: (code, year) → how many repeats, and the line of the first one not listed
@@ -117,6 +132,13 @@ class DuplicateCheck:
             slot = slots[year] = len(slots)
             self.marks.setdefault(size, bytearray()).extend(bytes(10**size))
         return slot * 10**size
+
+    def _bitmap(self, size: int, year: int | None) -> bytearray:
+        """The bitmap of ``size``-digit codes of ``year``."""
+        bitmap = self.bitmaps.get((size, year))
+        if bitmap is None:
+            bitmap = self.bitmaps[size, year] = bytearray(10**size // 8 + 1)
+        return bitmap
 
     def see(self, rows: Identities) -> Seen:
         """The repeats among ``rows``, held back: the commune and year of a repeat were
@@ -135,15 +157,16 @@ class DuplicateCheck:
             if not code:
                 continue
             size = len(code)
-            if size <= 6 and code.isdigit() and code.isascii():
+            if size <= BYTE_DIGITS and code.isdigit() and code.isascii():
                 marks, at = self.marks, self._offset(year, size) + int(code)
                 if not marks[size][at]:
                     marks[size][at] = 1
                     continue
-            elif size == 7 and code.isdigit() and code.isascii():
-                bitmap = self.bitmaps.get(year)
-                if bitmap is None:
-                    bitmap = self.bitmaps[year] = bytearray(10**7 // 8 + 1)
+            elif size == WIDE_DIGITS and code.isdigit() and code.isascii():
+                if self._mark_wide(year, int(code)):
+                    continue
+            elif size <= BIT_DIGITS and code.isdigit() and code.isascii():
+                bitmap = self._bitmap(size, year)
                 n = int(code)
                 byte, bit = n >> 3, 1 << (n & 7)
                 if not bitmap[byte] & bit:
@@ -174,8 +197,12 @@ class DuplicateCheck:
         speed when no code repeats."""
         sizes = set(map(len, codes))
         size = sizes.pop()
-        if sizes or size > 6:
+        if sizes or size > WIDE_DIGITS:
             return self.see_many(lines, codes, years)
+        if size == WIDE_DIGITS:
+            return self._see_wide(lines, codes, years)
+        if size > BYTE_DIGITS:
+            return self._see_bits(lines, codes, years, size)
         offsets = {year: self._offset(year, size) for year in set(years)}
         numbers = map(int, codes)
         if len(offsets) == 1:
@@ -186,6 +213,62 @@ class DuplicateCheck:
         if len(set(at)) != len(at) or any(map(marks.__getitem__, at)):
             return self.see_many(lines, codes, years)  # a repeat: row by row, to find it
         deque(map(marks.__setitem__, at, repeat(1)), maxlen=0)
+        return {}
+
+    def _mark_wide(self, year: int | None, number: int) -> bool:
+        """Mark a seven-digit code of ``year``; False when it was marked already. Its
+        container (``wide``) is a sorted array of the codes' low 16 bits while it holds
+        fewer than ``SPARSE``, then a bitmap of 8 kB."""
+        key, low = (year, number >> 16), number & 0xFFFF
+        box = self.wide.get(key)
+        if box is None:
+            self.wide[key] = array("H", (low,))
+            return True
+        if box.__class__ is bytearray:
+            byte, bit = low >> 3, 1 << (low & 7)
+            if box[byte] & bit:
+                return False
+            box[byte] |= bit
+            return True
+        at = bisect_left(box, low)
+        if at < len(box) and box[at] == low:
+            return False
+        box.insert(at, low)
+        if len(box) >= SPARSE:  # as large as a bitmap would be: a bitmap
+            bitmap = bytearray(1 << 13)
+            for low in box:
+                bitmap[low >> 3] |= 1 << (low & 7)
+            self.wide[key] = bitmap
+        return True
+
+    def _see_wide(
+        self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None]
+    ) -> Seen:
+        """``see_many`` for seven-digit codes (all ASCII digits, none empty)."""
+        held: Seen = {}
+        mark = self._mark_wide
+        for i, (number, year) in enumerate(zip(map(int, codes), years)):
+            if not mark(year, number):
+                self._repeat(lines[i], codes[i], year)
+                held[i] = REPEAT
+        return held
+
+    def _see_bits(
+        self, lines: Sequence[int], codes: Sequence[str], years: Sequence[int | None], size: int
+    ) -> Seen:
+        """``see_digits`` for codes of ``size`` digits, marked in bitmaps: looked up at C
+        speed, marked one by one (two codes may share a byte) when no code repeats."""
+        numbers = list(map(int, codes))
+        bitmaps = {year: self._bitmap(size, year) for year in set(years)}
+        maps = list(map(bitmaps.__getitem__, years))
+        at = list(map(rshift, numbers, repeat(3)))
+        bits = list(map(lshift, repeat(1), map(and_, numbers, repeat(7))))
+        if len(set(zip(numbers, years))) != len(numbers) or any(
+            map(and_, map(bytearray.__getitem__, maps, at), bits)
+        ):
+            return self.see_many(lines, codes, years)  # a repeat: row by row, to find it
+        for bitmap, byte, bit in zip(maps, at, bits):
+            bitmap[byte] |= bit
         return {}
 
     def finish(self, problems: list[Problem], keys: Keys) -> None:

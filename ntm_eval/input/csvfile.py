@@ -562,8 +562,11 @@ def iter_batches(
                 rows = list(map(kind.split, map(kind.rstrip, chunk, ends), cut))
                 if width is None:
                     width = next((len(r) for r in rows if any(c.strip() for c in r)), None)
-                yield range(first, first + len(chunk)), rows
-                first += len(chunk)
+                count = len(chunk)
+                yield range(first, first + count), rows
+                # the batch is the caller's: not held while the next one is read and split
+                del rows, chunk
+                first += count
             if binary:  # the rest as text, its lines split as the text reader splits them
                 assert rest is not None
                 chunk = list(io.StringIO((joined + rest.read()).decode("utf-8"), newline=""))
@@ -583,6 +586,7 @@ def iter_batches(
                 if read_to is not None:
                     read_to(first - 1)
                 yield starts, list(cells)
+                del part, cells  # not held while the next batch is read (see above)
         except (csv.Error, UnicodeError) as exc:
             refuse(
                 path,

@@ -23,12 +23,21 @@ import functools
 import gzip
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ntm_eval.diagnostics import InputError, Problem
 from ntm_eval.input.rows import Identities, Keys, Layout, Seen, held_back
@@ -175,7 +184,7 @@ class UnitList:
     """An official list of administrative units, indexed for the checks."""
 
     label: str
-    units: dict[str, Unit]  # code → unit, in file order
+    units: Mapping[str, Unit]  # code → unit, in file order
     provinces: dict[str, str]  # province_key → province name
     date: str | None = None  # the list date of a shipped national list
     #: False for the list after 1 July 2025: no districts, none checked (W114); its
@@ -388,34 +397,133 @@ _FORMS: dict[Unit, Unit] = {}
 
 
 def _index(label: str, units: dict[str, Unit], **more: object) -> UnitList:
-    provinces = {province_key(p): p for p in dict.fromkeys(u.province for u in units.values())}
-    return UnitList(label, units, provinces, **more)  # type: ignore[arg-type]
+    return UnitList(label, units, _provinces(u.province for u in units.values()), **more)  # type: ignore[arg-type]
+
+
+def _provinces(names: Iterable[str]) -> dict[str, str]:
+    """A list's ``provinces`` from the province of each of its units, in order."""
+    return {province_key(p): p for p in dict.fromkeys(names)}
+
+
+class _Units(Mapping[str, Unit]):
+    """The units of a shipped national list (code → unit), read when first asked for: a
+    row check needs only the list's provinces until a row of one of them comes, and a
+    file whose provinces no list covers (W112) then never reads its units (11 MB for the
+    three lists of 2016–2020)."""
+
+    __slots__ = ("_read", "_units")
+
+    def __init__(self, read: Callable[[], dict[str, Unit]]) -> None:
+        self._read: Callable[[], dict[str, Unit]] | None = read
+        self._units: dict[str, Unit] | None = None
+
+    @property
+    def read(self) -> dict[str, Unit]:
+        """The units, read now if not yet."""
+        units = self._units
+        if units is None:
+            assert self._read is not None
+            units = self._units = self._read()
+            self._read = None
+        return units
+
+    def __getitem__(self, code: str) -> Unit:
+        return self.read[code]
+
+    def get(self, code: str, default: Any = None) -> Any:
+        return self.read.get(code, default)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.read
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.read)
+
+    def __len__(self) -> int:
+        return len(self.read)
+
+    def keys(self) -> KeysView[str]:
+        return self.read.keys()
+
+    def values(self) -> ValuesView[Unit]:
+        return self.read.values()
+
+    def items(self) -> ItemsView[str, Unit]:
+        return self.read.items()
+
+
+def _history_rows(date: str) -> Iterator[list[str]]:
+    """The split lines of the shipped history whose unit is in the list of ``date``."""
+    fields, lines = _history_lines()
+    first, last = fields.index("first"), fields.index("last")
+    return (r for r in map(str.split, lines, repeat(",")) if r[first] <= date <= r[last])
+
+
+@functools.cache
+def _history_spans() -> list[tuple[str, str, str]]:
+    """(province, first, last) of the history's units, each once, in the order of its first
+    unit: a list's provinces are those of the spans its date is in, in that order (the
+    order of its units), read once for every list rather than the history once a list."""
+    fields, lines = _history_lines()
+    p, first, last = (fields.index(f) for f in ("province", "first", "last"))
+    return list(
+        dict.fromkeys((r[p], r[first], r[last]) for r in map(str.split, lines, repeat(",")))
+    )
+
+
+def _history_units(date: str) -> dict[str, Unit]:
+    """The units of the history's list of ``date``: code → unit, in file order."""
+    fields, _ = _history_lines()
+    at = [fields.index(f) for f in ("code", "name", "type", "district", "province")]
+    c, n, t, d, p = at
+    pc = fields.index("province_code")
+    # a unit form is kept once for every list that holds it: the lists of a file's years
+    # (one for each of 2016–2020) share most of their units; and a text that many units
+    # share (a type, a district, a province) once
+    same = _FORMS.setdefault
+    text: dict[str, str] = {}
+    once = text.setdefault
+    return {
+        r[c]: same(form, form)
+        for r in _history_rows(date)
+        for form in (
+            Unit(
+                r[c], r[n], once(r[t], r[t]), once(r[d], r[d]), once(r[p], r[p]), once(r[pc], r[pc])
+            ),
+        )
+    }
+
+
+def _current_units() -> dict[str, Unit]:
+    """The units of the list after the reorganisation: code → unit, in file order."""
+    text: dict[str, str] = {}
+    once = text.setdefault
+    return {
+        r["code"]: Unit(
+            r["code"],
+            r["name"],
+            once(r["type"], r["type"]),
+            "",
+            once(r["province"], r["province"]),
+            once(r["province_code"], r["province_code"]),
+        )
+        for r in _gzip_rows(CURRENT)
+    }
 
 
 @functools.cache
 def national(name: str) -> UnitList:
-    """A shipped national list by name (``vn-2020-11-01``, ``vn-2026-07-25``)."""
+    """A shipped national list by name (``vn-2020-11-01``, ``vn-2026-07-25``); its units
+    are read when first asked for (``_Units``), its provinces now."""
     date = name.removeprefix("vn-")
     if date != CURRENT_DATE:
-        fields, lines = _history_lines()
-        at = [fields.index(f) for f in ("code", "name", "type", "district", "province")]
-        c, n, t, d, p = at
-        pc, first, last = (fields.index(f) for f in ("province_code", "first", "last"))
-        # a unit form is kept once for every list that holds it: the lists of a file's
-        # years (one for each of 2016–2020) share most of their units
-        same = _FORMS.setdefault
-        units = {
-            r[c]: same(form, form)
-            for r in map(str.split, lines, repeat(","))
-            if r[first] <= date <= r[last]
-            for form in (Unit(r[c], r[n], r[t], r[d], r[p], r[pc]),)
-        }
-        return _index(name, units, date=date)
-    units = {
-        r["code"]: Unit(r["code"], r["name"], r["type"], "", r["province"], r["province_code"])
-        for r in _gzip_rows(CURRENT)
-    }
-    return _index(name, units, date=date, districts=False)
+        provinces = _provinces(p for p, first, last in _history_spans() if first <= date <= last)
+        units = _Units(functools.partial(_history_units, date))
+        return UnitList(name, units, provinces, date=date)
+    fields, rows = _gzip_table(CURRENT)
+    p = fields.index("province")
+    provinces = _provinces(r[p] for r in rows)
+    return UnitList(name, _Units(_current_units), provinces, date=date, districts=False)
 
 
 def _province_names() -> dict[str, str]:

@@ -128,6 +128,10 @@ def ruleset_line(report_ruleset: Any, shape: list[dict[str, Any]]) -> str:
     return rj.dumps(doc) + "\n"
 
 
+#: Communes whose lines are written at once (``write``).
+PIECE = 128
+
+
 def write(results: Any, stream: IO[str], **_: Any) -> None:
     """The ruleset line, a line per commune as the results come, then the summary line."""
     encoder: _Encoder | None = None
@@ -138,7 +142,9 @@ def write(results: Any, stream: IO[str], **_: Any) -> None:
         if encoder is None:
             encoder = _Encoder(_shape(communes[0]))
             stream.write(ruleset_line(_ruleset_of(results), encoder.shape))
-        stream.write("".join(map(encoder.line, communes)))
+        # in pieces: a batch's lines whole were held three times at once (lines, join, bytes)
+        for at in range(0, len(communes), PIECE):
+            stream.write("".join(map(encoder.line, communes[at : at + PIECE])))
     report = results.finish()
     if encoder is None:  # no commune: the ruleset line says nothing of criteria
         stream.write(ruleset_line(report.ruleset, []))
