@@ -187,3 +187,15 @@ def test_a_batch_whose_criteria_differ_from_the_first_commune_keeps_the_full_for
     full = io.StringIO()
     jsonl.write(results, full)
     assert expanded(text) == full.getvalue()
+
+
+def test_values_text_is_dumps():
+    from ntm_eval.render import json as rj
+
+    values = [None, True, False, 0, -3, 10**20, 0.1, 1e-7, 1e22, -0.0, 85.5, "met"]
+    values += [float("nan"), float("inf"), -float("inf"), 'Xã "Thắng"\n\u2028\x00\\']
+    for i in range(len(values)):
+        chosen = tuple(values[i:] + values[:i])
+        assert rj.values_text(chosen) == rj.dumps(list(chosen))
+    with pytest.raises(TypeError):
+        rj.values_text((object(),))

@@ -126,12 +126,7 @@ class CompactEncoder(rj.CommuneEncoder):
         return "]]"
 
     def _measure(self, r: Any) -> str:
-        """``[value, threshold, threshold_from, status, gap, verified, reason]`` (``VARYING``)."""
-        s = rj._scalar
-        return (
-            f"[{s(r.value)},{s(r.threshold)},{s(r.threshold_from)},{s(r.status)},{s(r.gap)}"
-            f",{s(r.verified)},{s(r.reason)}]"
-        )
+        return rj.values_text(_varying(r))
 
     def _measure_at(self, r: Any, c: int, m: int) -> str:
         if _fixed(r) != self.fixed[c][m]:
@@ -139,7 +134,9 @@ class CompactEncoder(rj.CommuneEncoder):
         return self._measure(r)
 
 
-#: the fields of an indicator result said on the ruleset line (``FIXED``)
+#: the fields of an indicator result said on a commune line (``VARYING``), and on the
+#: ruleset line (``FIXED``)
+_varying = itemgetter(*(IndicatorResult._fields.index(f) for f in VARYING))
 _fixed = itemgetter(*(IndicatorResult._fields.index(f) for f in FIXED))
 
 
