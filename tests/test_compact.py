@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, commune_csv, generate_national, national_rules, run_cli
+from conftest import ROOT, OneByOne, commune_csv, generate_national, national_rules, run_cli
 
 from ntm_eval.engine.pipeline import Run
 from ntm_eval.engine.results import ResultBatch
@@ -102,22 +102,6 @@ def test_the_small_command_expands_a_file(files, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode("utf-8") == full
-
-
-class OneByOne:
-    """A run's results, each batch given as its communes one by one (``ResultBatch.of``):
-    the encoder then makes every line from result objects, not from the batch's codes."""
-
-    def __init__(self, run):
-        self.run = run
-        self.ruleset = run.ruleset
-
-    def batches(self):
-        for batch in self.run.batches():
-            yield ResultBatch.of(batch.communes())
-
-    def finish(self):
-        return self.run.finish()
 
 
 def written(results) -> str:

@@ -262,11 +262,11 @@ class _Texts(dict):
 
     __slots__ = ("make",)
 
-    def __init__(self, make: Callable[[Any], bytes]) -> None:
+    def __init__(self, make: Callable[[Any], Any]) -> None:
         super().__init__()
         self.make = make
 
-    def __missing__(self, key: Any) -> bytes:
+    def __missing__(self, key: Any) -> Any:
         text = self[key] = self.make(key)
         return text
 
