@@ -219,6 +219,25 @@ def commune_csv(rows: list[dict[str, str]], columns: list[str] | None = None) ->
     return out.getvalue()
 
 
+class OneByOne:
+    """A run's results (``engine.pipeline.Run``), each batch given as its communes one by
+    one (``ResultBatch.of``): a renderer then makes every commune from result objects, not
+    from the batch's codes — the reference its batch path is compared with."""
+
+    def __init__(self, run):
+        self.run = run
+        self.ruleset = run.ruleset
+
+    def batches(self):
+        from ntm_eval.engine.results import ResultBatch
+
+        for batch in self.run.batches():
+            yield ResultBatch.of(batch.communes())
+
+    def finish(self):
+        return self.run.finish()
+
+
 def load_script(path: Path, name: str):
     """Import a script (tests/bench/generate.py, data/generate.py: not a package) as a module."""
     spec = importlib.util.spec_from_file_location(name, path)

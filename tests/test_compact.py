@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -11,9 +12,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, commune_csv, generate_national, run_cli
+from conftest import ROOT, OneByOne, commune_csv, generate_national, national_rules, run_cli
 
-from ntm_eval.render import compact
+from ntm_eval.engine.pipeline import Run
+from ntm_eval.engine.results import ResultBatch
+from ntm_eval.input.source import Source
+from ntm_eval.input.units import load_units
+from ntm_eval.render import compact, jsonl
 
 SCHEMA = json.loads(
     (ROOT / "ntm_eval" / "schemas" / "check-jsonl-compact.schema.json").read_text(encoding="utf-8")
@@ -97,3 +102,84 @@ def test_the_small_command_expands_a_file(files, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode("utf-8") == full
+
+
+def written(results) -> str:
+    out = io.StringIO()
+    compact.write(results, out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def realistic(tmp_path_factory) -> dict[str, Path]:
+    return generate_national(
+        tmp_path_factory.mktemp("real"), rows=2500, seed=5, profile="realistic"
+    )
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+def test_lines_from_codes_equal_lines_from_objects(realistic, kind):
+    """The column-wise lines (made from the batch's codes, ``encode_batch``) are the lines
+    made commune by commune, and those the row-by-row engine's communes give."""
+
+    def run(column_wise: bool = True) -> Run:
+        rules = national_rules()
+        return Run(Source(realistic[kind]), rules, load_units(None), column_wise=column_wise)
+
+    batched = written(run())
+    assert batched == written(OneByOne(run()))
+    assert batched == written(OneByOne(run(column_wise=False)))
+    full = io.StringIO()
+    jsonl.write(run(), full)
+    assert expanded(batched) == full.getvalue()
+    assert batched.count("\n") == 2502
+
+
+@pytest.mark.parametrize("differs", ["criteria", "unit"])
+def test_a_batch_whose_criteria_differ_from_the_first_commune_keeps_the_full_form(
+    realistic, differs
+):
+    """The shape is the first commune's: column-wise rows of other criteria (or of a
+    measure said otherwise, here its unit) get full lines."""
+    run = Run(Source(realistic["clean"]), national_rules(), load_units(None))
+    batches = list(run.batches())
+    report = run.finish()
+    first = batches[0].communes()[0]
+    if differs == "criteria":
+        odd = dataclasses.replace(first, criteria=first.criteria[1:], line=1)
+    else:
+        k = first.criteria[-1]
+        r = k.indicators[0]._replace(unit="other")
+        k = dataclasses.replace(k, indicators=(r, *k.indicators[1:]))
+        odd = dataclasses.replace(first, criteria=(*first.criteria[:-1], k), line=1)
+
+    class Given:
+        ruleset = report.ruleset
+
+        def batches(self):
+            return iter([ResultBatch.of([odd]), *batches])
+
+        def finish(self):
+            return report
+
+    results = Given()
+    text = written(results)
+    lines = text.splitlines()
+    assert len(json.loads(lines[0])["criteria"]) == len(odd.criteria)
+    assert '"indicators"' not in lines[1]  # the first commune's, in the short form
+    assert all('"indicators"' in line for line in lines[2:-1])  # the others', in the full form
+    full = io.StringIO()
+    jsonl.write(results, full)
+    assert expanded(text) == full.getvalue()
+
+
+def test_values_text_is_dumps():
+    from ntm_eval.render import json as rj
+
+    values = [None, True, False, 0, -3, 10**20, 0.1, 1e-7, 1e22, -0.0, 85.5, "met"]
+    values += [float("nan"), float("inf"), -float("inf"), 'Xã "Thắng"\n\u2028\x00\\']
+    for i in range(len(values)):
+        chosen = tuple(values[i:] + values[:i])
+        assert rj.values_text(chosen) == rj.dumps(list(chosen))
+    with pytest.raises(TypeError):
+        rj.values_text((object(),))

@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
-from conftest import generate_national, national_rules, passing_values
+from conftest import OneByOne, commune_csv, generate_national, national_rules, passing_values
 
 from ntm_eval.engine import evaluate as evaluate_module
 from ntm_eval.engine.filters import filter_report
@@ -24,6 +25,7 @@ from ntm_eval.input.source import Source
 from ntm_eval.input.units import load_units
 from ntm_eval.output import render
 from ntm_eval.render import FORMATS
+from ntm_eval.render import csv as render_csv
 from ntm_eval.render import json as render_json
 
 
@@ -329,3 +331,60 @@ def test_column_reader_equals_the_row_model(generated, kind):
             parsed["region"],
             parsed["year"],
         )
+
+
+# --- CSV rows from a batch's codes ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def realistic(tmp_path_factory) -> dict[str, Path]:
+    return generate_national(
+        tmp_path_factory.mktemp("real"), rows=2500, seed=5, profile="realistic"
+    )
+
+
+def csv_of(results, lang: str = "en") -> str:
+    out = io.StringIO()
+    render_csv.write(results, out, lang=lang)
+    return out.getvalue()
+
+
+def run_of(path: Path, column_wise: bool = True) -> Run:
+    return Run(Source(path), national_rules(), load_units(None), column_wise=column_wise)
+
+
+@pytest.mark.parametrize("kind", ["clean", "dirty"])
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_csv_rows_from_codes_equal_rows_from_objects(realistic, kind, lang):
+    """The column-wise rows (made from the batch's codes) are the rows made commune by
+    commune, and those of the row-by-row engine's communes."""
+    batched = csv_of(run_of(realistic[kind]), lang)
+    assert batched == csv_of(OneByOne(run_of(realistic[kind])), lang)
+    assert batched == csv_of(OneByOne(run_of(realistic[kind], column_wise=False)), lang)
+    assert batched.count("\n") == 1 + 2500 * 19
+
+
+def test_csv_cells_to_quote_neutralise_or_show(tmp_path):
+    """Names a CSV cell quotes (commas, quotes, line ends), neutralises (``=``, ``-``, ``@``)
+    or shows escaped (controls, bidi), empty cells and codes that are not numbers: the
+    same from the codes as one by one."""
+    names = ['Xã "A", B', "=1+1", "-Xã", "@x", "Xã\x1bC", "Xã \u202eD", "", "Xã\nE", "+", "1,5"]
+    rows = [
+        {
+            "commune_code": code,
+            "commune_name": name,
+            "district": names[(i + 3) % len(names)],
+            "province": names[(i + 7) % len(names)] or "Tỉnh B",
+            "region": "" if i % 5 == 0 else "dhntb",
+            "year": "" if i % 6 == 0 else "2020",
+        }
+        for i, (code, name) in enumerate(
+            zip([f"{20000 + i}" for i in range(40)] + ["A-01", "=2", "B,3"] * 4, names * 6)
+        )
+    ]
+    path = tmp_path / "d.csv"
+    path.write_text(commune_csv(rows), encoding="utf-8")
+    assert sum(len(b.lines) for b in run_of(path).batches()) >= 20  # column-wise, many
+    batched = csv_of(run_of(path))
+    assert batched == csv_of(OneByOne(run_of(path)))
+    assert "'=1+1" in batched and '"Xã ""A"", B"' in batched and "\\x1b" in batched

@@ -21,8 +21,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import chain
+from operator import itemgetter
 from typing import IO, Any
 
+from ntm_eval.engine.results import IndicatorResult
 from ntm_eval.render import json as rj
 from ntm_eval.render import jsonl
 
@@ -50,21 +53,26 @@ def _shape(c: Any) -> list[dict[str, Any]]:
     return out
 
 
-class _Encoder:
-    """Commune lines against the shape of the first commune (its criteria and indicators):
-    a criterion's and an indicator's text is made once per result object (the engine
-    shares equal results between communes)."""
+class _Misfit(Exception):
+    """A column-wise row's measure does not follow the shape (never, as ``check`` judges)."""
 
-    LIMIT = 10_000
+
+class CompactEncoder(rj.CommuneEncoder):
+    """Commune lines against the shape of the first commune (its criteria and indicators):
+    ``render.json.CommuneEncoder`` with another shape of criterion text, so that it is made
+    as the full form's is, once per result object one by one and once per code a batch's
+    columns at a time (``encode_batch``). A commune whose criteria do not follow the shape
+    gets its full line."""
 
     def __init__(self, shape: list[dict[str, Any]]) -> None:
+        super().__init__(rj.LINE, "\n")
         self.shape = shape
         self.keys = [
             (k["id"], k["name"], k["name_vi"], k["sector"], k.get("part_of")) for k in shape
         ]
         self.fixed = [[tuple(i.values()) for i in k["indicators"]] for k in shape]
-        self._indicators: dict[int, tuple[str, Any]] = {}
-        self._criteria: dict[int, tuple[str, Any]] = {}
+        self._full = rj.CommuneEncoder(rj.LINE, "\n")  # for a commune that does not fit
+        self._fitting: tuple[Any, bool] = (None, False)  # a dictionary, whether it fits
 
     def fits(self, c: Any) -> bool:
         """Whether ``c``'s criteria follow the shape."""
@@ -76,37 +84,63 @@ class _Encoder:
             ):
                 return False
             for r, f in zip(k.indicators, fixed):
-                if (r.id, r.column, r.kind, r.op, r.unit) != f:
+                if _fixed(r) != f:
                     return False
         return True
 
-    def _indicator(self, r: Any) -> str:
-        return "[" + ",".join(rj._scalar(getattr(r, f)) for f in VARYING) + "]"
-
-    def _criterion(self, k: Any) -> str:
-        parts = [
-            rj.once_per_object(self._indicators, r, self._indicator, self.LIMIT)
-            for r in k.indicators
-        ]
-        return "[" + rj._scalar(k.status) + ",[" + ",".join(parts) + "]]"
-
-    def line(self, c: Any) -> str:
-        doc = rj.commune_dict(c, with_criteria=False)
-        head = rj.dumps({"type": "commune", **doc})[:-1]
-        if not self.fits(c):
-            criteria = json.dumps(
-                [rj._criterion(k) for k in c.criteria], ensure_ascii=False, separators=(",", ":")
+    def _fits_dictionary(self, dictionary: Any) -> bool:
+        """Whether the criteria of a column-wise row of ``dictionary`` follow the shape, as
+        far as the rules say (each measure result is checked as its text is made)."""
+        if self._fitting[0] is not dictionary:
+            criteria = dictionary.criteria
+            fits = len(criteria) == len(self.keys) and all(
+                (k.id, k.name.en, k.name.vi, k.sector, None) == key
+                and sum(len(i.measures) for i in k.indicators) == len(fixed)
+                for k, key, fixed in zip(criteria, self.keys, self.fixed)
             )
-        else:
-            criteria = (
-                "["
-                + ",".join(
-                    rj.once_per_object(self._criteria, k, self._criterion, self.LIMIT)
-                    for k in c.criteria
-                )
-                + "]"
-            )
-        return head + ',"criteria":' + criteria + "}\n"
+            self._fitting = (dictionary, fits)
+        return self._fitting[1]
+
+    def encode(self, c: Any) -> str:
+        return super().encode(c) if self.fits(c) else self._full.encode(c)
+
+    def encode_batch(self, batch: Any) -> list[tuple[bytes, ...]]:
+        if not batch.lines or self._fits_dictionary(batch.dictionary):
+            try:
+                return super().encode_batch(batch)
+            except _Misfit:
+                pass
+        return [(self.encode(c).encode(),) for c in batch.communes()]
+
+    # a criterion: ``[status,[[value, threshold, …], …]]``
+
+    def _head(self, id_: str, name: Any, sector: str) -> str:
+        return "["
+
+    @staticmethod
+    def _status(status: str) -> str:
+        return rj._string(status) + ",["
+
+    @staticmethod
+    def _close(part_of: str | None) -> str:
+        return "]]"
+
+    def _measure(self, r: Any) -> str:
+        return rj.values_text(_varying(r))
+
+    def _measure_at(self, r: Any, c: int, m: int) -> str:
+        if _fixed(r) != self.fixed[c][m]:
+            raise _Misfit
+        return self._measure(r)
+
+    def _measures_at(self, results: list[Any], c: int, m: int) -> list[str]:
+        return [self._measure_at(r, c, m) for r in results]
+
+
+#: the fields of an indicator result said on a commune line (``VARYING``), and on the
+#: ruleset line (``FIXED``)
+_varying = itemgetter(*(IndicatorResult._fields.index(f) for f in VARYING))
+_fixed = itemgetter(*(IndicatorResult._fields.index(f) for f in FIXED))
 
 
 def ruleset_line(report_ruleset: Any, shape: list[dict[str, Any]]) -> str:
@@ -128,27 +162,33 @@ def ruleset_line(report_ruleset: Any, shape: list[dict[str, Any]]) -> str:
     return rj.dumps(doc) + "\n"
 
 
-#: Communes whose lines are written at once (``write``).
-PIECE = 128
-
-
 def write(results: Any, stream: IO[str], **_: Any) -> None:
-    """The ruleset line, a line per commune as the results come, then the summary line."""
-    encoder: _Encoder | None = None
-    for batch in results.batches():
-        communes = batch.communes()
-        if not communes:
-            continue
-        if encoder is None:
-            encoder = _Encoder(_shape(communes[0]))
+    """The ruleset line, a line per commune as the results come, then the summary line.
+    The shape is the first commune's; the lines are written as ``--format jsonl`` writes
+    its own (``jsonl.write_lines``)."""
+    batches = iter(results.batches())
+    encoder: CompactEncoder | None = None
+    for batch in batches:
+        if len(batch):
+            encoder = CompactEncoder(_shape(_first(batch)))
             stream.write(ruleset_line(_ruleset_of(results), encoder.shape))
-        # in pieces: a batch's lines whole were held three times at once (lines, join, bytes)
-        for at in range(0, len(communes), PIECE):
-            stream.write("".join(map(encoder.line, communes[at : at + PIECE])))
+            jsonl.write_lines(chain((batch,), batches), stream, encoder)
+            break
     report = results.finish()
     if encoder is None:  # no commune: the ruleset line says nothing of criteria
         stream.write(ruleset_line(report.ruleset, []))
     jsonl.write_summary(report, stream)
+
+
+def _first(batch: Any) -> Any:
+    """The first commune of a batch (in input order, as ``ResultBatch.in_order`` puts it)."""
+    if not batch.singles:
+        return batch.rows([0])[0]
+    at, single = min(batch.singles, key=itemgetter(0))
+    if not batch.lines:
+        return single
+    row = min(range(len(batch.lines)), key=batch.positions.__getitem__)
+    return single if at < batch.positions[row] else batch.rows([row])[0]
 
 
 def _ruleset_of(results: Any) -> Any:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from ntm_eval.engine.results import NOT_EVALUABLE, NOT_MET
+from ntm_eval.engine.results import NOT_EVALUABLE, NOT_MET, Memo
 from ntm_eval.render.json import once_per_object
 from ntm_eval.shown import FORMULA_START, UNSAFE, printable
 
@@ -89,9 +89,13 @@ def _values(k: Any) -> str:
 class _CheckRows:
     """The rows of each commune, as CSV text. A commune's identity and verdict are formatted
     once, and each criterion's cells once per judged result: the column-wise lane gives the
-    same ``CriterionResult`` object to every commune whose cells are the same."""
+    same ``CriterionResult`` object to every commune whose cells are the same. A batch's
+    column-wise rows (``batch``) are made from its codes: each cell of the identity once
+    per distinct value, each criterion's cells once per code."""
 
     LIMIT = 4096  # criterion texts kept (with their results) before starting again
+    NAMES = 10_000  # identity cells kept by value before starting again
+    BY_CODE = 50_000  # criterion texts kept by code (all criteria) before starting again
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -100,6 +104,10 @@ class _CheckRows:
         self.tails: dict[int, tuple[str, Any]] = {}  # id(result) → (its cells, result)
         self.names: dict[str, str] = {}
         self.header = self.format(CHECK_HEADER) + "\n"
+        self._fields: dict[Any, str] = {}  # (class, value) of an identity cell → its text
+        self._dictionary: Any = None  # the dictionary the codes below are of
+        self._places: dict[int, str] = {}  # place code → its region and year cells
+        self._by_code: list[Memo] = []  # per criterion: key of a result → ",cells\n"
 
     def format(self, fields: list[Any]) -> str:
         """Cells as csv.writer writes them, without the line end."""
@@ -146,9 +154,79 @@ class _CheckRows:
             head = self.format([shown_cell(x) for x in fields])
         return "".join([f"{head},{self.tail(k)}\n" for k in c.criteria])
 
+    def field(self, x: Any) -> str:
+        """One cell of ``commune``'s head as it writes it: csv.writer quotes each cell on
+        its own, and a cell is shown (``shown_cell``) when the head has something to show —
+        which a cell without such a character is unchanged by."""
+        key = (x.__class__, x)  # 1, 1.0 and True are equal keys, not equal cells
+        text = self._fields.get(key)
+        if text is None:
+            if len(self._fields) >= self.NAMES:
+                self._fields.clear()
+            shown = cell(x)
+            # a lone empty cell is written as "" (a row of one empty cell), within a row
+            # as nothing
+            text = self.format([shown]) if shown else ""
+            if UNSAFE.search(text) is not None:
+                shown = shown_cell(x)
+                text = self.format([shown]) if shown else ""
+            self._fields[key] = text
+        return text
 
-#: Communes whose rows are written at once (``write``).
-PIECE = 128
+    def batch(self, batch: Any) -> str:
+        """The rows of every commune of ``batch``, in input order."""
+        singles = [self.commune(c) for _, c in batch.singles]
+        if not batch.lines:
+            return "".join(singles)
+        d = batch.dictionary
+        if d is not self._dictionary or sum(map(len, self._by_code)) > self.BY_CODE:
+            self._dictionary, self._places = d, {}
+            self._by_code = [Memo(self._tail_of(made)) for made in d.made]
+        field = self.field
+        places = self._places
+        for p in set(batch.places).difference(places):
+            region, year = d.places[p]
+            places[p] = field(region) + "," + field(year)
+        codes = batch.codes
+        joined = "".join(codes)
+        if joined.isdigit() and joined.isascii() and all(codes):  # a number: shown as is
+            code_texts: Any = codes
+        else:
+            code_texts = map(field, codes)
+        verdicts = {}  # a verdict's id → its cells (the lane shares verdict objects)
+        for v in batch.verdicts:
+            if id(v) not in verdicts:
+                verdicts[id(v)] = ",".join(map(field, v[:3]))
+        heads = list(
+            map(
+                ",".join,
+                zip(
+                    code_texts,
+                    map(field, batch.names),
+                    map(field, batch.districts),
+                    map(field, batch.provinces),
+                    map(places.__getitem__, batch.places),
+                    map(verdicts.__getitem__, map(id, batch.verdicts)),
+                ),
+            )
+        )
+        tails = [
+            list(map(texts.__getitem__, column.keys()))
+            for texts, column in zip(self._by_code, batch.criteria)
+        ]
+        if tails:
+            rows = [head + head.join(t) for head, t in zip(heads, zip(*tails))]
+        else:
+            rows = [""] * len(heads)
+        return "".join(batch.in_order(rows, singles))
+
+    def _tail_of(self, made: Any) -> Callable[[Any], str]:
+        """``,cells\n`` of a criterion's result by its key in ``made`` (its results)."""
+
+        def make(key: Any) -> str:
+            return "," + self._tail(made[key]) + "\n"
+
+        return make
 
 
 def write(results: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
@@ -157,11 +235,7 @@ def write(results: Any, stream: IO[str], lang: str = "en", **_: Any) -> None:
     rows = _CheckRows(lang)
     stream.write(rows.header)
     for batch in results.batches():
-        communes = batch.communes()
-        # a batch's text in pieces: whole, it was held three times at once (the rows, their
-        # join, its UTF-8 bytes), 12 MB at the peak for a batch of 1024 communes
-        for at in range(0, len(communes), PIECE):
-            stream.write("".join(map(rows.commune, communes[at : at + PIECE])))
+        stream.write(rows.batch(batch))
 
 
 GAPS_HEADER = [

@@ -156,6 +156,35 @@ def _scalar(x: Any) -> str:
     return dumps(x)
 
 
+def _values_encoder() -> Callable[[Sequence[Any]], str]:
+    """``dumps(list(values))`` for a few result values: json's own C encoder, made once
+    instead of on every ``dumps`` call, when this Python has it and it agrees."""
+
+    def plain(values: Sequence[Any]) -> str:
+        return dumps(list(values))
+
+    try:
+        from json.encoder import c_make_encoder  # type: ignore[attr-defined]
+
+        chunks = c_make_encoder(
+            None, json.JSONEncoder().default, _string, None, ":", ",", False, False, True
+        )
+
+        def fast(values: Sequence[Any]) -> str:
+            return "".join(chunks(values, 0))
+
+        probe = (1.5, -0.0, 10**20, None, True, False, 'a"\u2028', float("nan"), 85.0)
+        if fast(probe) == plain(probe):
+            return fast
+    except (ImportError, TypeError):
+        pass
+    return plain
+
+
+#: ``dumps(list(values))``
+values_text = _values_encoder()
+
+
 # The pieces of a commune's JSON text. ``CommuneEncoder`` builds every commune from them,
 # one by one or a batch's columns at a time: both give exactly ``dumps(commune_dict(c))``.
 
@@ -375,33 +404,34 @@ class CommuneEncoder:
         # A criterion's text is its head (by status) and its measures' texts, each with
         # what follows it: as ``_criterion`` joins them.
         self._heads_by_rank = [
-            [
-                (criterion_head(k.id, k.name, k.sector) + _string(s) + ',"indicators":[').encode()
-                for s in BY_RANK
-            ]
+            [(self._head(k.id, k.name, k.sector) + self._status(s)).encode() for s in BY_RANK]
             for k in criteria
         ]
+        close = self._close(None)  # a column-wise row's criteria are whole
         self._spans, self._parts = [], []
         for c, k in enumerate(criteria):
             count = sum(len(i.measures) for i in k.indicators)
             first = len(self._parts)
             self._spans.append(range(first, first + count))
             for m in range(count):
-                tail = "," if m < count - 1 else "]}" + after[c]
+                tail = "," if m < count - 1 else close + after[c]
                 self._parts.append(
-                    Memo(self._part_maker(dictionary, tail), partial(self._fill, dictionary, tail))
+                    Memo(
+                        self._part_maker(dictionary, tail, c, m),
+                        partial(self._fill, dictionary, tail, c, m),
+                    )
                 )
 
         def whole(c: int) -> Callable[[int], bytes]:
             heads, span = self._heads_by_rank[c], self._spans[c]
             parts = [self._parts[k] for k in span]
             if len(span) == 1:  # its measure's text is only ever needed here: not kept apart
-                tail = "]}" + after[c]
+                tail = close + after[c]
 
                 def make(code: int) -> bytes:
                     text = (
                         heads[dictionary.rank(code)]
-                        + (self._indicator(dictionary.indicators[code]) + tail).encode()
+                        + (self._measure_at(dictionary.indicators[code], c, 0) + tail).encode()
                     )
                     self._held += len(text)
                     self.made += _BYTES + len(text)
@@ -421,7 +451,7 @@ class CommuneEncoder:
             return make_joint
 
         self._whole = [
-            Memo(whole(c), self._whole_filler(c, dictionary, after[c]))
+            Memo(whole(c), self._whole_filler(c, dictionary, close + after[c]))
             for c in range(len(criteria))
         ]
 
@@ -433,12 +463,20 @@ class CommuneEncoder:
         return make
 
     def _fill(
-        self, dictionary: Any, tail: str, texts: Memo, codes: set, heads: list[bytes] | None = None
+        self,
+        dictionary: Any,
+        tail: str,
+        c: int,
+        m: int,
+        texts: Memo,
+        codes: set,
+        heads: list[bytes] | None = None,
     ) -> None:
-        """The texts of many measure results (codes of ``dictionary``) at once, each with
-        ``tail`` after it (and, with ``heads``, its criterion's head by rank before it)."""
+        """The texts of many results of measure ``m`` of criterion ``c`` (codes of
+        ``dictionary``) at once, each with ``tail`` after it (and, with ``heads``, its
+        criterion's head by rank before it)."""
         ordered = list(codes)
-        made = self._indicators_text(list(map(dictionary.indicators.__getitem__, ordered)))
+        made = self._measures_at(list(map(dictionary.indicators.__getitem__, ordered)), c, m)
         encoded = list(map(str.encode, map(add, made, repeat(tail))))
         if heads is not None:
             ranks = map(rshift, ordered, repeat(_SHIFT))
@@ -449,16 +487,18 @@ class CommuneEncoder:
         texts.update(zip(ordered, encoded))
 
     def _whole_filler(
-        self, c: int, dictionary: Any, after: str
+        self, c: int, dictionary: Any, tail: str
     ) -> Callable[[Memo, set], None] | None:
         """``_fill`` for criterion ``c``'s texts when one measure stands for it."""
         if len(self._spans[c]) != 1:
             return None
-        return partial(self._fill, dictionary, "]}" + after, heads=self._heads_by_rank[c])
+        return partial(self._fill, dictionary, tail, c, 0, heads=self._heads_by_rank[c])
 
-    def _part_maker(self, dictionary: Any, tail: str) -> Callable[[int], bytes]:
+    def _part_maker(self, dictionary: Any, tail: str, c: int, m: int) -> Callable[[int], bytes]:
+        """The text of a code of measure ``m`` of criterion ``c``, with ``tail`` after it."""
+
         def make(code: int) -> bytes:
-            text = (self._indicator(dictionary.indicators[code]) + tail).encode()
+            text = (self._measure_at(dictionary.indicators[code], c, m) + tail).encode()
             self._held += len(text)
             self.made += _BYTES + len(text)
             return text
@@ -491,15 +531,52 @@ class CommuneEncoder:
     def _verdict(v: Verdict) -> bytes:
         return verdict_text(*v).encode()
 
+    # The shape of a criterion's text, used alike one by one (``_criterion``) and by code
+    # (``_begin``): its head, its status, its measures' texts joined by commas, its close.
+    # A subclass gives another shape (``render.compact``) by these four.
+
     def _criterion(self, k: Any) -> str:
         parts = [
-            once_per_object(self._indicators, r, self._indicator, self.LIMIT) for r in k.indicators
+            once_per_object(self._indicators, r, self._measure, self.LIMIT) for r in k.indicators
         ]
-        tail = "]}" if k.part_of is None else '],"part_of":' + _scalar(k.part_of) + "}"
-        head = self._heads.get(k.id)
-        if head is None or head[0] is not k.name or head[1] != k.sector:
-            head = self._heads[k.id] = (k.name, k.sector, criterion_head(k.id, k.name, k.sector))
-        return "".join((head[2], _string(k.status), ',"indicators":[', ",".join(parts), tail))
+        return "".join(
+            (
+                self._head(k.id, k.name, k.sector),
+                self._status(k.status),
+                ",".join(parts),
+                self._close(k.part_of),
+            )
+        )
+
+    def _head(self, id_: str, name: Any, sector: str) -> str:
+        """A criterion's text before its status."""
+        head = self._heads.get(id_)
+        if head is None or head[0] is not name or head[1] != sector:
+            head = self._heads[id_] = (name, sector, criterion_head(id_, name, sector))
+        return head[2]
+
+    @staticmethod
+    def _status(status: str) -> str:
+        """A criterion's status, and what comes between it and its measures."""
+        return _string(status) + ',"indicators":['
+
+    @staticmethod
+    def _close(part_of: str | None) -> str:
+        """What ends a criterion's text, after its measures."""
+        return "]}" if part_of is None else '],"part_of":' + _scalar(part_of) + "}"
+
+    def _measure(self, r: IndicatorResult) -> str:
+        """A measure's text."""
+        return self._indicator(r)
+
+    def _measure_at(self, r: IndicatorResult, c: int, m: int) -> str:
+        """The text of ``r``, the result of measure ``m`` of criterion ``c`` (rule order) on
+        a column-wise row."""
+        return self._measure(r)
+
+    def _measures_at(self, results: list[IndicatorResult], c: int, m: int) -> list[str]:
+        """``_measure_at`` of each of ``results``, made together."""
+        return self._indicators_text(results)
 
     def _indicator(self, r: IndicatorResult) -> str:
         """An indicator result's text (``_indicators_text`` of one)."""

@@ -9,6 +9,7 @@ sends each line as soon as it is ready (``output.render`` gives the same text as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO, Any
 
 from ntm_eval.render import json as rj
@@ -21,23 +22,27 @@ def _line(stream: IO[str], kind: str, doc: dict[str, Any]) -> None:
 
 def write(results: Any, stream: IO[str], **_: Any) -> None:
     """One line per commune as the results come (``results.Results``: a ``Run`` gives them
-    batch by batch, in input order), then the summary line. Each line comes as pieces of
-    UTF-8 text (``render.json.CommuneEncoder.encode_batch``), joined as it is written."""
+    batch by batch, in input order), then the summary line."""
+    write_lines(results.batches(), stream, rj.CommuneEncoder(rj.LINE, "\n"))
+    write_summary(results.finish(), stream)
+
+
+def write_lines(batches: Iterable[Any], stream: IO[str], encoder: rj.CommuneEncoder) -> None:
+    """A line per commune of ``batches``: each comes as pieces of UTF-8 text
+    (``encoder.encode_batch``), joined as it is written."""
     from ntm_eval.output import binary_writer
 
-    encoder = rj.CommuneEncoder(rj.LINE, "\n")
     out, done = binary_writer(stream)
     if out is None:
-        for batch in results.batches():
+        for batch in batches:
             stream.write("".join(b"".join(line).decode() for line in encoder.encode_batch(batch)))
     else:
         try:
-            for batch in results.batches():
+            for batch in batches:
                 out.writelines(map(b"".join, encoder.encode_batch(batch)))
         finally:  # what was judged before a problem stopped the run goes out before it
             if done is not None:
                 done()
-    write_summary(results.finish(), stream)
 
 
 def write_summary(report: Any, stream: IO[str]) -> None:
