@@ -149,15 +149,12 @@ class _CheckRows:
             c.criteria_met,
             c.criteria_total,
         )
-        head = self.format([cell(x) for x in fields])
-        if UNSAFE.search(head) is not None:  # one search a commune: rarely anything to show
-            head = self.format([shown_cell(x) for x in fields])
+        head = ",".join(map(self.field, fields))
         return "".join([f"{head},{self.tail(k)}\n" for k in c.criteria])
 
     def field(self, x: Any) -> str:
-        """One cell of ``commune``'s head as it writes it: csv.writer quotes each cell on
-        its own, and a cell is shown (``shown_cell``) when the head has something to show —
-        which a cell without such a character is unchanged by."""
+        """One cell of a commune's head (``commune``, ``batch``): csv.writer quotes each
+        cell on its own; a cell with something to show is shown (``shown_cell``)."""
         key = (x.__class__, x)  # 1, 1.0 and True are equal keys, not equal cells
         text = self._fields.get(key)
         if text is None:
