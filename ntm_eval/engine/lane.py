@@ -80,7 +80,7 @@ class _Cache(Memo):
     __slots__ = ()
 
     def __missing__(self, key: Any) -> Any:
-        value = self.make(key)
+        value = self.make(key)  # type: ignore[misc]  # the lane's caches all have one
         if value.__class__ is not int or value != _BAD:
             self[key] = value
         return value

@@ -440,17 +440,23 @@ class Memo(dict):
     """Keys → what ``make`` makes of them, made on first use (at C speed once made).
     ``fill``, when set, makes many missing keys at once: ``look_up`` gives it the memo and
     the keys it lacks (the memo is not held by ``fill``: no cycle, as the engine judges
-    with the cyclic collector off), and ``make`` makes the rest one by one."""
+    with the cyclic collector off), and ``make`` makes the rest one by one. Without
+    ``make``, a key missed alone is filled alone."""
 
     __slots__ = ("fill", "make")
 
     def __init__(
-        self, make: Callable[[Any], Any], fill: Callable[[Any, set], None] | None = None
+        self,
+        make: Callable[[Any], Any] | None,
+        fill: Callable[[Any, set], None] | None = None,
     ) -> None:
         super().__init__()
         self.make, self.fill = make, fill
 
     def __missing__(self, key: Any) -> Any:
+        if self.make is None:
+            self.fill(self, {key})  # type: ignore[misc]
+            return self[key]
         value = self[key] = self.make(key)
         return value
 

@@ -415,29 +415,10 @@ class CommuneEncoder:
             self._spans.append(range(first, first + count))
             for m in range(count):
                 tail = "," if m < count - 1 else close + after[c]
-                self._parts.append(
-                    Memo(
-                        self._part_maker(dictionary, tail, c, m),
-                        partial(self._fill, dictionary, tail, c, m),
-                    )
-                )
+                self._parts.append(Memo(None, partial(self._fill, dictionary, tail, c, m)))
 
-        def whole(c: int) -> Callable[[int], bytes]:
-            heads, span = self._heads_by_rank[c], self._spans[c]
-            parts = [self._parts[k] for k in span]
-            if len(span) == 1:  # its measure's text is only ever needed here: not kept apart
-                tail = close + after[c]
-
-                def make(code: int) -> bytes:
-                    text = (
-                        heads[dictionary.rank(code)]
-                        + (self._measure_at(dictionary.indicators[code], c, 0) + tail).encode()
-                    )
-                    self._held += len(text)
-                    self.made += _BYTES + len(text)
-                    return text
-
-                return make
+        def joint(c: int) -> Callable[[int], bytes]:
+            heads, parts = self._heads_by_rank[c], [self._parts[k] for k in self._spans[c]]
 
             def make_joint(code: int) -> bytes:
                 codes = dictionary.parts(code)
@@ -450,8 +431,12 @@ class CommuneEncoder:
 
             return make_joint
 
+        # a criterion of one measure: its measure's text is only ever needed here, with
+        # the criterion's head and close (not kept apart)
         self._whole = [
-            Memo(whole(c), self._whole_filler(c, dictionary, close + after[c]))
+            Memo(None, self._whole_filler(c, dictionary, close + after[c]))
+            if len(self._spans[c]) == 1
+            else Memo(joint(c))
             for c in range(len(criteria))
         ]
 
@@ -486,24 +471,9 @@ class CommuneEncoder:
         self.made += size + _BYTES * len(encoded)
         texts.update(zip(ordered, encoded))
 
-    def _whole_filler(
-        self, c: int, dictionary: Any, tail: str
-    ) -> Callable[[Memo, set], None] | None:
+    def _whole_filler(self, c: int, dictionary: Any, tail: str) -> Callable[[Memo, set], None]:
         """``_fill`` for criterion ``c``'s texts when one measure stands for it."""
-        if len(self._spans[c]) != 1:
-            return None
         return partial(self._fill, dictionary, tail, c, 0, heads=self._heads_by_rank[c])
-
-    def _part_maker(self, dictionary: Any, tail: str, c: int, m: int) -> Callable[[int], bytes]:
-        """The text of a code of measure ``m`` of criterion ``c``, with ``tail`` after it."""
-
-        def make(code: int) -> bytes:
-            text = (self._measure_at(dictionary.indicators[code], c, m) + tail).encode()
-            self._held += len(text)
-            self.made += _BYTES + len(text)
-            return text
-
-        return make
 
     def _verdict_texts(self, verdicts: Sequence[Verdict]) -> list[bytes]:
         """Each verdict's text, remembered by identity (the lane shares verdict objects
@@ -569,13 +539,9 @@ class CommuneEncoder:
         """A measure's text."""
         return self._indicator(r)
 
-    def _measure_at(self, r: IndicatorResult, c: int, m: int) -> str:
-        """The text of ``r``, the result of measure ``m`` of criterion ``c`` (rule order) on
-        a column-wise row."""
-        return self._measure(r)
-
     def _measures_at(self, results: list[IndicatorResult], c: int, m: int) -> list[str]:
-        """``_measure_at`` of each of ``results``, made together."""
+        """The texts of ``results``, results of measure ``m`` of criterion ``c`` (rule
+        order) on column-wise rows, made together (``_measure`` of each)."""
         return self._indicators_text(results)
 
     def _indicator(self, r: IndicatorResult) -> str:
